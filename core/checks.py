@@ -1,0 +1,307 @@
+"""Preflight: everything that can be checked before a single nnU-Net command runs.
+
+:func:`preflight` turns a choice of (pretraining dataset, fine-tuning dataset, options) into a
+:class:`Preflight`: the resolved datasets, the chain context, and the problems found, each with
+a stable code, the dataset/file/value concerned, and a fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from . import plans as plans_mod
+from . import problems as P
+from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
+from .pipeline import (
+    FOLDS,
+    QUICK_TRIAL_TRAINER,
+    ChainContext,
+    RunOptions,
+    has_resumable_checkpoint,
+    is_finetuned_from,
+    preprocessed_cases_complete,
+)
+from .problems import Problem
+from .workspace import Workspace
+
+
+@dataclass
+class Preflight:
+    """The outcome of the checks; ``context`` is None when the datasets could not be resolved."""
+
+    problems: list[Problem] = field(default_factory=list)
+    context: ChainContext | None = None
+    pretrain: DatasetInfo | None = None
+    finetune: DatasetInfo | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not P.has_errors(self.problems)
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+
+def _uses_ct_normalization(name: str) -> bool:
+    # nnU-Net picks CT normalization (global clipping + z-score) for a channel named "CT" in any
+    # case; everything else gets per-case z-score.
+    return name.strip().casefold() == "ct"
+
+
+def compare_datasets(pretrain: DatasetInfo, finetune: DatasetInfo) -> list[Problem]:
+    """Compatibility of the two datasets for a transfer of plans and weights."""
+    found: list[Problem] = []
+    pt_channels, ft_channels = pretrain.channel_names, finetune.channel_names
+    if len(pt_channels) != len(ft_channels):
+        found.append(P.error(
+            P.CHANNEL_COUNT_MISMATCH,
+            f"{pretrain.name} has {len(pt_channels)} input channel(s) {list(pt_channels.values())}"
+            f", {finetune.name} has {len(ft_channels)} {list(ft_channels.values())}. The first "
+            "convolution's weights only fit the same number of channels (nnU-Net #2252).",
+            "Pretrain on a dataset with the same channels as your fine-tuning dataset, or reduce "
+            "both to the channels they share.",
+        ))
+    else:
+        for index in sorted(ft_channels, key=int):
+            a, b = pt_channels.get(index, ""), ft_channels[index]
+            if _uses_ct_normalization(a) != _uses_ct_normalization(b):
+                found.append(P.warning(
+                    P.CHANNEL_NAME_MISMATCH,
+                    f"Channel {index} is '{a}' in {pretrain.name} but '{b}' in {finetune.name}: "
+                    "one uses CT normalization and the other per-case z-score. The transferred "
+                    f"plans normalise {pretrain.name} like {finetune.name} ('{b}').",
+                    "Make sure the intensities are comparable, or pretrain on data of the same "
+                    "modality.",
+                ))
+            elif a.strip().casefold() != b.strip().casefold():
+                found.append(P.info(
+                    P.CHANNEL_NAME_MISMATCH,
+                    f"Channel {index} is named '{a}' in {pretrain.name} and '{b}' in "
+                    f"{finetune.name}; both use the same normalization.",
+                ))
+    if pretrain.file_ending and finetune.file_ending and \
+            pretrain.file_ending != finetune.file_ending:
+        found.append(P.warning(
+            P.FILE_ENDING_MISMATCH,
+            f"{pretrain.name} uses '{pretrain.file_ending}' files, {finetune.name} uses "
+            f"'{finetune.file_ending}'. nnU-Net picks the reader per dataset, so this works, but "
+            "orientation and spacing conventions can differ between formats.",
+            "Check both datasets in the image preview; convert to one format if they disagree.",
+        ))
+    pt_labels = {k: v for k, v in pretrain.labels.items() if k != "background"}
+    ft_labels = {k: v for k, v in finetune.labels.items() if k != "background"}
+    if pt_labels != ft_labels:
+        found.append(P.info(
+            P.LABELS_DIFFER,
+            f"Labels differ: {pretrain.name} {sorted(pt_labels)} vs {finetune.name} "
+            f"{sorted(ft_labels)}. That is fine: the segmentation head is not transferred and "
+            f"is trained anew for {finetune.name}'s labels.",
+        ))
+    return found
+
+
+def check_options(options: RunOptions) -> list[Problem]:
+    """Problems with the options alone."""
+    found: list[Problem] = []
+    if options.configuration not in plans_mod.TRAINABLE_CONFIGURATIONS:
+        found.append(P.error(
+            P.CONFIG_NOT_AVAILABLE,
+            f"Configuration '{options.configuration}' cannot be used for pretraining and "
+            "fine-tuning.",
+            f"Choose one of {', '.join(plans_mod.TRAINABLE_CONFIGURATIONS)}.",
+        ))
+    if str(options.fold) not in FOLDS:
+        found.append(P.error(
+            P.FOLD_INVALID,
+            f"Fold '{options.fold}' does not exist.",
+            "Choose a fold 0-4 (5-fold cross-validation) or 'all'.",
+        ))
+    if options.device not in ("cuda", "cpu", "mps"):
+        found.append(P.error(P.DEVICE_NOT_AVAILABLE, f"Unknown device '{options.device}'.",
+                             "Choose cuda, cpu or mps."))
+    if options.is_quick_trial and options.trainer not in ("nnUNetTrainer", QUICK_TRIAL_TRAINER):
+        found.append(P.error(
+            P.OPTIONS_INVALID,
+            f"A quick trial (epochs/iterations) uses nnFT's trial trainer, not "
+            f"'{options.trainer}'.",
+            "Drop --trainer, or drop --epochs/--iterations for a full run with your trainer.",
+        ))
+    for name, value in (("epochs", options.trial_epochs),
+                        ("iterations", options.trial_iterations),
+                        ("preprocessing workers", options.preprocessing_workers)):
+        if value is not None and value < 1:
+            found.append(P.error(P.OPTIONS_INVALID, f"The number of {name} must be at least 1, "
+                                 f"got {value}.", f"Give a positive number of {name}."))
+    return found
+
+
+def check_device(device: str) -> list[Problem]:
+    """Is the requested device there? (nvidia-smi; no torch import)."""
+    from .machine import detect_cuda_gpus, mps_available
+
+    if device == "cuda" and not detect_cuda_gpus():
+        return [P.error(
+            P.DEVICE_NOT_AVAILABLE,
+            "No NVIDIA GPU was found (nvidia-smi lists none), but device 'cuda' was chosen.",
+            "Use --device cpu (slow: for quick trials) or run on a machine with a GPU.",
+        )]
+    if device == "mps" and not mps_available():
+        return [P.error(P.DEVICE_NOT_AVAILABLE,
+                        "Device 'mps' needs a Mac with Apple silicon.",
+                        "Use --device cpu or cuda.")]
+    return []
+
+
+def default_plans_name(workspace: Workspace, pretrain: DatasetInfo, finetune: DatasetInfo,
+                       options: RunOptions) -> str:
+    """The identifier used when the user gives none.
+
+    The stable base name (``<sp>_pretrain_for_DatasetXXX``) when it is free or holds exactly
+    this transfer (so re-running a chain continues it); otherwise the first free variant.
+    """
+    folder = workspace.preprocessed / pretrain.name if workspace.preprocessed else None
+    base = plans_mod.suggest_plans_identifier(finetune.name, options.finetune_plans, None)
+    if folder is None:
+        return base
+    existing = plans_mod.plans_path(folder, base)
+    if existing.is_file():
+        probe = dataclasses.replace(options, plans_name=base)
+        ctx = ChainContext(workspace, pretrain, finetune, probe)
+        expected = ctx.expected_transfer()
+        try:
+            if expected is not None and plans_mod.same_transfer(plans_mod.load_plans(existing),
+                                                                expected):
+                return base
+        except (OSError, ValueError):
+            pass
+    elif not plans_mod._identifier_in_use(folder, base):
+        return base
+    return plans_mod.suggest_plans_identifier(finetune.name, options.finetune_plans, folder)
+
+
+def preflight(workspace: Workspace, pretrain_ref: str | int, finetune_ref: str | int,
+              options: RunOptions, *, check_device_present: bool = True) -> Preflight:
+    """Check a whole choice before anything runs. Never raises on bad input; writes nothing."""
+    result = Preflight()
+    result.problems += workspace.check()
+    if P.has_errors(result.problems):
+        return result
+    result.problems += check_options(options)
+    if check_device_present:
+        result.problems += check_device(options.device)
+
+    pt_name, found = resolve_dataset(workspace, pretrain_ref, "pretraining")
+    result.problems += found
+    ft_name, found = resolve_dataset(workspace, finetune_ref, "fine-tuning")
+    result.problems += found
+    if pt_name is None or ft_name is None:
+        return result
+    if pt_name == ft_name:
+        result.problems.append(P.error(
+            P.SAME_DATASET,
+            f"{pt_name} was chosen as both the pretraining and the fine-tuning dataset.",
+            "Pretrain on a different (usually larger) dataset than the one you fine-tune on.",
+        ))
+        return result
+
+    pretrain = inspect_dataset(workspace, pt_name)
+    finetune = inspect_dataset(workspace, ft_name)
+    result.pretrain, result.finetune = pretrain, finetune
+    result.problems += pretrain.problems + finetune.problems
+    if pretrain.dataset_json is None or finetune.dataset_json is None:
+        return result
+    result.problems += compare_datasets(pretrain, finetune)
+
+    explicit_name = bool(options.plans_name)
+    if not explicit_name:
+        options = dataclasses.replace(
+            options, plans_name=default_plans_name(workspace, pretrain, finetune, options))
+    ctx = ChainContext(workspace, pretrain, finetune, options)
+    result.context = ctx
+    result.problems += _check_plans_and_outputs(ctx, explicit_name)
+    return result
+
+
+def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Problem]:
+    found: list[Problem] = []
+    o = ctx.options
+    ft_plans = ctx.finetune_plans()
+    if ft_plans is not None and o.configuration not in ft_plans.get("configurations", {}):
+        offered = plans_mod.trainable_configurations(ft_plans)
+        found.append(P.error(
+            P.CONFIG_NOT_AVAILABLE,
+            f"The plans {ctx.finetune_plans_file} of {ctx.finetune.name} have no configuration "
+            f"'{o.configuration}' (nnU-Net only makes 3d_lowres for large images).",
+            f"Choose one of {', '.join(offered) or '(none)'}.",
+        ))
+    elif ft_plans is None and (ctx.finetune_preprocessed.is_dir()
+                               and o.finetune_plans != "nnUNetPlans"):
+        found.append(P.error(
+            P.PLANS_ID_INVALID,
+            f"The fine-tuning plans {ctx.finetune_plans_file} do not exist.",
+            "Plan the fine-tuning dataset with that planner first, or use nnUNetPlans.",
+        ))
+
+    expected = ctx.expected_transfer()
+    found += plans_mod.validate_plans_identifier(
+        o.plans_name, ctx.pretrain_preprocessed, expected_plans=expected,
+        allow_reuse=o.reuse_plans or not explicit_name)
+
+    if not (ctx.pretrain_preprocessed / "dataset_fingerprint.json").is_file():
+        found.append(P.info(
+            P.FINGERPRINT_MISSING,
+            f"{ctx.pretrain.name} has no fingerprint yet; it is extracted in step 2.",
+        ))
+
+    # Data folders nnU-Net deletes and recreates on preprocessing.
+    if expected is not None:
+        ident = plans_mod.data_identifier(expected, o.configuration)
+        folder = ctx.pretrain_preprocessed / ident if ident else None
+        if folder is not None and folder.is_dir() and not (
+                preprocessed_cases_complete(folder, list(ctx.pretrain.cases))
+                and not any(p.is_error for p in found if p.code == P.PLANS_ID_EXISTS)):
+            found.append(P.warning(
+                P.PREPROCESSED_DATA_EXISTS,
+                f"{folder} exists but is incomplete or stale; nnUNetv2_preprocess deletes and "
+                "recreates it.",
+                "Nothing to do if it is left over from an interrupted run; otherwise choose a "
+                "new plans identifier.",
+            ))
+
+    pt_fold = ctx.pretrain_fold_dir
+    if pt_fold.is_dir() and not (pt_fold / "checkpoint_final.pth").is_file():
+        if has_resumable_checkpoint(pt_fold):
+            found.append(P.warning(
+                P.RESULTS_FOLDER_EXISTS,
+                f"{pt_fold} holds an unfinished pretraining; it is continued (--c) from its "
+                "last checkpoint.",
+                "Nothing to do, unless you want a fresh start: then move that folder away.",
+            ))
+        else:
+            found.append(P.warning(
+                P.RESULTS_FOLDER_EXISTS,
+                f"{pt_fold} exists without checkpoints (a run that stopped before its first "
+                "epoch); the pretraining starts afresh there.",
+                "Look at its training_log_*.txt if that run failed.",
+            ))
+
+    ft_fold = ctx.finetune_fold_dir
+    ours = is_finetuned_from(ft_fold, ctx.pretrained_checkpoint)
+    if ft_fold.is_dir() and not ours and (
+            (ft_fold / "checkpoint_final.pth").is_file() or has_resumable_checkpoint(ft_fold)):
+        found.append(P.error(
+            P.RESULTS_FOLDER_EXISTS,
+            f"{ft_fold} already holds a training that was not fine-tuned from "
+            f"{ctx.pretrained_checkpoint} (nnU-Net names a fine-tuned run exactly like a run "
+            "from scratch); fine-tuning would overwrite its checkpoints.",
+            "Choose another fold, or move that folder elsewhere to keep it.",
+        ))
+    elif ft_fold.is_dir() and ours and not (ft_fold / "checkpoint_final.pth").is_file() \
+            and has_resumable_checkpoint(ft_fold):
+        found.append(P.warning(
+            P.RESULTS_FOLDER_EXISTS,
+            f"{ft_fold} holds an unfinished fine-tuning; it is continued (--c).",
+            "Nothing to do, unless you want a fresh start: then move that folder away.",
+        ))
+    return found

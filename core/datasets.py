@@ -1,0 +1,408 @@
+"""nnU-Net datasets: discovery by id, ``dataset.json`` validation, file checks, header scans.
+
+Nothing here raises on bad input: every defect becomes a :class:`~nnft.core.problems.Problem`
+naming the dataset and file, with a fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import problems as P
+from .problems import Problem
+from .workspace import Workspace
+
+#: nnU-Net's folder convention: ``DatasetXXX_Name`` with a 3-digit id (``int(name[7:10])``).
+DATASET_FOLDER_RE = re.compile(r"^Dataset(\d{3})_(.+)$")
+REQUIRED_KEYS = ("labels", "numTraining", "file_ending")
+
+
+def dataset_id_from_name(name: str) -> int | None:
+    """The id of a ``DatasetXXX_Name`` folder name, or None if it is not one."""
+    match = DATASET_FOLDER_RE.match(name)
+    return int(match.group(1)) if match else None
+
+
+def candidate_names(workspace: Workspace, dataset_id: int) -> dict[str, list[Path]]:
+    """Folder name → folders, for every ``DatasetXXX_*`` folder with this id in any root.
+
+    The same rule as nnU-Net's ``find_candidate_datasets``: more than one distinct name means
+    nnU-Net cannot resolve the id.
+    """
+    prefix = f"Dataset{dataset_id:03d}_"
+    found: dict[str, list[Path]] = {}
+    for root in (workspace.raw, workspace.preprocessed, workspace.results):
+        if root is None or not root.is_dir():
+            continue
+        try:
+            entries = sorted(root.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.is_dir():
+                found.setdefault(entry.name, []).append(entry)
+    return found
+
+
+def list_dataset_ids(workspace: Workspace) -> dict[int, str]:
+    """Dataset id → folder name of the datasets in ``nnUNet_raw`` (the ones that can be planned),
+    plus those only present in ``nnUNet_preprocessed``."""
+    ids: dict[int, str] = {}
+    for root in (workspace.raw, workspace.preprocessed):
+        if root is None or not root.is_dir():
+            continue
+        for entry in sorted(root.iterdir()):
+            dataset_id = dataset_id_from_name(entry.name)
+            if dataset_id is not None and entry.is_dir():
+                ids.setdefault(dataset_id, entry.name)
+    return dict(sorted(ids.items()))
+
+
+def parse_dataset_reference(reference: str | int) -> tuple[int | None, str | None]:
+    """``2``, ``"2"``, ``"002"`` or ``"Dataset002_Heart"`` → (id, name or None).
+
+    Returns (None, None) for anything else.
+    """
+    if isinstance(reference, int):
+        return (reference, None) if 0 < reference < 1000 else (None, None)
+    text = str(reference).strip()
+    if text.isdigit():
+        value = int(text)
+        return (value, None) if 0 < value < 1000 else (None, None)
+    dataset_id = dataset_id_from_name(text)
+    return (dataset_id, text) if dataset_id is not None else (None, None)
+
+
+def resolve_dataset(workspace: Workspace, reference: str | int, role: str) -> tuple[str | None,
+                                                                                  list[Problem]]:
+    """Find the one dataset folder name a reference means.
+
+    Parameters
+    ----------
+    reference
+        An id or a ``DatasetXXX_Name`` name.
+    role
+        "pretraining" or "fine-tuning", for the messages.
+    """
+    dataset_id, name = parse_dataset_reference(reference)
+    if dataset_id is None:
+        return None, [P.error(
+            P.DATASET_NOT_FOUND,
+            f"'{reference}' is not a dataset id (1-999) or a DatasetXXX_Name folder name "
+            f"({role} dataset).",
+            "Give the number of the dataset, e.g. 2 for Dataset002_Heart.",
+        )]
+    candidates = candidate_names(workspace, dataset_id)
+    if len(candidates) > 1:
+        listing = "; ".join(f"{n} in {', '.join(str(p.parent) for p in paths)}"
+                            for n, paths in candidates.items())
+        return None, [P.error(
+            P.DATASET_ID_AMBIGUOUS,
+            f"Dataset id {dataset_id} ({role}) is used by {len(candidates)} different folders: "
+            f"{listing}. nnU-Net cannot tell which one you mean.",
+            "Rename or remove the stale folders so that one name per id remains in nnUNet_raw, "
+            "nnUNet_preprocessed and nnUNet_results.",
+        )]
+    if not candidates or (name is not None and name not in candidates):
+        where = workspace.raw if workspace.raw is not None else "nnUNet_raw"
+        wanted = name or f"Dataset{dataset_id:03d}_*"
+        return None, [P.error(
+            P.DATASET_NOT_FOUND,
+            f"No {role} dataset {wanted} in {where}.",
+            "Check the id, or convert your data into nnU-Net's format in nnUNet_raw first "
+            "(imagesTr/, labelsTr/, dataset.json).",
+        )]
+    return next(iter(candidates)), []
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate_dataset_json(data: Any, where: str) -> list[Problem]:
+    """Check the keys nnU-Net needs in a ``dataset.json`` and their types. Never raises.
+
+    Parameters
+    ----------
+    data
+        The parsed JSON (anything).
+    where
+        The file, for messages.
+    """
+    def bad(message: str, fix: str) -> Problem:
+        return P.error(P.DATASET_JSON_INVALID, f"{where}: {message}", fix)
+
+    if not isinstance(data, dict):
+        return [bad(f"expected a JSON object, found {type(data).__name__}.",
+                    "Write dataset.json as an object with channel_names, labels, numTraining "
+                    "and file_ending (nnU-Net's generate_dataset_json helps).")]
+    found: list[Problem] = []
+    channels = data.get("channel_names", data.get("modality"))
+    if channels is None:
+        found.append(bad("the key 'channel_names' is missing.",
+                         'Add e.g. "channel_names": {"0": "CT"}.'))
+    elif not isinstance(channels, dict) or not channels:
+        found.append(bad("'channel_names' must be a non-empty object such as {\"0\": \"CT\"}.",
+                         'Write it as "channel_names": {"0": "CT"} (one entry per channel).'))
+    else:
+        expected = [str(i) for i in range(len(channels))]
+        if sorted(channels, key=lambda k: (len(str(k)), str(k))) != expected:
+            found.append(bad(f"'channel_names' keys must be 0..{len(channels) - 1}, found "
+                             f"{sorted(channels)}.",
+                             "Number the channels from 0 without gaps, matching the _0000, _0001 "
+                             "file suffixes."))
+        elif not all(isinstance(v, str) and v.strip() for v in channels.values()):
+            found.append(bad("every channel name must be a non-empty text such as \"CT\".",
+                             'Name each channel, e.g. {"0": "T2", "1": "ADC"}.'))
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            found.append(bad(f"the key '{key}' is missing.",
+                             f"Add '{key}' (see nnU-Net's dataset_format documentation)."))
+    labels = data.get("labels")
+    if "labels" in data:
+        if not isinstance(labels, dict) or not labels:
+            found.append(bad("'labels' must be a non-empty object such as "
+                             "{\"background\": 0, \"liver\": 1}.",
+                             "Map each label name to its integer value."))
+        else:
+            values: list[int] = []
+            region_based = False
+            for label_name, value in labels.items():
+                if _is_int(value):
+                    values.append(value)
+                elif (isinstance(value, list) and value
+                      and all(_is_int(v) for v in value)):
+                    region_based = True
+                    values.extend(value)
+                else:
+                    found.append(bad(f"label '{label_name}' has the value {value!r}; "
+                                     "expected an integer (or a list of integers for regions).",
+                                     "Give every label an integer value."))
+                    break
+            else:
+                if labels.get("background") != 0:
+                    found.append(bad("'labels' needs \"background\": 0.",
+                                     'Add "background": 0 to labels.'))
+                elif not region_based:
+                    named = sorted(v for k, v in labels.items() if k != "ignore")
+                    if named != list(range(len(named))):
+                        found.append(bad(f"label values must be consecutive from 0, found "
+                                         f"{named}.",
+                                         "Renumber the labels 0, 1, 2, ... (in the label files "
+                                         "too)."))
+                if region_based and "regions_class_order" not in data:
+                    found.append(bad("region-based labels need 'regions_class_order'.",
+                                     "Add regions_class_order (see nnU-Net's region-based "
+                                     "training documentation)."))
+    if "numTraining" in data and (not _is_int(data["numTraining"]) or data["numTraining"] < 1):
+        found.append(bad(f"'numTraining' must be a positive integer, found "
+                         f"{data['numTraining']!r}.",
+                         "Set numTraining to the number of training cases in imagesTr."))
+    file_ending = data.get("file_ending")
+    if "file_ending" in data and (not isinstance(file_ending, str)
+                                  or not file_ending.startswith(".") or len(file_ending) < 2):
+        found.append(bad(f"'file_ending' must look like \".nii.gz\", found {file_ending!r}.",
+                         'Set file_ending to the extension of your images, e.g. ".nii.gz".'))
+    return found
+
+
+def load_dataset_json(path: Path) -> tuple[dict | None, list[Problem]]:
+    """Read and validate a ``dataset.json``. Never raises."""
+    if not path.is_file():
+        return None, [P.error(P.DATASET_JSON_INVALID, f"{path} does not exist.",
+                              "Create dataset.json next to imagesTr/ and labelsTr/.")]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        return None, [P.error(P.DATASET_JSON_INVALID, f"{path} is not UTF-8 text ({exc.reason}).",
+                              "Save dataset.json as UTF-8.")]
+    except json.JSONDecodeError as exc:
+        return None, [P.error(P.DATASET_JSON_INVALID,
+                              f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                              f"column {exc.colno}.",
+                              "Fix the JSON syntax (a JSON validator shows the spot).")]
+    except OSError as exc:
+        return None, [P.error(P.DATASET_JSON_INVALID, f"{path} cannot be read: {exc.strerror}.",
+                              "Check the file's permissions.")]
+    found = validate_dataset_json(data, str(path))
+    return (data if not found else None), found
+
+
+@dataclass
+class DatasetInfo:
+    """What nnFT knows about one raw dataset."""
+
+    dataset_id: int
+    name: str
+    raw_dir: Path
+    dataset_json: dict | None = None
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def channel_names(self) -> dict[str, str]:
+        if not self.dataset_json:
+            return {}
+        return dict(self.dataset_json.get("channel_names", self.dataset_json.get("modality", {})))
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        return dict(self.dataset_json.get("labels", {})) if self.dataset_json else {}
+
+    @property
+    def file_ending(self) -> str | None:
+        return self.dataset_json.get("file_ending") if self.dataset_json else None
+
+    @property
+    def num_training(self) -> int | None:
+        return self.dataset_json.get("numTraining") if self.dataset_json else None
+
+    @property
+    def ok(self) -> bool:
+        return not P.has_errors(self.problems)
+
+
+def list_training_cases(raw_dir: Path, dataset_json: dict) -> dict[str, dict[str, Any]]:
+    """Case id → {"images": [...], "label": path}, exactly as nnU-Net lists them
+    (it honours an explicit ``dataset`` key in dataset.json)."""
+    from nnunetv2.utilities.utils import get_filenames_of_train_images_and_targets
+
+    return get_filenames_of_train_images_and_targets(str(raw_dir), dataset_json)
+
+
+def inspect_dataset(workspace: Workspace, name: str) -> DatasetInfo:
+    """Load ``dataset.json`` and check that the files it promises exist. Never raises."""
+    dataset_id = dataset_id_from_name(name) or 0
+    raw_dir = (workspace.raw / name) if workspace.raw is not None else Path(name)
+    info = DatasetInfo(dataset_id, name, raw_dir)
+    if not raw_dir.is_dir():
+        info.problems.append(P.error(
+            P.DATASET_NOT_FOUND,
+            f"{name} has no raw folder {raw_dir} (it exists only in preprocessed/results).",
+            f"Put the raw dataset into {raw_dir} (dataset.json, imagesTr/, labelsTr/).",
+        ))
+        return info
+    data, found = load_dataset_json(raw_dir / "dataset.json")
+    info.problems.extend(found)
+    if data is None:
+        return info
+    info.dataset_json = data
+    try:
+        info.cases = list_training_cases(raw_dir, data)
+    except Exception as exc:  # nnU-Net's listing raises on many malformed layouts
+        info.problems.append(P.error(
+            P.DATASET_FILES_MISSING,
+            f"{name}: nnU-Net cannot list the training cases ({type(exc).__name__}: {exc}).",
+            "Check imagesTr/ and labelsTr/ follow CASE_0000<file_ending> and CASE<file_ending>.",
+        ))
+        return info
+    info.problems.extend(_check_case_files(info))
+    return info
+
+
+def _check_case_files(info: DatasetInfo) -> list[Problem]:
+    found: list[Problem] = []
+    data = info.dataset_json or {}
+    n_channels = len(info.channel_names)
+    if not info.cases:
+        return [P.error(
+            P.DATASET_FILES_MISSING,
+            f"{info.name}: no training images in {info.raw_dir / 'imagesTr'} ending in "
+            f"{data.get('file_ending')}.",
+            "Put the images in imagesTr/ named CASE_0000<file_ending>, or fix file_ending.",
+        )]
+    if len(info.cases) != data.get("numTraining"):
+        found.append(P.error(
+            P.DATASET_FILES_MISSING,
+            f"{info.name}: dataset.json says numTraining={data.get('numTraining')}, but "
+            f"{len(info.cases)} cases were found in imagesTr/.",
+            f"Set numTraining to {len(info.cases)}, or add the missing cases.",
+        ))
+    wrong_channels = [c for c, d in info.cases.items() if len(d.get("images", [])) != n_channels]
+    if wrong_channels:
+        found.append(P.error(
+            P.DATASET_FILES_MISSING,
+            f"{info.name}: {len(wrong_channels)} case(s) do not have exactly {n_channels} "
+            f"channel file(s), e.g. {wrong_channels[0]}.",
+            f"Every case needs CASE_0000 ... CASE_{n_channels - 1:04d} files, one per "
+            "channel_names entry.",
+        ))
+    missing_images = [p for d in info.cases.values() for p in d.get("images", [])
+                      if not Path(p).is_file()]
+    if missing_images:
+        found.append(P.error(
+            P.DATASET_FILES_MISSING,
+            f"{info.name}: {len(missing_images)} image file(s) listed in dataset.json do not "
+            f"exist, e.g. {missing_images[0]}.",
+            "Fix the paths in dataset.json's 'dataset' entry or add the files.",
+        ))
+    missing_labels = [d.get("label") for d in info.cases.values()
+                      if not d.get("label") or not Path(d["label"]).is_file()]
+    if missing_labels:
+        found.append(P.error(
+            P.DATASET_FILES_MISSING,
+            f"{info.name}: {len(missing_labels)} case(s) have no label file in labelsTr/, "
+            f"e.g. {missing_labels[0]}.",
+            "Add labelsTr/CASE<file_ending> for every training case.",
+        ))
+    return found
+
+
+@dataclass(frozen=True)
+class ImageSummary:
+    """A header-only summary of a dataset's training images (no voxels read)."""
+
+    n_cases_scanned: int
+    n_channels: int
+    median_spacing: tuple[float, ...]
+    median_size: tuple[int, ...]
+    min_size: tuple[int, ...]
+    max_size: tuple[int, ...]
+    pixel_types: tuple[str, ...]
+    dimension: int
+
+
+def scan_image_headers(info: DatasetInfo, max_cases: int | None = None) -> ImageSummary | None:
+    """Read the headers of the first channel of each case with SimpleITK.
+
+    Only headers are read (``ReadImageInformation``), so this takes milliseconds per case even
+    for large CT volumes. Returns None when nothing could be read.
+    """
+    import SimpleITK as sitk
+
+    spacings: list[tuple[float, ...]] = []
+    sizes: list[tuple[int, ...]] = []
+    pixel_types: set[str] = set()
+    reader = sitk.ImageFileReader()
+    for case in list(info.cases.values())[:max_cases]:
+        images = case.get("images") or []
+        if not images:
+            continue
+        try:
+            reader.SetFileName(str(images[0]))
+            reader.ReadImageInformation()
+        except RuntimeError:
+            continue
+        spacings.append(tuple(float(s) for s in reader.GetSpacing()))
+        sizes.append(tuple(int(s) for s in reader.GetSize()))
+        pixel_types.add(sitk.GetPixelIDValueAsString(reader.GetPixelID()))
+    if not sizes:
+        return None
+    dim = len(sizes[0])
+    same_dim = [(sp, sz) for sp, sz in zip(spacings, sizes, strict=True) if len(sz) == dim]
+    return ImageSummary(
+        n_cases_scanned=len(sizes),
+        n_channels=len(info.channel_names),
+        median_spacing=tuple(statistics.median(sp[i] for sp, _ in same_dim) for i in range(dim)),
+        median_size=tuple(int(statistics.median(sz[i] for _, sz in same_dim))
+                          for i in range(dim)),
+        min_size=tuple(min(sz[i] for _, sz in same_dim) for i in range(dim)),
+        max_size=tuple(max(sz[i] for _, sz in same_dim) for i in range(dim)),
+        pixel_types=tuple(sorted(pixel_types)),
+        dimension=dim,
+    )

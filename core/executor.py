@@ -1,0 +1,204 @@
+"""Run the chain's steps in order: skip what is done, stop at the first failure.
+
+One executor serves the CLI (called directly) and the wizard (inside a QThread worker). It
+reports through one callback; cancel and graceful stop may be called from another thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+from .pipeline import GRACEFUL_STOP_TRAINERS, Step
+from .runner import CommandRunner, RunResult
+from .workspace import Workspace
+
+
+class StepStatus(str, Enum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"
+
+
+@dataclass
+class StepEvent:
+    """What the executor reports: ``kind`` is started, line, skipped or finished."""
+
+    kind: str
+    step: Step
+    status: StepStatus
+    line: str = ""
+    result: RunResult | None = None
+    message: str = ""
+    log_path: Path | None = None
+
+
+@dataclass
+class ChainOutcome:
+    """How a run of the chain ended."""
+
+    statuses: dict[str, StepStatus] = field(default_factory=dict)
+    failed_step: str | None = None
+    message: str = ""
+    durations_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed_step is None and all(
+            s in (StepStatus.DONE, StepStatus.SKIPPED) for s in self.statuses.values())
+
+
+class ChainExecutor:
+    """Execute steps built fresh before each step (their commands depend on what is on disk).
+
+    Parameters
+    ----------
+    build_steps
+        Returns the chain's steps; called again before every step.
+    workspace
+        For the child environment and the log folder.
+    on_event
+        Receives every :class:`StepEvent`.
+    only
+        Step keys to run (default all).
+    """
+
+    def __init__(self, build_steps: Callable[[], list[Step]], workspace: Workspace,
+                 on_event: Callable[[StepEvent], None] | None = None,
+                 only: set[str] | None = None, log_dir: Path | None = None) -> None:
+        self.build_steps = build_steps
+        self.workspace = workspace
+        self.on_event = on_event or (lambda event: None)
+        self.only = only
+        self.log_dir = log_dir or (workspace.state_dir / "logs")
+        self._runner: CommandRunner | None = None
+        self._current: Step | None = None
+        self._cancelled = False
+        self._lock = threading.Lock()
+
+    def run(self) -> ChainOutcome:
+        outcome = ChainOutcome()
+        keys = [s.key for s in self.build_steps() if self.only is None or s.key in self.only]
+        for key in keys:
+            outcome.statuses[key] = StepStatus.PENDING
+        for key in keys:
+            if self._cancelled:
+                outcome.statuses[key] = StepStatus.CANCELLED
+                outcome.failed_step = outcome.failed_step or key
+                continue
+            step = next(s for s in self.build_steps() if s.key == key)
+            if step.is_done():
+                outcome.statuses[key] = StepStatus.SKIPPED
+                self.on_event(StepEvent("skipped", step, StepStatus.SKIPPED,
+                                        message="outputs already exist and are consistent"))
+                continue
+            start = time.monotonic()
+            status, message = self._run_step(step)
+            outcome.durations_s[key] = time.monotonic() - start
+            outcome.statuses[key] = status
+            if status is not StepStatus.DONE:
+                outcome.failed_step = key
+                outcome.message = message
+                self._cancelled = self._cancelled or status is not StepStatus.FAILED
+                # Steps after a failure stay pending: nothing was tried.
+                break
+        return outcome
+
+    def _run_step(self, step: Step) -> tuple[StepStatus, str]:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        log_path = self.log_dir / f"{stamp}_{step.key}.log"
+        with self._lock:
+            self._current = step
+        self.on_event(StepEvent("started", step, StepStatus.RUNNING, log_path=log_path))
+
+        def emit(line: str) -> None:
+            self.on_event(StepEvent("line", step, StepStatus.RUNNING, line=line))
+
+        if step.action is not None:
+            return self._run_action(step, log_path, emit)
+
+        if step.before_start is not None:
+            step.before_start()
+        env = self.workspace.child_environment(extra=step.env)
+        runner = CommandRunner(step.argv or [], env=env, on_line=emit, log_path=log_path)
+        with open(log_path, "w", encoding="utf-8") as log:
+            log.write(f"$ {step.command_line()}\n")
+        with self._lock:
+            self._runner = runner
+            if self._cancelled:
+                runner.cancel()
+        result = runner.run()
+        with self._lock:
+            self._runner = None
+        if result.error:
+            status, message = StepStatus.FAILED, result.error
+        elif result.cancelled:
+            status, message = StepStatus.CANCELLED, "cancelled by the user"
+        elif result.stopped_gracefully and not step.is_done():
+            status, message = StepStatus.STOPPED, (
+                "stopped after a checkpoint; run again to continue where it stopped")
+        elif result.exit_code != 0:
+            status, message = StepStatus.FAILED, f"exited with status {result.exit_code}"
+        elif not step.is_done():
+            status, message = StepStatus.FAILED, (
+                "exited 0, but its outputs are missing or incomplete")
+        else:
+            status, message = StepStatus.DONE, ""
+        self.on_event(StepEvent("finished", step, status, result=result, message=message,
+                                log_path=log_path))
+        return status, message
+
+    def _run_action(self, step: Step, log_path: Path,
+                    emit: Callable[[str], None]) -> tuple[StepStatus, str]:
+        lines: list[str] = []
+
+        def log(line: str) -> None:
+            lines.append(line)
+            emit(line)
+
+        try:
+            assert step.action is not None
+            step.action(log)
+        except OSError as exc:
+            status, message = StepStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        else:
+            status, message = ((StepStatus.DONE, "") if step.is_done() else
+                               (StepStatus.FAILED, "its outputs are missing after it ran"))
+        log_path.write_text("\n".join([f"$ {step.command_line()}", *lines]) + "\n",
+                            encoding="utf-8")
+        self.on_event(StepEvent("finished", step, status, message=message, log_path=log_path,
+                                result=RunResult([], 0 if status is StepStatus.DONE else 1, 0.0,
+                                                 tail=lines)))
+        return status, message
+
+    def cancel(self) -> None:
+        """Stop now: the running command and its workers are terminated."""
+        with self._lock:
+            self._cancelled = True
+            runner = self._runner
+        if runner is not None:
+            runner.cancel()
+
+    def stop_gracefully(self) -> bool:
+        """Ask a running nnFT trainer to checkpoint and exit. False if not possible now."""
+        with self._lock:
+            runner, step = self._runner, self._current
+        if runner is None or step is None or not step.is_training:
+            return False
+        trainer = step.argv[step.argv.index("-tr") + 1] if step.argv and "-tr" in step.argv \
+            else ""
+        if trainer not in GRACEFUL_STOP_TRAINERS:
+            return False
+        with self._lock:
+            self._cancelled = True
+        return runner.request_graceful_stop()

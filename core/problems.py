@@ -1,0 +1,126 @@
+"""Problems found by nnFT's checks: a stable code, a severity, what is wrong and how to fix it.
+
+The codes are a contract with scripts (``nnft check --json``) and with the wizard: never rename one,
+only add new ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a problem is. Only ``ERROR`` blocks a run."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+# Stable problem codes. Add, never rename.
+ENV_NOT_SET = "ENV_NOT_SET"
+ENV_FOLDER_MISSING = "ENV_FOLDER_MISSING"
+ENV_FOLDER_NOT_WRITABLE = "ENV_FOLDER_NOT_WRITABLE"
+DATASET_NOT_FOUND = "DATASET_NOT_FOUND"
+DATASET_ID_AMBIGUOUS = "DATASET_ID_AMBIGUOUS"
+DATASET_JSON_INVALID = "DATASET_JSON_INVALID"
+DATASET_FILES_MISSING = "DATASET_FILES_MISSING"
+SAME_DATASET = "SAME_DATASET"
+CHANNEL_COUNT_MISMATCH = "CHANNEL_COUNT_MISMATCH"
+CHANNEL_NAME_MISMATCH = "CHANNEL_NAME_MISMATCH"
+FILE_ENDING_MISMATCH = "FILE_ENDING_MISMATCH"
+LABELS_DIFFER = "LABELS_DIFFER"
+CONFIG_NOT_AVAILABLE = "CONFIG_NOT_AVAILABLE"
+PLANS_ID_INVALID = "PLANS_ID_INVALID"
+PLANS_ID_DEFAULT = "PLANS_ID_DEFAULT"
+PLANS_ID_EXISTS = "PLANS_ID_EXISTS"
+PREPROCESSED_DATA_EXISTS = "PREPROCESSED_DATA_EXISTS"
+RESULTS_FOLDER_EXISTS = "RESULTS_FOLDER_EXISTS"
+FINGERPRINT_MISSING = "FINGERPRINT_MISSING"
+FOLD_INVALID = "FOLD_INVALID"
+DEVICE_NOT_AVAILABLE = "DEVICE_NOT_AVAILABLE"
+OPTIONS_INVALID = "OPTIONS_INVALID"
+WEIGHTS_UNREADABLE = "WEIGHTS_UNREADABLE"
+WEIGHTS_ARCH_MISMATCH = "WEIGHTS_ARCH_MISMATCH"
+WEIGHTS_CHANNEL_MISMATCH = "WEIGHTS_CHANNEL_MISMATCH"
+
+ALL_CODES = (
+    ENV_NOT_SET,
+    ENV_FOLDER_MISSING,
+    ENV_FOLDER_NOT_WRITABLE,
+    DATASET_NOT_FOUND,
+    DATASET_ID_AMBIGUOUS,
+    DATASET_JSON_INVALID,
+    DATASET_FILES_MISSING,
+    SAME_DATASET,
+    CHANNEL_COUNT_MISMATCH,
+    CHANNEL_NAME_MISMATCH,
+    FILE_ENDING_MISMATCH,
+    LABELS_DIFFER,
+    CONFIG_NOT_AVAILABLE,
+    PLANS_ID_INVALID,
+    PLANS_ID_DEFAULT,
+    PLANS_ID_EXISTS,
+    PREPROCESSED_DATA_EXISTS,
+    RESULTS_FOLDER_EXISTS,
+    FINGERPRINT_MISSING,
+    FOLD_INVALID,
+    DEVICE_NOT_AVAILABLE,
+    OPTIONS_INVALID,
+    WEIGHTS_UNREADABLE,
+    WEIGHTS_ARCH_MISMATCH,
+    WEIGHTS_CHANNEL_MISMATCH,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a check.
+
+    Parameters
+    ----------
+    code
+        One of the stable codes of this module.
+    severity
+        ``Severity.ERROR`` blocks running; warnings and infos only inform.
+    message
+        What is wrong, naming the dataset, file or value concerned.
+    fix
+        What the user can do about it.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    fix: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, str]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    def __str__(self) -> str:
+        text = f"{self.severity.value.upper()} [{self.code}] {self.message}"
+        return f"{text}\n    fix: {self.fix}" if self.fix else text
+
+
+def error(code: str, message: str, fix: str = "") -> Problem:
+    return Problem(code, Severity.ERROR, message, fix)
+
+
+def warning(code: str, message: str, fix: str = "") -> Problem:
+    return Problem(code, Severity.WARNING, message, fix)
+
+
+def info(code: str, message: str, fix: str = "") -> Problem:
+    return Problem(code, Severity.INFO, message, fix)
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """True when any problem blocks a run."""
+    return any(p.is_error for p in problems)

@@ -1,0 +1,244 @@
+"""Run one command (an argv list, never a shell string) as a child process.
+
+One runner serves the CLI and the GUI: it streams the child's output line by line to a
+callback, reports the exit status, cancels (SIGTERM, then SIGKILL) and asks nnFT's trainers for
+a graceful stop (SIGUSR1: finish the epoch, write a checkpoint, exit 0).
+
+Platform seam: everything POSIX-only lives here. On POSIX the child runs in its own process
+group, so cancel reaches the data-augmentation and preprocessing workers nnU-Net forks. On
+Windows the child gets its own process group (CREATE_NEW_PROCESS_GROUP); cancel sends
+CTRL_BREAK_EVENT and then kills the tree with ``taskkill /T /F``; a graceful stop is not
+available (there is no SIGUSR1), so ``request_graceful_stop`` returns False and callers fall back
+to cancel.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+IS_WINDOWS = os.name == "nt"
+
+
+class CommandNotFoundError(FileNotFoundError):
+    """The program of an argv is not installed."""
+
+
+def resolve_executable(program: str) -> str:
+    """Find a program, preferring the folder of this interpreter.
+
+    nnU-Net's console scripts (``nnUNetv2_train`` ...) are installed next to the Python that runs
+    nnFT. Looking there first means a second nnU-Net on PATH (a common cause of "my custom
+    trainer is not found", nnU-Net #2150) is never used by accident.
+    """
+    if os.path.sep in program or (os.path.altsep and os.path.altsep in program):
+        return program
+    here = Path(sys.executable).parent
+    for candidate in (here / program, here / f"{program}.exe"):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which(program)
+    if found is None:
+        raise CommandNotFoundError(
+            f"'{program}' was not found next to {sys.executable} or on PATH. Install nnU-Net "
+            "into this environment (pip install nnunetv2) or activate the environment that has it."
+        )
+    return found
+
+
+@dataclass
+class RunResult:
+    """How a command ended."""
+
+    argv: list[str]
+    exit_code: int | None
+    duration_s: float
+    tail: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    stopped_gracefully: bool = False
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and self.error is None and not self.cancelled
+
+
+class CommandRunner:
+    """Run one argv as a child process and stream its output.
+
+    Parameters
+    ----------
+    argv
+        Program and arguments. ``argv[0]`` is resolved with :func:`resolve_executable`.
+    env
+        The child's full environment (None: inherit).
+    cwd
+        Working directory of the child.
+    on_line
+        Called with every output line (stdout and stderr merged, without line end). Carriage
+        returns (progress bars) also end a line. Called from the thread that runs :meth:`run`.
+    log_path
+        When given, every line is also appended to this file.
+    tail_lines
+        How many last lines :class:`RunResult` keeps for error reports.
+    """
+
+    def __init__(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+                 cwd: Path | str | None = None, on_line: Callable[[str], None] | None = None,
+                 log_path: Path | None = None, tail_lines: int = 40) -> None:
+        if isinstance(argv, str) or not argv:
+            raise TypeError("argv must be a non-empty list of strings, never a shell string")
+        self.argv = [str(a) for a in argv]
+        self.env = dict(env) if env is not None else None
+        self.cwd = str(cwd) if cwd is not None else None
+        self.on_line = on_line
+        self.log_path = log_path
+        self._tail: deque[str] = deque(maxlen=tail_lines)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._stop_requested = False
+        self._started = threading.Event()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def run(self) -> RunResult:
+        """Start the command, stream its output until it exits, and return how it ended."""
+        start = time.monotonic()
+        try:
+            program = resolve_executable(self.argv[0])
+        except CommandNotFoundError as exc:
+            self._started.set()
+            return RunResult(self.argv, None, 0.0, error=str(exc))
+        kwargs: dict = {}
+        if IS_WINDOWS:
+            kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+        else:
+            kwargs["start_new_session"] = True
+        with self._lock:
+            if self._cancelled:
+                self._started.set()
+                return RunResult(self.argv, None, 0.0, cancelled=True)
+            try:
+                self._process = subprocess.Popen(  # noqa: S603 - argv list, no shell
+                    [program, *self.argv[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL, env=self.env, cwd=self.cwd, **kwargs,
+                )
+            except OSError as exc:
+                self._started.set()
+                return RunResult(self.argv, None, time.monotonic() - start,
+                                 error=f"Could not start {program}: {exc.strerror or exc}")
+        self._started.set()
+        log = open(self.log_path, "a", encoding="utf-8") if self.log_path else None  # noqa: SIM115
+        try:
+            self._pump(self._process, log)
+            exit_code = self._process.wait()
+        finally:
+            if log is not None:
+                log.close()
+        return RunResult(
+            self.argv, exit_code, time.monotonic() - start, tail=list(self._tail),
+            cancelled=self._cancelled,
+            stopped_gracefully=self._stop_requested and exit_code == 0 and not self._cancelled,
+        )
+
+    def _pump(self, process: subprocess.Popen[bytes], log) -> None:
+        assert process.stdout is not None
+        buffer = b""
+        while True:
+            chunk = process.stdout.read1(65536) if hasattr(process.stdout, "read1") else \
+                process.stdout.read(4096)
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+            for raw in lines:
+                self._emit(raw, log)
+        if buffer:
+            self._emit(buffer, log)
+
+    def _emit(self, raw: bytes, log) -> None:
+        line = raw.decode("utf-8", errors="replace")
+        self._tail.append(line)
+        if log is not None:
+            log.write(line + "\n")
+            log.flush()
+        if self.on_line is not None:
+            self.on_line(line)
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Block until the child was started (or failed to start)."""
+        return self._started.wait(timeout)
+
+    def cancel(self, grace_s: float = 10.0) -> None:
+        """Stop the command and all its children: SIGTERM, then SIGKILL after ``grace_s``.
+
+        Safe to call from any thread, before or after the start, and more than once.
+        """
+        with self._lock:
+            self._cancelled = True
+            process = self._process
+        if process is None or process.poll() is not None:
+            return
+        _terminate_tree(process)
+        try:
+            process.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            _kill_tree(process)
+            try:
+                process.wait(timeout=grace_s)
+            except subprocess.TimeoutExpired:
+                pass
+        else:
+            # The main process is gone; make sure no worker of its group lingers.
+            _kill_tree(process, quiet=True)
+
+    def request_graceful_stop(self) -> bool:
+        """Ask an nnFT trainer to finish its epoch, checkpoint and exit 0 (SIGUSR1).
+
+        Only the main process is signalled: SIGUSR1's default action would kill nnU-Net's
+        data-augmentation workers. Returns False where no graceful stop exists (Windows, or the
+        process is not running); then use :meth:`cancel`.
+        """
+        process = self._process
+        if IS_WINDOWS or process is None or process.poll() is not None:
+            return False
+        try:
+            os.kill(process.pid, signal.SIGUSR1)
+        except ProcessLookupError:
+            return False
+        self._stop_requested = True
+        return True
+
+
+def _terminate_tree(process: subprocess.Popen[bytes]) -> None:
+    try:
+        if IS_WINDOWS:
+            process.send_signal(signal.CTRL_BREAK_EVENT)  # type: ignore[attr-defined]
+        else:
+            os.killpg(process.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+
+
+def _kill_tree(process: subprocess.Popen[bytes], quiet: bool = False) -> None:
+    try:
+        if IS_WINDOWS:
+            subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)],  # noqa: S603,S607
+                           capture_output=True, check=False)
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        if not quiet:
+            raise

@@ -1,0 +1,114 @@
+"""Trainers nnFT adds to nnU-Net, found through ``nnUNet_extTrainer``.
+
+- ``nnFTTrainer``: nnU-Net's default training, unchanged, plus a graceful stop. nnU-Net 2.8.1
+  has no signal handling: on SIGUSR1 this trainer finishes the running epoch, writes
+  ``checkpoint_latest.pth`` and exits 0, so ``nnUNetv2_train ... --c`` continues at the next
+  epoch. Used by the wizard's Stop button and by SLURM's ``--signal=B:USR1@...``.
+- ``nnFTTrainerQuickTrial``: the same, with the number of epochs and iterations taken from the
+  environment, for a quick trial run of the whole chain (and for tests):
+
+  ``NNFT_TRIAL_EPOCHS`` (default 5), ``NNFT_TRIAL_ITERATIONS`` (training iterations per epoch,
+  default 10), ``NNFT_TRIAL_VAL_ITERATIONS`` (default: a fifth of the training iterations, at
+  least 1), ``NNFT_TRIAL_FINAL_VALIDATION`` (1 = run nnU-Net's final sliding-window validation,
+  the default; 0 = skip it, it costs ~9 s per small 2d case on a CPU).
+
+The module name is unique on purpose: nnU-Net imports external trainer modules under their bare
+names.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from os.path import join
+
+import torch
+from batchgenerators.dataloading.multi_threaded_augmenter import MultiThreadedAugmenter
+from batchgenerators.dataloading.nondet_multi_threaded_augmenter import (
+    NonDetMultiThreadedAugmenter,
+)
+from nnunetv2.training.nnUNetTrainer.nnUNetTrainer import nnUNetTrainer
+
+# nnU-Net's own default device, as a module constant.
+_CUDA = torch.device("cuda")
+
+
+def _positive_int_from_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}={value!r} is not a whole number") from exc
+    if number < 1:
+        raise ValueError(f"{name}={value!r} must be at least 1")
+    return number
+
+
+class nnFTTrainer(nnUNetTrainer):  # noqa: N801 - nnU-Net's naming
+    """nnUNetTrainer plus a graceful stop on SIGUSR1 (see the module docstring)."""
+
+    def __init__(self, plans: dict, configuration: str, fold: int, dataset_json: dict,
+                 device: torch.device = _CUDA):
+        super().__init__(plans, configuration, fold, dataset_json, device)
+        self._nnft_stop_requested = False
+        # Signals can only be handled in the main thread of the main process; DDP workers
+        # (mp.spawn) are stopped by their parent.
+        if hasattr(signal, "SIGUSR1") and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGUSR1, self._nnft_on_stop_signal)
+
+    def _nnft_on_stop_signal(self, signum, frame) -> None:  # noqa: ARG002
+        # Only set a flag: the epoch in progress finishes normally, so the checkpoint is whole.
+        self._nnft_stop_requested = True
+
+    def on_epoch_end(self):
+        super().on_epoch_end()
+        if not self._nnft_stop_requested or self.current_epoch >= self.num_epochs:
+            return
+        # on_epoch_end has already advanced the counter; store the next epoch to run, exactly
+        # like on_train_end does for the final checkpoint.
+        self.current_epoch -= 1
+        self.save_checkpoint(join(self.output_folder, "checkpoint_latest.pth"))
+        self.current_epoch += 1
+        self.print_to_log_file(
+            f"nnFT: graceful stop requested. checkpoint_latest.pth written after epoch "
+            f"{self.current_epoch - 1}; continue with nnUNetv2_train ... --c"
+        )
+        self._nnft_shutdown_dataloaders()
+        sys.exit(0)
+
+    def _nnft_shutdown_dataloaders(self) -> None:
+        for loader in (self.dataloader_train, self.dataloader_val):
+            if isinstance(loader, NonDetMultiThreadedAugmenter | MultiThreadedAugmenter):
+                loader._finish()
+
+
+class nnFTTrainerQuickTrial(nnFTTrainer):  # noqa: N801 - nnU-Net's naming
+    """A short run of the real training loop; lengths from ``NNFT_TRIAL_*`` variables."""
+
+    def __init__(self, plans: dict, configuration: str, fold: int, dataset_json: dict,
+                 device: torch.device = _CUDA):
+        super().__init__(plans, configuration, fold, dataset_json, device)
+        self.num_epochs = _positive_int_from_env("NNFT_TRIAL_EPOCHS", 5)
+        self.num_iterations_per_epoch = _positive_int_from_env("NNFT_TRIAL_ITERATIONS", 10)
+        self.num_val_iterations_per_epoch = _positive_int_from_env(
+            "NNFT_TRIAL_VAL_ITERATIONS", max(1, self.num_iterations_per_epoch // 5))
+        self.nnft_final_validation = os.environ.get("NNFT_TRIAL_FINAL_VALIDATION", "1") != "0"
+
+    def on_train_start(self):
+        super().on_train_start()
+        self.print_to_log_file(
+            f"nnFT quick trial: {self.num_epochs} epochs x {self.num_iterations_per_epoch} "
+            f"training + {self.num_val_iterations_per_epoch} validation iterations; final "
+            f"validation {'on' if self.nnft_final_validation else 'off'}"
+        )
+
+    def perform_actual_validation(self, save_probabilities: bool = False):
+        if self.nnft_final_validation:
+            return super().perform_actual_validation(save_probabilities)
+        self.print_to_log_file("nnFT quick trial: final validation skipped "
+                               "(NNFT_TRIAL_FINAL_VALIDATION=0)")
+        return None
