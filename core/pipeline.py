@@ -213,10 +213,27 @@ def read_run_marker(fold_dir: Path) -> dict[str, Any] | None:
     return _load_json(fold_dir / RUN_MARKER)
 
 
+def _relative_to_results(fold_dir: Path, checkpoint: Path) -> str | None:
+    # fold_dir is nnUNet_results/<dataset>/<trainer__plans__config>/fold_X
+    try:
+        return checkpoint.relative_to(fold_dir.parents[2]).as_posix()
+    except (ValueError, IndexError):
+        return None
+
+
 def is_finetuned_from(fold_dir: Path, checkpoint: Path) -> bool:
-    """True when nnFT's marker says this fold was fine-tuned from ``checkpoint``."""
+    """True when nnFT's marker says this fold was fine-tuned from ``checkpoint``.
+
+    Compared relative to nnUNet_results, so a workspace that was moved or copied elsewhere is
+    still recognised.
+    """
     marker = read_run_marker(fold_dir)
-    return bool(marker) and marker.get("pretrained_weights") == str(checkpoint)
+    if not marker:
+        return False
+    relative = _relative_to_results(fold_dir, checkpoint)
+    if relative is not None and marker.get("pretrained_weights_relative") == relative:
+        return True
+    return marker.get("pretrained_weights") == str(checkpoint)
 
 
 def has_resumable_checkpoint(fold_dir: Path) -> bool:
@@ -441,6 +458,8 @@ def build_chain(ctx: ChainContext) -> list[Step]:
         ft_fold.mkdir(parents=True, exist_ok=True)
         atomic_write_text(ft_fold / RUN_MARKER, json.dumps({
             "pretrained_weights": str(ctx.pretrained_checkpoint),
+            "pretrained_weights_relative": _relative_to_results(ft_fold,
+                                                                ctx.pretrained_checkpoint),
             "pretrain_dataset": ctx.pretrain.name,
             "pretrain_plans": o.plans_name,
             "finetune_plans": o.finetune_plans,

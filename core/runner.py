@@ -108,6 +108,7 @@ class CommandRunner:
         self._cancelled = False
         self._stop_requested = False
         self._started = threading.Event()
+        self._reading = False  # run() still reads the output (some process holds the pipe)
 
     @property
     def pid(self) -> int | None:
@@ -142,7 +143,11 @@ class CommandRunner:
         self._started.set()
         log = open(self.log_path, "a", encoding="utf-8") if self.log_path else None  # noqa: SIM115
         try:
-            self._pump(self._process, log)
+            self._reading = True
+            try:
+                self._pump(self._process, log)
+            finally:
+                self._reading = False
             exit_code = self._process.wait()
         finally:
             if log is not None:
@@ -156,11 +161,15 @@ class CommandRunner:
     def _pump(self, process: subprocess.Popen[bytes], log) -> None:
         assert process.stdout is not None
         buffer = b""
+        after_cr = False  # the last read ended in \r: a \n opening the next one ends no line
         while True:
             chunk = process.stdout.read1(65536) if hasattr(process.stdout, "read1") else \
                 process.stdout.read(4096)
             if not chunk:
                 break
+            if after_cr and chunk.startswith(b"\n"):
+                chunk = chunk[1:]
+            after_cr = chunk.endswith(b"\r")
             buffer += chunk
             *lines, buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
             for raw in lines:
@@ -189,7 +198,14 @@ class CommandRunner:
         with self._lock:
             self._cancelled = True
             process = self._process
-        if process is None or process.poll() is not None:
+        if process is None:
+            return
+        if process.poll() is not None:
+            # The main process is gone, but workers of its group may live on and hold the output
+            # pipe open, so run() keeps reading: end them too. (Only while reading: a member
+            # still holds the group id then, so it cannot have been reused.)
+            if self._reading:
+                _kill_tree(process, quiet=True)
             return
         _terminate_tree(process)
         try:

@@ -1,0 +1,37 @@
+# nnFT: `make run` opens the wizard on the demo workspace, `make test` runs the whole suite.
+# Both create .venv and install everything into it first (pinned versions: constraints.txt).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.nnft-installed
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint demo chain clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/nnft-wizard --demo
+
+test: install
+	$(BIN)/ruff check .
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# The whole chain on the demo workspace, headless, as a quick trial on the CPU (~2 minutes).
+chain: install
+	rm -rf demo_workspace
+	$(BIN)/nnft demo demo_workspace
+	$(BIN)/nnft run --workspace demo_workspace --pretrain 1 --finetune 2 --config 2d \
+		--epochs 2 --iterations 5 --device cpu
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo_workspace

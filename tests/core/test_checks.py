@@ -1,0 +1,993 @@
+"""Preflight (nnft.core.checks): one test per problem code it can produce, proof that it never
+raises and never writes, and the exact argv of every step of the chain it prepares.
+
+Every scenario starts from a private copy of the demo workspace (``demo`` fixture) and changes
+just enough to provoke one problem. States that normally need an nnU-Net planning run (plans,
+preprocessed data, results folders) are written by hand in nnU-Net's layout.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import itertools
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import SimpleITK as sitk
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nnft.core import machine
+from nnft.core import problems as P
+from nnft.core.checks import check_device, check_options, preflight
+from nnft.core.demo import write_demo_workspace
+from nnft.core.pipeline import (
+    QUICK_TRIAL_TRAINER,
+    RUN_MARKER,
+    STEP_KEYS,
+    RunOptions,
+    build_chain,
+)
+from nnft.core.plans import transferred_plans
+from nnft.core.problems import Severity
+from nnft.core.workspace import Workspace
+
+PRETRAIN = "Dataset001_DemoPretrain"
+FINETUNE = "Dataset002_DemoFinetune"
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+#: Codes only ``nnft check-weights`` produces (they need a checkpoint), not preflight.
+WEIGHTS_CODES = {P.WEIGHTS_UNREADABLE, P.WEIGHTS_ARCH_MISMATCH, P.WEIGHTS_CHANNEL_MISMATCH}
+
+
+# -- the code list itself ----------------------------------------------------------------------
+def test_codes_are_stable_strings() -> None:
+    assert len(set(P.ALL_CODES)) == len(P.ALL_CODES)
+    for code in P.ALL_CODES:
+        # The value is the contract (`nnft check --json`): it must equal the constant's name.
+        assert getattr(P, code) == code
+
+
+def test_every_preflight_code_has_a_test_here() -> None:
+    """Each code preflight can produce appears in an ``expect(..., P.CODE, ...)`` call of this
+    module; a new code without a test fails here."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    asserted = {
+        node.args[1].attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        and node.func.id == "expect" and len(node.args) > 1
+        and isinstance(node.args[1], ast.Attribute)
+    }
+    assert asserted <= set(P.ALL_CODES)
+    assert set(P.ALL_CODES) - WEIGHTS_CODES - asserted == set()
+
+
+def test_clean_demo_has_only_infos(demo) -> None:
+    result = demo.preflight()
+    assert result.ok
+    assert sorted(result.codes()) == [P.FINGERPRINT_MISSING, P.LABELS_DIFFER]
+    assert result.context is not None
+    assert (result.pretrain.name, result.finetune.name) == (PRETRAIN, FINETUNE)
+
+
+# -- ENV_* ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("missing", ["raw", "preprocessed", "results"])
+def test_env_not_set(demo, expect, missing: str) -> None:
+    workspace = dataclasses.replace(demo.workspace, **{missing: None})
+    result = demo.preflight(workspace=workspace)
+    expect(result, P.ENV_NOT_SET, ERROR, f"nnUNet_{missing}")
+    assert result.codes() == [P.ENV_NOT_SET]
+    assert result.context is None and not result.ok
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_env_not_set_from_environment(demo, expect, monkeypatch, value: str | None) -> None:
+    for variable in ("nnUNet_raw", "nnUNet_preprocessed", "nnUNet_results"):
+        if value is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, value)
+    result = demo.preflight(workspace=Workspace.from_environment())
+    assert result.codes() == [P.ENV_NOT_SET] * 3
+    for variable in ("nnUNet_raw", "nnUNet_preprocessed", "nnUNet_results"):
+        expect(result, P.ENV_NOT_SET, ERROR, variable)
+
+
+def test_env_folder_missing(demo, expect) -> None:
+    shutil.rmtree(demo.results)
+    result = demo.preflight()
+    problem = expect(result, P.ENV_FOLDER_MISSING, ERROR, "nnUNet_results", str(demo.results),
+                     "does not exist")
+    assert str(demo.results) in problem.fix
+    assert not demo.results.exists(), "preflight must not create the folder"
+
+
+def test_env_folder_is_a_file(demo, expect) -> None:
+    shutil.rmtree(demo.preprocessed)
+    demo.preprocessed.write_text("not a folder")
+    result = demo.preflight()
+    expect(result, P.ENV_FOLDER_MISSING, ERROR, "nnUNet_preprocessed", "is a file")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders, so "
+                    "os.access reports them writable; the monkeypatched test below covers it")
+def test_env_folder_not_writable_chmod(demo, expect) -> None:
+    demo.results.chmod(0o555)
+    try:
+        result = demo.preflight()
+    finally:
+        demo.results.chmod(0o755)
+    expect(result, P.ENV_FOLDER_NOT_WRITABLE, ERROR, "nnUNet_results", str(demo.results))
+
+
+def test_env_folder_not_writable(demo, expect, find, monkeypatch) -> None:
+    real_access = os.access
+    read_only = {str(demo.preprocessed), str(demo.raw)}
+
+    def access(path, mode, *args, **kwargs):
+        if str(path) in read_only and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    result = demo.preflight()
+    expect(result, P.ENV_FOLDER_NOT_WRITABLE, ERROR, "nnUNet_preprocessed",
+           str(demo.preprocessed))
+    # nnU-Net never writes into nnUNet_raw: a read-only raw folder is fine.
+    assert len(find(result, P.ENV_FOLDER_NOT_WRITABLE)) == 1
+
+
+# -- DATASET_NOT_FOUND / DATASET_ID_AMBIGUOUS / SAME_DATASET -----------------------------------
+@pytest.mark.parametrize(("reference", "needle"), [
+    (5, "Dataset005_*"),
+    ("5", "Dataset005_*"),
+    ("Dataset001_Wrong", "Dataset001_Wrong"),
+    ("Heart", "'Heart'"),
+    (0, "'0'"),
+    ("1000", "'1000'"),
+    ("", "''"),
+    ("-1", "'-1'"),
+])
+def test_dataset_not_found(demo, expect, reference, needle: str) -> None:
+    result = demo.preflight(pretrain=reference)
+    expect(result, P.DATASET_NOT_FOUND, ERROR, needle, "pretraining")
+    assert result.context is None
+
+
+def test_dataset_not_found_fine_tuning_role(demo, expect) -> None:
+    result = demo.preflight(finetune=42)
+    expect(result, P.DATASET_NOT_FOUND, ERROR, "Dataset042_*", "fine-tuning")
+
+
+def test_dataset_only_preprocessed_has_no_raw(demo, expect) -> None:
+    (demo.preprocessed / "Dataset007_OnlyPlanned").mkdir()
+    result = demo.preflight(pretrain=7)
+    expect(result, P.DATASET_NOT_FOUND, ERROR, "Dataset007_OnlyPlanned",
+           str(demo.raw / "Dataset007_OnlyPlanned"))
+
+
+@pytest.mark.parametrize("root", ["preprocessed", "results"])
+def test_dataset_id_ambiguous(demo, expect, root: str) -> None:
+    stale = getattr(demo, root) / "Dataset001_OldName"
+    stale.mkdir()
+    result = demo.preflight()
+    expect(result, P.DATASET_ID_AMBIGUOUS, ERROR, "Dataset001_OldName", PRETRAIN,
+           str(getattr(demo, root)), "Dataset id 1")
+    assert result.context is None
+
+
+def test_same_name_in_all_roots_is_not_ambiguous(demo, find) -> None:
+    demo.pretrain_pre.mkdir()
+    (demo.results / PRETRAIN).mkdir()
+    assert find(demo.preflight(), P.DATASET_ID_AMBIGUOUS) == []
+
+
+@pytest.mark.parametrize("finetune", [1, "001", PRETRAIN])
+def test_same_dataset(demo, expect, finetune) -> None:
+    result = demo.preflight(pretrain=1, finetune=finetune)
+    expect(result, P.SAME_DATASET, ERROR, PRETRAIN)
+    assert result.context is None
+
+
+# -- DATASET_JSON_INVALID ----------------------------------------------------------------------
+def _rewrite(change):
+    def apply(dataset_dir: Path) -> None:
+        path = dataset_dir / "dataset.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+    return apply
+
+
+def _write_text(text: str):
+    return lambda dataset_dir: (dataset_dir / "dataset.json").write_text(text, encoding="utf-8")
+
+
+INVALID_DATASET_JSON = {
+    "malformed": (_write_text('{"labels": {"background": 0,'), "not valid JSON"),
+    "not_an_object": (_write_text("[1, 2]"), "found list"),
+    "not_utf8": (lambda d: (d / "dataset.json").write_bytes(b'{"name": "\xff\xfe"}'),
+                 "not UTF-8"),
+    "no_file": (lambda d: (d / "dataset.json").unlink(), "does not exist"),
+    "no_numTraining": (_rewrite(lambda j: j.pop("numTraining")), "'numTraining' is missing"),
+    "no_channel_names": (_rewrite(lambda j: j.pop("channel_names")),
+                         "'channel_names' is missing"),
+    "no_file_ending": (_rewrite(lambda j: j.pop("file_ending")), "'file_ending' is missing"),
+    "label_text": (_rewrite(lambda j: j["labels"].update(organ="one")),
+                   "label 'organ' has the value 'one'"),
+    "label_float": (_rewrite(lambda j: j["labels"].update(lesion=2.5)), "2.5"),
+    "labels_gap": (_rewrite(lambda j: j["labels"].update(lesion=3)), "[0, 1, 3]"),
+    "no_background": (_rewrite(lambda j: j["labels"].pop("background")), "background"),
+    "background_not_0": (_rewrite(lambda j: j["labels"].update(background=1, organ=0)),
+                         "background"),
+    "labels_empty": (_rewrite(lambda j: j.update(labels={})), "'labels'"),
+    "ignore_not_highest": (_rewrite(lambda j: j["labels"].update(ignore=5)), "ignore"),
+    "channel_keys": (_rewrite(lambda j: j.update(channel_names={"1": "CT"})), "['1']"),
+    "channel_empty_name": (_rewrite(lambda j: j.update(channel_names={"0": " "})),
+                           "channel name"),
+    "numTraining_text": (_rewrite(lambda j: j.update(numTraining="12")), "'12'"),
+    "numTraining_zero": (_rewrite(lambda j: j.update(numTraining=0)), "found 0"),
+    "file_ending_no_dot": (_rewrite(lambda j: j.update(file_ending="nii.gz")), "'nii.gz'"),
+    "regions_without_order": (_rewrite(lambda j: j["labels"].update(lesion=[1, 2])),
+                              "regions_class_order"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID_DATASET_JSON))
+def test_dataset_json_invalid(demo, expect, case: str) -> None:
+    change, needle = INVALID_DATASET_JSON[case]
+    change(demo.pretrain_raw)
+    result = demo.preflight()
+    expect(result, P.DATASET_JSON_INVALID, ERROR, needle,
+           str(demo.pretrain_raw / "dataset.json"))
+    assert result.context is None and not result.ok
+    assert result.pretrain is not None and result.pretrain.dataset_json is None
+
+
+def test_dataset_json_invalid_in_finetune_dataset(demo, expect) -> None:
+    demo.edit_dataset_json(demo.finetune_raw, lambda j: j.pop("labels"))
+    result = demo.preflight()
+    expect(result, P.DATASET_JSON_INVALID, ERROR, "'labels' is missing",
+           str(demo.finetune_raw / "dataset.json"))
+
+
+def test_legacy_modality_key_is_accepted(demo, find) -> None:
+    demo.edit_dataset_json(demo.pretrain_raw,
+                           lambda j: j.update(modality=j.pop("channel_names")))
+    result = demo.preflight()
+    assert find(result, P.DATASET_JSON_INVALID) == []
+    assert result.ok
+
+
+# -- DATASET_FILES_MISSING ---------------------------------------------------------------------
+def test_files_missing_wrong_num_training(demo, expect) -> None:
+    demo.edit_dataset_json(demo.pretrain_raw, lambda j: j.update(numTraining=13))
+    result = demo.preflight()
+    problem = expect(result, P.DATASET_FILES_MISSING, ERROR, PRETRAIN, "numTraining=13",
+                     "12 cases")
+    assert "12" in problem.fix
+
+
+def test_files_missing_label(demo, expect) -> None:
+    label = demo.pretrain_raw / "labelsTr" / "pt_003.nii.gz"
+    label.unlink()
+    result = demo.preflight()
+    expect(result, P.DATASET_FILES_MISSING, ERROR, PRETRAIN, str(label))
+
+
+def test_files_missing_image(demo, expect) -> None:
+    (demo.finetune_raw / "imagesTr" / "ft_004_0000.nii.gz").unlink()
+    result = demo.preflight()
+    expect(result, P.DATASET_FILES_MISSING, ERROR, FINETUNE, "numTraining=6", "5 cases")
+
+
+def test_files_missing_image_listed_in_dataset_key(demo, expect) -> None:
+    """An explicit ``dataset`` entry (nnU-Net honours it) naming an image that is not there."""
+    def explicit(data: dict) -> None:
+        data["dataset"] = {
+            f"ft_{i:03d}": {"images": [f"imagesTr/ft_{i:03d}_0000.nii.gz"],
+                            "label": f"labelsTr/ft_{i:03d}.nii.gz"}
+            for i in range(1, 7)
+        }
+        data["dataset"]["ft_002"]["images"] = ["imagesTr/gone_0000.nii.gz"]
+
+    demo.edit_dataset_json(demo.finetune_raw, explicit)
+    result = demo.preflight()
+    expect(result, P.DATASET_FILES_MISSING, ERROR, FINETUNE,
+           str(demo.finetune_raw / "imagesTr" / "gone_0000.nii.gz"))
+
+
+def test_files_missing_unlistable_dataset_key(demo, expect) -> None:
+    demo.edit_dataset_json(demo.finetune_raw, lambda j: j.update(dataset=["not", "a", "map"]))
+    result = demo.preflight()
+    expect(result, P.DATASET_FILES_MISSING, ERROR, FINETUNE, "cannot list")
+
+
+def test_files_missing_channel_file(demo, expect) -> None:
+    demo.edit_dataset_json(demo.finetune_raw,
+                           lambda j: j.update(channel_names={"0": "CT", "1": "CT"}))
+    images = demo.finetune_raw / "imagesTr"
+    for i in range(1, 6):  # ft_006 keeps only its _0000 file
+        shutil.copy(images / f"ft_{i:03d}_0000.nii.gz", images / f"ft_{i:03d}_0001.nii.gz")
+    result = demo.preflight()
+    expect(result, P.DATASET_FILES_MISSING, ERROR, FINETUNE, "exactly 2 channel", "ft_006")
+
+
+def test_files_missing_no_images_with_that_ending(demo, expect) -> None:
+    demo.edit_dataset_json(demo.finetune_raw, lambda j: j.update(file_ending=".nrrd"))
+    result = demo.preflight()
+    expect(result, P.DATASET_FILES_MISSING, ERROR, FINETUNE, ".nrrd",
+           str(demo.finetune_raw / "imagesTr"))
+
+
+# -- dataset compatibility ---------------------------------------------------------------------
+def test_channel_count_mismatch(demo, expect, find) -> None:
+    demo.edit_dataset_json(demo.finetune_raw,
+                           lambda j: j.update(channel_names={"0": "CT", "1": "CT_late"}))
+    images = demo.finetune_raw / "imagesTr"
+    for i in range(1, 7):
+        shutil.copy(images / f"ft_{i:03d}_0000.nii.gz", images / f"ft_{i:03d}_0001.nii.gz")
+    result = demo.preflight()
+    assert find(result, P.DATASET_FILES_MISSING) == []
+    expect(result, P.CHANNEL_COUNT_MISMATCH, ERROR, PRETRAIN, FINETUNE, "1 input channel",
+           "has 2", "CT_late")
+
+
+def test_channel_name_mismatch_ct_vs_mri(demo, expect) -> None:
+    demo.edit_dataset_json(demo.finetune_raw, lambda j: j.update(channel_names={"0": "MRI"}))
+    result = demo.preflight()
+    expect(result, P.CHANNEL_NAME_MISMATCH, WARNING, "'CT'", "'MRI'", PRETRAIN, FINETUNE)
+    assert result.ok  # a warning does not block
+
+
+def test_channel_name_mismatch_same_normalization_is_info(demo, expect) -> None:
+    demo.edit_dataset_json(demo.pretrain_raw, lambda j: j.update(channel_names={"0": "T1"}))
+    demo.edit_dataset_json(demo.finetune_raw, lambda j: j.update(channel_names={"0": "T2"}))
+    result = demo.preflight()
+    expect(result, P.CHANNEL_NAME_MISMATCH, INFO, "'T1'", "'T2'")
+
+
+def test_channel_name_case_is_not_a_mismatch(demo, find) -> None:
+    # nnU-Net maps channel names to normalizations case-insensitively ("ct" is CT).
+    demo.edit_dataset_json(demo.finetune_raw, lambda j: j.update(channel_names={"0": "ct"}))
+    assert find(demo.preflight(), P.CHANNEL_NAME_MISMATCH) == []
+
+
+def _convert_to_nrrd(dataset_dir: Path) -> None:
+    for folder in ("imagesTr", "labelsTr"):
+        for path in sorted((dataset_dir / folder).glob("*.nii.gz")):
+            image = sitk.ReadImage(str(path))
+            sitk.WriteImage(image, str(path.with_name(path.name[:-len(".nii.gz")] + ".nrrd")))
+            path.unlink()
+    data = json.loads((dataset_dir / "dataset.json").read_text(encoding="utf-8"))
+    data["file_ending"] = ".nrrd"
+    (dataset_dir / "dataset.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_file_ending_mismatch(demo, expect, find) -> None:
+    _convert_to_nrrd(demo.finetune_raw)
+    result = demo.preflight()
+    assert find(result, P.DATASET_FILES_MISSING) == []
+    expect(result, P.FILE_ENDING_MISMATCH, WARNING, "'.nii.gz'", "'.nrrd'", PRETRAIN, FINETUNE)
+    assert result.ok
+
+
+def test_labels_differ_is_info(demo, expect) -> None:
+    result = demo.preflight()
+    expect(result, P.LABELS_DIFFER, INFO, "lesion", PRETRAIN, FINETUNE)
+
+
+def test_same_labels_do_not_differ(demo, find) -> None:
+    demo.edit_dataset_json(demo.finetune_raw,
+                           lambda j: j.update(labels={"background": 0, "organ": 1, "lesion": 2}))
+    assert find(demo.preflight(), P.LABELS_DIFFER) == []
+
+
+# -- options ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("configuration", ["3d_cascade_fullres", "3d", "2D", ""])
+def test_config_not_available_option(demo, expect, configuration: str) -> None:
+    result = demo.preflight(configuration=configuration)
+    problem = expect(result, P.CONFIG_NOT_AVAILABLE, ERROR, f"'{configuration}'")
+    assert "3d_fullres" in problem.fix
+
+
+def test_config_not_available_in_finetune_plans(demo, expect) -> None:
+    demo.write_finetune_plans(configurations=("2d",))
+    result = demo.preflight(configuration="3d_fullres")
+    problem = expect(result, P.CONFIG_NOT_AVAILABLE, ERROR, "'3d_fullres'",
+                     str(demo.finetune_pre / "nnUNetPlans.json"), FINETUNE)
+    assert "2d" in problem.fix
+
+
+@pytest.mark.parametrize("fold", ["5", "-1", "fold_0", "ALL", ""])
+def test_fold_invalid(demo, expect, fold: str) -> None:
+    result = demo.preflight(fold=fold)
+    expect(result, P.FOLD_INVALID, ERROR, f"'{fold}'")
+
+
+@pytest.mark.parametrize("fold", ["0", "4", "all"])
+def test_fold_valid(demo, find, fold: str) -> None:
+    assert find(demo.preflight(fold=fold), P.FOLD_INVALID) == []
+
+
+def test_device_unknown(expect) -> None:
+    expect(check_options(RunOptions(device="tpu")), P.DEVICE_NOT_AVAILABLE, ERROR, "'tpu'")
+
+
+def test_device_cuda_without_gpu(expect, monkeypatch) -> None:
+    monkeypatch.setattr(machine, "detect_cuda_gpus", lambda *a, **k: [])
+    problem = expect(check_device("cuda"), P.DEVICE_NOT_AVAILABLE, ERROR, "'cuda'")
+    assert "cpu" in problem.fix
+    assert check_device("cpu") == []
+
+
+def test_device_cuda_with_gpu(monkeypatch) -> None:
+    monkeypatch.setattr(machine, "detect_cuda_gpus",
+                        lambda *a, **k: [machine.GpuInfo(0, "Fake GPU", 1024)])
+    assert check_device("cuda") == []
+
+
+@pytest.mark.skipif(shutil.which("nvidia-smi") is not None, reason="this machine has nvidia-smi")
+def test_device_cuda_real_machine_without_gpu(expect) -> None:
+    expect(check_device("cuda"), P.DEVICE_NOT_AVAILABLE, ERROR, "'cuda'")
+
+
+def test_device_mps_off_apple_silicon(expect, monkeypatch) -> None:
+    monkeypatch.setattr(machine, "mps_available", lambda: False)
+    expect(check_device("mps"), P.DEVICE_NOT_AVAILABLE, ERROR, "'mps'")
+
+
+def test_preflight_checks_device_when_asked(demo, expect, find, monkeypatch) -> None:
+    monkeypatch.setattr(machine, "detect_cuda_gpus", lambda *a, **k: [])
+    options = demo.options(device="cuda")
+    result = preflight(demo.workspace, 1, 2, options, check_device_present=True)
+    expect(result, P.DEVICE_NOT_AVAILABLE, ERROR, "'cuda'")
+    skipped = preflight(demo.workspace, 1, 2, options, check_device_present=False)
+    assert find(skipped, P.DEVICE_NOT_AVAILABLE) == []
+
+
+@pytest.mark.parametrize(("overrides", "needles"), [
+    ({"trial_epochs": 0}, ("epochs", "got 0")),
+    ({"trial_iterations": -3}, ("iterations", "got -3")),
+    ({"preprocessing_workers": 0}, ("preprocessing workers", "got 0")),
+    ({"trial_epochs": 2, "trainer": "MyTrainer"}, ("'MyTrainer'",)),
+])
+def test_options_invalid(demo, expect, overrides: dict, needles: tuple[str, ...]) -> None:
+    result = demo.preflight(**overrides)
+    expect(result, P.OPTIONS_INVALID, ERROR, *needles)
+
+
+def test_quick_trial_with_its_own_trainer_is_fine(demo, find) -> None:
+    result = demo.preflight(trial_epochs=2, trial_iterations=3, trainer=QUICK_TRIAL_TRAINER)
+    assert find(result, P.OPTIONS_INVALID) == []
+    assert result.ok
+
+
+# -- plans identifier ----------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["../evil", "a/b", "a\\b", "with space", "x.json", ".hidden",
+                                  "tab\there", "-dash", "ümlaut", "x" * 101, " MyPlans"])
+def test_plans_id_invalid(demo, expect, name: str) -> None:
+    result = demo.preflight(plans_name=name)
+    expect(result, P.PLANS_ID_INVALID, ERROR, repr(name))
+
+
+def test_finetune_plans_missing_for_custom_planner(demo, expect) -> None:
+    demo.finetune_pre.mkdir()
+    result = demo.preflight(finetune_plans="nnUNetResEncUNetMPlans")
+    expect(result, P.PLANS_ID_INVALID, ERROR,
+           str(demo.finetune_pre / "nnUNetResEncUNetMPlans.json"))
+
+
+@pytest.mark.parametrize("name", ["nnUNetPlans", "nnUNetResEncUNetMPlans",
+                                  "nnUNetResEncUNetLPlans"])
+def test_plans_id_default(demo, expect, name: str) -> None:
+    result = demo.preflight(plans_name=name)
+    expect(result, P.PLANS_ID_DEFAULT, ERROR, f"'{name}'")
+
+
+def _existing_transfer(demo, name: str = "MyPlans", **changes) -> Path:
+    source = demo.write_finetune_plans()
+    plans = transferred_plans(source, PRETRAIN, "nnUNetPlans", name)
+    plans["image_reader_writer"] = "NibabelIO"  # nnU-Net sets this from the images: not compared
+    plans.update(changes)
+    path = demo.pretrain_pre / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(plans), encoding="utf-8")
+    return path
+
+
+def test_plans_id_exists_identical_with_reuse_is_info(demo, expect) -> None:
+    path = _existing_transfer(demo)
+    result = demo.preflight(reuse_plans=True)
+    expect(result, P.PLANS_ID_EXISTS, INFO, str(path))
+    assert result.ok
+
+
+def test_plans_id_exists_identical_without_reuse_is_error(demo, expect) -> None:
+    path = _existing_transfer(demo)
+    result = demo.preflight(reuse_plans=False)
+    problem = expect(result, P.PLANS_ID_EXISTS, ERROR, str(path), "same plans")
+    assert "--reuse-plans" in problem.fix
+
+
+def test_plans_id_exists_differing_is_error_even_with_reuse(demo, expect) -> None:
+    path = _existing_transfer(demo, original_median_spacing_after_transp=[3.0, 1.0, 1.0])
+    result = demo.preflight(reuse_plans=True)
+    expect(result, P.PLANS_ID_EXISTS, ERROR, str(path), "differs")
+
+
+def test_plans_id_exists_before_the_finetune_dataset_is_planned(demo, expect) -> None:
+    path = demo.pretrain_pre / "MyPlans.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{}", encoding="utf-8")
+    result = demo.preflight(reuse_plans=True)
+    expect(result, P.PLANS_ID_EXISTS, ERROR, str(path))
+
+
+def test_default_identifier_reuses_its_own_identical_transfer(demo, expect) -> None:
+    base = "nnUNetPlans_pretrain_for_Dataset002"
+    path = _existing_transfer(demo, base)
+    result = demo.preflight(plans_name="")
+    assert result.context.options.plans_name == base
+    expect(result, P.PLANS_ID_EXISTS, INFO, str(path))
+
+
+def test_default_identifier_avoids_a_differing_file(demo, find) -> None:
+    base = "nnUNetPlans_pretrain_for_Dataset002"
+    _existing_transfer(demo, base, plans_name="somebody_else")
+    result = demo.preflight(plans_name="")
+    assert result.context.options.plans_name == f"{base}_2"
+    assert find(result, P.PLANS_ID_EXISTS) == []
+    assert result.ok
+
+
+# -- existing outputs --------------------------------------------------------------------------
+def test_preprocessed_data_exists_incomplete(demo, expect) -> None:
+    _existing_transfer(demo)
+    folder = demo.pretrain_pre / "MyPlans_2d"
+    folder.mkdir()
+    (folder / "pt_001.b2nd").write_bytes(b"x")
+    (folder / "pt_001.pkl").write_bytes(b"x")
+    result = demo.preflight(reuse_plans=True)
+    expect(result, P.PREPROCESSED_DATA_EXISTS, WARNING, str(folder))
+
+
+def _complete_data_folder(folder: Path, n_cases: int = 12) -> None:
+    folder.mkdir(parents=True)
+    for i in range(1, n_cases + 1):
+        for suffix in (".b2nd", "_seg.b2nd", ".pkl"):
+            (folder / f"pt_{i:03d}{suffix}").write_bytes(b"x")
+
+
+def test_complete_data_of_a_reused_transfer_is_no_problem(demo, find) -> None:
+    _existing_transfer(demo)
+    _complete_data_folder(demo.pretrain_pre / "MyPlans_2d")
+    assert find(demo.preflight(reuse_plans=True), P.PREPROCESSED_DATA_EXISTS) == []
+
+
+def test_complete_data_of_differing_plans_would_be_replaced(demo, expect) -> None:
+    _existing_transfer(demo, plans_name="other")
+    folder = demo.pretrain_pre / "MyPlans_2d"
+    _complete_data_folder(folder)
+    result = demo.preflight(reuse_plans=True)
+    expect(result, P.PLANS_ID_EXISTS, ERROR, "differs")
+    expect(result, P.PREPROCESSED_DATA_EXISTS, WARNING, str(folder))
+
+
+def _finetune_fold(demo, fold: str = "0", trainer: str = "nnUNetTrainer") -> Path:
+    return demo.results / FINETUNE / f"{trainer}__nnUNetPlans__2d" / f"fold_{fold}"
+
+
+def _pretrain_fold(demo, trainer: str = "nnUNetTrainer") -> Path:
+    return demo.results / PRETRAIN / f"{trainer}__MyPlans__2d" / "fold_all"
+
+
+def _touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"checkpoint")
+    return path
+
+
+def _marker(fold_dir: Path, weights: Path) -> None:
+    fold_dir.mkdir(parents=True, exist_ok=True)
+    (fold_dir / RUN_MARKER).write_text(json.dumps({"pretrained_weights": str(weights)}),
+                                       encoding="utf-8")
+
+
+@pytest.mark.parametrize("checkpoint", ["checkpoint_final.pth", "checkpoint_latest.pth",
+                                        "checkpoint_best.pth"])
+def test_results_folder_exists_foreign_finetune_run(demo, expect, checkpoint: str) -> None:
+    fold = _finetune_fold(demo)
+    _touch(fold / checkpoint)
+    result = demo.preflight()
+    problem = expect(result, P.RESULTS_FOLDER_EXISTS, ERROR, str(fold))
+    assert "fold" in problem.fix
+    assert not result.ok
+
+
+def test_results_folder_of_another_pretraining_is_foreign(demo, expect) -> None:
+    fold = _finetune_fold(demo)
+    _touch(fold / "checkpoint_final.pth")
+    _marker(fold, demo.results / "elsewhere" / "checkpoint_final.pth")
+    expect(demo.preflight(), P.RESULTS_FOLDER_EXISTS, ERROR, str(fold))
+
+
+def test_results_folder_our_finished_finetune_is_no_problem(demo, find) -> None:
+    fold = _finetune_fold(demo)
+    _touch(fold / "checkpoint_final.pth")
+    _marker(fold, _pretrain_fold(demo) / "checkpoint_final.pth")
+    assert find(demo.preflight(), P.RESULTS_FOLDER_EXISTS) == []
+
+
+def test_results_folder_our_unfinished_finetune_is_continued(demo, expect) -> None:
+    fold = _finetune_fold(demo)
+    _touch(fold / "checkpoint_latest.pth")
+    _marker(fold, _pretrain_fold(demo) / "checkpoint_final.pth")
+    result = demo.preflight()
+    expect(result, P.RESULTS_FOLDER_EXISTS, WARNING, str(fold), "--c")
+    assert result.ok
+
+
+def test_results_folder_other_fold_is_no_problem(demo, find) -> None:
+    _touch(_finetune_fold(demo, "1") / "checkpoint_final.pth")
+    assert find(demo.preflight(fold="0"), P.RESULTS_FOLDER_EXISTS) == []
+
+
+def test_results_folder_unfinished_pretraining_is_warning(demo, expect) -> None:
+    fold = _pretrain_fold(demo)
+    _touch(fold / "checkpoint_latest.pth")
+    result = demo.preflight()
+    expect(result, P.RESULTS_FOLDER_EXISTS, WARNING, str(fold), "--c")
+    assert result.ok
+
+
+def test_results_folder_empty_pretraining_is_warning(demo, expect) -> None:
+    fold = _pretrain_fold(demo)
+    fold.mkdir(parents=True)
+    expect(demo.preflight(), P.RESULTS_FOLDER_EXISTS, WARNING, str(fold), "without checkpoints")
+
+
+def test_results_folder_finished_pretraining_is_no_problem(demo, find) -> None:
+    _touch(_pretrain_fold(demo) / "checkpoint_final.pth")
+    assert find(demo.preflight(), P.RESULTS_FOLDER_EXISTS) == []
+
+
+def test_fingerprint_missing_is_info(demo, expect, find) -> None:
+    expect(demo.preflight(), P.FINGERPRINT_MISSING, INFO, PRETRAIN)
+    demo.pretrain_pre.mkdir()
+    (demo.pretrain_pre / "dataset_fingerprint.json").write_text("{}", encoding="utf-8")
+    assert find(demo.preflight(), P.FINGERPRINT_MISSING) == []
+
+
+# -- never raises, never writes ----------------------------------------------------------------
+def _stale_folder(demo) -> None:
+    (demo.results / "Dataset002_Stale").mkdir()
+
+
+def _bad_json(demo) -> None:
+    (demo.finetune_raw / "dataset.json").write_text("{nope", encoding="utf-8")
+
+
+def _second_channel(demo) -> None:
+    demo.edit_dataset_json(demo.finetune_raw,
+                           lambda j: j.update(channel_names={"0": "CT", "1": "PET"}))
+
+
+def _foreign_results(demo) -> None:
+    _existing_transfer(demo, plans_name="other")
+    (demo.pretrain_pre / "MyPlans_2d").mkdir()
+    _touch(_finetune_fold(demo) / "checkpoint_final.pth")
+    _touch(_pretrain_fold(demo) / "checkpoint_latest.pth")
+
+
+def _missing_label(demo) -> None:
+    (demo.pretrain_raw / "labelsTr" / "pt_010.nii.gz").unlink()
+
+
+def _nothing(demo) -> None:
+    pass
+
+
+@pytest.mark.parametrize(("setup", "overrides"), [
+    (_stale_folder, {}),
+    (_bad_json, {}),
+    (_second_channel, {}),
+    (_foreign_results, {"reuse_plans": True}),
+    (_missing_label, {"plans_name": "../../escape"}),
+    (_nothing, {"plans_name": "nnUNetPlans", "fold": "9", "configuration": "3d_cascade_fullres"}),
+    (_nothing, {}),
+    (_nothing, {"plans_name": ""}),
+])
+def test_preflight_writes_nothing(demo, setup, overrides: dict) -> None:
+    setup(demo)
+    before = demo.snapshot()
+    result = demo.preflight(**overrides)
+    assert result.problems, "each scenario reports something"
+    assert demo.snapshot() == before
+
+
+@pytest.fixture(scope="module")
+def shared_demo(demo_template, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("shared") / "workspace"
+    shutil.copytree(demo_template.root, root)
+    return root
+
+
+_references = st.one_of(
+    st.integers(min_value=-5, max_value=1005),
+    st.text(max_size=20),
+    st.sampled_from(["1", "2", "001", "Dataset001_DemoPretrain", "Dataset002_DemoFinetune",
+                     "Dataset002_", "Dataset1_X", " 2 ", "２", "1e3", "0x1"]),
+)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pretrain=_references, finetune=_references, plans_name=st.text(max_size=30),
+       fold=st.text(max_size=4), configuration=st.text(max_size=12))
+def test_preflight_never_raises_on_any_choice(shared_demo, snapshot_of, pretrain, finetune,
+                                              plans_name, fold, configuration) -> None:
+    before = snapshot_of(shared_demo)
+    options = RunOptions(configuration=configuration, plans_name=plans_name, fold=fold,
+                         device="cpu")
+    result = preflight(Workspace.from_root(shared_demo), pretrain, finetune, options,
+                       check_device_present=False)
+    assert all(p.code in P.ALL_CODES for p in result.problems)
+    assert all(p.fix for p in result.problems if p.severity is not INFO)
+    if result.ok:
+        assert result.context is not None
+    assert snapshot_of(shared_demo) == before
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=10,
+)
+_configuration_like = st.fixed_dictionaries({}, optional={
+    "data_identifier": _json | st.just("nnUNetPlans_2d"),
+    "inherits_from": _json | st.sampled_from(["2d", "3d_fullres"]),
+    "patch_size": _json,
+    "architecture": _json,
+})
+_plans_like = st.one_of(
+    _json,
+    st.fixed_dictionaries({}, optional={
+        "dataset_name": _json,
+        "plans_name": _json,
+        "configurations": _json | st.dictionaries(
+            st.sampled_from(["2d", "3d_fullres", "3d_lowres", "x"]),
+            _configuration_like | _json, max_size=3),
+    }),
+)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(finetune_plans=_plans_like, existing=st.none() | _plans_like,
+       explicit=st.booleans())
+def test_preflight_never_raises_on_malformed_plans_files(shared_demo, snapshot_of,
+                                                         finetune_plans, existing,
+                                                         explicit) -> None:
+    """Hand-edited or truncated plans files are bad input, not a reason to crash."""
+    ws = Workspace.from_root(shared_demo)
+    ft_file = ws.preprocessed / FINETUNE / "nnUNetPlans.json"
+    pt_name = "MyPlans" if explicit else "nnUNetPlans_pretrain_for_Dataset002"
+    pt_file = ws.preprocessed / PRETRAIN / f"{pt_name}.json"
+    try:
+        ft_file.parent.mkdir(parents=True, exist_ok=True)
+        pt_file.parent.mkdir(parents=True, exist_ok=True)
+        ft_file.write_text(json.dumps(finetune_plans), encoding="utf-8")
+        if existing is not None:
+            pt_file.write_text(json.dumps(existing), encoding="utf-8")
+        before = snapshot_of(shared_demo)
+        options = RunOptions(configuration="2d", plans_name="MyPlans" if explicit else "",
+                             device="cpu", reuse_plans=True)
+        result = preflight(ws, 1, 2, options, check_device_present=False)
+        assert all(p.code in P.ALL_CODES for p in result.problems)
+        if result.context is not None:
+            build_chain(result.context)  # argv builders must cope as well
+        assert snapshot_of(shared_demo) == before
+    finally:
+        for folder in (ft_file.parent, pt_file.parent):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_unreadable_finetune_plans_are_reported(demo, expect) -> None:
+    demo.finetune_pre.mkdir()
+    (demo.finetune_pre / "nnUNetPlans.json").write_text("[]", encoding="utf-8")
+    result = demo.preflight()
+    assert not result.ok
+    codes = {P.CONFIG_NOT_AVAILABLE, P.PLANS_ID_INVALID} & set(result.codes())
+    assert codes, result.codes()
+    assert any(str(demo.finetune_pre / "nnUNetPlans.json") in p.message
+               for p in result.problems if p.code in codes)
+
+
+@pytest.mark.parametrize("configurations", ["2d", {"2d": "x"}, {"2d": {"data_identifier": 5}},
+                                            {"2d": None}, []])
+def test_malformed_finetune_configuration_is_an_error(demo, find, configurations) -> None:
+    demo.finetune_pre.mkdir()
+    plans = {"dataset_name": FINETUNE, "plans_name": "nnUNetPlans",
+             "configurations": configurations}
+    (demo.finetune_pre / "nnUNetPlans.json").write_text(json.dumps(plans), encoding="utf-8")
+    result = demo.preflight()
+    problems = find(result, P.CONFIG_NOT_AVAILABLE)
+    assert problems and problems[0].is_error, result.codes()
+    assert "'2d'" in problems[0].message
+
+
+@pytest.mark.parametrize("existing", ["[]", '"x"', "3", "null"])
+def test_non_object_existing_plans_file_clashes(demo, expect, existing: str) -> None:
+    demo.write_finetune_plans()
+    path = demo.pretrain_pre / "MyPlans.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(existing, encoding="utf-8")
+    expect(demo.preflight(reuse_plans=True), P.PLANS_ID_EXISTS, ERROR, str(path))
+
+
+# -- the chain preflight prepares: exact argv ----------------------------------------------------
+def _steps(demo, **overrides):
+    result = demo.preflight(**overrides)
+    assert result.context is not None, [str(p) for p in result.problems]
+    return result.context, {step.key: step for step in build_chain(result.context)}
+
+
+def test_chain_argv_fresh_workspace(demo) -> None:
+    ctx, steps = _steps(demo, augmentation_workers=3)
+    assert tuple(steps) == STEP_KEYS
+    checkpoint = (demo.results / PRETRAIN / "nnUNetTrainer__MyPlans__2d" / "fold_all"
+                  / "checkpoint_final.pth")
+    assert ctx.pretrained_checkpoint == checkpoint
+    assert {k: s.argv for k, s in steps.items()} == {
+        "plan_finetune": ["nnUNetv2_plan_and_preprocess", "-d", "2", "-c", "2d", "-npfp", "2",
+                          "-np", "2", "--verify_dataset_integrity"],
+        "fingerprint_pretrain": ["nnUNetv2_extract_fingerprint", "-d", "1", "-np", "2",
+                                 "--verify_dataset_integrity"],
+        "transfer_plans": ["nnUNetv2_move_plans_between_datasets", "-s", "2", "-t", "1",
+                           "-sp", "nnUNetPlans", "-tp", "MyPlans"],
+        "copy_dataset_json": None,
+        "preprocess_pretrain": ["nnUNetv2_preprocess", "-d", "1", "-plans_name", "MyPlans",
+                                "-c", "2d", "-np", "2"],
+        "pretrain": ["nnUNetv2_train", "1", "2d", "all", "-p", "MyPlans", "-tr", "nnUNetTrainer",
+                     "-device", "cpu"],
+        "finetune": ["nnUNetv2_train", "2", "2d", "0", "-p", "nnUNetPlans", "-tr",
+                     "nnUNetTrainer", "-device", "cpu", "-pretrained_weights", str(checkpoint)],
+    }
+    copy_step = steps["copy_dataset_json"]
+    assert copy_step.action is not None
+    assert copy_step.command_line() == (
+        f"cp {demo.pretrain_raw / 'dataset.json'} {demo.pretrain_pre / 'dataset.json'}")
+    assert not any(step.is_done() for step in steps.values())
+    assert steps["plan_finetune"].env == {"nnUNet_def_n_proc": "2"}
+    assert steps["pretrain"].env == {"nnUNet_n_proc_DA": "3", "nnUNet_def_n_proc": "2"}
+    assert [k for k, s in steps.items() if s.is_training] == ["pretrain", "finetune"]
+
+
+def test_chain_argv_other_ids_keep_the_direction(tmp_path: Path) -> None:
+    """Plans flow FROM the fine-tuning dataset (-s) TO the pretraining dataset (-t)."""
+    ws = write_demo_workspace(tmp_path, pretrain_id=10, finetune_id=7, n_pretrain=2,
+                              n_finetune=2)
+    result = preflight(Workspace.from_root(tmp_path), 10, 7,
+                       RunOptions(configuration="3d_fullres", plans_name="PT", device="cuda",
+                                  fold="all", preprocessing_workers=4),
+                       check_device_present=False)
+    steps = {s.key: s for s in build_chain(result.context)}
+    assert steps["transfer_plans"].argv == ["nnUNetv2_move_plans_between_datasets", "-s", "7",
+                                            "-t", "10", "-sp", "nnUNetPlans", "-tp", "PT"]
+    assert steps["pretrain"].argv == ["nnUNetv2_train", "10", "3d_fullres", "all", "-p", "PT",
+                                      "-tr", "nnUNetTrainer", "-device", "cuda"]
+    assert steps["finetune"].argv == [
+        "nnUNetv2_train", "7", "3d_fullres", "all", "-p", "nnUNetPlans", "-tr", "nnUNetTrainer",
+        "-device", "cuda", "-pretrained_weights",
+        str(ws.results / ws.pretrain_name / "nnUNetTrainer__PT__3d_fullres" / "fold_all"
+            / "checkpoint_final.pth")]
+    assert steps["fingerprint_pretrain"].argv[:3] == ["nnUNetv2_extract_fingerprint", "-d", "10"]
+    assert steps["preprocess_pretrain"].argv[-2:] == ["-np", "4"]
+
+
+def test_chain_argv_when_finetune_plans_exist(demo) -> None:
+    demo.write_finetune_plans()
+    _, steps = _steps(demo)
+    assert steps["plan_finetune"].argv == ["nnUNetv2_preprocess", "-d", "2", "-plans_name",
+                                           "nnUNetPlans", "-c", "2d", "-np", "2"]
+
+
+def test_chain_argv_custom_finetune_planner(demo) -> None:
+    demo.write_finetune_plans("nnUNetResEncUNetMPlans", data_identifier_prefix="nnUNetPlans")
+    _, steps = _steps(demo, finetune_plans="nnUNetResEncUNetMPlans")
+    assert steps["transfer_plans"].argv[-4:] == ["-sp", "nnUNetResEncUNetMPlans", "-tp",
+                                                 "MyPlans"]
+    assert steps["finetune"].argv[4:6] == ["-p", "nnUNetResEncUNetMPlans"]
+    assert steps["plan_finetune"].argv[4] == "nnUNetResEncUNetMPlans"
+
+
+def test_chain_quick_trial_trainer(demo) -> None:
+    ctx, steps = _steps(demo, trial_epochs=3, final_validation=False)
+    for key in ("pretrain", "finetune"):
+        argv = steps[key].argv
+        assert argv[argv.index("-tr") + 1] == QUICK_TRIAL_TRAINER
+        assert steps[key].env["NNFT_TRIAL_EPOCHS"] == "3"
+        assert steps[key].env["NNFT_TRIAL_ITERATIONS"] == "10"
+        assert steps[key].env["NNFT_TRIAL_FINAL_VALIDATION"] == "0"
+    weights = steps["finetune"].argv[steps["finetune"].argv.index("-pretrained_weights") + 1]
+    assert weights == str(demo.results / PRETRAIN / f"{QUICK_TRIAL_TRAINER}__MyPlans__2d"
+                          / "fold_all" / "checkpoint_final.pth")
+    assert "NNFT_TRIAL_EPOCHS" not in steps["plan_finetune"].env
+
+
+def test_chain_full_run_has_no_trial_environment(demo) -> None:
+    _, steps = _steps(demo)
+    assert not any(k.startswith("NNFT_") for k in steps["pretrain"].env)
+
+
+@pytest.mark.parametrize("checkpoint", ["checkpoint_latest.pth", "checkpoint_best.pth"])
+def test_chain_resumes_pretraining(demo, checkpoint: str) -> None:
+    _touch(_pretrain_fold(demo) / checkpoint)
+    _, steps = _steps(demo)
+    assert steps["pretrain"].argv == ["nnUNetv2_train", "1", "2d", "all", "-p", "MyPlans",
+                                      "-tr", "nnUNetTrainer", "-device", "cpu", "--c"]
+    assert not steps["pretrain"].is_done()
+
+
+def test_chain_finished_pretraining_is_done(demo) -> None:
+    _touch(_pretrain_fold(demo) / "checkpoint_final.pth")
+    _, steps = _steps(demo)
+    assert "--c" not in steps["pretrain"].argv
+    assert steps["pretrain"].is_done()
+
+
+def test_chain_resumes_our_finetuning_without_weights(demo) -> None:
+    fold = _finetune_fold(demo)
+    _touch(fold / "checkpoint_latest.pth")
+    _marker(fold, _pretrain_fold(demo) / "checkpoint_final.pth")
+    _, steps = _steps(demo)
+    assert steps["finetune"].argv == ["nnUNetv2_train", "2", "2d", "0", "-p", "nnUNetPlans",
+                                      "-tr", "nnUNetTrainer", "-device", "cpu", "--c"]
+    assert steps["finetune"].before_start is None  # the marker of the first start stays
+
+
+def test_chain_marker_then_resume(demo) -> None:
+    """The marker written before fine-tuning starts is what makes a later run continue it."""
+    ctx, steps = _steps(demo)
+    steps["finetune"].before_start()
+    marker = json.loads((ctx.finetune_fold_dir / RUN_MARKER).read_text(encoding="utf-8"))
+    assert marker["pretrained_weights"] == str(ctx.pretrained_checkpoint)
+    assert marker["command"] == steps["finetune"].argv
+    _touch(ctx.finetune_fold_dir / "checkpoint_latest.pth")
+    _, steps = _steps(demo)
+    assert steps["finetune"].argv[-1] == "--c"
+    _touch(ctx.finetune_fold_dir / "checkpoint_final.pth")
+    assert steps["finetune"].is_done()
+
+
+@pytest.mark.parametrize(("checkpoints", "marker"), list(itertools.product(
+    [(), ("checkpoint_latest.pth",), ("checkpoint_best.pth",), ("checkpoint_final.pth",),
+     ("checkpoint_latest.pth", "checkpoint_final.pth")],
+    ["none", "ours", "other", "junk"],
+)))
+def test_finetune_never_combines_continue_and_weights(demo, checkpoints, marker: str) -> None:
+    """nnU-Net refuses ``--c`` together with ``-pretrained_weights`` (RuntimeError)."""
+    fold = _finetune_fold(demo)
+    fold.mkdir(parents=True)
+    for name in checkpoints:
+        _touch(fold / name)
+    if marker == "ours":
+        _marker(fold, _pretrain_fold(demo) / "checkpoint_final.pth")
+    elif marker == "other":
+        _marker(fold, demo.root / "other.pth")
+    elif marker == "junk":
+        (fold / RUN_MARKER).write_text("{broken", encoding="utf-8")
+    result = demo.preflight()
+    if result.context is None:
+        return
+    argv = {s.key: s for s in build_chain(result.context)}["finetune"].argv
+    assert ("--c" in argv) != ("-pretrained_weights" in argv)
+    resumable = any(c != "checkpoint_final.pth" for c in checkpoints)
+    assert ("--c" in argv) == (resumable and marker == "ours")
