@@ -97,7 +97,8 @@ def test_step_commands_printed_in_order(chain_run):
     out = chain_run.result.stdout
     expected = ["$ nnUNetv2_plan_and_preprocess -d 2 -c 2d",
                 "$ nnUNetv2_extract_fingerprint -d 1",
-                f"$ nnUNetv2_move_plans_between_datasets -s 2 -t 1 -sp nnUNetPlans -tp {PLANS_NAME}",
+                "$ nnUNetv2_move_plans_between_datasets -s 2 -t 1 -sp nnUNetPlans "
+                f"-tp {PLANS_NAME}",
                 "$ cp ",
                 f"$ nnUNetv2_preprocess -d 1 -plans_name {PLANS_NAME} -c 2d",
                 f"$ nnUNetv2_train 1 2d all -p {PLANS_NAME} -tr {TRAINER} -device cpu",
