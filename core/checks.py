@@ -227,13 +227,22 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
     found: list[Problem] = []
     o = ctx.options
     ft_plans = ctx.finetune_plans()
-    if ft_plans is not None and o.configuration not in ft_plans.get("configurations", {}):
+    if ft_plans is not None and plans_mod.data_identifier(ft_plans, o.configuration) is None:
         offered = plans_mod.trainable_configurations(ft_plans)
         found.append(P.error(
             P.CONFIG_NOT_AVAILABLE,
-            f"The plans {ctx.finetune_plans_file} of {ctx.finetune.name} have no configuration "
-            f"'{o.configuration}' (nnU-Net only makes 3d_lowres for large images).",
+            f"The plans {ctx.finetune_plans_file} of {ctx.finetune.name} have no (usable) "
+            f"configuration '{o.configuration}' (nnU-Net only makes 3d_lowres for large "
+            "images).",
             f"Choose one of {', '.join(offered) or '(none)'}.",
+        ))
+    elif ft_plans is None and ctx.finetune_plans_file.exists():
+        found.append(P.error(
+            P.PLANS_ID_INVALID,
+            f"The fine-tuning plans {ctx.finetune_plans_file} cannot be read as a plans file "
+            "(not a JSON object).",
+            "Restore the file, or plan the fine-tuning dataset again "
+            "(nnUNetv2_plan_experiment).",
         ))
     elif ft_plans is None and (ctx.finetune_preprocessed.is_dir()
                                and o.finetune_plans != "nnUNetPlans"):

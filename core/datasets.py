@@ -199,6 +199,17 @@ def validate_dataset_json(data: Any, where: str) -> list[Problem]:
                     found.append(bad("region-based labels need 'regions_class_order'.",
                                      "Add regions_class_order (see nnU-Net's region-based "
                                      "training documentation)."))
+                if "ignore" in labels:
+                    # nnU-Net's LabelManager asserts this at planning and training.
+                    highest = max((v for k in labels if k != "ignore"
+                                   for v in (labels[k] if isinstance(labels[k], list)
+                                             else [labels[k]])), default=0)
+                    if labels["ignore"] != highest + 1:
+                        found.append(bad(f"the 'ignore' label must be an integer one above the "
+                                         f"highest label ({highest + 1}), found "
+                                         f"{labels['ignore']!r}.",
+                                         f'Set "ignore": {highest + 1} (and use that value in '
+                                         "the label files)."))
     if "numTraining" in data and (not _is_int(data["numTraining"]) or data["numTraining"] < 1):
         found.append(bad(f"'numTraining' must be a positive integer, found "
                          f"{data['numTraining']!r}.",
@@ -226,6 +237,11 @@ def load_dataset_json(path: Path) -> tuple[dict | None, list[Problem]]:
                               f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                               f"column {exc.colno}.",
                               "Fix the JSON syntax (a JSON validator shows the spot).")]
+    except RecursionError:
+        return None, [P.error(P.DATASET_JSON_INVALID,
+                              f"{path} is nested too deeply to be a dataset.json.",
+                              "Write dataset.json as a flat object (nnU-Net's "
+                              "generate_dataset_json helps).")]
     except OSError as exc:
         return None, [P.error(P.DATASET_JSON_INVALID, f"{path} cannot be read: {exc.strerror}.",
                               "Check the file's permissions.")]

@@ -62,9 +62,9 @@ def transferred_plans(finetune_plans: dict[str, Any], pretrain_dataset_name: str
     plans = copy.deepcopy(finetune_plans)
     plans["dataset_name"] = pretrain_dataset_name
     if target_identifier != source_identifier:
-        for configuration in plans.get("configurations", {}).values():
+        for configuration in _configurations(plans).values():
             old = configuration.get("data_identifier") if isinstance(configuration, dict) else None
-            if old is None:
+            if not isinstance(old, str):  # a malformed file; preflight reports it
                 continue
             if old.startswith(source_identifier):
                 configuration["data_identifier"] = target_identifier + old[len(source_identifier):]
@@ -79,19 +79,28 @@ def same_transfer(existing: dict[str, Any], expected: dict[str, Any]) -> bool:
     def strip(plans: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in plans.items() if k != "image_reader_writer"}
 
+    if not isinstance(existing, dict) or not isinstance(expected, dict):
+        return False
     return strip(existing) == strip(expected)
+
+
+def _configurations(plans: Any) -> dict[str, Any]:
+    """The ``configurations`` of a plans dict; empty when the file is malformed."""
+    configurations = plans.get("configurations") if isinstance(plans, dict) else None
+    return configurations if isinstance(configurations, dict) else {}
 
 
 def resolved_configuration(plans: dict[str, Any], name: str) -> dict[str, Any] | None:
     """A configuration with ``inherits_from`` resolved, like nnU-Net's PlansManager does."""
-    configurations = plans.get("configurations", {})
-    if name not in configurations:
+    configurations = _configurations(plans)
+    if not isinstance(configurations.get(name), dict):
         return None
     configuration = dict(configurations[name])
     seen = {name}
     while "inherits_from" in configuration:
         parent_name = configuration.pop("inherits_from")
-        if parent_name in seen or parent_name not in configurations:
+        if not isinstance(parent_name, str) or parent_name in seen \
+                or not isinstance(configurations.get(parent_name), dict):
             break
         seen.add(parent_name)
         merged = dict(configurations[parent_name])
@@ -103,12 +112,13 @@ def resolved_configuration(plans: dict[str, Any], name: str) -> dict[str, Any] |
 def data_identifier(plans: dict[str, Any], configuration: str) -> str | None:
     """The preprocessed data folder name of a configuration."""
     resolved = resolved_configuration(plans, configuration)
-    return None if resolved is None else resolved.get("data_identifier")
+    ident = None if resolved is None else resolved.get("data_identifier")
+    return ident if isinstance(ident, str) and ident else None
 
 
 def trainable_configurations(plans: dict[str, Any]) -> list[str]:
     """The configurations of a plans file nnFT can pretrain and fine-tune."""
-    return [c for c in TRAINABLE_CONFIGURATIONS if c in plans.get("configurations", {})]
+    return [c for c in TRAINABLE_CONFIGURATIONS if data_identifier(plans, c) is not None]
 
 
 @dataclass(frozen=True)

@@ -184,3 +184,21 @@ def test_export_bash_has_the_exact_commands(chain_run, tmp_path):
     assert "export nnUNet_extTrainer=" in text
     assert shutil.which("bash") is None or __import__("subprocess").run(
         ["bash", "-n", str(script)]).returncode == 0
+
+
+def test_monitor_reads_a_finished_run(chain_run):
+    fold = (chain_run.demo.results / chain_run.demo.pretrain_name
+            / f"{TRAINER}__{PLANS_NAME}__2d" / "fold_all")
+    result = nnft("monitor", str(fold))
+    assert result.returncode == 0, result.stderr
+    epoch_lines = [line for line in result.stdout.splitlines() if line.startswith("epoch ")]
+    assert len(epoch_lines) == 2
+    assert "Training finished" in result.stdout
+    # --follow on a finished run returns at once too.
+    assert nnft("monitor", str(fold), "--follow", timeout=60).returncode == 0
+
+
+def test_monitor_refuses_a_missing_folder(tmp_path):
+    result = nnft("monitor", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "is not a folder" in result.stderr
