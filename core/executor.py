@@ -95,7 +95,11 @@ class ChainExecutor:
                 outcome.statuses[key] = StepStatus.CANCELLED
                 outcome.failed_step = outcome.failed_step or key
                 continue
-            step = next(s for s in self.build_steps() if s.key == key)
+            step = next((s for s in self.build_steps() if s.key == key), None)
+            if step is None:  # the chain changed under us; nothing sensible to run
+                outcome.statuses[key] = StepStatus.FAILED
+                outcome.failed_step, outcome.message = key, "the step no longer exists"
+                break
             if step.is_done():
                 outcome.statuses[key] = StepStatus.SKIPPED
                 self.on_event(StepEvent("skipped", step, StepStatus.SKIPPED,
@@ -169,7 +173,7 @@ class ChainExecutor:
         try:
             assert step.action is not None
             step.action(log)
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure of a file step fails the step
             status, message = StepStatus.FAILED, f"{type(exc).__name__}: {exc}"
         else:
             status, message = ((StepStatus.DONE, "") if step.is_done() else

@@ -711,13 +711,6 @@ def test_preflight_writes_nothing(demo, setup, overrides: dict) -> None:
     assert demo.snapshot() == before
 
 
-@pytest.fixture(scope="module")
-def shared_demo(demo_template, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("shared") / "workspace"
-    shutil.copytree(demo_template.root, root)
-    return root
-
-
 _references = st.one_of(
     st.integers(min_value=-5, max_value=1005),
     st.text(max_size=20),
