@@ -127,6 +127,11 @@ def check_options(options: RunOptions) -> list[Problem]:
             f"'{options.trainer}'.",
             "Drop --trainer, or drop --epochs/--iterations for a full run with your trainer.",
         ))
+    if options.augmentation_workers is not None and options.augmentation_workers < 0:
+        found.append(P.error(P.OPTIONS_INVALID,
+                             f"The number of augmentation workers cannot be negative, got "
+                             f"{options.augmentation_workers}.",
+                             "Give 0 (augment in the main process) or more."))
     for name, value in (("epochs", options.trial_epochs),
                         ("iterations", options.trial_iterations),
                         ("preprocessing workers", options.preprocessing_workers)):

@@ -69,6 +69,9 @@ def _add_choice(parser: argparse.ArgumentParser) -> None:
                         help="quick trial: skip nnU-Net's final sliding-window validation")
     parser.add_argument("--workers", type=_positive_int, metavar="N",
                         help="preprocessing worker processes (default: from cores and memory)")
+    parser.add_argument("--da-workers", type=int, metavar="N",
+                        help="data-augmentation workers while training, nnUNet_n_proc_DA "
+                             "(default: 0 on a small CPU machine, cores-1 with a GPU)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,6 +131,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
         final_validation=not args.no_final_validation,
         preprocessing_workers=args.workers or preprocessing_workers(None),
         reuse_plans=args.reuse_plans,
+        augmentation_workers=args.da_workers,
     )
 
 
