@@ -286,9 +286,30 @@ class DatasetInfo:
 def list_training_cases(raw_dir: Path, dataset_json: dict) -> dict[str, dict[str, Any]]:
     """Case id → {"images": [...], "label": path}, exactly as nnU-Net lists them
     (it honours an explicit ``dataset`` key in dataset.json)."""
-    from nnunetv2.utilities.utils import get_filenames_of_train_images_and_targets
+    from nnunetv2.utilities.utils import (
+        create_paths_fn,
+        get_filenames_of_train_images_and_targets,
+        get_identifiers_from_splitted_dataset_folder,
+    )
 
-    return get_filenames_of_train_images_and_targets(str(raw_dir), dataset_json)
+    if "dataset" in dataset_json:
+        return get_filenames_of_train_images_and_targets(str(raw_dir), dataset_json)
+    # The same rule as nnU-Net's lister, without the 12-process Pool it starts for every call:
+    # listing a folder takes milliseconds, and forking from the wizard's threads is unsafe.
+    images_dir = raw_dir / "imagesTr"
+    if not images_dir.is_dir():
+        return {}
+    file_ending = dataset_json["file_ending"]
+    identifiers = get_identifiers_from_splitted_dataset_folder(str(images_dir), file_ending)
+    files = sorted(p.name for p in images_dir.iterdir()
+                   if p.name.endswith(file_ending) and p.is_file())
+    return {
+        str(case): {
+            "images": create_paths_fn(str(images_dir), files, file_ending, str(case)),
+            "label": str(raw_dir / "labelsTr" / f"{case}{file_ending}"),
+        }
+        for case in identifiers
+    }
 
 
 def inspect_dataset(workspace: Workspace, name: str) -> DatasetInfo:

@@ -60,6 +60,8 @@ class RunOptions:
         ``nnUNet_n_proc_DA`` for training.
     reuse_plans
         Accept an existing plans file under ``plans_name`` when it is identical to the transfer.
+    pretrained_weights
+        Fine-tune from this checkpoint instead of the pretraining's ``checkpoint_final.pth``.
     """
 
     configuration: str = "3d_fullres"
@@ -74,6 +76,7 @@ class RunOptions:
     preprocessing_workers: int = 2
     augmentation_workers: int | None = None
     reuse_plans: bool = False
+    pretrained_weights: str | None = None
 
     @property
     def is_quick_trial(self) -> bool:
@@ -131,6 +134,10 @@ class ChainContext:
 
     @property
     def pretrained_checkpoint(self) -> Path:
+        """The weights the fine-tuning starts from: the pretraining's final checkpoint, unless
+        the user chose another one (``pretrained_weights``)."""
+        if self.options.pretrained_weights:
+            return Path(self.options.pretrained_weights)
         return self.pretrain_fold_dir / "checkpoint_final.pth"
 
     def finetune_plans(self) -> dict[str, Any] | None:
@@ -443,7 +450,7 @@ def build_chain(ctx: ChainContext) -> list[Step]:
         argv=pretrain_argv(ctx, resume=has_resumable_checkpoint(pt_fold)),
         env=ctx.training_env(),
         is_done=lambda: (pt_fold / "checkpoint_final.pth").is_file(),
-        outputs=[ctx.pretrained_checkpoint],
+        outputs=[pt_fold / "checkpoint_final.pth"],
         is_training=True,
     ))
 

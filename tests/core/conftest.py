@@ -265,42 +265,13 @@ class DemoCopy:
         return snapshot(self.root)
 
 
-class SerialPool:
-    """Stands in for ``multiprocessing.Pool`` in nnU-Net's case listing.
-
-    ``nnunetv2.utilities.utils.create_lists_from_splitted_dataset_folder`` starts a pool of 12
-    processes for every listing (twice per preflight); forking them costs far more than the
-    listing of a dozen demo files. The same function runs, in this process.
-    """
-
-    def __init__(self, processes: int | None = None, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def __enter__(self) -> SerialPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def starmap(self, function: Callable[..., Any], iterable: Iterable[Any]) -> list[Any]:
-        return [function(*args) for args in iterable]
-
-
-def serial_case_listing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import nnunetv2.utilities.utils as nnunet_utils
-
-    monkeypatch.setattr(nnunet_utils, "Pool", SerialPool)
-
-
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoWorkspace:
     return write_demo_workspace(tmp_path_factory.mktemp("demo_template") / "workspace")
 
 
 @pytest.fixture
-def demo(demo_template: DemoWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-         ) -> DemoCopy:
-    serial_case_listing(monkeypatch)
+def demo(demo_template: DemoWorkspace, tmp_path: Path) -> DemoCopy:
     root = tmp_path / "workspace"
     shutil.copytree(demo_template.root, root)
     return DemoCopy(root, demo_template)
@@ -308,12 +279,10 @@ def demo(demo_template: DemoWorkspace, tmp_path: Path, monkeypatch: pytest.Monke
 
 @pytest.fixture(scope="module")
 def shared_demo(demo_template: DemoWorkspace, tmp_path_factory: pytest.TempPathFactory):
-    """One copy for a whole module (hypothesis tests), with the serial listing for as long."""
+    """One copy for a whole module (hypothesis tests)."""
     root = tmp_path_factory.mktemp("shared") / "workspace"
     shutil.copytree(demo_template.root, root)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        serial_case_listing(monkeypatch)
-        yield root
+    return root
 
 
 # Helpers as (stateless, session-scoped) fixtures: with pytest's importlib import mode a test

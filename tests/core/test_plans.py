@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnft.core import problems as P
@@ -111,8 +111,7 @@ def test_transfer_of_custom_data_identifier_matches_nnunet(demo, monkeypatch,
 _identifier = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,12}", fullmatch=True)
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None)
 @given(source=_identifier, target=_identifier, suffixes=st.lists(_identifier, max_size=3),
        foreign=st.lists(_identifier, max_size=2))
 def test_transfer_matches_nnunet_for_any_identifiers(shared_demo, plans_factory, source: str,
