@@ -22,7 +22,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .plans import ConfigurationSummary, resolved_configuration, summarize_configuration
+from .plans import (
+    ConfigurationSummary,
+    load_plans,
+    resolved_configuration,
+    summarize_configuration,
+)
 
 # -- plans comparison ---------------------------------------------------------------------------
 
@@ -373,18 +378,24 @@ def load_preview_volume(image_path: str | Path,
         spacing = spacing[:3]
     label = None
     if label_path is not None and Path(label_path).exists():
-        label_array = sitk.GetArrayFromImage(sitk.ReadImage(str(label_path)))
-        if label_array.ndim == 2:
+        try:
+            label_array = sitk.GetArrayFromImage(sitk.ReadImage(str(label_path)))
+        except RuntimeError:  # an unreadable label must not hide the image
+            label_array = None
+        if label_array is not None and label_array.ndim == 2:
             label_array = label_array[None]
-        if label_array.shape == array.shape:
+        if label_array is not None and label_array.shape == array.shape:
             label = label_array.astype(np.int32, copy=False)
     return PreviewVolume(np.ascontiguousarray(array, dtype=np.float32), label,
                          (spacing[0], spacing[1], spacing[2]))
 
 
 def display_window(image: np.ndarray, low: float = 1.0, high: float = 99.0) -> tuple[float, float]:
-    """A CT-like grey window: the ``low``-th to ``high``-th percentile of the whole volume."""
-    finite = image[np.isfinite(image)]
+    """A CT-like grey window: the ``low``-th to ``high``-th percentile of the whole volume
+    (of every n-th voxel for volumes above ~2 million voxels, which keeps it instant)."""
+    flat = image.ravel()
+    flat = flat[::max(1, flat.size // 2_000_000)]
+    finite = flat[np.isfinite(flat)]
     if finite.size == 0:
         return 0.0, 1.0
     lo, hi = (float(v) for v in np.percentile(finite, [low, high]))
@@ -485,3 +496,17 @@ def own_plans_candidates(pretrain_preprocessed: Path, source_identifier: str,
     source planner's identifier, then nnU-Net's default; never the transferred file itself."""
     names = dict.fromkeys([source_identifier, "nnUNetPlans"])
     return [pretrain_preprocessed / f"{n}.json" for n in names if n != transferred_identifier]
+
+
+def try_load_plans(path: Path | None) -> tuple[dict[str, Any] | None, str | None]:
+    """``(plans, None)``, or ``(None, why)`` when the file is absent (why = ``"missing"``) or
+    unreadable (why = the error)."""
+    if path is None or not Path(path).is_file():
+        return None, "missing"
+    try:
+        plans = load_plans(path)
+    except (OSError, ValueError) as error:
+        return None, str(error)
+    if not isinstance(plans, dict):
+        return None, "not a JSON object"
+    return plans, None

@@ -1,35 +1,167 @@
-"""``nnft-wizard``: the desktop wizard (PySide6).
+"""``nnft-wizard``: start the desktop wizard.
 
-The wizard's pages are the next milestone. Until then this entry point prepares the demo
-workspace and says how to run the same chain with the ``nnft`` command line.
+``--workspace DIR`` opens a workspace, ``--demo`` creates the demo workspace and opens it, and
+``--screenshot-dir DIR`` renders every page to PNG and exits (for the README and for review).
+The GUI process never imports torch or nnunetv2 at start-up: the window must appear at once;
+nnU-Net runs in child processes.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
+import time
+import traceback
 from pathlib import Path
+
+_START = time.perf_counter()
+LOG = logging.getLogger("nnft.gui")
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="nnft-wizard",
+                                     description="nnFT: nnU-Net pretraining and fine-tuning")
+    parser.add_argument("--workspace", metavar="DIR",
+                        help="folder with nnUNet_raw, nnUNet_preprocessed, nnUNet_results")
+    parser.add_argument("--demo", action="store_true",
+                        help="create a demo workspace (in a temporary folder) and open it")
+    parser.add_argument("--screenshot-dir", metavar="DIR",
+                        help="render every page to DIR/NN_page.png and exit")
+    parser.add_argument("--device", choices=["cuda", "cpu", "mps"], help="training device")
+    return parser.parse_args(argv)
+
+
+def _log_file() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
+    folder = Path(QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppLocalDataLocation) or tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "nnft-wizard.log"
+
+
+def install_excepthook(log_path: Path) -> None:
+    """Unexpected exceptions go to one dialog and the log file, never silently lost."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    shown: set[str] = set()
+
+    def hook(exc_type, exc, tb) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        try:
+            with open(log_path, "a", encoding="utf-8") as handle:
+                handle.write(f"{time.ctime()}\n{text}\n")
+        except OSError:
+            pass
+        sys.__stderr__.write(text)
+        key = f"{exc_type.__name__}: {exc}"
+        if QApplication.instance() is None or key in shown:
+            return
+        shown.add(key)
+        box = QMessageBox(QMessageBox.Icon.Critical,
+                          QApplication.translate("nnFT", "Unexpected error"),
+                          QApplication.translate("nnFT", "nnFT hit an unexpected error: {0}\n\n"
+                                                 "Details were written to {1}.").format(
+                                                     key, log_path))
+        box.setDetailedText(text)
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def load_translations(app) -> None:
+    """Install the translation for the user's language, if nnFT ships one."""
+    from PySide6.QtCore import QLocale, QTranslator
+
+    folder = Path(__file__).resolve().parent.parent / "resources" / "translations"
+    try:
+        from nnft.resources import __file__ as resources_init
+
+        folder = Path(resources_init).parent / "translations"
+    except ImportError:
+        pass
+    translator = QTranslator(app)
+    if translator.load(QLocale(), "nnft", "_", str(folder)):
+        app.installTranslator(translator)
+
+
+def render_screenshots(wizard, folder: Path) -> list[Path]:
+    """Show each page in turn and save it as PNG."""
+    from PySide6.QtWidgets import QApplication
+
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    from .wizard import PAGE_IDS
+
+    wizard.show()
+    for key, page_id in PAGE_IDS.items():
+        # Walk forward through the pages as a user would, so each initializePage runs.
+        while wizard.currentId() < page_id and wizard.currentId() != -1:
+            before = wizard.currentId()
+            wizard.next()
+            QApplication.processEvents()
+            if wizard.currentId() == before:  # a page is incomplete: show it as it stands
+                page = wizard.page(page_id)
+                page.initializePage()
+                wizard.setStartId(page_id)
+                wizard.restart()
+                break
+        QApplication.processEvents()
+        path = folder / f"{page_id + 1:02d}_{key}.png"
+        wizard.grab().save(str(path))
+        saved.append(path)
+    return saved
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nnft-wizard", description="nnFT wizard")
-    parser.add_argument("--workspace", metavar="DIR")
-    parser.add_argument("--demo", action="store_true",
-                        help="create a demo workspace and open it")
-    args = parser.parse_args(argv)
-    workspace = args.workspace
-    if args.demo:
-        from nnft.core.demo import write_demo_workspace
+    args = _parse(argv)
+    from PySide6.QtWidgets import QApplication
 
-        root = Path(tempfile.mkdtemp(prefix="nnft-demo-"))
-        demo = write_demo_workspace(root)
-        workspace = str(demo.root)
-        print(f"Demo workspace: {workspace}")
-    print("The nnFT wizard (GUI) is not built yet. Run the same chain with the CLI:")
-    print(f"  nnft run --workspace {workspace or 'DIR'} --pretrain 1 --finetune 2 --config 2d "
-          "--epochs 2 --iterations 5 --device cpu")
-    return 0
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("nnFT")
+    app.setOrganizationName("nnFT")
+    load_translations(app)
+    log_path = _log_file()
+    install_excepthook(log_path)
+
+    from nnft.core.wizard_state import WizardState
+    from nnft.core.workspace import Workspace
+
+    from .wizard import NnftWizard
+
+    state = None
+    if args.demo or args.workspace:
+        state = WizardState()
+        if args.demo:
+            from nnft.core.demo import write_demo_workspace
+
+            demo = write_demo_workspace(Path(tempfile.mkdtemp(prefix="nnft-demo-")))
+            state.workspace = Workspace.from_root(demo.root)
+            state.pretrain, state.finetune = demo.pretrain_name, demo.finetune_name
+            state.with_options(configuration="2d", trial_epochs=5, trial_iterations=10,
+                               device="cpu")
+        else:
+            workspace = Workspace.from_root(args.workspace)
+            # A chain started here before (wizard or `nnft run`) left its choices behind.
+            from nnft.core.session import Session
+
+            session = Session.load(workspace.state_dir / "session.json")
+            if session is not None:
+                state = WizardState.from_session(session)
+            state.workspace = workspace
+    if state is not None and args.device:
+        state.with_options(device=args.device)
+    wizard = NnftWizard(state)
+    if args.screenshot_dir:
+        wizard.persist = False
+        for path in render_screenshots(wizard, Path(args.screenshot_dir)):
+            print(path)
+        return 0
+    wizard.show()
+    LOG.info("window shown %.2f s after start", time.perf_counter() - _START)
+    return app.exec()
 
 
 if __name__ == "__main__":

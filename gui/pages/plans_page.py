@@ -1,0 +1,283 @@
+"""Page 3: plan, transfer and preprocess — steps 1 to 5 of the chain."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from nnft.core import plans as plans_mod
+from nnft.core.executor import ChainOutcome
+from nnft.core.pipeline import build_chain
+from nnft.core.wizard_state import PREPARATION_STEPS, WizardState, preparation_done
+from nnft.gui.widgets.log_console import LogConsole
+from nnft.gui.widgets.problems_view import ProblemsView
+from nnft.gui.worker import ChainRun
+
+IDENTIFIER_CODES = {"PLANS_ID_INVALID", "PLANS_ID_DEFAULT", "PLANS_ID_EXISTS"}
+
+
+class PlansPage(QWizardPage):
+    """Configuration, the new plans identifier (guarded), the commands, and running them."""
+
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.run: ChainRun | None = None
+        self.statuses: dict[str, str] = {}
+        self.setObjectName("plansPage")
+        self.setTitle(self.tr("Plans transfer"))
+        self.setSubTitle(self.tr("Plan the fine-tuning dataset, move its plans to the "
+                                 "pretraining dataset under a new name, and preprocess both."))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.config_combo = QComboBox()
+        self.config_combo.setObjectName("configCombo")
+        self.config_combo.currentIndexChanged.connect(self._on_config_changed)
+        form.addRow(self.tr("Configuration"), self.config_combo)
+
+        self.identifier_edit = QLineEdit()
+        self.identifier_edit.setObjectName("plansNameEdit")
+        self.identifier_edit.setToolTip(self.tr(
+            "The pretraining dataset receives the fine-tuning plans under this name (-tp). "
+            "nnU-Net's default names would overwrite its own plans."))
+        self.identifier_edit.textChanged.connect(self._on_identifier_changed)
+        self.suggest_button = QPushButton(self.tr("Suggest"))
+        self.suggest_button.setObjectName("suggestButton")
+        self.suggest_button.clicked.connect(self.suggest_identifier)
+        row = QHBoxLayout()
+        row.addWidget(self.identifier_edit, 1)
+        row.addWidget(self.suggest_button)
+        form.addRow(self.tr("New plans identifier"), row)
+        self.identifier_status = QLabel()
+        self.identifier_status.setObjectName("plansNameStatus")
+        self.identifier_status.setWordWrap(True)
+        form.addRow("", self.identifier_status)
+        self.reuse_check = QCheckBox(self.tr(
+            "Reuse the existing plans file of this name if it is identical (a backup is made "
+            "first)"))
+        self.reuse_check.setObjectName("reusePlansCheck")
+        self.reuse_check.toggled.connect(self._on_identifier_changed)
+        form.addRow("", self.reuse_check)
+        layout.addLayout(form)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        self.step_list = QTreeWidget()
+        self.step_list.setObjectName("stepList")
+        self.step_list.setHeaderLabels([self.tr("Step"), self.tr("Status")])
+        self.step_list.setRootIsDecorated(False)
+        header = self.step_list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
+        self.commands = QPlainTextEdit()
+        self.commands.setObjectName("commandsPreview")
+        self.commands.setReadOnly(True)
+        self.commands.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        top_layout.addWidget(self.step_list, 3)
+        top_layout.addWidget(self.commands, 4)
+        splitter.addWidget(top)
+        self.console = LogConsole()
+        splitter.addWidget(self.console)
+        splitter.setSizes([220, 160])
+        layout.addWidget(splitter, 1)
+
+        controls = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("preparationProgress")
+        self.progress.setRange(0, len(PREPARATION_STEPS))
+        self.run_button = QPushButton(self.tr("Run steps 1–5"))
+        self.run_button.setObjectName("runPreparationButton")
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancelPreparationButton")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        controls.addWidget(self.progress, 1)
+        controls.addWidget(self.run_button)
+        controls.addWidget(self.cancel_button)
+        layout.addLayout(controls)
+        self.problems = ProblemsView()
+        layout.addWidget(self.problems)
+        self._loading = False
+
+    # -- state -> widgets ---------------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self._loading = True
+        ctx = self.state.context()
+        offered = list(plans_mod.TRAINABLE_CONFIGURATIONS)
+        if ctx is not None and ctx.finetune_plans() is not None:
+            offered = plans_mod.trainable_configurations(ctx.finetune_plans()) or offered
+        self.config_combo.clear()
+        for name in offered:
+            self.config_combo.addItem(name, name)
+        index = self.config_combo.findData(self.state.options.configuration)
+        self.config_combo.setCurrentIndex(max(0, index))
+        self.state.with_options(configuration=self.config_combo.currentData())
+        effective = self.state.context()
+        self.identifier_edit.setText(self.state.options.plans_name or (
+            effective.options.plans_name if effective else ""))
+        self.reuse_check.setChecked(self.state.options.reuse_plans)
+        self._loading = False
+        self.refresh()
+
+    def _on_config_changed(self) -> None:
+        if self._loading or self.config_combo.currentData() is None:
+            return
+        self.state.with_options(configuration=self.config_combo.currentData())
+        self.refresh()
+
+    def _on_identifier_changed(self) -> None:
+        if self._loading:
+            return
+        self.state.with_options(plans_name=self.identifier_edit.text().strip(),
+                                reuse_plans=self.reuse_check.isChecked())
+        self.refresh()
+
+    def suggest_identifier(self) -> None:
+        ctx = self.state.context()
+        if ctx is None:
+            return
+        folder = ctx.pretrain_preprocessed
+        self.identifier_edit.setText(plans_mod.suggest_plans_identifier(
+            ctx.finetune.name, self.state.options.finetune_plans, folder))
+
+    def refresh(self) -> None:
+        """Re-check the choice, show the identifier's validity, the commands and step states."""
+        result = self.state.run_preflight()
+        identifier_problems = [p for p in result.problems if p.code in IDENTIFIER_CODES]
+        errors = [p for p in identifier_problems if p.is_error]
+        if errors:
+            self.identifier_edit.setStyleSheet("QLineEdit { border: 2px solid #b3261e; "
+                                               "background: #fdecea; }")
+            self.identifier_status.setStyleSheet("color: #b3261e")
+            self.identifier_status.setText("✗ " + errors[0].message + "  " + errors[0].fix)
+        else:
+            self.identifier_edit.setStyleSheet("QLineEdit { border: 2px solid #2e7d32; }")
+            self.identifier_status.setStyleSheet("color: #2e7d32")
+            reused = [p for p in identifier_problems if p.code == "PLANS_ID_EXISTS"]
+            self.identifier_status.setText("✓ " + (reused[0].message if reused else self.tr(
+                "A new plans file will be written; nothing existing is touched.")))
+        self.problems.set_problems([p for p in result.problems
+                                    if p.code not in IDENTIFIER_CODES])
+        ctx = result.context
+        self.step_list.clear()
+        self.commands.clear()
+        if ctx is not None:
+            steps = [s for s in build_chain(ctx) if s.key in PREPARATION_STEPS]
+            done = 0
+            for i, step in enumerate(steps, 1):
+                status = self.statuses.get(step.key) or (
+                    self.tr("done") if step.is_done() else self.tr("pending"))
+                done += status in ("done", "skipped", self.tr("done"))
+                item = QTreeWidgetItem([f"{i}. {step.title}", status])
+                item.setToolTip(0, step.why)
+                self.step_list.addTopLevelItem(item)
+                self.commands.appendPlainText(f"# {i}. {step.title}\n{step.command_line()}\n")
+            if not self.is_running():
+                self.progress.setValue(done)
+        self.run_button.setEnabled(not self.is_running() and result.ok)
+        self.completeChanged.emit()
+
+    def step_status(self, key: str) -> str:
+        return self.statuses.get(key, "")
+
+    # -- running ------------------------------------------------------------------------------
+    def is_running(self) -> bool:
+        return self.run is not None and self.run.running
+
+    def start(self) -> None:
+        result = self.state.run_preflight()
+        if not result.ok or result.context is None or self.is_running():
+            return
+        ctx = result.context
+        if ctx.options.reuse_plans and ctx.pretrain_plans_file.is_file():
+            from nnft.core.safety import backup_path
+
+            backup = backup_path(ctx.workspace, ctx.pretrain_plans_file)
+            self.console.append_line(self.tr("Backed up {0} to {1}").format(
+                ctx.pretrain_plans_file, backup))
+        self.statuses = {}
+        self.progress.setValue(0)
+        self.run = ChainRun(lambda: build_chain(ctx), ctx.workspace, only=set(PREPARATION_STEPS),
+                            parent=self)
+        worker = self.run
+        worker.step_started.connect(self._on_step_started)
+        # ChainRun emits in the GUI thread (it drains the worker's queue with a timer).
+        worker.line_received.connect(self._on_line)
+        worker.step_skipped.connect(self._on_step_skipped)
+        worker.step_finished.connect(self._on_step_finished)
+        self.run.finished.connect(self._on_finished)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.config_combo.setEnabled(False)
+        self.identifier_edit.setEnabled(False)
+        self.run.start()
+        self.completeChanged.emit()
+
+    def cancel(self) -> None:
+        if self.run is not None:
+            self.console.append_line(self.tr("Cancelling …"))
+            self.run.cancel()
+
+    def _set_status(self, key: str, status: str) -> None:
+        self.statuses[key] = status
+        if status in ("done", "skipped"):
+            self.progress.setValue(sum(s in ("done", "skipped") for s in self.statuses.values()))
+        index = PREPARATION_STEPS.index(key) if key in PREPARATION_STEPS else -1
+        item = self.step_list.topLevelItem(index) if index >= 0 else None
+        if item is not None:
+            item.setText(1, status)
+
+    def _on_line(self, key: str, line: str) -> None:
+        self.console.append_line(line)
+
+    def _on_step_skipped(self, key: str) -> None:
+        self._set_status(key, "skipped")
+
+    def _on_step_started(self, key: str, command: str, log_path: str) -> None:
+        self._set_status(key, "running")
+        self.console.append_line(f"$ {command}")
+
+    def _on_step_finished(self, key: str, status: str, message: str, tail: list,
+                          log_path: str) -> None:
+        self._set_status(key, status)
+        if status != "done":
+            self.console.append_line(self.tr("Step {0} {1}: {2}").format(key, status, message))
+            if log_path:
+                self.console.append_line(self.tr("Full log: {0}").format(log_path))
+
+    def _on_finished(self, outcome: ChainOutcome) -> None:
+        self.cancel_button.setEnabled(False)
+        self.config_combo.setEnabled(True)
+        self.identifier_edit.setEnabled(True)
+        statuses = dict(self.statuses)
+        self.refresh()
+        self.statuses = statuses
+        for key, status in statuses.items():
+            self._set_status(key, status)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        if self.is_running():
+            return False
+        ctx = self.state.context()
+        return ctx is not None and preparation_done(build_chain(ctx))

@@ -1,0 +1,89 @@
+"""Page 7: what was done, where the results are, and the chain as a copyable script."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from nnft.core.pipeline import build_chain, export_bash
+from nnft.core.wizard_state import WizardState
+
+
+class SummaryPage(QWizardPage):
+    """Read-only summary with the exact commands as a bash script."""
+
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setObjectName("summaryPage")
+        self.setTitle(self.tr("Summary"))
+        self.setSubTitle(self.tr("What was done and where the results are. The script runs the "
+                                 "same commands without the wizard (e.g. on a cluster)."))
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setObjectName("summaryText")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(self.summary.textInteractionFlags()
+                                             | self.summary.textInteractionFlags()
+                                             .TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        self.script = QPlainTextEdit()
+        self.script.setObjectName("scriptText")
+        self.script.setReadOnly(True)
+        self.script.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        layout.addWidget(self.script, 1)
+        buttons = QHBoxLayout()
+        self.copy_button = QPushButton(self.tr("Copy script"))
+        self.copy_button.setObjectName("copyScriptButton")
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.script.toPlainText()))
+        self.save_button = QPushButton(self.tr("Save script…"))
+        self.save_button.setObjectName("saveScriptButton")
+        self.save_button.clicked.connect(self._save)
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        ctx = self.state.context()
+        if ctx is None:
+            self.summary.setText(self.tr("Choose a workspace and two datasets first."))
+            self.script.clear()
+            return
+        steps = build_chain(ctx)
+        rows = "".join(
+            f"<tr><td>{i}.</td><td>{escape(s.title)}</td><td><b>"
+            f"{escape(self.tr('done') if s.is_done() else self.tr('not done'))}</b></td></tr>"
+            for i, s in enumerate(steps, 1))
+        self.summary.setText(
+            "<p>" + escape(self.tr("Pretraining dataset: {0} · fine-tuning dataset: {1} · "
+                                   "configuration {2} · transferred plans '{3}'").format(
+                ctx.pretrain.name, ctx.finetune.name, ctx.options.configuration,
+                ctx.options.plans_name)) + "</p>"
+            f"<table cellspacing='4'>{rows}</table>"
+            "<p>" + escape(self.tr("Pretrained weights: {0}").format(ctx.pretrained_checkpoint))
+            + "<br>" + escape(self.tr("Fine-tuned model: {0}").format(ctx.finetune_fold_dir))
+            + "</p>")
+        self.script.setPlainText(export_bash(ctx, steps))
+
+    def _save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save script"), "nnft_chain.sh",
+                                              self.tr("Shell scripts (*.sh)"))
+        if path:
+            from pathlib import Path
+
+            from nnft.core.safety import atomic_write_text
+
+            atomic_write_text(Path(path), self.script.toPlainText())

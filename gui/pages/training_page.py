@@ -1,0 +1,353 @@
+"""Pages 5 and 6: pretraining and fine-tuning, with live curves, stop and resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from nnft.core.executor import ChainOutcome
+from nnft.core.pipeline import (
+    FOLDS,
+    GRACEFUL_STOP_TRAINERS,
+    QUICK_TRIAL_TRAINER,
+    build_chain,
+    has_resumable_checkpoint,
+)
+from nnft.core.training_log import EpochRecord, estimate_remaining_seconds, parse_fold_dir
+from nnft.core.wizard_state import WizardState, step_done
+from nnft.gui.widgets.log_console import LogConsole
+from nnft.gui.widgets.problems_view import ProblemsView
+from nnft.gui.widgets.training_plots import TrainingPlots
+from nnft.gui.worker import ChainRun
+
+PRETRAIN, FINETUNE = "pretrain", "finetune"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+class TrainingSettings(QWidget):
+    """Trainer choice shared by both phases: nnU-Net's default, nnFT's, or a quick trial."""
+
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.trainer_combo = QComboBox()
+        self.trainer_combo.setObjectName("trainerCombo")
+        self.trainer_combo.addItem(self.tr("Quick trial (nnFT, short run)"), QUICK_TRIAL_TRAINER)
+        self.trainer_combo.addItem(self.tr("nnUNetTrainer (nnU-Net default, 1000 epochs)"),
+                                   "nnUNetTrainer")
+        self.trainer_combo.addItem(self.tr("nnFTTrainer (nnU-Net default + safe stop)"),
+                                   "nnFTTrainer")
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setObjectName("epochsSpin")
+        self.epochs_spin.setRange(1, 10000)
+        self.iterations_spin = QSpinBox()
+        self.iterations_spin.setObjectName("iterationsSpin")
+        self.iterations_spin.setRange(1, 10000)
+        self.validation_check = QCheckBox(self.tr("final validation"))
+        self.validation_check.setObjectName("finalValidationCheck")
+        trial = QHBoxLayout()
+        trial.addWidget(QLabel(self.tr("epochs")))
+        trial.addWidget(self.epochs_spin)
+        trial.addWidget(QLabel(self.tr("iterations per epoch")))
+        trial.addWidget(self.iterations_spin)
+        trial.addWidget(self.validation_check)
+        trial.addStretch(1)
+        form.addRow(self.tr("Trainer"), self.trainer_combo)
+        self.trial_row = QWidget()
+        self.trial_row.setLayout(trial)
+        form.addRow(self.tr("Quick trial"), self.trial_row)
+        self.load()
+        for signal in (self.trainer_combo.currentIndexChanged, self.epochs_spin.valueChanged,
+                       self.iterations_spin.valueChanged, self.validation_check.toggled):
+            signal.connect(self._store)
+
+    def load(self) -> None:
+        o = self.state.options
+        trainer = QUICK_TRIAL_TRAINER if o.is_quick_trial else o.trainer
+        index = self.trainer_combo.findData(trainer)
+        self.trainer_combo.blockSignals(True)
+        self.trainer_combo.setCurrentIndex(max(0, index))
+        self.trainer_combo.blockSignals(False)
+        self.epochs_spin.setValue(o.trial_epochs or 5)
+        self.iterations_spin.setValue(o.trial_iterations or 10)
+        self.validation_check.setChecked(o.final_validation)
+        self.trial_row.setEnabled(self.trainer_combo.currentData() == QUICK_TRIAL_TRAINER)
+
+    def _store(self) -> None:
+        trainer = self.trainer_combo.currentData()
+        quick = trainer == QUICK_TRIAL_TRAINER
+        self.trial_row.setEnabled(quick)
+        self.state.with_options(
+            trainer="nnUNetTrainer" if quick else trainer,
+            trial_epochs=self.epochs_spin.value() if quick else None,
+            trial_iterations=self.iterations_spin.value() if quick else None,
+            final_validation=self.validation_check.isChecked())
+
+
+class TrainingPage(QWizardPage):
+    """One training phase: start, graceful stop, resume; live curves and log."""
+
+    def __init__(self, state: WizardState, phase: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.phase = phase
+        self.run: ChainRun | None = None
+        self.records: list[EpochRecord] = []
+        self.last_status = ""
+        self.setObjectName(f"{phase}Page")
+        if phase == PRETRAIN:
+            self.setTitle(self.tr("Pretraining"))
+            self.setSubTitle(self.tr("Train on the pretraining dataset with the transferred "
+                                     "plans, on all of its cases (fold 'all')."))
+        else:
+            self.setTitle(self.tr("Fine-tuning"))
+            self.setSubTitle(self.tr("Train on your dataset, starting from the pretrained "
+                                     "weights (all layers but the segmentation head)."))
+        layout = QVBoxLayout(self)
+        self.settings = TrainingSettings(state)
+        layout.addWidget(self.settings)
+        extra = QFormLayout()
+        self.checkpoint_edit: QLineEdit | None = None
+        self.fold_combo: QComboBox | None = None
+        if phase == FINETUNE:
+            self.checkpoint_edit = QLineEdit()
+            self.checkpoint_edit.setObjectName("checkpointEdit")
+            self.checkpoint_edit.editingFinished.connect(self._on_checkpoint_edited)
+            browse = QPushButton(self.tr("Browse…"))
+            browse.setObjectName("checkpointBrowse")
+            browse.clicked.connect(self._browse_checkpoint)
+            row = QHBoxLayout()
+            row.addWidget(self.checkpoint_edit, 1)
+            row.addWidget(browse)
+            extra.addRow(self.tr("Pretrained weights"), row)
+            self.fold_combo = QComboBox()
+            self.fold_combo.setObjectName("foldCombo")
+            for fold in FOLDS:
+                self.fold_combo.addItem(fold, fold)
+            self.fold_combo.currentIndexChanged.connect(self._on_fold_changed)
+            extra.addRow(self.tr("Fold"), self.fold_combo)
+        layout.addLayout(extra)
+
+        controls = QHBoxLayout()
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.setObjectName("startButton")
+        self.start_button.clicked.connect(self.start)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+        self.epoch_label = QLabel()
+        self.epoch_label.setObjectName("epochLabel")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("trainingStatus")
+        self.status_label.setWordWrap(True)
+        controls.addWidget(self.start_button)
+        controls.addWidget(self.stop_button)
+        controls.addWidget(self.epoch_label, 1)
+        layout.addLayout(controls)
+        layout.addWidget(self.status_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.plots = TrainingPlots()
+        self.console = LogConsole()
+        splitter.addWidget(self.plots)
+        splitter.addWidget(self.console)
+        splitter.setSizes([330, 110])
+        layout.addWidget(splitter, 1)
+        self.problems = ProblemsView()
+        layout.addWidget(self.problems)
+
+    # -- helpers --------------------------------------------------------------------------------
+    def step_key(self) -> str:
+        return self.phase
+
+    def fold_dir(self) -> Path | None:
+        ctx = self.state.context()
+        if ctx is None:
+            return None
+        return ctx.pretrain_fold_dir if self.phase == PRETRAIN else ctx.finetune_fold_dir
+
+    def total_epochs(self) -> int:
+        o = self.state.options
+        return (o.trial_epochs or 5) if o.is_quick_trial else 1000
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.settings.load()
+        if self.checkpoint_edit is not None and self.fold_combo is not None:
+            ctx = self.state.context()
+            self.checkpoint_edit.setText(str(ctx.pretrained_checkpoint) if ctx else "")
+            self.fold_combo.setCurrentIndex(max(0, self.fold_combo.findData(
+                self.state.options.fold)))
+        self.reload_records()
+
+    def reload_records(self) -> None:
+        """Show the curves of what is on disk (a finished, stopped or external run)."""
+        folder = self.fold_dir()
+        self.records = parse_fold_dir(folder) if folder and folder.is_dir() else []
+        self.plots.set_records(self.records)
+        if self.phase == FINETUNE:
+            ctx = self.state.context()
+            reference = parse_fold_dir(ctx.pretrain_fold_dir) if ctx and \
+                ctx.pretrain_fold_dir.is_dir() else []
+            self.plots.set_reference(reference, self.tr("pretraining"))
+        self._update_labels()
+
+    def _on_checkpoint_edited(self) -> None:
+        assert self.checkpoint_edit is not None
+        ctx = self.state.context()
+        text = self.checkpoint_edit.text().strip()
+        default = str(ctx.pretrain_fold_dir / "checkpoint_final.pth") if ctx else ""
+        self.state.with_options(pretrained_weights=None if text in ("", default) else text)
+        self._update_labels()
+
+    def _browse_checkpoint(self) -> None:
+        assert self.checkpoint_edit is not None
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Pretrained weights"),
+                                              self.checkpoint_edit.text(),
+                                              self.tr("nnU-Net checkpoints (*.pth)"))
+        if path:
+            self.checkpoint_edit.setText(path)
+            self._on_checkpoint_edited()
+
+    def _on_fold_changed(self) -> None:
+        assert self.fold_combo is not None
+        self.state.with_options(fold=self.fold_combo.currentData())
+        self.reload_records()
+
+    def _update_labels(self) -> None:
+        running = self.is_running()
+        folder = self.fold_dir()
+        done = bool(folder and (folder / "checkpoint_final.pth").is_file())
+        resumable = bool(folder and has_resumable_checkpoint(folder)) and not done
+        self.start_button.setText(self.tr("Resume") if resumable else self.tr("Start"))
+        self.start_button.setEnabled(not running and not done)
+        self.stop_button.setEnabled(running)
+        total = self.total_epochs()
+        if self.records:
+            last = self.records[-1]
+            eta = estimate_remaining_seconds(self.records, total)
+            text = self.tr("Epoch {0} / {1}").format(last.epoch + 1, total)
+            if eta is not None and running:
+                text += " · " + self.tr("about {0} left").format(_duration(eta))
+            if last.ema_pseudo_dice is not None:
+                text += " · " + self.tr("EMA pseudo dice {0:.3f}").format(last.ema_pseudo_dice)
+            self.epoch_label.setText(text)
+        else:
+            self.epoch_label.setText(self.tr("No epoch yet"))
+        if done:
+            self.status_label.setText(self.tr("Finished: {0}").format(
+                folder / "checkpoint_final.pth"))
+        elif not running and self.last_status == "stopped":
+            self.status_label.setText(self.tr("Stopped after a checkpoint. Resume continues at "
+                                              "the next epoch."))
+        self.completeChanged.emit()
+
+    # -- running --------------------------------------------------------------------------------
+    def is_running(self) -> bool:
+        return self.run is not None and self.run.running
+
+    def start(self) -> None:
+        result = self.state.run_preflight()
+        self.problems.set_problems([p for p in result.problems if p.is_error])
+        if not result.ok or result.context is None or self.is_running():
+            return
+        ctx = result.context
+        if self.phase == FINETUNE and not ctx.pretrained_checkpoint.is_file():
+            self.problems.set_problems([])
+            self.status_label.setText(self.tr("The pretrained weights {0} do not exist yet: "
+                                              "finish the pretraining first.").format(
+                                                  ctx.pretrained_checkpoint))
+            return
+        self.last_status = ""
+        self.run = ChainRun(lambda: build_chain(ctx), ctx.workspace, only={self.step_key()},
+                            parent=self)
+        worker = self.run
+        worker.step_started.connect(self._on_step_started)
+        worker.line_received.connect(self._on_line)
+        worker.epoch_completed.connect(self._on_epoch)
+        worker.step_finished.connect(self._on_step_finished)
+        self.run.finished.connect(self._on_finished)
+        self.settings.setEnabled(False)
+        self.status_label.setText(self.tr("Starting nnU-Net …"))
+        self.run.start()
+        self._update_labels()
+
+    def stop(self) -> None:
+        """Graceful stop with nnFT's trainers; otherwise confirm, then cancel."""
+        if self.run is None:
+            return
+        trainer = self.state.context().trainer if self.state.context() else ""
+        if trainer in GRACEFUL_STOP_TRAINERS and self.run.stop_gracefully():
+            self.status_label.setText(self.tr("Stopping after this epoch (a checkpoint is "
+                                              "written) …"))
+            self.stop_button.setEnabled(False)
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Stop training"),
+            self.tr("{0} cannot stop gracefully: stopping now loses the epochs since its last "
+                    "checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?").format(
+                        trainer))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.run.cancel()
+
+    def _on_line(self, key: str, line: str) -> None:
+        self.console.append_line(line)
+
+    def _on_step_started(self, key: str, command: str, log_path: str) -> None:
+        self.console.append_line(f"$ {command}")
+        self.status_label.setText(self.tr("Running. Log: {0}").format(log_path))
+        if "--c" in command.split():
+            # Resuming: keep the curves of the epochs already done.
+            self.reload_records()
+
+    def _on_epoch(self, key: str, record: EpochRecord) -> None:
+        self.records = [r for r in self.records if r.epoch < record.epoch] + [record]
+        self.plots.add_record(record)
+        self._update_labels()
+
+    def _on_step_finished(self, key: str, status: str, message: str, tail: list,
+                          log_path: str) -> None:
+        self.last_status = status
+        if status == "failed":
+            self.status_label.setText(self.tr("Failed: {0}. Last lines:\n{1}\nFull log: {2}")
+                                      .format(message, "\n".join(tail[-8:]), log_path))
+        elif status == "cancelled":
+            self.status_label.setText(self.tr("Cancelled. Start again to resume from the last "
+                                              "checkpoint, if any."))
+
+    def _on_finished(self, outcome: ChainOutcome) -> None:
+        self.settings.setEnabled(True)
+        self.reload_records()
+        self._update_labels()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        if self.is_running():
+            return False
+        steps = self.state.steps()
+        return step_done(steps, self.step_key()) or (
+            self.phase == PRETRAIN and bool(self.state.options.pretrained_weights))

@@ -1,0 +1,162 @@
+"""Page 1: the nnU-Net folders and the device."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from nnft.core.machine import detect_cuda_gpus, mps_available
+from nnft.core.wizard_state import WizardState
+from nnft.core.workspace import Workspace
+from nnft.gui.widgets.problems_view import ProblemsView
+
+
+class WorkspacePage(QWizardPage):
+    """The three folders (from the environment, the last session, or chosen), and the device."""
+
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setObjectName("workspacePage")
+        self.setTitle(self.tr("Workspace"))
+        self.setSubTitle(self.tr("Where nnU-Net keeps raw data, preprocessed data and results, "
+                                 "and where training runs."))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for variable, label in (("nnUNet_raw", self.tr("Raw data (nnUNet_raw)")),
+                                ("nnUNet_preprocessed",
+                                 self.tr("Preprocessed (nnUNet_preprocessed)")),
+                                ("nnUNet_results", self.tr("Results (nnUNet_results)"))):
+            edit = QLineEdit()
+            edit.setObjectName(f"{variable}Edit")
+            edit.setPlaceholderText(self.tr("Folder for {0}").format(variable))
+            edit.textChanged.connect(self._on_folders_changed)
+            browse = QPushButton(self.tr("Browse…"))
+            browse.setObjectName(f"{variable}Browse")
+            browse.clicked.connect(lambda _=False, e=edit: self._browse(e))
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(browse)
+            form.addRow(label, row)
+            self.edits[variable] = edit
+        layout.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.root_button = QPushButton(self.tr("Use one folder for all three…"))
+        self.root_button.setObjectName("workspaceRootButton")
+        self.root_button.setToolTip(self.tr("Choose a folder; nnFT uses its nnUNet_raw, "
+                                            "nnUNet_preprocessed and nnUNet_results subfolders."))
+        self.root_button.clicked.connect(self._choose_root)
+        self.demo_button = QPushButton(self.tr("Create demo workspace"))
+        self.demo_button.setObjectName("createDemoButton")
+        self.demo_button.setToolTip(self.tr("Two small synthetic CT datasets: the whole chain "
+                                            "runs on a CPU in a few minutes."))
+        self.demo_button.clicked.connect(self._create_demo)
+        buttons.addWidget(self.root_button)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        device_row = QFormLayout()
+        self.device_combo = QComboBox()
+        self.device_combo.setObjectName("deviceCombo")
+        self._fill_devices()
+        self.device_combo.currentIndexChanged.connect(self._on_device_changed)
+        device_row.addRow(self.tr("Training device"), self.device_combo)
+        layout.addLayout(device_row)
+
+        self.problems = ProblemsView()
+        layout.addWidget(self.problems)
+        layout.addStretch(1)
+        hint = QLabel(self.tr("Tip: nnFT never writes into nnUNet_raw. Its own files (session, "
+                              "logs, backups) go to nnUNet_results/nnFT."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #666")
+        layout.addWidget(hint)
+        self._load_from_state()
+
+    # -- devices -------------------------------------------------------------------------------
+    def _fill_devices(self) -> None:
+        self.device_combo.clear()
+        for gpu in detect_cuda_gpus():
+            self.device_combo.addItem(
+                self.tr("GPU {0}: {1} ({2:.0f} GB)").format(gpu.index, gpu.name,
+                                                            gpu.memory_mib / 1024), "cuda")
+        if mps_available():
+            self.device_combo.addItem(self.tr("Apple GPU (MPS)"), "mps")
+        self.device_combo.addItem(self.tr("CPU (slow; fine for quick trials)"), "cpu")
+
+    def _on_device_changed(self) -> None:
+        device = self.device_combo.currentData()
+        if device:
+            self.state.with_options(device=device)
+
+    # -- folders -------------------------------------------------------------------------------
+    def _load_from_state(self) -> None:
+        ws = self.state.workspace or Workspace.from_environment()
+        for variable, folder in ws.roots().items():
+            self.edits[variable].setText(str(folder) if folder else "")
+        index = self.device_combo.findData(self.state.options.device)
+        self.device_combo.setCurrentIndex(index if index >= 0 else 0)
+        self._on_device_changed()
+        self._on_folders_changed()
+
+    def set_workspace_root(self, root: Path) -> None:
+        ws = Workspace.from_root(root)
+        for variable, folder in ws.roots().items():
+            self.edits[variable].setText(str(folder))
+
+    def _browse(self, edit: QLineEdit) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder"), edit.text())
+        if folder:
+            edit.setText(folder)
+
+    def _choose_root(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the workspace folder"))
+        if folder:
+            self.set_workspace_root(Path(folder))
+
+    def _create_demo(self) -> None:
+        from nnft.core.demo import write_demo_workspace
+
+        parent = QFileDialog.getExistingDirectory(
+            self, self.tr("Where should the demo workspace go?"), tempfile.gettempdir())
+        if not parent:
+            return
+        target = Path(parent) / "nnft-demo"
+        try:
+            demo = write_demo_workspace(target)
+        except (FileExistsError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, self.tr("Demo workspace"), str(exc))
+            return
+        self.set_workspace_root(demo.root)
+        self.state.pretrain, self.state.finetune = demo.pretrain_name, demo.finetune_name
+
+    def _on_folders_changed(self) -> None:
+        def path(variable: str) -> Path | None:
+            text = self.edits[variable].text().strip()
+            return Path(text).expanduser() if text else None
+
+        self.state.workspace = Workspace(path("nnUNet_raw"), path("nnUNet_preprocessed"),
+                                         path("nnUNet_results"))
+        self.problems.set_problems(self.state.workspace.check())
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.state.workspace is not None and not self.problems.has_errors()
+

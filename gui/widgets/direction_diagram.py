@@ -1,0 +1,117 @@
+"""The picture that answers nnU-Net's most confusing question: which way does what flow?
+
+Plans flow from the fine-tuning dataset to the pretraining dataset (``-s FINETUNE -t
+PRETRAIN``, step 3); weights flow back (``-pretrained_weights``, step 5).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+PLANS_COLOR = QColor("#1f6fb2")
+WEIGHTS_COLOR = QColor("#c2571a")
+
+
+def _short_id(name: str) -> str:
+    """``Dataset002_Heart`` → ``2`` (what nnU-Net's -d/-s/-t take)."""
+    digits = name[7:10]
+    return str(int(digits)) if digits.isdigit() else "?"
+
+
+class DirectionDiagram(QWidget):
+    """Two dataset boxes with the plans arrow on top and the weights arrow below."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("directionDiagram")
+        self.finetune_name = ""
+        self.pretrain_name = ""
+        self.finetune_id = ""
+        self.pretrain_id = ""
+        self.setMinimumHeight(190)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(640, 200)
+
+    def set_datasets(self, pretrain_name: str | None, finetune_name: str | None) -> None:
+        self.pretrain_name = pretrain_name or ""
+        self.finetune_name = finetune_name or ""
+        self.pretrain_id = _short_id(self.pretrain_name)
+        self.finetune_id = _short_id(self.finetune_name)
+        self.update()
+
+    def plans_label(self) -> str:
+        return self.tr("plans  (step 3: move_plans -s {ft} -t {pt})").format(
+            ft=self.finetune_id, pt=self.pretrain_id)
+
+    def weights_label(self) -> str:
+        return self.tr("weights  (step 5: nnUNetv2_train {ft} ... -pretrained_weights)").format(
+            ft=self.finetune_id)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w, h = self.width(), self.height()
+        box_w, box_h = min(250.0, w * 0.36), 84.0
+        top = (h - box_h) / 2
+        left_box = QRectF(10, top, box_w, box_h)
+        right_box = QRectF(w - 10 - box_w, top, box_w, box_h)
+        self._draw_box(painter, left_box, self.tr("Fine-tuning dataset"),
+                       self.finetune_name or self.tr("(choose)"), self.tr("your target"))
+        self._draw_box(painter, right_box, self.tr("Pretraining dataset"),
+                       self.pretrain_name or self.tr("(choose)"),
+                       self.tr("large, source of weights"))
+        # Plans: fine-tuning → pretraining, above the boxes' centre line.
+        y_plans = top + box_h * 0.3
+        self._draw_arrow(painter, QPointF(left_box.right(), y_plans),
+                         QPointF(right_box.left(), y_plans), PLANS_COLOR, self.plans_label(),
+                         above=True)
+        y_weights = top + box_h * 0.7
+        self._draw_arrow(painter, QPointF(right_box.left(), y_weights),
+                         QPointF(left_box.right(), y_weights), WEIGHTS_COLOR,
+                         self.weights_label(), above=False)
+        painter.end()
+
+    def _draw_box(self, painter: QPainter, rect: QRectF, role: str, name: str, hint: str) -> None:
+        painter.setPen(QPen(QColor("#555"), 1.5))
+        painter.setBrush(QColor("#f7f7f7"))
+        painter.drawRoundedRect(rect, 8, 8)
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#222"))
+        painter.drawText(rect.adjusted(8, 6, -8, -rect.height() * 0.62),
+                         Qt.AlignmentFlag.AlignCenter, role)
+        painter.setFont(self.font())
+        painter.drawText(rect.adjusted(8, rect.height() * 0.36, -8, -rect.height() * 0.3),
+                         Qt.AlignmentFlag.AlignCenter, name)
+        painter.setPen(QColor("#777"))
+        painter.drawText(rect.adjusted(8, rect.height() * 0.66, -8, -4),
+                         Qt.AlignmentFlag.AlignCenter, hint)
+
+    def _draw_arrow(self, painter: QPainter, start: QPointF, end: QPointF, color: QColor,
+                    label: str, above: bool) -> None:
+        gap = 6.0
+        direction = 1 if end.x() > start.x() else -1
+        start = QPointF(start.x() + gap * direction, start.y())
+        end = QPointF(end.x() - gap * direction, end.y())
+        painter.setPen(QPen(color, 3))
+        path = QPainterPath(start)
+        path.lineTo(end)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        head = 11.0
+        tip = end
+        painter.setBrush(color)
+        painter.drawPolygon(QPolygonF([
+            tip, QPointF(tip.x() - head * direction, tip.y() - head * 0.6),
+            QPointF(tip.x() - head * direction, tip.y() + head * 0.6)]))
+        painter.setPen(color)
+        text_rect = QRectF(min(start.x(), end.x()), start.y() - (46 if above else -6),
+                           abs(end.x() - start.x()), 40)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter
+                         | (Qt.AlignmentFlag.AlignBottom if above else Qt.AlignmentFlag.AlignTop)
+                         | Qt.TextFlag.TextWordWrap, label)

@@ -1,0 +1,61 @@
+"""Inline problems: each with its severity, what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from nnft.core.problems import Problem, Severity
+
+_COLORS = {Severity.ERROR: "#b3261e", Severity.WARNING: "#8a5a00", Severity.INFO: "#1f5f99"}
+_BACKGROUNDS = {Severity.ERROR: "#fdecea", Severity.WARNING: "#fff4e0", Severity.INFO: "#eaf2fb"}
+
+
+class ProblemsView(QWidget):
+    """A vertical list of problems; hidden when there are none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemsView")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._labels: list[QLabel] = []
+        self.problems: list[Problem] = []
+        self.setVisible(False)
+
+    def _severity_text(self, severity: Severity) -> str:
+        return {Severity.ERROR: self.tr("Error"), Severity.WARNING: self.tr("Warning"),
+                Severity.INFO: self.tr("Note")}[severity]
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        for label in self._labels:
+            label.deleteLater()
+        self._labels = []
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        self.problems = sorted(problems, key=lambda p: order[p.severity])
+        for problem in self.problems:
+            fix = (f"<br><b>{escape(self.tr('Fix'))}:</b> {escape(problem.fix)}"
+                   if problem.fix else "")
+            label = QLabel(
+                f"<b style='color:{_COLORS[problem.severity]}'>"
+                f"{escape(self._severity_text(problem.severity))}</b> "
+                f"<span style='color:#666'>[{problem.code}]</span> {escape(problem.message)}{fix}"
+            )
+            label.setObjectName(f"problem_{problem.code}")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(label.textInteractionFlags()
+                                          | label.textInteractionFlags().TextSelectableByMouse)
+            label.setStyleSheet(f"QLabel {{ background: {_BACKGROUNDS[problem.severity]}; "
+                                "border-radius: 4px; padding: 6px; }")
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            self._layout.addWidget(label)
+            self._labels.append(label)
+        self.setVisible(bool(self.problems))
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)

@@ -1,0 +1,110 @@
+"""The nnFT wizard: one QWizard page per step of the chain, over one WizardState."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+
+from nnft.core.session import Session
+from nnft.core.wizard_state import WizardState
+
+from .pages.datasets_page import DatasetsPage
+from .pages.plans_page import PlansPage
+from .pages.summary_page import SummaryPage
+from .pages.training_page import FINETUNE, PRETRAIN, TrainingPage
+from .pages.workspace_page import WorkspacePage
+
+PAGE_IDS = {"workspace": 0, "datasets": 1, "plans": 2, "validation": 3, "pretrain": 4,
+            "finetune": 5, "summary": 6}
+
+
+class NnftWizard(QWizard):
+    """Point-and-click pretraining → fine-tuning."""
+
+    def __init__(self, state: WizardState | None = None, parent: QWidget | None = None,
+                 settings: QSettings | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("nnftWizard")
+        self.settings = settings or QSettings("nnFT", "nnFT")
+        self.state = state or self._restore_state()
+        self.setWindowTitle(self.tr("nnFT — nnU-Net pretraining and fine-tuning"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, False)
+        self.pages = {
+            "workspace": WorkspacePage(self.state),
+            "datasets": DatasetsPage(self.state),
+            "plans": PlansPage(self.state),
+            "validation": self._validation_page(),
+            "pretrain": TrainingPage(self.state, PRETRAIN),
+            "finetune": TrainingPage(self.state, FINETUNE),
+            "summary": SummaryPage(self.state),
+        }
+        for key, page in self.pages.items():
+            self.setPage(PAGE_IDS[key], page)
+        self.currentIdChanged.connect(self._on_page_changed)
+        self.resize(1100, 820)
+
+    def _validation_page(self):
+        try:
+            from .pages.validation_page import ValidationPage
+        except ImportError:  # being built in parallel; a plain page keeps the wizard usable
+            from PySide6.QtWidgets import QWizardPage
+
+            page = QWizardPage()
+            page.setObjectName("validationPage")
+            page.setTitle(self.tr("Validate transferred plans"))
+            return page
+        return ValidationPage(self.state)
+
+    # -- session ------------------------------------------------------------------------------
+    def _restore_state(self) -> WizardState:
+        path = self.settings.value("lastSession", "")
+        session = Session.load(path) if path else None
+        return WizardState.from_session(session) if session else WizardState()
+
+    persist = True  # screenshot mode turns this off: looking must not change the workspace
+
+    def save_session(self) -> None:
+        if not self.persist:
+            return
+        ws = self.state.workspace
+        if ws is None or ws.results is None or not ws.results.is_dir():
+            return
+        path = ws.state_dir / "session.json"
+        try:
+            self.state.to_session().save(path)
+        except OSError:
+            return  # a read-only results folder must not break the wizard
+        self.settings.setValue("lastSession", str(path))
+
+    def _on_page_changed(self, page_id: int) -> None:
+        self.save_session()
+
+    # -- running steps --------------------------------------------------------------------------
+    def running_pages(self) -> list:
+        return [p for p in self.pages.values() if getattr(p, "is_running", lambda: False)()]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        running = self.running_pages()
+        if running:
+            answer = QMessageBox.question(
+                self, self.tr("A step is running"),
+                self.tr("An nnU-Net command is still running. Stop it and quit? "
+                        "(Training can be resumed later from its last checkpoint.)"))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            for page in running:
+                page.run.cancel()
+                page.run.wait(30000)
+        self.save_session()
+        event.accept()
+
+    def reject(self) -> None:
+        # Esc / Cancel go through closeEvent's confirmation as well.
+        if self.running_pages():
+            self.close()
+            return
+        super().reject()

@@ -1,0 +1,139 @@
+"""The QThread backend: runs core's ChainExecutor off the GUI thread.
+
+The executor (and its CommandRunner) is the same one the CLI uses. The worker thread only runs
+it and puts its events into a queue; a QTimer in the GUI thread drains the queue and emits the
+signals the pages connect to. No Python object crosses threads through a queued Qt signal
+(PySide6 6.x mis-counts references of ``Signal(object)`` payloads queued across threads, which
+crashed a long training), and a burst of output lines is drawn in one go, not line by line.
+"""
+
+from __future__ import annotations
+
+import queue
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from nnft.core.executor import ChainExecutor, ChainOutcome, StepEvent
+from nnft.core.pipeline import Step
+from nnft.core.training_log import TrainingLogParser
+from nnft.core.workspace import Workspace
+
+DRAIN_INTERVAL_MS = 100
+
+
+class ChainWorker(QObject):
+    """Lives in the worker thread; :meth:`run` executes the chosen steps."""
+
+    def __init__(self, build_steps: Callable[[], list[Step]], workspace: Workspace,
+                 only: set[str] | None, events: queue.Queue) -> None:
+        super().__init__()
+        self.events = events
+        self.executor = ChainExecutor(build_steps, workspace, on_event=events.put, only=only)
+        self.done = False  # set in the worker thread; read from the GUI thread
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            outcome = self.executor.run()
+        except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
+            self.events.put(("crashed", "".join(traceback.format_exception(exc))))
+            outcome = ChainOutcome(failed_step="?", message=str(exc))
+        self.events.put(("chain_finished", outcome))
+        self.done = True
+        # End the thread's event loop from here, so QThread.wait() in the GUI thread returns
+        # without needing the GUI event loop (closeEvent waits like that).
+        QThread.currentThread().quit()
+
+
+class ChainRun(QObject):
+    """One run of (part of) the chain in its own QThread, with cancel and graceful stop.
+
+    All signals are emitted in the GUI thread.
+    """
+
+    step_started = Signal(str, str, str)  # step key, command line, log path
+    line_received = Signal(str, str)  # step key, output line
+    step_skipped = Signal(str)  # step key
+    step_finished = Signal(str, str, str, list, str)  # key, status, message, tail, log path
+    epoch_completed = Signal(str, object)  # step key, EpochRecord
+    crashed = Signal(str)  # traceback of an unexpected exception
+    finished = Signal(object)  # ChainOutcome
+
+    def __init__(self, build_steps: Callable[[], list[Step]], workspace: Workspace,
+                 only: set[str] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.events: queue.Queue = queue.Queue()
+        self.thread = QThread()
+        self.thread.setObjectName("nnftChainThread")
+        self.worker = ChainWorker(build_steps, workspace, only, self.events)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.timer = QTimer(self)
+        self.timer.setInterval(DRAIN_INTERVAL_MS)
+        self.timer.timeout.connect(self.drain)
+        self._parsers: dict[str, TrainingLogParser] = {}
+        self._running = False
+        self.outcome: ChainOutcome | None = None
+
+    def start(self) -> None:
+        self._running = True
+        self.thread.start()
+        self.timer.start()
+
+    @property
+    def running(self) -> bool:
+        """True until the chain's end has been delivered to the GUI."""
+        return self._running
+
+    def cancel(self) -> None:
+        """Terminate the running command and its workers (safe from the GUI thread)."""
+        self.worker.executor.cancel()
+
+    def stop_gracefully(self) -> bool:
+        """Ask an nnFT trainer to finish its epoch, checkpoint and exit."""
+        return self.worker.executor.stop_gracefully()
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Block until the worker thread ended, then deliver what it left."""
+        finished = self.thread.wait(timeout_ms)
+        self.drain()
+        return finished
+
+    @Slot()
+    def drain(self) -> None:
+        while True:
+            try:
+                item = self.events.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, StepEvent):
+                self._deliver(item)
+            elif item[0] == "crashed":
+                self.crashed.emit(item[1])
+            elif item[0] == "chain_finished":
+                self.timer.stop()
+                self.thread.wait(5000)
+                self._running = False
+                self.outcome = item[1]
+                self.finished.emit(item[1])
+
+    def _deliver(self, event: StepEvent) -> None:
+        key = event.step.key
+        if event.kind == "started":
+            if event.step.is_training:
+                self._parsers[key] = TrainingLogParser()
+            self.step_started.emit(key, event.step.command_line(), str(event.log_path or ""))
+        elif event.kind == "line":
+            self.line_received.emit(key, event.line)
+            parser = self._parsers.get(key)
+            record = parser.feed_line(event.line) if parser is not None else None
+            if record is not None:
+                self.epoch_completed.emit(key, record)
+        elif event.kind == "skipped":
+            self.step_skipped.emit(key)
+        elif event.kind == "finished":
+            tail = list(event.result.tail) if event.result else []
+            self.step_finished.emit(key, event.status.value, event.message, tail,
+                                    str(event.log_path or ""))

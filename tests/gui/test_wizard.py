@@ -1,0 +1,173 @@
+"""The wizard, driven like a user would, over the real core (and real nnU-Net where marked)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWizard
+
+from nnft.gui.wizard import PAGE_IDS
+
+
+def _next_enabled(wizard) -> bool:
+    return wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_every_page_constructs_and_has_its_object_name(make_wizard, quick_state):
+    wizard = make_wizard(quick_state)
+    names = {page.objectName() for page in wizard.pages.values()}
+    assert names == {"workspacePage", "datasetsPage", "plansPage", "validationPage",
+                     "pretrainPage", "finetunePage", "summaryPage"}
+    assert wizard.objectName() == "nnftWizard"
+
+
+def test_workspace_page_blocks_missing_folders(make_wizard, quick_state, tmp_path):
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    page = wizard.pages["workspace"]
+    assert page.isComplete()
+    page.edits["nnUNet_results"].setText(str(tmp_path / "does not exist"))
+    assert not page.isComplete()
+    assert "ENV_FOLDER_MISSING" in page.problems.codes()
+    assert not _next_enabled(wizard)
+
+
+def test_datasets_page_preselects_roles_and_swaps(make_wizard, quick_state, demo):
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    wizard.next()
+    page = wizard.pages["datasets"]
+    # The larger dataset (12 cases) is proposed for pretraining.
+    assert page.pretrain_combo.currentData() == demo.pretrain_name
+    assert page.finetune_combo.currentData() == demo.finetune_name
+    assert "-s 2 -t 1" in page.diagram.plans_label()
+    page.swap()
+    assert quick_state.pretrain == demo.finetune_name
+    assert "-s 1 -t 2" in page.diagram.plans_label()
+    page.swap()
+    assert page.isComplete()
+    page.finetune_combo.setCurrentIndex(page.finetune_combo.findData(demo.pretrain_name))
+    assert "SAME_DATASET" in page.problems.codes()
+    assert not page.isComplete()
+
+
+@pytest.mark.parametrize("name, code", [("nnUNetPlans", "PLANS_ID_DEFAULT"),
+                                        ("bad/name", "PLANS_ID_INVALID"),
+                                        ("Taken", "PLANS_ID_EXISTS")])
+def test_identifier_clash_turns_field_red_and_blocks(make_wizard, quick_state, demo, name, code):
+    taken = demo.preprocessed / demo.pretrain_name / "Taken.json"
+    taken.parent.mkdir(parents=True)
+    taken.write_text(json.dumps({"plans_name": "Taken"}))
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    page = wizard.pages["plans"]
+    assert wizard.currentPage() is page
+    page.identifier_edit.setText(name)
+    assert "#b3261e" in page.identifier_edit.styleSheet()
+    assert page.identifier_status.text().startswith("✗")
+    assert not page.run_button.isEnabled()
+    assert not _next_enabled(wizard)
+    problems = quick_state.run_preflight().problems
+    assert code in [p.code for p in problems if p.is_error]
+    # A fresh suggestion is accepted.
+    page.suggest_button.click()
+    assert page.identifier_status.text().startswith("✓")
+    assert page.run_button.isEnabled()
+    assert taken.read_text() == json.dumps({"plans_name": "Taken"})  # untouched
+
+
+@pytest.mark.integration
+def test_cancel_mid_step_leaves_a_consistent_state(make_wizard, quick_state, demo, qtbot):
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    page = wizard.pages["plans"]
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.run is not None and page.run.worker.executor._runner is not None
+                    and page.run.worker.executor._runner.pid is not None, timeout=30000)
+    pid = page.run.worker.executor._runner.pid
+    with qtbot.waitSignal(page.run.finished, timeout=60000):
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    assert not page.is_running()
+    assert page.step_status("plan_finetune") == "cancelled"
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    # Nothing after the cancelled step ran, and the step is not taken as done.
+    assert not (demo.preprocessed / demo.pretrain_name).exists()
+    assert not page.isComplete()
+    assert page.run_button.isEnabled()
+
+
+def test_close_while_running_asks_first(make_wizard, quick_state, monkeypatch, qtbot):
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    page = wizard.pages["plans"]
+    page.start()
+    qtbot.waitUntil(lambda: page.is_running(), timeout=10000)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.No)
+    wizard.close()
+    assert wizard.isVisible() and page.is_running()
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    wizard.close()
+    assert not wizard.isVisible()
+    assert not page.is_running()
+
+
+@pytest.mark.integration
+def test_whole_wizard_on_the_demo_to_a_fine_tuned_model(make_wizard, quick_state, demo, qtbot):
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    assert wizard.currentId() == PAGE_IDS["workspace"]
+    wizard.next()
+    wizard.next()
+    plans = wizard.pages["plans"]
+    assert wizard.currentPage() is plans and not plans.isComplete()
+    qtbot.mouseClick(plans.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not plans.is_running() and plans.isComplete(), timeout=400_000)
+    assert [plans.step_status(k) for k in ("plan_finetune", "fingerprint_pretrain",
+                                           "transfer_plans", "copy_dataset_json",
+                                           "preprocess_pretrain")] == ["done"] * 5
+    assert plans.progress.value() == 5
+    plans_name = quick_state.context().options.plans_name
+    moved = json.loads((demo.preprocessed / demo.pretrain_name / f"{plans_name}.json")
+                       .read_text())
+    assert moved["dataset_name"] == demo.pretrain_name
+
+    wizard.next()  # validation
+    assert wizard.currentId() == PAGE_IDS["validation"]
+    wizard.next()  # pretraining
+    pretrain = wizard.pages["pretrain"]
+    assert wizard.currentPage() is pretrain
+    qtbot.mouseClick(pretrain.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not pretrain.is_running() and pretrain.isComplete(),
+                    timeout=400_000)
+    assert pretrain.plots.point_count() == 2  # the live plot received both epochs
+    assert (quick_state.context().pretrain_fold_dir / "checkpoint_final.pth").is_file()
+
+    wizard.next()  # fine-tuning
+    finetune = wizard.pages["finetune"]
+    assert finetune.checkpoint_edit.text().endswith("fold_all/checkpoint_final.pth")
+    qtbot.mouseClick(finetune.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not finetune.is_running() and finetune.isComplete(),
+                    timeout=400_000)
+    assert finetune.plots.point_count() == 2
+    assert "Loading pretrained weights" in finetune.console.toPlainText()
+    assert (quick_state.context().finetune_fold_dir / "checkpoint_final.pth").is_file()
+
+    wizard.next()
+    summary = wizard.pages["summary"]
+    assert wizard.currentPage() is summary
+    assert "nnUNetv2_move_plans_between_datasets -s 2 -t 1" in summary.script.toPlainText()
+    # The session was saved for the next start.
+    session = json.loads((demo.results / "nnFT" / "session.json").read_text())
+    assert session["pretrain"] == demo.pretrain_name
