@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,7 +35,9 @@ from nnft.core.training_log import EpochRecord, estimate_remaining_seconds, pars
 from nnft.core.wizard_state import WizardState, step_done
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
-from nnft.gui.widgets.training_plots import TrainingPlots
+
+if TYPE_CHECKING:
+    from nnft.gui.widgets.training_plots import TrainingPlots
 from nnft.gui.worker import ChainRun
 
 PRETRAIN, FINETUNE = "pretrain", "finetune"
@@ -172,15 +175,25 @@ class TrainingPage(QWizardPage):
         layout.addLayout(controls)
         layout.addWidget(self.status_label)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        self.plots = TrainingPlots()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        # The plots (pyqtgraph, ~0.5 s to import) are built when the page is first shown, so
+        # the wizard's window appears without waiting for them.
+        self._plots: TrainingPlots | None = None
         self.console = LogConsole()
-        splitter.addWidget(self.plots)
-        splitter.addWidget(self.console)
-        splitter.setSizes([330, 110])
-        layout.addWidget(splitter, 1)
+        self.splitter.addWidget(self.console)
+        layout.addWidget(self.splitter, 1)
         self.problems = ProblemsView()
         layout.addWidget(self.problems)
+
+    @property
+    def plots(self) -> TrainingPlots:
+        if self._plots is None:
+            from nnft.gui.widgets.training_plots import TrainingPlots as Plots
+
+            self._plots = Plots()
+            self.splitter.insertWidget(0, self._plots)
+            self.splitter.setSizes([330, 110])
+        return self._plots
 
     # -- helpers --------------------------------------------------------------------------------
     def step_key(self) -> str:

@@ -82,6 +82,12 @@ class WorkspacePage(QWizardPage):
 
         self.problems = ProblemsView()
         layout.addWidget(self.problems)
+        self.overview = QLabel(self._overview_html())
+        self.overview.setObjectName("chainOverview")
+        self.overview.setWordWrap(True)
+        self.overview.setStyleSheet("QLabel { background: #f7f7f7; border: 1px solid #ddd; "
+                                    "border-radius: 6px; padding: 10px; }")
+        layout.addWidget(self.overview)
         layout.addStretch(1)
         hint = QLabel(self.tr("Tip: nnFT never writes into nnUNet_raw. Its own files (session, "
                               "logs, backups) go to nnUNet_results/nnFT."))
@@ -89,6 +95,24 @@ class WorkspacePage(QWizardPage):
         hint.setStyleSheet("color: #666")
         layout.addWidget(hint)
         self._load_from_state()
+
+    def _overview_html(self) -> str:
+        steps = [
+            self.tr("Plan and preprocess your <b>fine-tuning</b> dataset: its plans design the "
+                    "network."),
+            self.tr("Extract the <b>pretraining</b> dataset's fingerprint."),
+            self.tr("Move the plans <b>from fine-tuning to pretraining</b> under a new name "
+                    "(nnU-Net: <code>-s FINETUNE -t PRETRAIN</code>)."),
+            self.tr("Copy the pretraining dataset's dataset.json (the step nnU-Net's guide "
+                    "misses)."),
+            self.tr("Preprocess the pretraining dataset with the moved plans."),
+            self.tr("Pretrain on all of it (fold 'all')."),
+            self.tr("Fine-tune on your dataset <b>from the pretrained weights</b>."),
+        ]
+        items = "".join(f"<li>{text}</li>" for text in steps)
+        return (f"<b>{self.tr('What nnFT will do')}</b><ol style='margin-top:4px'>{items}</ol>"
+                + self.tr("Every step checks its inputs first, never overwrites existing plans "
+                          "or results, and can be stopped and continued."))
 
     # -- devices -------------------------------------------------------------------------------
     def _fill_devices(self) -> None:
