@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.nnft-installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint demo chain clean
+.PHONY: install run test lint demo chain screenshots translations clean
 
 install: $(STAMP)
 
@@ -32,6 +32,16 @@ chain: install
 	$(BIN)/nnft demo demo_workspace
 	$(BIN)/nnft run --workspace demo_workspace --pretrain 1 --finetune 2 --config 2d \
 		--epochs 2 --iterations 5 --device cpu
+
+# Render every wizard page of a finished demo chain to docs/screenshots (needs `make chain`).
+screenshots: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/nnft-wizard --workspace demo_workspace \
+		--screenshot-dir docs/screenshots
+
+# Refresh the translation sources (Qt Linguist .ts) from gui/ and compile them (.qm).
+translations: install
+	$(BIN)/pyside6-lupdate $$(find gui -name '*.py' | sort) -ts resources/translations/nnft_zh_CN.ts
+	$(BIN)/pyside6-lrelease resources/translations/nnft_zh_CN.ts
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo_workspace

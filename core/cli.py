@@ -198,7 +198,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not result.ok or result.context is None:
         _print_problems(result.problems)
         return EXIT_PROBLEMS
-    script = export_bash(result.context, build_chain(result.context))
+    script = export_bash(result.context, build_chain(result.context, fresh=True))
     if args.output:
         from .safety import atomic_write_text
 

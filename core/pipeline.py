@@ -334,8 +334,15 @@ def finetune_argv(ctx: ChainContext, resume: bool) -> list[str]:
     return argv + ["-pretrained_weights", str(ctx.pretrained_checkpoint)]
 
 
-def build_chain(ctx: ChainContext) -> list[Step]:
-    """The seven steps, in order, for one choice of datasets and options."""
+def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
+    """The seven steps, in order, for one choice of datasets and options.
+
+    Parameters
+    ----------
+    fresh
+        Build the commands of a run from scratch, ignoring what is on disk (no plain
+        ``preprocess`` instead of planning, no ``--c``): for scripts that run elsewhere.
+    """
     o = ctx.options
     ft_case_ids = list(ctx.finetune.cases)
     pt_case_ids = list(ctx.pretrain.cases)
@@ -353,7 +360,7 @@ def build_chain(ctx: ChainContext) -> list[Step]:
                                          len(ft_case_ids))
                 and preprocessed_cases_complete(folder, ft_case_ids))
 
-    plans_exist = ctx.finetune_plans_file.is_file()
+    plans_exist = ctx.finetune_plans_file.is_file() and not fresh
     steps = [Step(
         key="plan_finetune",
         title=f"Plan and preprocess the fine-tuning dataset {ctx.finetune.name}",
@@ -447,7 +454,7 @@ def build_chain(ctx: ChainContext) -> list[Step]:
         title=f"Pretrain on {ctx.pretrain.name} (fold all, plans '{o.plans_name}')",
         why="Pretraining uses all its data (fold 'all'); its final checkpoint becomes the "
             "starting point of the fine-tuning.",
-        argv=pretrain_argv(ctx, resume=has_resumable_checkpoint(pt_fold)),
+        argv=pretrain_argv(ctx, resume=has_resumable_checkpoint(pt_fold) and not fresh),
         env=ctx.training_env(),
         is_done=lambda: (pt_fold / "checkpoint_final.pth").is_file(),
         outputs=[pt_fold / "checkpoint_final.pth"],
@@ -455,8 +462,8 @@ def build_chain(ctx: ChainContext) -> list[Step]:
     ))
 
     ft_fold = ctx.finetune_fold_dir
-    resume_finetune = (has_resumable_checkpoint(ft_fold)
-                       and is_finetuned_from(ft_fold, ctx.pretrained_checkpoint))
+    resume_finetune = not fresh and (has_resumable_checkpoint(ft_fold)
+                                     and is_finetuned_from(ft_fold, ctx.pretrained_checkpoint))
     argv = finetune_argv(ctx, resume=resume_finetune)
 
     def write_marker() -> None:

@@ -76,7 +76,7 @@ class SummaryPage(QWizardPage):
             "<p>" + escape(self.tr("Pretrained weights: {0}").format(ctx.pretrained_checkpoint))
             + "<br>" + escape(self.tr("Fine-tuned model: {0}").format(ctx.finetune_fold_dir))
             + "</p>")
-        self.script.setPlainText(export_bash(ctx, steps))
+        self.script.setPlainText(export_bash(ctx, build_chain(ctx, fresh=True)))
 
     def _save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save script"), "nnft_chain.sh",

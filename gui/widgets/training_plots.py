@@ -48,7 +48,7 @@ class TrainingPlots(QWidget):
                                                pen=pg.mkPen("#1f6fb2", width=2))
         self.val_curve = self.loss_plot.plot(name=self.tr("validation"),
                                              pen=pg.mkPen("#c2571a", width=2))
-        self.dice_curve = self.dice_plot.plot(name=self.tr("pseudo dice"),
+        self.dice_curve = self.dice_plot.plot(name=self.tr("mean pseudo dice"),
                                               pen=pg.mkPen("#2e7d32", width=1),
                                               symbol="o", symbolSize=4)
         self.ema_curve = self.dice_plot.plot(name=self.tr("EMA"), pen=pg.mkPen("#1b5e20", width=3))

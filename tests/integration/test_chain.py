@@ -202,3 +202,13 @@ def test_monitor_refuses_a_missing_folder(tmp_path):
     result = nnft("monitor", str(tmp_path / "nope"))
     assert result.returncode == 2
     assert "is not a folder" in result.stderr
+
+
+def test_export_after_a_finished_chain_is_a_run_from_scratch(chain_run, tmp_path):
+    """The script is for running elsewhere: no `preprocess` instead of planning, no --c."""
+    result = nnft("export", "--workspace", str(chain_run.demo.root), "--pretrain", "1",
+                  "--finetune", "2", *TRIAL_ARGS)
+    assert result.returncode == 0, result.stderr
+    assert "nnUNetv2_plan_and_preprocess -d 2 -c 2d" in result.stdout
+    assert " --c" not in result.stdout
+    assert "-pretrained_weights " in result.stdout

@@ -1,0 +1,1093 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DatasetsPage</name>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="29"/>
+        <source>Datasets and direction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="30"/>
+        <source>Pretrain on a large dataset, fine-tune on yours. nnFT moves plans and weights the right way round.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="45"/>
+        <source>Pretraining (large, source of weights)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="49"/>
+        <source>Fine-tuning (your target)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="53"/>
+        <source>⇄ Swap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="55"/>
+        <source>Exchange the roles of the two datasets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="77"/>
+        <source>(choose a dataset)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="122"/>
+        <source>dataset.json cannot be used (see below)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="125"/>
+        <source>{0} cases · channels: {1} · labels: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="131"/>
+        <source>median spacing {0} mm · median size {1} voxels</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DirectionDiagram</name>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="47"/>
+        <source>plans  (step 3: move_plans -s {ft} -t {pt})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="51"/>
+        <source>weights  (step 5: nnUNetv2_train {ft} ... -pretrained_weights)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="62"/>
+        <source>Fine-tuning dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="63"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="65"/>
+        <source>(choose)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="63"/>
+        <source>your target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="64"/>
+        <source>Pretraining dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="66"/>
+        <source>large, source of weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImagePreview</name>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="151"/>
+        <source>Labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="164"/>
+        <source>No image loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="191"/>
+        <source>Could not read {path}:
+{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="226"/>
+        <source>No patch size known (plans missing). Image spacing {s} mm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="233"/>
+        <source>patch {patch} at {spacing} mm → {rows} × {cols} px here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="236"/>
+        <source>patch {patch} at {spacing} mm → {rows} × {cols} px × {n} slices here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="238"/>
+        <source> (image spacing {s} mm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="241"/>
+        <source>. The patch is larger than this image: nnU-Net pads it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="277"/>
+        <source>slice {z} / {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LogConsole</name>
+    <message>
+        <location filename="../../gui/widgets/log_console.py" line="21"/>
+        <source>The output of nnU-Net&apos;s commands appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NnftWizard</name>
+    <message>
+        <location filename="../../gui/wizard.py" line="31"/>
+        <source>nnFT — nnU-Net pretraining and fine-tuning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="57"/>
+        <source>Validate transferred plans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="93"/>
+        <source>A step is running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="94"/>
+        <source>An nnU-Net command is still running. Stop it and quit? (Training can be resumed later from its last checkpoint.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlansPage</name>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="44"/>
+        <source>Plans transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="45"/>
+        <source>Plan the fine-tuning dataset, move its plans to the pretraining dataset under a new name, and preprocess both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="52"/>
+        <source>Configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="57"/>
+        <source>The pretraining dataset receives the fine-tuning plans under this name (-tp). nnU-Net&apos;s default names would overwrite its own plans.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="60"/>
+        <source>Suggest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="66"/>
+        <source>New plans identifier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="72"/>
+        <source>Reuse the existing plans file of this name if it is identical (a backup is made first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="85"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="85"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="107"/>
+        <source>Run steps 1–5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="110"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="178"/>
+        <source>A new plans file will be written; nothing existing is touched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="189"/>
+        <location filename="../../gui/pages/plans_page.py" line="190"/>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="189"/>
+        <source>pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="216"/>
+        <source>Backed up {0} to {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="238"/>
+        <source>Cancelling …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="264"/>
+        <source>Step {0} {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="266"/>
+        <source>Full log: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlansTable</name>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="68"/>
+        <source>Setting</source>
+        <extracomment>Background, text colour per status. Text colours are set too, so dark themes stay legible.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="69"/>
+        <source>Fine-tuning plans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="70"/>
+        <source>Transferred plans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="71"/>
+        <source>Pretraining&apos;s own plans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="72"/>
+        <source>Meaning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="80"/>
+        <source>Identity (renamed by the transfer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="81"/>
+        <source>Training patches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="82"/>
+        <source>Intensity normalization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="83"/>
+        <source>Network architecture (must be identical)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="90"/>
+        <source>Dataset name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="91"/>
+        <source>Plans identifier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="92"/>
+        <source>Preprocessed data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="93"/>
+        <source>Patch size (voxels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="94"/>
+        <source>Batch size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="95"/>
+        <source>Target spacing (mm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="96"/>
+        <source>Normalization, channel {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="97"/>
+        <source>Foreground mean, channel {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="98"/>
+        <source>Foreground std, channel {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="99"/>
+        <source>Clip low (0.5th pct.), channel {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="100"/>
+        <source>Clip high (99.5th pct.), channel {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="101"/>
+        <source>Input channels (dataset.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="102"/>
+        <source>Network class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="103"/>
+        <source>Number of stages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="104"/>
+        <source>Stage {i} features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="105"/>
+        <source>Stage {i} kernel size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="106"/>
+        <source>Stage {i} stride</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="107"/>
+        <source>Stage {i} convolutions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="115"/>
+        <source>Identical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="117"/>
+        <source>Not available (plans file or configuration missing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="120"/>
+        <source>Expected: set to the pretraining dataset, so pretraining reads its own data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="122"/>
+        <source>Expected: the new identifier (-tp) keeps the pretraining dataset&apos;s own plans intact.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="124"/>
+        <source>Expected: the data folder is named after the new identifier.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="126"/>
+        <source>Expected difference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="129"/>
+        <source>Wrong: must name the pretraining dataset, otherwise the trainer reads another dataset&apos;s preprocessed data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="131"/>
+        <source>Wrong: must be the chosen plans identifier; the results folder would be named after another identifier.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="134"/>
+        <source>Differs: the pretrained weights will NOT load.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="136"/>
+        <source>Unexpected: the transfer copies this. Weights still load, but pretraining sees intensities normalized differently.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="138"/>
+        <source>Unexpected: the transfer copies this. Weights still load, but pretraining sees patches prepared differently.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/plans_table.py" line="197"/>
+        <source>The transfer replaced the pretraining dataset&apos;s own value {own} with {new}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsView</name>
+    <message>
+        <location filename="../../gui/widgets/problems_view.py" line="29"/>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/problems_view.py" line="29"/>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/problems_view.py" line="30"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SliceCanvas</name>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="108"/>
+        <source>patch</source>
+        <extracomment>Label colours (RGBA) for labels 1, 2, ...; translucent so the anatomy stays visible.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="30"/>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="31"/>
+        <source>What was done and where the results are. The script runs the same commands without the wizard (e.g. on a cluster).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="47"/>
+        <source>Copy script</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="51"/>
+        <source>Save script…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="62"/>
+        <source>Choose a workspace and two datasets first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="71"/>
+        <source>Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration {2} · transferred plans &apos;{3}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="76"/>
+        <source>Pretrained weights: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="77"/>
+        <source>Fine-tuned model: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="82"/>
+        <source>Save script</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="83"/>
+        <source>Shell scripts (*.sh)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="127"/>
+        <source>Pretraining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="128"/>
+        <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="131"/>
+        <source>Fine-tuning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="132"/>
+        <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="144"/>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="150"/>
+        <location filename="../../gui/pages/training_page.py" line="243"/>
+        <source>Pretrained weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="156"/>
+        <source>Fold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="160"/>
+        <location filename="../../gui/pages/training_page.py" line="260"/>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="163"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="230"/>
+        <source>pretraining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="245"/>
+        <source>nnU-Net checkpoints (*.pth)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="260"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="267"/>
+        <source>Epoch {0} / {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="269"/>
+        <source>about {0} left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="271"/>
+        <source>EMA pseudo dice {0:.3f}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="274"/>
+        <source>No epoch yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="276"/>
+        <source>Finished: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="279"/>
+        <source>Stopped after a checkpoint. Resume continues at the next epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="295"/>
+        <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="309"/>
+        <source>Starting nnU-Net …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="319"/>
+        <source>Stopping after this epoch (a checkpoint is written) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="324"/>
+        <source>Stop training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="325"/>
+        <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="336"/>
+        <source>Running. Log: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="350"/>
+        <source>Failed: {0}. Last lines:
+{1}
+Full log: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="353"/>
+        <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPlots</name>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="38"/>
+        <source>Loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="39"/>
+        <source>Pseudo dice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="40"/>
+        <source>Learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="41"/>
+        <source>Epoch time (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="44"/>
+        <source>epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="47"/>
+        <source>train</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="49"/>
+        <source>validation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="51"/>
+        <source>pseudo dice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="54"/>
+        <source>EMA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="89"/>
+        <source>{0}: train</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="92"/>
+        <source>{0}: EMA</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainingSettings</name>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="63"/>
+        <source>Quick trial (nnFT, short run)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="64"/>
+        <source>nnUNetTrainer (nnU-Net default, 1000 epochs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="66"/>
+        <source>nnFTTrainer (nnU-Net default + safe stop)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="74"/>
+        <source>final validation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="77"/>
+        <source>epochs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="79"/>
+        <source>iterations per epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="83"/>
+        <source>Trainer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="86"/>
+        <source>Quick trial</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ValidationPage</name>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="52"/>
+        <source>Validate transferred plans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="54"/>
+        <source>Pretraining uses the fine-tuning dataset&apos;s plans. Check that the architecture is identical (so the pretrained weights load) and what one training patch covers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="66"/>
+        <source>Reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="68"/>
+        <source>Read the plans files and images again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="121"/>
+        <source>identical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="122"/>
+        <source>differs (see Meaning)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="123"/>
+        <source>weights will not load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="125"/>
+        <source>changed by the transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="127"/>
+        <source>Yellow dashed box: one training patch, to scale.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="158"/>
+        <source>The plans cannot be checked yet: {problem} {fix}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="161"/>
+        <source>Choose a workspace and both datasets first; then the transferred plans can be checked here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="164"/>
+        <source>No dataset to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="203"/>
+        <source>Configuration &lt;b&gt;{c}&lt;/b&gt;: comparing {files}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="204"/>
+        <source> with </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="213"/>
+        <source>Plan the fine-tuning dataset first (step 1 on the previous page).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="218"/>
+        <source>Run the plans transfer first (step 3 on the previous page); until then only the fine-tuning plans are shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="222"/>
+        <source>The configuration {c} is missing from one of the plans files: the pretrained weights cannot be matched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="226"/>
+        <source>The architecture of both plans is identical: the pretrained weights will load.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="231"/>
+        <source>The architecture differs in: {names}. The pretrained weights will NOT load into the fine-tuning network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="233"/>
+        <source>Transfer the plans again (step 3) and re-run preprocessing and pretraining with them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="238"/>
+        <source>{file} does not exist yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="240"/>
+        <source>{file} could not be read: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="256"/>
+        <source>{names} of the transferred plans do not match the pretraining dataset or the chosen identifier: the trainer would use the wrong folders.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="261"/>
+        <source>Not architectural, but not what the transfer writes either: {names}. The weights will load, yet pretraining sees differently prepared data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="274"/>
+        <source>(Patch from the fine-tuning plans: the transfer has not run yet.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="277"/>
+        <source>Pretraining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="278"/>
+        <source>Fine-tuning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="282"/>
+        <source>{name} has no training cases to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="286"/>
+        <source>&lt;b&gt;{role}&lt;/b&gt;: {name}, case {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WorkspacePage</name>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="35"/>
+        <source>Workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="36"/>
+        <source>Where nnU-Net keeps raw data, preprocessed data and results, and where training runs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="41"/>
+        <source>Raw data (nnUNet_raw)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="43"/>
+        <source>Preprocessed (nnUNet_preprocessed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="44"/>
+        <source>Results (nnUNet_results)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="47"/>
+        <source>Folder for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="49"/>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="60"/>
+        <source>Use one folder for all three…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="62"/>
+        <source>Choose a folder; nnFT uses its nnUNet_raw, nnUNet_preprocessed and nnUNet_results subfolders.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="65"/>
+        <source>Create demo workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="67"/>
+        <source>Two small synthetic CT datasets: the whole chain runs on a CPU in a few minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="80"/>
+        <source>Training device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="92"/>
+        <source>Tip: nnFT never writes into nnUNet_raw. Its own files (session, logs, backups) go to nnUNet_results/nnFT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="101"/>
+        <source>Plan and preprocess your &lt;b&gt;fine-tuning&lt;/b&gt; dataset: its plans design the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="103"/>
+        <source>Extract the &lt;b&gt;pretraining&lt;/b&gt; dataset&apos;s fingerprint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="104"/>
+        <source>Move the plans &lt;b&gt;from fine-tuning to pretraining&lt;/b&gt; under a new name (nnU-Net: &lt;code&gt;-s FINETUNE -t PRETRAIN&lt;/code&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="106"/>
+        <source>Copy the pretraining dataset&apos;s dataset.json (the step nnU-Net&apos;s guide misses).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="108"/>
+        <source>Preprocess the pretraining dataset with the moved plans.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="109"/>
+        <source>Pretrain on all of it (fold &apos;all&apos;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="110"/>
+        <source>Fine-tune on your dataset &lt;b&gt;from the pretrained weights&lt;/b&gt;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="114"/>
+        <source>Every step checks its inputs first, never overwrites existing plans or results, and can be stopped and continued.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="122"/>
+        <source>GPU {0}: {1} ({2:.0f} GB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="125"/>
+        <source>Apple GPU (MPS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="126"/>
+        <source>CPU (slow; fine for quick trials)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="149"/>
+        <source>Choose a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="154"/>
+        <source>Choose the workspace folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="162"/>
+        <source>Where should the demo workspace go?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="169"/>
+        <source>Demo workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>nnFT</name>
+    <message>
+        <location filename="../../gui/app.py" line="64"/>
+        <source>Unexpected error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/app.py" line="65"/>
+        <source>nnFT hit an unexpected error: {0}
+
+Details were written to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
