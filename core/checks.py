@@ -21,6 +21,7 @@ from .pipeline import (
     has_resumable_checkpoint,
     is_finetuned_from,
     preprocessed_cases_complete,
+    transfer_made_by_nnft,
 )
 from .problems import Problem
 from .workspace import Workspace
@@ -260,7 +261,7 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
     expected = ctx.expected_transfer()
     found += plans_mod.validate_plans_identifier(
         o.plans_name, ctx.pretrain_preprocessed, expected_plans=expected,
-        allow_reuse=o.reuse_plans or not explicit_name)
+        allow_reuse=o.reuse_plans or not explicit_name or transfer_made_by_nnft(ctx))
 
     if not (ctx.pretrain_preprocessed / "dataset_fingerprint.json").is_file():
         found.append(P.info(

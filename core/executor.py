@@ -158,6 +158,8 @@ class ChainExecutor:
                 "exited 0, but its outputs are missing or incomplete")
         else:
             status, message = StepStatus.DONE, ""
+            if step.after_done is not None:
+                step.after_done()
         self.on_event(StepEvent("finished", step, status, result=result, message=message,
                                 log_path=log_path))
         return status, message

@@ -243,6 +243,45 @@ def is_finetuned_from(fold_dir: Path, checkpoint: Path) -> bool:
     return marker.get("pretrained_weights") == str(checkpoint)
 
 
+TRANSFERS_REGISTRY = "transfers.json"
+
+
+def _sha256(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def record_transfer(ctx: ChainContext) -> None:
+    """Remember that nnFT's transfer step wrote this plans file (path and content hash).
+
+    A later run of the same chain then continues with it instead of reporting a clash, while a
+    file of the same name from anywhere else still needs an explicit reuse.
+    """
+    from .safety import atomic_write_text
+
+    registry_path = ctx.workspace.state_dir / TRANSFERS_REGISTRY
+    registry = _load_json(registry_path) or {}
+    registry[str(ctx.pretrain_plans_file)] = {
+        "sha256": _sha256(ctx.pretrain_plans_file),
+        "source": str(ctx.finetune_plans_file),
+    }
+    atomic_write_text(registry_path, json.dumps(registry, indent=2, sort_keys=True))
+
+
+def transfer_made_by_nnft(ctx: ChainContext) -> bool:
+    """True when the pretraining plans file is, unchanged, one that nnFT's transfer wrote."""
+    if ctx.workspace.results is None:
+        return False
+    entry = (_load_json(ctx.workspace.state_dir / TRANSFERS_REGISTRY) or {}).get(
+        str(ctx.pretrain_plans_file))
+    return (isinstance(entry, dict) and entry.get("source") == str(ctx.finetune_plans_file)
+            and entry.get("sha256") == _sha256(ctx.pretrain_plans_file))
+
+
 def has_resumable_checkpoint(fold_dir: Path) -> bool:
     return any((fold_dir / name).is_file()
                for name in ("checkpoint_latest.pth", "checkpoint_best.pth"))
@@ -268,6 +307,7 @@ class Step:
     outputs: list[Path] = field(default_factory=list)
     is_training: bool = False
     before_start: Callable[[], None] | None = None
+    after_done: Callable[[], None] | None = None
 
     def command_line(self) -> str:
         return self.shell or (shlex.join(self.argv) if self.argv else "")
@@ -398,6 +438,7 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
             "a new identifier so the pretraining dataset's own plans stay untouched.",
         argv=transfer_plans_argv(ctx),
         is_done=transfer_done,
+        after_done=lambda: record_transfer(ctx),
         outputs=[ctx.pretrain_plans_file],
     ))
 

@@ -124,12 +124,32 @@ def test_second_run_skips_every_step_and_changes_nothing(chain_run):
     assert after_results == before_results
 
 
+FOREIGN = "PlansFromSomewhereElse"
+
+
+@pytest.fixture
+def foreign_plans(chain_run):
+    """A plans file nnFT did not write, identical to what the transfer would write."""
+    folder = chain_run.demo.preprocessed / chain_run.demo.pretrain_name
+    source = json.loads((folder / f"{PLANS_NAME}.json").read_text())
+    source["plans_name"] = FOREIGN
+    for configuration in source["configurations"].values():
+        if "data_identifier" in configuration:
+            configuration["data_identifier"] = configuration["data_identifier"].replace(
+                PLANS_NAME, FOREIGN)
+    path = folder / f"{FOREIGN}.json"
+    path.write_text(json.dumps(source, indent=2))
+    yield path
+    path.unlink()
+
+
 @pytest.mark.parametrize("plans_args, code", [
     (["--plans-name", "nnUNetPlans"], "PLANS_ID_DEFAULT"),
-    (["--plans-name", PLANS_NAME], "PLANS_ID_EXISTS"),
+    (["--plans-name", FOREIGN], "PLANS_ID_EXISTS"),
     (["--plans-name", "../evil"], "PLANS_ID_INVALID"),
 ])
-def test_refused_identifier_leaves_every_file_byte_identical(chain_run, plans_args, code):
+def test_refused_identifier_leaves_every_file_byte_identical(chain_run, foreign_plans,
+                                                             plans_args, code):
     root = chain_run.demo.root
     before = tree_checksums(root)
     result = nnft("run", "--workspace", str(root), "--pretrain", "1", "--finetune", "2",
@@ -140,10 +160,20 @@ def test_refused_identifier_leaves_every_file_byte_identical(chain_run, plans_ar
     assert tree_checksums(root) == before
 
 
-def test_check_json_reports_existing_plans(chain_run):
+def test_own_transfer_continues_without_reuse_flag(chain_run):
+    """The plans file this chain's transfer wrote is a continuation, not a clash."""
     result = nnft("check", "--workspace", str(chain_run.demo.root), "--pretrain", "1",
                   "--finetune", "2", "--config", "2d", "--device", "cpu",
                   "--plans-name", PLANS_NAME, "--json")
+    assert result.returncode == 0, result.stdout
+    severities = {p["code"]: p["severity"] for p in json.loads(result.stdout)["problems"]}
+    assert severities["PLANS_ID_EXISTS"] == "info"
+
+
+def test_check_json_reports_existing_plans(chain_run, foreign_plans):
+    result = nnft("check", "--workspace", str(chain_run.demo.root), "--pretrain", "1",
+                  "--finetune", "2", "--config", "2d", "--device", "cpu",
+                  "--plans-name", FOREIGN, "--json")
     assert result.returncode == 1
     problems = json.loads(result.stdout)["problems"]
     exists = [p for p in problems if p["code"] == "PLANS_ID_EXISTS"]
@@ -151,7 +181,7 @@ def test_check_json_reports_existing_plans(chain_run):
     # Identical plans may be reused when the user says so explicitly.
     result = nnft("check", "--workspace", str(chain_run.demo.root), "--pretrain", "1",
                   "--finetune", "2", "--config", "2d", "--device", "cpu",
-                  "--plans-name", PLANS_NAME, "--reuse-plans", "--json")
+                  "--plans-name", FOREIGN, "--reuse-plans", "--json")
     assert result.returncode == 0, result.stdout
     severities = {p["code"]: p["severity"] for p in json.loads(result.stdout)["problems"]}
     assert severities["PLANS_ID_EXISTS"] == "info"
