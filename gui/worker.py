@@ -10,6 +10,7 @@ crashed a long training), and a burst of output lines is drawn in one go, not li
 from __future__ import annotations
 
 import queue
+import sys
 import traceback
 from collections.abc import Callable
 
@@ -38,7 +39,7 @@ class ChainWorker(QObject):
         try:
             outcome = self.executor.run()
         except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
-            self.events.put(("crashed", "".join(traceback.format_exception(exc))))
+            self.events.put(("crashed", exc))
             outcome = ChainOutcome(failed_step="?", message=str(exc))
         self.events.put(("chain_finished", outcome))
         self.done = True
@@ -111,7 +112,10 @@ class ChainRun(QObject):
             if isinstance(item, StepEvent):
                 self._deliver(item)
             elif item[0] == "crashed":
-                self.crashed.emit(item[1])
+                exc = item[1]
+                self.crashed.emit("".join(traceback.format_exception(exc)))
+                # The application's excepthook logs it and shows one dialog (gui/app.py).
+                sys.excepthook(type(exc), exc, exc.__traceback__)
             elif item[0] == "chain_finished":
                 self.timer.stop()
                 self.thread.wait(5000)

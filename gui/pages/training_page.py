@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 from nnft.gui.worker import ChainRun
 
 PRETRAIN, FINETUNE = "pretrain", "finetune"
+#: A log written within this many seconds means a training is still running.
+FOLLOW_WINDOW_S = 300
+FOLLOW_INTERVAL_MS = 3000
 
 
 def _duration(seconds: float) -> str:
@@ -184,6 +187,9 @@ class TrainingPage(QWizardPage):
         layout.addWidget(self.splitter, 1)
         self.problems = ProblemsView()
         layout.addWidget(self.problems)
+        self.follow_timer = QTimer(self)
+        self.follow_timer.setInterval(FOLLOW_INTERVAL_MS)
+        self.follow_timer.timeout.connect(self._follow_tick)
 
     @property
     def plots(self) -> TrainingPlots:
@@ -217,6 +223,33 @@ class TrainingPage(QWizardPage):
             self.fold_combo.setCurrentIndex(max(0, self.fold_combo.findData(
                 self.state.options.fold)))
         self.reload_records()
+        if self.external_run_active():
+            self.status_label.setText(self.tr(
+                "A training of this fold is running outside the wizard (its log is being "
+                "written). Following it: the curves update every few seconds."))
+            self.follow_timer.start()
+        self._update_labels()
+
+    def external_run_active(self) -> bool:
+        """A training of this fold runs outside the wizard (e.g. the wizard was closed or
+        crashed, or it was started on the command line): its log changed in the last minutes
+        and there is no final checkpoint yet."""
+        import time
+
+        folder = self.fold_dir()
+        if self.is_running() or folder is None or not folder.is_dir() or \
+                (folder / "checkpoint_final.pth").is_file():
+            return False
+        logs = sorted(folder.glob("training_log_*.txt"), key=lambda p: p.stat().st_mtime)
+        return bool(logs) and time.time() - logs[-1].stat().st_mtime < FOLLOW_WINDOW_S
+
+    def _follow_tick(self) -> None:
+        self.reload_records()
+        if not self.external_run_active():
+            self.follow_timer.stop()
+            self.status_label.setText(self.tr("The run outside the wizard has stopped or "
+                                              "finished."))
+            self._update_labels()
 
     def reload_records(self) -> None:
         """Show the curves of what is on disk (a finished, stopped or external run)."""
@@ -258,7 +291,8 @@ class TrainingPage(QWizardPage):
         done = bool(folder and (folder / "checkpoint_final.pth").is_file())
         resumable = bool(folder and has_resumable_checkpoint(folder)) and not done
         self.start_button.setText(self.tr("Resume") if resumable else self.tr("Start"))
-        self.start_button.setEnabled(not running and not done)
+        following = self.follow_timer.isActive()
+        self.start_button.setEnabled(not running and not done and not following)
         self.stop_button.setEnabled(running)
         total = self.total_epochs()
         if self.records:

@@ -1,0 +1,50 @@
+"""A training that runs outside the wizard (the GUI was closed or killed, or the run was
+started by hand) is found on the training page: curves shown, followed, Start disabled."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from nnft.gui.pages.training_page import PRETRAIN, TrainingPage
+
+REAL_LOG = Path(__file__).resolve().parents[1] / "core" / "data" / "real" / \
+    "pretrain_2d_quicktrial_training_log.txt"
+
+
+def test_running_external_training_is_followed(qtbot, quick_state):
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    page = TrainingPage(quick_state, PRETRAIN)
+    qtbot.addWidget(page)
+    fold = quick_state.context().pretrain_fold_dir
+    fold.mkdir(parents=True)
+    shutil.copy(REAL_LOG, fold / "training_log_2026_11_27_23_42_51.txt")  # fresh mtime
+    (fold / "checkpoint_best.pth").write_bytes(b"stand-in: only its existence is read here")
+    page.follow_timer.setInterval(100)
+    page.initializePage()
+    assert page.follow_timer.isActive()
+    assert "outside the wizard" in page.status_label.text()
+    assert page.plots.point_count() == 2  # the epochs already logged
+    assert not page.start_button.isEnabled()
+    (fold / "checkpoint_final.pth").write_bytes(b"stand-in")
+    qtbot.waitUntil(lambda: not page.follow_timer.isActive(), timeout=5000)
+    assert page.status_label.text().startswith("Finished:")
+
+
+def test_stopped_run_offers_resume(qtbot, quick_state):
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    page = TrainingPage(quick_state, PRETRAIN)
+    qtbot.addWidget(page)
+    fold = quick_state.context().pretrain_fold_dir
+    fold.mkdir(parents=True)
+    log = fold / "training_log_2026_11_27_23_42_51.txt"
+    shutil.copy(REAL_LOG, log)
+    import os
+
+    os.utime(log, (1, 1))  # written long ago: nothing runs any more
+    (fold / "checkpoint_latest.pth").write_bytes(b"stand-in")
+    page.initializePage()
+    assert not page.follow_timer.isActive()
+    assert page.start_button.isEnabled()
+    assert page.start_button.text() == "Resume"
+    assert page.plots.point_count() == 2
