@@ -9,18 +9,30 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
 from .pipeline import (
+    CHECKPOINT_NAMES,
     FOLDS,
     QUICK_TRIAL_TRAINER,
+    STEP_KEYS,
     ChainContext,
     RunOptions,
+    checkpoint_complete,
+    data_folder_owner,
+    finetune_data_folder,
+    finetune_fold_owner,
     has_resumable_checkpoint,
+    incomplete_checkpoints,
     is_finetuned_from,
+    plan_finetune_done,
+    preprocess_pretrain_done,
     preprocessed_cases_complete,
+    pretrain_data_folder,
+    read_run_marker,
     transfer_made_by_nnft,
 )
 from .problems import Problem
@@ -118,6 +130,17 @@ def check_options(options: RunOptions) -> list[Problem]:
             f"Fold '{options.fold}' does not exist.",
             "Choose a fold 0-4 (5-fold cross-validation) or 'all'.",
         ))
+    if not (options.trainer.isidentifier() and options.trainer.isascii()):
+        found.append(P.error(
+            P.OPTIONS_INVALID,
+            f"The trainer {options.trainer!r} is not a Python class name; it becomes part of the "
+            "results folder name (<Trainer>__<plans>__<configuration>).",
+            "Give the class name of an nnU-Net trainer, e.g. nnUNetTrainer or nnFTTrainer.",
+        ))
+    problem = plans_mod.identifier_syntax_problem(options.finetune_plans)
+    if problem is not None:
+        found.append(P.error(problem.code, "Fine-tuning plans: " + problem.message,
+                             problem.fix))
     if options.device not in ("cuda", "cpu", "mps"):
         found.append(P.error(P.DEVICE_NOT_AVAILABLE, f"Unknown device '{options.device}'.",
                              "Choose cuda, cpu or mps."))
@@ -187,7 +210,8 @@ def default_plans_name(workspace: Workspace, pretrain: DatasetInfo, finetune: Da
 
 
 def preflight(workspace: Workspace, pretrain_ref: str | int, finetune_ref: str | int,
-              options: RunOptions, *, check_device_present: bool = True) -> Preflight:
+              options: RunOptions, *, check_device_present: bool = True,
+              check_weights: bool = True) -> Preflight:
     """Check a whole choice before anything runs. Never raises on bad input; writes nothing."""
     result = Preflight()
     result.problems += workspace.check()
@@ -226,7 +250,31 @@ def preflight(workspace: Workspace, pretrain_ref: str | int, finetune_ref: str |
     ctx = ChainContext(workspace, pretrain, finetune, options)
     result.context = ctx
     result.problems += _check_plans_and_outputs(ctx, explicit_name)
+    if check_weights:  # imports torch (~3 s once): the wizard asks only before fine-tuning
+        result.problems += check_pretrained_weights(ctx)
     return result
+
+
+def check_pretrained_weights(ctx: ChainContext) -> list[Problem]:
+    """Will the fine-tuning's ``-pretrained_weights`` load? Checked before any training starts.
+
+    Only when there is a checkpoint to check (the user's ``pretrained_weights``, or the
+    pretraining's ``checkpoint_final.pth`` once it exists) and the fine-tuning will still load
+    it; otherwise nothing is imported and this costs a few stat calls. The check itself (torch,
+    nnU-Net's network builder, a safe read of the checkpoint) takes a few seconds once and is
+    cached by the checkpoint's size and modification time.
+    """
+    checkpoint = ctx.pretrained_checkpoint
+    if not ctx.options.pretrained_weights and not checkpoint.is_file():
+        return []
+    ft_fold = ctx.finetune_fold_dir
+    if is_finetuned_from(ft_fold, checkpoint) and (
+            (ft_fold / "checkpoint_final.pth").is_file() or has_resumable_checkpoint(ft_fold)):
+        return []  # fine-tuned (or continued with --c) from it already: nothing is loaded again
+    from .weights import check_weights
+
+    _report, found = check_weights(checkpoint, ctx)
+    return found
 
 
 def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Problem]:
@@ -269,23 +317,21 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
             f"{ctx.pretrain.name} has no fingerprint yet; it is extracted in step 2.",
         ))
 
-    # Data folders nnU-Net deletes and recreates on preprocessing.
-    if expected is not None:
-        ident = plans_mod.data_identifier(expected, o.configuration)
-        folder = ctx.pretrain_preprocessed / ident if ident else None
-        if folder is not None and folder.is_dir() and not (
-                preprocessed_cases_complete(folder, list(ctx.pretrain.cases))
-                and not any(p.is_error for p in found if p.code == P.PLANS_ID_EXISTS)):
-            found.append(P.warning(
-                P.PREPROCESSED_DATA_EXISTS,
-                f"{folder} exists but is incomplete or stale; nnUNetv2_preprocess deletes and "
-                "recreates it.",
-                "Nothing to do if it is left over from an interrupted run; otherwise choose a "
-                "new plans identifier.",
-            ))
+    # Data folders nnU-Net deletes and recreates on preprocessing (steps 1 and 5).
+    if not plan_finetune_done(ctx):
+        problem = preprocessed_data_problem(ctx, "plan_finetune",
+                                            finetune_data_folder(ctx, predicted=True),
+                                            ctx.finetune_plans_file)
+        found += [problem] if problem else []
+    if not preprocess_pretrain_done(ctx):
+        problem = preprocessed_data_problem(ctx, "preprocess_pretrain",
+                                            pretrain_data_folder(ctx, predicted=True),
+                                            ctx.pretrain_plans_file)
+        found += [problem] if problem else []
 
     pt_fold = ctx.pretrain_fold_dir
-    if pt_fold.is_dir() and not (pt_fold / "checkpoint_final.pth").is_file():
+    found += _incomplete_checkpoint_problems(ctx, pt_fold)
+    if pt_fold.is_dir() and not checkpoint_complete(pt_fold / "checkpoint_final.pth"):
         if has_resumable_checkpoint(pt_fold):
             found.append(P.warning(
                 P.RESULTS_FOLDER_EXISTS,
@@ -302,21 +348,128 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
             ))
 
     ft_fold = ctx.finetune_fold_dir
-    ours = is_finetuned_from(ft_fold, ctx.pretrained_checkpoint)
-    if ft_fold.is_dir() and not ours and (
-            (ft_fold / "checkpoint_final.pth").is_file() or has_resumable_checkpoint(ft_fold)):
-        found.append(P.error(
-            P.RESULTS_FOLDER_EXISTS,
-            f"{ft_fold} already holds a training that was not fine-tuned from "
-            f"{ctx.pretrained_checkpoint} (nnU-Net names a fine-tuned run exactly like a run "
-            "from scratch); fine-tuning would overwrite its checkpoints.",
-            "Choose another fold, or move that folder elsewhere to keep it.",
-        ))
-    elif ft_fold.is_dir() and ours and not (ft_fold / "checkpoint_final.pth").is_file() \
-            and has_resumable_checkpoint(ft_fold):
-        found.append(P.warning(
-            P.RESULTS_FOLDER_EXISTS,
-            f"{ft_fold} holds an unfinished fine-tuning; it is continued (--c).",
-            "Nothing to do, unless you want a fresh start: then move that folder away.",
-        ))
+    problem = finetune_fold_problem(ctx)
+    if problem is not None:
+        found.append(problem)
+    elif finetune_fold_owner(ctx) == "nnft":
+        found += _incomplete_checkpoint_problems(ctx, ft_fold)
+        if not checkpoint_complete(ft_fold / "checkpoint_final.pth") \
+                and has_resumable_checkpoint(ft_fold):
+            found.append(P.warning(
+                P.RESULTS_FOLDER_EXISTS,
+                f"{ft_fold} holds an unfinished fine-tuning; it is continued (--c).",
+                "Nothing to do, unless you want a fresh start: then move that folder away.",
+            ))
     return found
+
+
+def _backups(ctx: ChainContext) -> str:
+    return str(ctx.workspace.state_dir / "backups" / "<time>")
+
+
+def preprocessed_data_problem(ctx: ChainContext, step_key: str, folder: Path | None,
+                              plans_file: Path) -> Problem | None:
+    """``PREPROCESSED_DATA_EXISTS`` when the preprocessing step ``step_key`` would delete and
+    recreate an existing data folder (nnU-Net does so on every run).
+
+    nnFT's own folder (its marker names the same plans: a finished run, or one interrupted
+    half way) is recreated without asking (info). Any other folder is refused (error), or moved
+    to the backup first when the user allowed it (``allow_overwrite``: warning).
+    """
+    owner = data_folder_owner(folder, plans_file)
+    if owner == "none" or folder is None:
+        return None
+    number = STEP_KEYS.index(step_key) + 1
+    command = "nnUNetv2_preprocess" if step_key == "preprocess_pretrain" \
+        else "nnUNetv2_plan_and_preprocess / nnUNetv2_preprocess"
+    if owner == "nnft":
+        return P.info(
+            P.PREPROCESSED_DATA_EXISTS,
+            f"{folder} is left over from nnFT's own preprocessing with the same plans (stopped "
+            f"half way, or changed since); step {number} deletes and recreates it.",
+        )
+    if step_key == "preprocess_pretrain" and not plans_file.is_file():
+        return P.error(
+            P.PREPROCESSED_DATA_EXISTS,
+            f"{folder} exists, but its plans file {plans_file.name} does not: nnFT cannot tell "
+            "which plans made that data, and after the transfer it would be taken as "
+            f"preprocessed with the new plans '{ctx.options.plans_name}'.",
+            "Choose a new plans identifier (--plans-name, or leave it out for a free one), or "
+            "move that folder elsewhere.",
+        )
+    complete = preprocessed_cases_complete(
+        folder, list((ctx.finetune if step_key == "plan_finetune" else ctx.pretrain).cases))
+    state = "complete" if complete else "incomplete"
+    if ctx.options.allow_overwrite:
+        return P.warning(
+            P.PREPROCESSED_DATA_EXISTS,
+            f"{folder} ({state}) was not made by nnFT from these plans; step {number} "
+            f"({command}) deletes and recreates it, so nnFT first moves it to "
+            f"{_backups(ctx)}/ (--backup-and-overwrite).",
+            "Nothing to do; the backup is named in the step's log.",
+        )
+    fix = ("Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: "
+           f"nnFT then moves it to {_backups(ctx)}/ right before step {number}")
+    if step_key == "preprocess_pretrain":
+        fix += ", or choose a new plans identifier (--plans-name)"
+    return P.error(
+        P.PREPROCESSED_DATA_EXISTS,
+        f"{folder} exists ({state}) and was not made by nnFT from these plans; step {number} "
+        f"({command}) would delete and recreate it.",
+        fix + ".",
+    )
+
+
+def finetune_fold_problem(ctx: ChainContext) -> Problem | None:
+    """``RESULTS_FOLDER_EXISTS`` when the fine-tuning fold folder holds another run.
+
+    Another run: no nnFT marker for these weights (from scratch, by hand, or fine-tuned from
+    other weights). Refused (error), or moved to the backup first with ``allow_overwrite``.
+    """
+    if finetune_fold_owner(ctx) != "other":
+        return None
+    fold = ctx.finetune_fold_dir
+    weights = ctx.pretrained_checkpoint
+    checkpoints = [n for n in CHECKPOINT_NAMES if (fold / n).exists()]
+    marker = read_run_marker(fold) or {}
+    if marker.get("pretrained_weights"):
+        what = f"a fine-tuning from other weights ({marker['pretrained_weights']})"
+        if has_resumable_checkpoint(fold) and not checkpoint_complete(
+                fold / "checkpoint_final.pth"):
+            what += (f". It cannot be continued with {weights}: nnU-Net loads pretrained "
+                     "weights only at the start and refuses --c together with "
+                     "-pretrained_weights")
+    elif checkpoints:
+        what = (f"a training that was not fine-tuned from {weights} (nnU-Net names a "
+                "fine-tuned run exactly like a run from scratch)")
+    else:
+        what = "files of another run that never wrote a checkpoint"
+    harm = ("fine-tuning would overwrite its checkpoints" if checkpoints else
+            "fine-tuning would mix its logs with that run's and replace its other files")
+    if ctx.options.allow_overwrite:
+        return P.warning(
+            P.RESULTS_FOLDER_EXISTS,
+            f"{fold} holds {what}; {harm}, so nnFT first moves it to {_backups(ctx)}/ "
+            "(--backup-and-overwrite).",
+            "Nothing to do; the backup is named in the step's log.",
+        )
+    return P.error(
+        P.RESULTS_FOLDER_EXISTS,
+        f"{fold} already holds {what}; {harm}.",
+        "Choose another fold (--fold), move that folder elsewhere to keep it, or run again with "
+        f"--backup-and-overwrite: nnFT then moves it to {_backups(ctx)}/ before fine-tuning "
+        "starts.",
+    )
+
+
+def _incomplete_checkpoint_problems(ctx: ChainContext, fold: Path) -> list[Problem]:
+    bad = incomplete_checkpoints(fold)
+    if not bad:
+        return []
+    return [P.warning(
+        P.RESULTS_FOLDER_EXISTS,
+        f"{', '.join(p.name for p in bad)} in {fold} was cut off while it was written (the run "
+        "was killed); nnU-Net cannot load it. nnFT moves it to the backup "
+        f"({_backups(ctx)}/) before the training runs again.",
+        "Nothing to do.",
+    )]

@@ -67,11 +67,22 @@ def _add_choice(parser: argparse.ArgumentParser) -> None:
                         help="quick trial: N training iterations per epoch")
     parser.add_argument("--no-final-validation", action="store_true",
                         help="quick trial: skip nnU-Net's final sliding-window validation")
+    parser.add_argument("--pretrained-weights", metavar="PATH",
+                        help="fine-tune from this nnU-Net v2 checkpoint instead of the "
+                             "pretraining's checkpoint_final.pth (checked before anything runs)")
     parser.add_argument("--workers", type=_positive_int, metavar="N",
                         help="preprocessing worker processes (default: from cores and memory)")
     parser.add_argument("--da-workers", type=int, metavar="N",
                         help="data-augmentation workers while training, nnUNet_n_proc_DA "
                              "(default: 0 on a small CPU machine, cores-1 with a GPU)")
+
+
+def _add_overwrite(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backup-and-overwrite", action="store_true",
+        help="replace preprocessed data folders and a fine-tuning fold folder that nnFT did not "
+             "make (refused otherwise): each is first moved to nnUNet_results/nnFT/backups/"
+             "<time>/, and the step's log names the backup")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,10 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="preflight: report problems, run nothing")
     _add_choice(check)
+    _add_overwrite(check)
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
 
     run = sub.add_parser("run", help="run the whole chain (skips what is already done)")
     _add_choice(run)
+    _add_overwrite(run)
     run.add_argument("--dry-run", action="store_true",
                      help="print the commands that would run, run nothing")
     run.add_argument("--quiet", action="store_true",
@@ -101,6 +114,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_choice(export)
     export.add_argument("--format", choices=["bash"], default="bash")
     export.add_argument("--output", metavar="PATH", help="write to PATH instead of stdout")
+
+    weights = sub.add_parser(
+        "check-weights",
+        help="will a checkpoint load as -pretrained_weights of a fine-tuning? (runs nothing)")
+    _add_workspace(weights)
+    weights.add_argument("--checkpoint", required=True, metavar="PATH",
+                         help="an nnU-Net checkpoint (.pth), e.g. a pretraining's "
+                              "checkpoint_final.pth or one from another site")
+    weights.add_argument("--finetune", required=True, metavar="ID",
+                         help="the fine-tuning dataset: id or name (must be planned)")
+    weights.add_argument("--config", default="3d_fullres",
+                         help="configuration of the fine-tuning (default 3d_fullres)")
+    weights.add_argument("--finetune-plans", "--plans-name", dest="finetune_plans",
+                         default="nnUNetPlans", metavar="NAME",
+                         help="plans identifier the fine-tuning trains with (default "
+                              "nnUNetPlans)")
+    weights.add_argument("--json", action="store_true",
+                         help="print {\"problems\": [...], \"report\": {...}} as JSON")
 
     monitor = sub.add_parser("monitor", help="epochs of an nnU-Net run, from its fold folder")
     monitor.add_argument("fold_dir", help="nnUNet_results/<dataset>/<trainer__plans__config>/"
@@ -132,6 +163,9 @@ def _options(args: argparse.Namespace) -> RunOptions:
         preprocessing_workers=args.workers or preprocessing_workers(None),
         reuse_plans=args.reuse_plans,
         augmentation_workers=args.da_workers,
+        allow_overwrite=getattr(args, "backup_and_overwrite", False),
+        pretrained_weights=(str(Path(args.pretrained_weights).expanduser().absolute())
+                            if getattr(args, "pretrained_weights", None) else None),
     )
 
 
@@ -158,9 +192,9 @@ def _preflight(args: argparse.Namespace) -> Preflight:
     return result
 
 
-def _print_problems(problems: list[P.Problem], stream=sys.stderr) -> None:
+def _print_problems(problems: list[P.Problem], stream=None) -> None:
     for problem in problems:
-        print(str(problem), file=stream)
+        print(str(problem), file=stream or sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -202,7 +236,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         from .safety import atomic_write_text
 
-        atomic_write_text(Path(args.output), script)
+        output = Path(args.output)
+        if output.is_dir():
+            print(f"error: --output {output} is a folder; give a file name, e.g. "
+                  f"{output / 'chain.sh'}.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        try:
+            atomic_write_text(output, script)
+        except OSError as exc:
+            print(f"error: cannot write {output}: {exc.strerror or exc}. Nothing was written.",
+                  file=sys.stderr)
+            return EXIT_PROBLEMS
         print(f"Wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(script)
@@ -279,7 +323,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         elif event.kind == "line":
             log_parser = parser_state.get(step.key)
             record = log_parser.feed_line(event.line) if log_parser else None
-            if not args.quiet:
+            if not args.quiet or event.line.startswith("nnFT: "):  # backups: always shown
                 print(f"  | {event.line}", flush=True)
             if record is not None:
                 eta = estimate_remaining_seconds(log_parser.epochs, total_epochs) \
@@ -334,40 +378,212 @@ def _install_signal_handlers(executor) -> None:
         signal.signal(signal.SIGUSR1, on_usr1)
 
 
+def _describe_fold(fold_dir: Path) -> str:
+    """``Dataset002_X: trainer T, plans P, configuration C, fold 0`` from nnU-Net's layout."""
+    parts = fold_dir.parent.name.split("__")
+    fold = fold_dir.name.removeprefix("fold_")
+    if len(parts) == 3:
+        return (f"{fold_dir.parent.parent.name}: trainer {parts[0]}, plans {parts[1]}, "
+                f"configuration {parts[2]}, fold {fold}")
+    return f"fold {fold}"
+
+
+def _planned_epochs(fold_dir: Path) -> int | None:
+    """The trainer's ``num_epochs``, from the debug.json nnU-Net writes when training starts."""
+    try:
+        value = json.loads((fold_dir / "debug.json").read_text(encoding="utf-8"))["num_epochs"]
+        return int(value) if int(value) > 0 else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _last_log_change(fold_dir: Path) -> float | None:
+    from .training_log import find_training_logs
+
+    times = []
+    for log in find_training_logs(fold_dir):
+        try:
+            times.append(log.stat().st_mtime)
+        except OSError:
+            continue
+    return max(times) if times else None
+
+
 def cmd_monitor(args: argparse.Namespace) -> int:
-    from .training_log import parse_fold_dir
+    """Print the epochs of any nnU-Net run (nnFT's, or one started by hand) from its fold folder.
+
+    ``--follow`` keeps printing new epochs (with an ETA once nnU-Net's debug.json names the
+    number of epochs) until ``checkpoint_final.pth`` is written; it also waits for a fold folder
+    that the training has not created yet.
+    """
+    from .pipeline import checkpoint_complete, read_run_marker
+    from .training_log import estimate_remaining_seconds, parse_fold_dir
 
     fold_dir = Path(args.fold_dir)
-    if not fold_dir.is_dir():
-        print(f"error: {fold_dir} is not a folder. Give an nnU-Net fold folder such as "
-              "nnUNet_results/Dataset002_X/nnUNetTrainer__nnUNetPlans__2d/fold_0.",
-              file=sys.stderr)
+    example = "nnUNet_results/Dataset002_X/nnUNetTrainer__nnUNetPlans__2d/fold_0"
+    if fold_dir.exists() and not fold_dir.is_dir():
+        print(f"error: {fold_dir} is a file, not a folder. Give an nnU-Net fold folder such as "
+              f"{example}.", file=sys.stderr)
         return EXIT_USAGE
-    printed = 0
-    while True:
-        records = parse_fold_dir(fold_dir)
-        for record in records[printed:]:
-            print(_format_epoch(record, None, None), flush=True)
-        printed = len(records)
-        finished = (fold_dir / "checkpoint_final.pth").is_file()
-        if not args.follow or finished:
-            if finished:
-                print(f"Training finished: {fold_dir / 'checkpoint_final.pth'}")
-            elif not records:
-                print("No epochs logged yet.")
-            return EXIT_OK
-        try:
+    if not fold_dir.is_dir() and (not args.follow or not fold_dir.name.startswith("fold_")):
+        hint = (" With --follow, nnft waits for a fold folder (fold_0 ... fold_4, fold_all) that "
+                "the training has not created yet." if not args.follow else
+                " Its name must be fold_0 ... fold_4 or fold_all to be waited for.")
+        print(f"error: {fold_dir} is not a folder. Give an nnU-Net fold folder such as "
+              f"{example}.{hint}", file=sys.stderr)
+        return EXIT_USAGE
+
+    print(f"{'Following' if args.follow else 'Reading'} {fold_dir}", flush=True)
+    print(f"  {_describe_fold(fold_dir)}", flush=True)
+    if not fold_dir.is_dir():
+        print("Waiting for the folder to appear (the training creates it when it starts); "
+              "Ctrl-C stops following.", flush=True)
+    printed, said_waiting, said_marker, said_stale = 0, False, False, False
+    final = fold_dir / "checkpoint_final.pth"
+    try:
+        while True:
+            if fold_dir.is_dir():
+                marker = read_run_marker(fold_dir)
+                if marker and not said_marker and marker.get("pretrained_weights"):
+                    print(f"  fine-tuned by nnFT from {marker['pretrained_weights']}", flush=True)
+                    said_marker = True
+                records = parse_fold_dir(fold_dir)
+                total = _planned_epochs(fold_dir)
+                for i in range(printed, len(records)):
+                    eta = estimate_remaining_seconds(records[:i + 1], total) if total else None
+                    print(_format_epoch(records[i], total, eta), flush=True)
+                printed = max(printed, len(records))
+                finished = checkpoint_complete(final)
+                if finished:
+                    print(f"Training finished: {final}", flush=True)
+                    return EXIT_OK
+                if not args.follow:
+                    if not records:
+                        print("No epochs logged yet.")
+                    return EXIT_OK
+                if not records and not said_waiting:
+                    print("Waiting for the first epoch ...", flush=True)
+                    said_waiting = True
+                changed = _last_log_change(fold_dir)
+                epoch_times = sorted(r.epoch_time_s for r in records if r.epoch_time_s)
+                quiet_limit = max(600.0, 5 * epoch_times[len(epoch_times) // 2]) \
+                    if epoch_times else 600.0
+                if changed is not None and time.time() - changed > quiet_limit \
+                        and not said_stale:
+                    print(f"No new log output for {_duration(time.time() - changed)}: the "
+                          "training may have stopped (a killed run writes nothing more). "
+                          "Ctrl-C stops following.", flush=True)
+                    said_stale = True
             time.sleep(args.interval)
-        except KeyboardInterrupt:
-            return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _weights_target(args: argparse.Namespace) -> tuple[dict | None, dict | None, list[P.Problem]]:
+    """The fine-tuning plans and dataset.json ``check-weights`` compares against."""
+    from . import plans as plans_mod
+    from .datasets import dataset_id_from_name, load_dataset_json, resolve_dataset
+
+    workspace = _workspace(args)
+    if workspace.preprocessed is None or not workspace.preprocessed.is_dir():
+        found = [p for p in workspace.check(need_writable=False)
+                 if "nnUNet_preprocessed" in p.message]
+        return None, None, found
+    name, found = resolve_dataset(workspace, args.finetune, "fine-tuning")
+    if name is None:
+        return None, None, found
+    folder = workspace.preprocessed / name
+    plans_file = plans_mod.plans_path(folder, args.finetune_plans)
+    try:
+        plans = plans_mod.load_plans(plans_file)
+    except (OSError, ValueError):
+        what = "cannot be read as JSON" if plans_file.exists() else "does not exist"
+        return None, None, [P.error(
+            P.PLANS_ID_INVALID,
+            f"The fine-tuning plans {plans_file} {what}: the network the fine-tuning builds is "
+            "only known once the dataset is planned.",
+            f"Plan {name} first (nnUNetv2_plan_and_preprocess -d {dataset_id_from_name(name)} -c "
+            f"{args.config}, or the first step of nnft run), or give its plans with "
+            "--finetune-plans.")]
+    if plans_mod.resolved_configuration(plans, args.config) is None:
+        offered = ", ".join(plans_mod.trainable_configurations(plans)) or "(none)"
+        return None, None, [P.error(
+            P.CONFIG_NOT_AVAILABLE,
+            f"The plans {plans_file} have no configuration '{args.config}'.",
+            f"Choose one of {offered} with --config.")]
+    dataset_json, found = load_dataset_json(folder / "dataset.json")
+    if dataset_json is None and workspace.raw is not None:
+        dataset_json, found = load_dataset_json(workspace.raw / name / "dataset.json")
+    if dataset_json is None:
+        return None, None, found
+    return plans, dataset_json, []
+
+
+def _print_weights_report(checkpoint: str, report) -> None:
+    def line(which: str) -> str:
+        d = report.describe(which)
+        parts = [x for x in (d["dataset"], f"plans '{d['plans']}'" if d["plans"] else None,
+                             f"configuration '{d['configuration']}'" if d["configuration"]
+                             else None) if x]
+        net = ", ".join(str(x) for x in (
+            d["network_class"], f"{d['dimensions']}d" if d["dimensions"] else None,
+            f"{d['input_channels']} input channel(s)" if d["input_channels"] else None) if x)
+        return ", ".join(parts) + (f": {net}" if net else "")
+
+    print(f"Checkpoint   {checkpoint}")
+    print(f"  trained    {line('checkpoint')}")
+    print(f"Fine-tuning  {line('network')}")
+    print()
+    rows = [("matching, loaded", len(report.matching)),
+            ("missing in the checkpoint", len(report.missing)),
+            ("shape mismatched", len(report.mismatched)),
+            ("segmentation head, not loaded", len(report.skipped)),
+            ("only in the checkpoint, ignored", len(report.unexpected))]
+    print(f"  {'keys':<34}{'count':>6}")
+    for label, count in rows:
+        print(f"  {label:<34}{count:>6}")
+    for key, a, b in report.mismatched[:5]:
+        print(f"  mismatched  {key}: checkpoint {a} vs network {b}")
+    for key in report.missing[:5]:
+        print(f"  missing     {key}: network {report.network_shapes.get(key, ())}")
+    print()
+
+
+def cmd_check_weights(args: argparse.Namespace) -> int:
+    from .weights import check_weights_against
+
+    plans, dataset_json, problems = _weights_target(args)
+    report = None
+    if plans is not None:
+        report, problems = check_weights_against(args.checkpoint, plans, args.config,
+                                                 dataset_json)
+    ok = not P.has_errors(problems)
+    if args.json:
+        print(json.dumps({"problems": [p.to_dict() for p in problems],
+                          "report": report.to_dict() if report is not None else None}, indent=2))
+        return EXIT_OK if ok else EXIT_PROBLEMS
+    if report is not None:
+        _print_weights_report(args.checkpoint, report)
+    _print_problems(problems, sys.stdout)
+    if ok and report is not None:
+        print(f"OK: nnU-Net will load {len(report.matching)} of the checkpoint's tensors; the "
+              f"segmentation head ({len(report.skipped)} tensors) is trained anew.")
+    return EXIT_OK if ok else EXIT_PROBLEMS
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "export": cmd_export,
-               "monitor": cmd_monitor}[args.command]
-    return handler(args)
+               "monitor": cmd_monitor, "check-weights": cmd_check_weights}[args.command]
+    try:
+        return handler(args)
+    except OSError as exc:
+        # A folder or file nnFT cannot read or write (permissions, disk full, a path that
+        # vanished): say which, without a traceback.
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}.", file=sys.stderr)
+        return EXIT_STEP_FAILED if args.command == "run" else EXIT_PROBLEMS
 
 
 if __name__ == "__main__":

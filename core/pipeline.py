@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,12 @@ class RunOptions:
         Accept an existing plans file under ``plans_name`` when it is identical to the transfer.
     pretrained_weights
         Fine-tune from this checkpoint instead of the pretraining's ``checkpoint_final.pth``.
+    allow_overwrite
+        The user confirmed (``--backup-and-overwrite``) that preprocessed data folders and a
+        fine-tuning fold folder nnFT did not make may be replaced: each is moved to
+        ``nnUNet_results/nnFT/backups/<time>/`` right before the step that would delete or
+        overwrite it. Without it such a step is refused (``PREPROCESSED_DATA_EXISTS``,
+        ``RESULTS_FOLDER_EXISTS``).
     """
 
     configuration: str = "3d_fullres"
@@ -77,6 +84,7 @@ class RunOptions:
     augmentation_workers: int | None = None
     reuse_plans: bool = False
     pretrained_weights: str | None = None
+    allow_overwrite: bool = False
 
     @property
     def is_quick_trial(self) -> bool:
@@ -282,9 +290,102 @@ def transfer_made_by_nnft(ctx: ChainContext) -> bool:
             and entry.get("sha256") == _sha256(ctx.pretrain_plans_file))
 
 
+CHECKPOINT_NAMES = ("checkpoint_final.pth", "checkpoint_latest.pth", "checkpoint_best.pth")
+
+
+def checkpoint_complete(path: Path) -> bool:
+    """True when ``path`` is a whole checkpoint file, not one cut off while it was written.
+
+    nnU-Net saves with ``torch.save`` straight into the final name (not atomically); a run killed
+    while saving leaves a truncated file that ``--c`` would try to load, and a truncated
+    ``checkpoint_final.pth`` would mark the training as done. ``torch.save`` writes a zip archive
+    whose central directory comes last, so a cut-off file starts like a zip but has no directory:
+    a cheap test, without torch. A file in another format (torch's legacy pickle format) cannot be
+    checked this way and counts as complete; an empty one never does.
+    """
+    import zipfile
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+        if len(head) < 4:
+            return False
+        return head != b"PK\x03\x04" or zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def incomplete_checkpoints(fold_dir: Path) -> list[Path]:
+    """The checkpoint files of a fold folder that were cut off while being written."""
+    return [fold_dir / name for name in CHECKPOINT_NAMES
+            if (fold_dir / name).exists() and not checkpoint_complete(fold_dir / name)]
+
+
 def has_resumable_checkpoint(fold_dir: Path) -> bool:
-    return any((fold_dir / name).is_file()
+    return any(checkpoint_complete(fold_dir / name)
                for name in ("checkpoint_latest.pth", "checkpoint_best.pth"))
+
+
+class StepRefused(RuntimeError):
+    """A step's guard refused to start it (it would delete or overwrite something)."""
+
+    def __init__(self, problem: Any) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+#: Written next to a preprocessed data folder before nnFT's preprocessing step starts (nnU-Net
+#: deletes and recreates the folder itself, so a marker inside would not survive). It records the
+#: plans the data is made from. A data folder with a marker whose plans are unchanged is nnFT's
+#: own (finished, or left over from an interrupted run) and may be recreated; any other existing
+#: data folder is refused or, with ``allow_overwrite``, moved to the backup first. The leading dot
+#: keeps it from ever clashing with a plans file (identifiers start with a letter or digit).
+PREPROCESSING_MARKER_PREFIX = ".nnft_preprocessing_"
+
+
+def preprocessing_marker_path(data_folder: Path) -> Path:
+    return data_folder.parent / f"{PREPROCESSING_MARKER_PREFIX}{data_folder.name}.json"
+
+
+def write_preprocessing_marker(data_folder: Path, plans_file: Path, command: list[str]) -> None:
+    from datetime import datetime
+
+    from .safety import atomic_write_text
+
+    atomic_write_text(preprocessing_marker_path(data_folder), json.dumps({
+        "data_identifier": data_folder.name,
+        "plans_file": plans_file.name,
+        # None while the plans do not exist yet (planning and preprocessing in one command).
+        "plans_sha256": _sha256(plans_file) if plans_file.is_file() else None,
+        "command": command,
+        "written": datetime.now().isoformat(timespec="seconds"),
+    }, indent=2))
+
+
+def data_folder_owner(data_folder: Path | None, plans_file: Path) -> str:
+    """``"none"`` (no such folder), ``"nnft"`` (nnFT's preprocessing made it from these plans,
+    finished or interrupted) or ``"other"`` (made elsewhere, or from other plans)."""
+    if data_folder is None or not data_folder.exists():
+        return "none"
+    marker = _load_json(preprocessing_marker_path(data_folder))
+    if not marker or marker.get("data_identifier") != data_folder.name:
+        return "other"
+    recorded = marker.get("plans_sha256")
+    if recorded is None:
+        return "nnft"
+    return "nnft" if recorded == _sha256(plans_file) else "other"
+
+
+def finetune_fold_owner(ctx: ChainContext) -> str:
+    """``"none"`` (missing or empty), ``"nnft"`` (nnFT's fine-tuning from these weights) or
+    ``"other"`` (any other run: from scratch, by hand, or from other weights)."""
+    fold = ctx.finetune_fold_dir
+    try:
+        if not fold.is_dir() or not any(fold.iterdir()):
+            return "none"
+    except OSError:
+        return "other"
+    return "nnft" if is_finetuned_from(fold, ctx.pretrained_checkpoint) else "other"
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -294,6 +395,8 @@ class Step:
 
     Exactly one of ``argv`` (an nnU-Net command) and ``action`` (a small file operation nnFT
     does itself) is set. ``shell`` is the same step as one line of bash, for export and display.
+    ``before_start`` runs right before the command (guards, backups, markers): the lines it
+    returns go to the step log; raising (e.g. :class:`StepRefused`) fails the step unstarted.
     """
 
     key: str
@@ -306,7 +409,7 @@ class Step:
     env: dict[str, str] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
     is_training: bool = False
-    before_start: Callable[[], None] | None = None
+    before_start: Callable[[], list[str] | None] | None = None
     after_done: Callable[[], None] | None = None
 
     def command_line(self) -> str:
@@ -363,7 +466,9 @@ def pretrain_argv(ctx: ChainContext, resume: bool) -> list[str]:
     return argv + ["--c"] if resume else argv
 
 
-def finetune_argv(ctx: ChainContext, resume: bool) -> list[str]:
+def finetune_argv(ctx: ChainContext, resume: bool, weights: Path | None = None) -> list[str]:
+    """``weights``: the file to load (default the pretrained checkpoint; its CPU copy when the
+    checkpoint was saved on a GPU and the fine-tuning runs on cpu/mps)."""
     argv = ["nnUNetv2_train", str(ctx.finetune.dataset_id), ctx.options.configuration,
             ctx.options.fold, "-p", ctx.options.finetune_plans, "-tr", ctx.trainer,
             "-device", ctx.options.device]
@@ -371,7 +476,137 @@ def finetune_argv(ctx: ChainContext, resume: bool) -> list[str]:
         # nnU-Net refuses --c together with -pretrained_weights; the weights were loaded when
         # this fine-tuning started, and the checkpoint being continued already contains them.
         return argv + ["--c"]
-    return argv + ["-pretrained_weights", str(ctx.pretrained_checkpoint)]
+    return argv + ["-pretrained_weights", str(weights or ctx.pretrained_checkpoint)]
+
+
+def cpu_copy_of_checkpoint(ctx: ChainContext) -> Path | None:
+    """Where the fine-tuning loads a CPU copy of the pretrained checkpoint from, or None.
+
+    nnU-Net's ``load_pretrained_weights`` calls ``torch.load`` without ``map_location``: a
+    checkpoint saved on a GPU fails on a machine without CUDA ("Attempting to deserialize object
+    on a CUDA device"). For cpu/mps fine-tuning such a checkpoint is re-saved with its tensors on
+    the CPU (nnUNet_results/nnFT/cpu_checkpoints/...) and that copy is loaded instead.
+    """
+    if ctx.options.device not in ("cpu", "mps"):
+        return None
+    from .weights import cpu_copy_dir, needs_cpu_copy
+
+    checkpoint = ctx.pretrained_checkpoint
+    if not checkpoint.is_file() or not needs_cpu_copy(checkpoint):
+        return None
+    return cpu_copy_dir(ctx.workspace, checkpoint) / checkpoint.name
+
+
+def finetune_data_folder(ctx: ChainContext, *, predicted: bool = False) -> Path | None:
+    """The fine-tuning dataset's data folder of the chosen configuration (from its plans).
+
+    ``predicted``: before planning, the folder ``nnUNetv2_plan_and_preprocess`` will write
+    (``nnUNetPlans_<configuration>``); otherwise None until the plans exist.
+    """
+    o = ctx.options
+    plans = ctx.finetune_plans()
+    if plans is None:
+        return (ctx.finetune_preprocessed / f"{o.finetune_plans}_{o.configuration}"
+                if predicted else None)
+    ident = plans_mod.data_identifier(plans, o.configuration)
+    return ctx.finetune_preprocessed / ident if ident else None
+
+
+def plan_finetune_done(ctx: ChainContext) -> bool:
+    folder = finetune_data_folder(ctx)
+    case_ids = list(ctx.finetune.cases)
+    return (folder is not None
+            and (ctx.finetune_preprocessed / "dataset.json").is_file()
+            and fingerprint_complete(ctx.finetune_preprocessed / "dataset_fingerprint.json",
+                                     len(case_ids))
+            and preprocessed_cases_complete(folder, case_ids))
+
+
+def transfer_done(ctx: ChainContext) -> bool:
+    expected = ctx.expected_transfer()
+    existing = _load_json(ctx.pretrain_plans_file)
+    return (expected is not None and existing is not None
+            and plans_mod.same_transfer(existing, expected))
+
+
+def pretrain_data_folder(ctx: ChainContext, *, predicted: bool = False) -> Path | None:
+    """The pretraining dataset's data folder under the transferred plans.
+
+    ``predicted``: before the fine-tuning dataset is planned, the folder its default plans will
+    give (``<plans_name>_<configuration>``); otherwise None until then.
+    """
+    o = ctx.options
+    expected = ctx.expected_transfer()
+    if expected is None:
+        return (ctx.pretrain_preprocessed / f"{o.plans_name}_{o.configuration}"
+                if predicted and o.plans_name else None)
+    ident = plans_mod.data_identifier(expected, o.configuration)
+    return ctx.pretrain_preprocessed / ident if ident else None
+
+
+def preprocess_pretrain_done(ctx: ChainContext) -> bool:
+    folder = pretrain_data_folder(ctx)
+    return folder is not None and transfer_done(ctx) and preprocessed_cases_complete(
+        folder, list(ctx.pretrain.cases))
+
+
+def _guard_data_folder(ctx: ChainContext, step_key: str, folder: Callable[[], Path | None],
+                       plans_file: Path, argv: list[str]) -> Callable[[], list[str]]:
+    """``before_start`` of a preprocessing step: nnU-Net deletes and recreates the data folder.
+
+    nnFT's own folder (marker, same plans) is left to nnU-Net; any other one is refused, or moved
+    to the backup when the user allowed it. Then the marker is written.
+    """
+    def start() -> list[str]:
+        from .safety import backup_path
+
+        notes = []
+        target = folder()
+        if target is None:
+            return notes
+        if data_folder_owner(target, plans_file) == "other":
+            if not ctx.options.allow_overwrite:
+                from .checks import preprocessed_data_problem
+
+                raise StepRefused(preprocessed_data_problem(ctx, step_key, target, plans_file))
+            backup = backup_path(ctx.workspace, target, move=True)
+            notes.append(f"nnFT: moved {target} to the backup {backup} "
+                         "(--backup-and-overwrite): nnUNetv2_preprocess deletes and recreates it.")
+        write_preprocessing_marker(target, plans_file, argv)
+        return notes
+
+    return start
+
+
+def _guard_training(ctx: ChainContext, fold_dir: Path, then: Callable[[], Any] | None, *,
+                    finetune: bool) -> Callable[[], list[str]]:
+    """``before_start`` of a training step.
+
+    Fine-tuning into a fold folder that holds another run is refused, or that folder is moved to
+    the backup when the user allowed it. Checkpoints cut off while being written (a killed run)
+    are moved to the backup, so that ``--c`` does not try to load them. Then ``then`` runs.
+    """
+    def start() -> list[str]:
+        from .safety import backup_path
+
+        notes: list[str] = []
+        if finetune and finetune_fold_owner(ctx) == "other":
+            if not ctx.options.allow_overwrite:
+                from .checks import finetune_fold_problem
+
+                raise StepRefused(finetune_fold_problem(ctx))
+            backup = backup_path(ctx.workspace, fold_dir, move=True)
+            notes.append(f"nnFT: moved {fold_dir} (another run) to the backup {backup} "
+                         "(--backup-and-overwrite) before fine-tuning starts there.")
+        for path in incomplete_checkpoints(fold_dir):
+            backup = backup_path(ctx.workspace, path, move=True)
+            notes.append(f"nnFT: {path.name} was cut off while it was written (the run was "
+                         f"killed); moved it to {backup}.")
+        if then is not None:
+            notes += list(then() or [])
+        return notes
+
+    return start
 
 
 def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
@@ -384,32 +619,30 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
         ``preprocess`` instead of planning, no ``--c``): for scripts that run elsewhere.
     """
     o = ctx.options
-    ft_case_ids = list(ctx.finetune.cases)
     pt_case_ids = list(ctx.pretrain.cases)
 
-    def ft_data_folder() -> Path | None:
-        plans = ctx.finetune_plans()
-        ident = plans_mod.data_identifier(plans, o.configuration) if plans else None
-        return ctx.finetune_preprocessed / ident if ident else None
-
-    def plan_finetune_done() -> bool:
-        folder = ft_data_folder()
-        return (folder is not None
-                and (ctx.finetune_preprocessed / "dataset.json").is_file()
-                and fingerprint_complete(ctx.finetune_preprocessed / "dataset_fingerprint.json",
-                                         len(ft_case_ids))
-                and preprocessed_cases_complete(folder, ft_case_ids))
-
     plans_exist = ctx.finetune_plans_file.is_file() and not fresh
+    ft_argv = plan_finetune_argv(ctx, plans_exist)
+
+    def mark_finetune_data() -> None:
+        # Record the plans that planning has just written.
+        folder = finetune_data_folder(ctx)
+        if folder is not None:
+            write_preprocessing_marker(folder, ctx.finetune_plans_file, ft_argv)
+
     steps = [Step(
         key="plan_finetune",
         title=f"Plan and preprocess the fine-tuning dataset {ctx.finetune.name}",
         why="The network is designed for the dataset you care about: its plans (patch size, "
             "spacing, architecture) are made first and later used for both trainings.",
-        argv=plan_finetune_argv(ctx, plans_exist),
+        argv=ft_argv,
         env=ctx.planning_env(),
-        is_done=plan_finetune_done,
+        is_done=lambda: plan_finetune_done(ctx),
         outputs=[ctx.finetune_plans_file],
+        before_start=_guard_data_folder(
+            ctx, "plan_finetune", lambda: finetune_data_folder(ctx, predicted=True),
+            ctx.finetune_plans_file, ft_argv),
+        after_done=mark_finetune_data,
     )]
 
     fingerprint = ctx.pretrain_preprocessed / "dataset_fingerprint.json"
@@ -424,12 +657,6 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
         outputs=[fingerprint],
     ))
 
-    def transfer_done() -> bool:
-        expected = ctx.expected_transfer()
-        existing = _load_json(ctx.pretrain_plans_file)
-        return (expected is not None and existing is not None
-                and plans_mod.same_transfer(existing, expected))
-
     steps.append(Step(
         key="transfer_plans",
         title=f"Transfer the plans {ctx.finetune.name} → {ctx.pretrain.name} as "
@@ -437,7 +664,7 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
         why="Plans flow FROM the fine-tuning dataset (-s) TO the pretraining dataset (-t), under "
             "a new identifier so the pretraining dataset's own plans stay untouched.",
         argv=transfer_plans_argv(ctx),
-        is_done=transfer_done,
+        is_done=lambda: transfer_done(ctx),
         after_done=lambda: record_transfer(ctx),
         outputs=[ctx.pretrain_plans_file],
     ))
@@ -469,24 +696,18 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
         outputs=[copied_json],
     ))
 
-    def pt_data_folder() -> Path | None:
-        expected = ctx.expected_transfer()
-        ident = plans_mod.data_identifier(expected, o.configuration) if expected else None
-        return ctx.pretrain_preprocessed / ident if ident else None
-
-    def preprocess_done() -> bool:
-        folder = pt_data_folder()
-        return folder is not None and transfer_done() and preprocessed_cases_complete(
-            folder, pt_case_ids)
-
+    pt_argv = preprocess_pretrain_argv(ctx)
     steps.append(Step(
         key="preprocess_pretrain",
         title=f"Preprocess {ctx.pretrain.name} with the transferred plans",
         why="The pretraining images are resampled and normalised exactly as the fine-tuning "
             "dataset will be.",
-        argv=preprocess_pretrain_argv(ctx),
+        argv=pt_argv,
         env=ctx.planning_env(),
-        is_done=preprocess_done,
+        is_done=lambda: preprocess_pretrain_done(ctx),
+        before_start=_guard_data_folder(ctx, "preprocess_pretrain",
+                                        lambda: pretrain_data_folder(ctx),
+                                        ctx.pretrain_plans_file, pt_argv),
     ))
 
     pt_fold = ctx.pretrain_fold_dir
@@ -497,15 +718,20 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
             "starting point of the fine-tuning.",
         argv=pretrain_argv(ctx, resume=has_resumable_checkpoint(pt_fold) and not fresh),
         env=ctx.training_env(),
-        is_done=lambda: (pt_fold / "checkpoint_final.pth").is_file(),
+        is_done=lambda: checkpoint_complete(pt_fold / "checkpoint_final.pth"),
         outputs=[pt_fold / "checkpoint_final.pth"],
         is_training=True,
+        before_start=_guard_training(ctx, pt_fold, None, finetune=False),
     ))
 
     ft_fold = ctx.finetune_fold_dir
     resume_finetune = not fresh and (has_resumable_checkpoint(ft_fold)
                                      and is_finetuned_from(ft_fold, ctx.pretrained_checkpoint))
-    argv = finetune_argv(ctx, resume=resume_finetune)
+    # A script from scratch (fresh) pretrains on its own device; only a checkpoint the user
+    # brought may come from a GPU.
+    cpu_copy = None if resume_finetune or (fresh and not o.pretrained_weights) \
+        else cpu_copy_of_checkpoint(ctx)
+    argv = finetune_argv(ctx, resume=resume_finetune, weights=cpu_copy)
 
     def write_marker() -> None:
         from .safety import atomic_write_text
@@ -523,18 +749,44 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
             "command": argv,
         }, indent=2))
 
+    why = ("Weights flow back: every layer but the segmentation head starts from the "
+           "pretraining checkpoint.")
+    before_start = None if resume_finetune else write_marker
+    shell = ""
+    if cpu_copy is not None:
+        why += (" The checkpoint was saved on a GPU and nnU-Net loads it without map_location, "
+                f"which fails on {o.device}: nnFT first re-saves it with its tensors on the CPU "
+                f"as {cpu_copy} and fine-tunes from that copy.")
+        copy_dir = cpu_copy.parent
+
+        def copy_then_mark() -> list[str]:
+            from .weights import make_cpu_copy
+
+            made = make_cpu_copy(ctx.pretrained_checkpoint, copy_dir)
+            write_marker()
+            return [f"nnFT: {ctx.pretrained_checkpoint} was saved on a GPU; fine-tuning on "
+                    f"{o.device} loads its CPU copy {made}."]
+
+        before_start = copy_then_mark
+        # Exported scripts make the copy themselves (the environment goes with nnUNetv2_train).
+        env_prefix = " ".join(f"{k}={shlex.quote(v)}"
+                              for k, v in sorted(ctx.training_env().items()))
+        shell = (shlex.join([sys.executable, "-m", "nnft.core.weights", "cpu-copy",
+                             str(ctx.pretrained_checkpoint), str(copy_dir)])
+                 + f" && {env_prefix} {shlex.join(argv)}")
+
     steps.append(Step(
         key="finetune",
         title=f"Fine-tune on {ctx.finetune.name} (fold {o.fold}) from the pretrained weights",
-        why="Weights flow back: every layer but the segmentation head starts from the "
-            "pretraining checkpoint.",
+        why=why,
         argv=argv,
+        shell=shell,
         env=ctx.training_env(),
-        is_done=lambda: ((ft_fold / "checkpoint_final.pth").is_file()
+        is_done=lambda: (checkpoint_complete(ft_fold / "checkpoint_final.pth")
                          and is_finetuned_from(ft_fold, ctx.pretrained_checkpoint)),
         outputs=[ft_fold / "checkpoint_final.pth"],
         is_training=True,
-        before_start=None if resume_finetune else write_marker,
+        before_start=_guard_training(ctx, ft_fold, before_start, finetune=True),
     ))
     return steps
 

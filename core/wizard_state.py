@@ -29,14 +29,18 @@ class WizardState:
     options: RunOptions = field(default_factory=lambda: RunOptions(configuration="2d"))
     check_device: bool = True
 
-    def run_preflight(self) -> Preflight:
-        """Preflight of the current choice (an empty result until both datasets are chosen)."""
+    def run_preflight(self, *, check_weights: bool = False) -> Preflight:
+        """Preflight of the current choice (an empty result until both datasets are chosen).
+
+        The pretrained-weights check loads torch, so pages ask for it only where it matters
+        (before fine-tuning starts).
+        """
         if self.workspace is None:
             return Preflight()
         if self.pretrain is None or self.finetune is None:
             return Preflight(problems=self.workspace.check())
         return preflight(self.workspace, self.pretrain, self.finetune, self.options,
-                         check_device_present=self.check_device)
+                         check_device_present=self.check_device, check_weights=check_weights)
 
     def context(self) -> ChainContext | None:
         return self.run_preflight().context

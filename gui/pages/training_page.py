@@ -319,7 +319,11 @@ class TrainingPage(QWizardPage):
         return self.run is not None and self.run.running
 
     def start(self) -> None:
-        result = self.state.run_preflight()
+        if self.phase == FINETUNE:
+            self.status_label.setText(self.tr("Checking that the pretrained weights fit the "
+                                              "fine-tuning network …"))
+            self.status_label.repaint()
+        result = self.state.run_preflight(check_weights=self.phase == FINETUNE)
         self.problems.set_problems([p for p in result.problems if p.is_error])
         if not result.ok or result.context is None or self.is_running():
             return
