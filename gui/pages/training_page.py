@@ -150,7 +150,18 @@ class TrainingPage(QWizardPage):
             row = QHBoxLayout()
             row.addWidget(self.checkpoint_edit, 1)
             row.addWidget(browse)
+            self.check_weights_button = QPushButton(self.tr("Check weights"))
+            self.check_weights_button.setObjectName("checkWeightsButton")
+            self.check_weights_button.setToolTip(self.tr(
+                "Build the fine-tuning network and compare every layer with the checkpoint, "
+                "without running any code stored in it."))
+            self.check_weights_button.clicked.connect(self.check_weights)
+            row.addWidget(self.check_weights_button)
             extra.addRow(self.tr("Pretrained weights"), row)
+            self.weights_verdict = QLabel()
+            self.weights_verdict.setObjectName("weightsVerdict")
+            self.weights_verdict.setWordWrap(True)
+            extra.addRow("", self.weights_verdict)
             self.fold_combo = QComboBox()
             self.fold_combo.setObjectName("foldCombo")
             for fold in FOLDS:
@@ -270,6 +281,41 @@ class TrainingPage(QWizardPage):
         default = str(ctx.pretrain_fold_dir / "checkpoint_final.pth") if ctx else ""
         self.state.with_options(pretrained_weights=None if text in ("", default) else text)
         self._update_labels()
+
+    def check_weights(self) -> bool:
+        """Compare the chosen checkpoint with the fine-tuning network; show the verdict.
+
+        Returns True when the weights fit. Loads torch on first use (a few seconds).
+        """
+        from PySide6.QtGui import QGuiApplication
+
+        from nnft.core.weights import check_weights
+
+        ctx = self.state.context()
+        if ctx is None:
+            return False
+        checkpoint = ctx.pretrained_checkpoint
+        if not checkpoint.is_file():
+            self.weights_verdict.setStyleSheet("color: #8a5a00")
+            self.weights_verdict.setText(self.tr("{0} does not exist yet: finish the "
+                                                 "pretraining first.").format(checkpoint))
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report, problems = check_weights(checkpoint, ctx)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.problems.set_problems(problems)
+        if report is not None and report.compatible and not any(p.is_error for p in problems):
+            self.weights_verdict.setStyleSheet("color: #2e7d32")
+            self.weights_verdict.setText(self.tr(
+                "✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are "
+                "trained anew.").format(len(report.matching), len(report.skipped)))
+            return True
+        self.weights_verdict.setStyleSheet("color: #b3261e")
+        self.weights_verdict.setText(self.tr("✗ These weights do not fit the fine-tuning "
+                                             "network (details below)."))
+        return False
 
     def _browse_checkpoint(self) -> None:
         assert self.checkpoint_edit is not None
