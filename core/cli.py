@@ -341,6 +341,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"  log: {event.log_path}", flush=True)
         if event.kind in ("skipped", "finished"):
             session.step_status[step.key] = event.status.value
+            if event.message or event.kind == "finished":
+                session.step_message[step.key] = event.message
+            if event.log_path:
+                session.step_log[step.key] = str(event.log_path)
             session.save(session_path)
 
     executor = ChainExecutor(lambda: build_chain(ctx), ctx.workspace, on_event=on_event)

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from .pipeline import GRACEFUL_STOP_TRAINERS, Step
+from .pipeline import GRACEFUL_STOP_TRAINERS, Step, StepRefused
 from .runner import CommandRunner, RunResult
 from .workspace import Workspace
 
@@ -131,12 +131,14 @@ class ChainExecutor:
         if step.action is not None:
             return self._run_action(step, log_path, emit)
 
-        if step.before_start is not None:
-            step.before_start()
-        env = self.workspace.child_environment(extra=step.env)
-        runner = CommandRunner(step.argv or [], env=env, on_line=emit, log_path=log_path)
         with open(log_path, "w", encoding="utf-8") as log:
             log.write(f"$ {step.command_line()}\n")
+        if step.before_start is not None:
+            refused = self._before_start(step, log_path, emit)
+            if refused is not None:
+                return refused
+        env = self.workspace.child_environment(extra=step.env)
+        runner = CommandRunner(step.argv or [], env=env, on_line=emit, log_path=log_path)
         with self._lock:
             self._runner = runner
             if self._cancelled:
@@ -152,7 +154,7 @@ class ChainExecutor:
             status, message = StepStatus.STOPPED, (
                 "stopped after a checkpoint; run again to continue where it stopped")
         elif result.exit_code != 0:
-            status, message = StepStatus.FAILED, f"exited with status {result.exit_code}"
+            status, message = StepStatus.FAILED, _exit_message(result.exit_code)
         elif not step.is_done():
             status, message = StepStatus.FAILED, (
                 "exited 0, but its outputs are missing or incomplete")
@@ -163,6 +165,35 @@ class ChainExecutor:
         self.on_event(StepEvent("finished", step, status, result=result, message=message,
                                 log_path=log_path))
         return status, message
+
+    def _before_start(self, step: Step, log_path: Path,
+                      emit: Callable[[str], None]) -> tuple[StepStatus, str] | None:
+        """Run the step's ``before_start`` hook (guards, backups, markers).
+
+        Lines it returns go to the step log and the events (e.g. where a backup went). When it
+        raises (a guard refused, or a backup failed), the step fails before its command starts.
+        """
+        assert step.before_start is not None
+        try:
+            notes = step.before_start() or []
+        except Exception as exc:  # noqa: BLE001 - a failed guard or backup fails the step
+            message = str(exc) if isinstance(exc, StepRefused) else f"{type(exc).__name__}: {exc}"
+            lines = message.splitlines() or [message]
+            with open(log_path, "a", encoding="utf-8") as log:
+                log.write("\n".join(lines) + "\n")
+            for line in lines:
+                emit(line)
+            self.on_event(StepEvent("finished", step, StepStatus.FAILED, message=lines[0],
+                                    log_path=log_path,
+                                    result=RunResult(list(step.argv or []), None, 0.0,
+                                                     tail=lines)))
+            return StepStatus.FAILED, lines[0]
+        if notes:
+            with open(log_path, "a", encoding="utf-8") as log:
+                log.write("\n".join(notes) + "\n")
+            for line in notes:
+                emit(line)
+        return None
 
     def _run_action(self, step: Step, log_path: Path,
                     emit: Callable[[str], None]) -> tuple[StepStatus, str]:
@@ -208,3 +239,18 @@ class ChainExecutor:
         with self._lock:
             self._cancelled = True
         return runner.request_graceful_stop()
+
+
+def _exit_message(exit_code: int | None) -> str:
+    """``exited with status N``, or which signal ended the command (a negative status)."""
+    if exit_code is not None and exit_code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:
+            name = f"signal {-exit_code}"
+        hint = (" (by the out-of-memory killer? then use fewer workers: --workers, --da-workers)"
+                if name == "SIGKILL" else "")
+        return f"was killed by {name}{hint}"
+    return f"exited with status {exit_code}"

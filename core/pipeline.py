@@ -578,6 +578,30 @@ def _guard_data_folder(ctx: ChainContext, step_key: str, folder: Callable[[], Pa
     return start
 
 
+def _then(*hooks: Callable[[], Any] | None) -> Callable[[], list[str]]:
+    """One ``before_start`` running ``hooks`` in order, their notes joined."""
+    def start() -> list[str]:
+        notes: list[str] = []
+        for hook in hooks:
+            if hook is not None:
+                notes += list(hook() or [])
+        return notes
+
+    return start
+
+
+def _backup_outdated_copy(ctx: ChainContext, raw: Path, copy: Path) -> list[str]:
+    """Back up (copy) nnU-Net's copy of a raw file before a command replaces it, when it
+    differs from the raw file. Such a copy is never refused: it is small, made from the raw
+    data, and the backup keeps whatever it held."""
+    from .safety import backup_path
+
+    if not copy.is_file() or _sha256(copy) == _sha256(raw):
+        return []
+    backup = backup_path(ctx.workspace, copy)
+    return [f"nnFT: {copy} differs from {raw} and is replaced; backed up to {backup}."]
+
+
 def _guard_training(ctx: ChainContext, fold_dir: Path, then: Callable[[], Any] | None, *,
                     finetune: bool) -> Callable[[], list[str]]:
     """``before_start`` of a training step.
@@ -639,9 +663,15 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False) -> list[Step]:
         env=ctx.planning_env(),
         is_done=lambda: plan_finetune_done(ctx),
         outputs=[ctx.finetune_plans_file],
-        before_start=_guard_data_folder(
-            ctx, "plan_finetune", lambda: finetune_data_folder(ctx, predicted=True),
-            ctx.finetune_plans_file, ft_argv),
+        before_start=_then(
+            # Planning rewrites the dataset.json copy in nnUNet_preprocessed (a plain
+            # preprocess does not).
+            None if plans_exist else lambda: _backup_outdated_copy(
+                ctx, ctx.finetune.raw_dir / "dataset.json",
+                ctx.finetune_preprocessed / "dataset.json"),
+            _guard_data_folder(ctx, "plan_finetune",
+                               lambda: finetune_data_folder(ctx, predicted=True),
+                               ctx.finetune_plans_file, ft_argv)),
         after_done=mark_finetune_data,
     )]
 

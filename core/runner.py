@@ -90,11 +90,17 @@ class CommandRunner:
         When given, every line is also appended to this file.
     tail_lines
         How many last lines :class:`RunResult` keeps for error reports.
+    orphan_grace_s
+        When the command's main process is gone (killed, e.g. by the out-of-memory killer) but
+        its workers still hold the output open, they are ended after this many seconds. Without
+        this, nnU-Net's data-augmentation workers outlive a SIGKILLed trainer for ever and the
+        run never ends.
     """
 
     def __init__(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
                  cwd: Path | str | None = None, on_line: Callable[[str], None] | None = None,
-                 log_path: Path | None = None, tail_lines: int = 40) -> None:
+                 log_path: Path | None = None, tail_lines: int = 40,
+                 orphan_grace_s: float = 5.0) -> None:
         if isinstance(argv, str) or not argv:
             raise TypeError("argv must be a non-empty list of strings, never a shell string")
         self.argv = [str(a) for a in argv]
@@ -109,6 +115,9 @@ class CommandRunner:
         self._stop_requested = False
         self._started = threading.Event()
         self._reading = False  # run() still reads the output (some process holds the pipe)
+        self.orphan_grace_s = orphan_grace_s
+        self._output_closed = threading.Event()
+        self._orphans_ended = False
 
     @property
     def pid(self) -> int | None:
@@ -141,14 +150,20 @@ class CommandRunner:
                 return RunResult(self.argv, None, time.monotonic() - start,
                                  error=f"Could not start {program}: {exc.strerror or exc}")
         self._started.set()
+        self._reading = True
+        threading.Thread(target=self._end_orphans, args=(self._process,), daemon=True,
+                         name="nnft-orphan-watch").start()
         log = open(self.log_path, "a", encoding="utf-8") if self.log_path else None  # noqa: SIM115
         try:
-            self._reading = True
             try:
                 self._pump(self._process, log)
             finally:
                 self._reading = False
+                self._output_closed.set()
             exit_code = self._process.wait()
+            if self._orphans_ended:
+                self._emit(b"nnFT: the command's main process ended, but worker processes of it "
+                           b"kept running; nnFT ended them.", log)
         finally:
             if log is not None:
                 log.close()
@@ -185,6 +200,16 @@ class CommandRunner:
             log.flush()
         if self.on_line is not None:
             self.on_line(line)
+
+    def _end_orphans(self, process: subprocess.Popen[bytes]) -> None:
+        """Runs in a watcher thread: end workers that outlive the command's main process."""
+        process.wait()
+        if self._output_closed.wait(self.orphan_grace_s):
+            return
+        # The main process is gone but the output is still open: only its workers (same process
+        # group, which keeps the group id reserved) can hold it. Nothing reads their results.
+        self._orphans_ended = True
+        _kill_tree(process, quiet=True)
 
     def wait_started(self, timeout: float | None = None) -> bool:
         """Block until the child was started (or failed to start)."""

@@ -29,6 +29,9 @@ class Session:
     finetune: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     step_status: dict[str, str] = field(default_factory=dict)
+    #: Why a step did not finish (e.g. "was killed by SIGKILL ..."), and its log with the output.
+    step_message: dict[str, str] = field(default_factory=dict)
+    step_log: dict[str, str] = field(default_factory=dict)
     updated: str = ""
     version: int = SESSION_VERSION
 

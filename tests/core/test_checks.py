@@ -457,6 +457,8 @@ def test_preflight_checks_device_when_asked(demo, expect, find, monkeypatch) -> 
     ({"preprocessing_workers": 0}, ("preprocessing workers", "got 0")),
     ({"augmentation_workers": -1}, ("augmentation workers", "got -1")),
     ({"trial_epochs": 2, "trainer": "MyTrainer"}, ("'MyTrainer'",)),
+    ({"trainer": "../nnUNetTrainer"}, ("'../nnUNetTrainer'", "class name")),
+    ({"trainer": "nnUNet Trainer"}, ("'nnUNet Trainer'",)),
 ])
 def test_options_invalid(demo, expect, overrides: dict, needles: tuple[str, ...]) -> None:
     result = demo.preflight(**overrides)
@@ -475,6 +477,13 @@ def test_quick_trial_with_its_own_trainer_is_fine(demo, find) -> None:
 def test_plans_id_invalid(demo, expect, name: str) -> None:
     result = demo.preflight(plans_name=name)
     expect(result, P.PLANS_ID_INVALID, ERROR, repr(name))
+
+
+@pytest.mark.parametrize("name", ["../nnUNetPlans", "a/b", "a\\b", ""])
+def test_finetune_plans_id_invalid(demo, expect, name: str) -> None:
+    # Checked by itself, also when the pretraining identifier is given explicitly.
+    result = demo.preflight(finetune_plans=name, plans_name="MyPlans")
+    expect(result, P.PLANS_ID_INVALID, ERROR, "Fine-tuning plans", repr(name))
 
 
 def test_finetune_plans_missing_for_custom_planner(demo, expect) -> None:
@@ -555,7 +564,14 @@ def test_preprocessed_data_exists_incomplete(demo, expect) -> None:
     (folder / "pt_001.b2nd").write_bytes(b"x")
     (folder / "pt_001.pkl").write_bytes(b"x")
     result = demo.preflight(reuse_plans=True)
-    expect(result, P.PREPROCESSED_DATA_EXISTS, WARNING, str(folder))
+    problem = expect(result, P.PREPROCESSED_DATA_EXISTS, ERROR, str(folder), "incomplete",
+                     "delete and recreate")
+    assert "--backup-and-overwrite" in problem.fix
+    assert not result.ok
+    # Confirmed: a warning that names the backup folder; the run may go ahead.
+    result = demo.preflight(reuse_plans=True, allow_overwrite=True)
+    expect(result, P.PREPROCESSED_DATA_EXISTS, WARNING, str(folder), "nnFT/backups")
+    assert result.ok
 
 
 def _complete_data_folder(folder: Path, n_cases: int = 12) -> None:
@@ -577,7 +593,7 @@ def test_complete_data_of_differing_plans_would_be_replaced(demo, expect) -> Non
     _complete_data_folder(folder)
     result = demo.preflight(reuse_plans=True)
     expect(result, P.PLANS_ID_EXISTS, ERROR, "differs")
-    expect(result, P.PREPROCESSED_DATA_EXISTS, WARNING, str(folder))
+    expect(result, P.PREPROCESSED_DATA_EXISTS, ERROR, str(folder), "(complete)")
 
 
 def _finetune_fold(demo, fold: str = "0", trainer: str = "nnUNetTrainer") -> Path:
@@ -938,7 +954,9 @@ def test_chain_resumes_our_finetuning_without_weights(demo) -> None:
     _, steps = _steps(demo)
     assert steps["finetune"].argv == ["nnUNetv2_train", "2", "2d", "0", "-p", "nnUNetPlans",
                                       "-tr", "nnUNetTrainer", "-device", "cpu", "--c"]
-    assert steps["finetune"].before_start is None  # the marker of the first start stays
+    marker = (fold / RUN_MARKER).read_bytes()
+    assert steps["finetune"].before_start() == []
+    assert (fold / RUN_MARKER).read_bytes() == marker  # the marker of the first start stays
 
 
 def test_chain_marker_then_resume(demo) -> None:
