@@ -74,6 +74,14 @@ class PlansPage(QWizardPage):
         self.reuse_check.setObjectName("reusePlansCheck")
         self.reuse_check.toggled.connect(self._on_identifier_changed)
         form.addRow("", self.reuse_check)
+        self.overwrite_check = QCheckBox(self.tr(
+            "Move data folders that are in the way to nnFT's backup folder, then replace them"))
+        self.overwrite_check.setObjectName("backupOverwriteCheck")
+        self.overwrite_check.setToolTip(self.tr(
+            "Without this, nnFT refuses to run a step that would delete a folder it did not "
+            "make itself. With it, the folder is moved to nnUNet_results/nnFT/backups first."))
+        self.overwrite_check.toggled.connect(self._on_identifier_changed)
+        form.addRow("", self.overwrite_check)
         layout.addLayout(form)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -136,6 +144,7 @@ class PlansPage(QWizardPage):
         self.identifier_edit.setText(self.state.options.plans_name or (
             effective.options.plans_name if effective else ""))
         self.reuse_check.setChecked(self.state.options.reuse_plans)
+        self.overwrite_check.setChecked(self.state.options.allow_overwrite)
         self._loading = False
         self.refresh()
 
@@ -149,7 +158,8 @@ class PlansPage(QWizardPage):
         if self._loading:
             return
         self.state.with_options(plans_name=self.identifier_edit.text().strip(),
-                                reuse_plans=self.reuse_check.isChecked())
+                                reuse_plans=self.reuse_check.isChecked(),
+                                allow_overwrite=self.overwrite_check.isChecked())
         self.refresh()
 
     def suggest_identifier(self) -> None:

@@ -171,3 +171,22 @@ def test_whole_wizard_on_the_demo_to_a_fine_tuned_model(make_wizard, quick_state
     # The session was saved for the next start.
     session = json.loads((demo.results / "nnFT" / "session.json").read_text())
     assert session["pretrain"] == demo.pretrain_name
+
+
+def test_foreign_data_folder_blocks_until_backup_is_confirmed(make_wizard, quick_state, demo):
+    """A folder nnU-Net would delete that nnFT did not make: refused, unless the user ticks
+    the backup box (then the step would move it to nnFT's backups first)."""
+    foreign = demo.preprocessed / demo.finetune_name / "nnUNetPlans_2d"
+    foreign.mkdir(parents=True)
+    (foreign / "someone_elses.npz").write_bytes(b"precious")
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    page = wizard.pages["plans"]
+    assert "PREPROCESSED_DATA_EXISTS" in page.problems.codes()
+    assert not page.run_button.isEnabled()
+    page.overwrite_check.setChecked(True)
+    assert quick_state.options.allow_overwrite
+    assert page.run_button.isEnabled()
+    assert (foreign / "someone_elses.npz").read_bytes() == b"precious"
