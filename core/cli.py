@@ -17,6 +17,8 @@ from pathlib import Path
 
 from . import problems as P
 from .checks import Preflight, preflight
+from .cli_slurm import add_commands as add_slurm_commands
+from .cli_slurm import add_slurm_options, cmd_export_slurm
 from .pipeline import RunOptions, build_chain, export_bash
 from .workspace import Workspace
 
@@ -112,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="print the chain as a script")
     _add_choice(export)
-    export.add_argument("--format", choices=["bash"], default="bash")
+    export.add_argument("--format", choices=["bash", "slurm"], default="bash")
+    add_slurm_options(export)
     export.add_argument("--output", metavar="PATH", help="write to PATH instead of stdout")
 
     weights = sub.add_parser(
@@ -139,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--follow", action="store_true",
                          help="keep printing new epochs until the training is done")
     monitor.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
+    add_slurm_commands(sub, _add_choice)
     return parser
 
 
@@ -228,6 +232,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "slurm":
+        return cmd_export_slurm(args)
     result = _preflight(args)
     if not result.ok or result.context is None:
         _print_problems(result.problems)
@@ -578,8 +584,9 @@ def cmd_check_weights(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "export": cmd_export,
-               "monitor": cmd_monitor, "check-weights": cmd_check_weights}[args.command]
+    handlers = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "export": cmd_export,
+                "monitor": cmd_monitor, "check-weights": cmd_check_weights}
+    handler = handlers.get(args.command) or args.handler
     try:
         return handler(args)
     except OSError as exc:
