@@ -20,6 +20,7 @@ from .checks import Preflight, preflight
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
 from .pipeline import RunOptions, build_chain, export_bash
+from .training_log import format_duration as _duration
 from .workspace import Workspace
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_STEP_FAILED = 0, 1, 2, 3
@@ -271,13 +272,6 @@ def _format_epoch(record, total: int | None, eta_s: float | None) -> str:
     if eta_s is not None:
         parts.append(f"ETA {_duration(eta_s)}")
     return "  ".join(parts)
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -652,3 +652,11 @@ def estimate_remaining_seconds(
         return 0.0
     recent = sorted(timed, key=lambda r: r.epoch)[-max(1, window) :]
     return float(statistics.median(r.epoch_time_s for r in recent)) * remaining
+
+
+def format_duration(seconds: float) -> str:
+    """``75`` → ``1m15s``, ``7260`` → ``2h01m``: short enough for a progress line."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"

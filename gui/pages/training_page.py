@@ -31,7 +31,12 @@ from nnft.core.pipeline import (
     build_chain,
     has_resumable_checkpoint,
 )
-from nnft.core.training_log import EpochRecord, estimate_remaining_seconds, parse_fold_dir
+from nnft.core.training_log import (
+    EpochRecord,
+    estimate_remaining_seconds,
+    parse_fold_dir,
+)
+from nnft.core.training_log import format_duration as _duration
 from nnft.core.wizard_state import WizardState, step_done
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
@@ -44,13 +49,6 @@ PRETRAIN, FINETUNE = "pretrain", "finetune"
 #: A log written within this many seconds means a training is still running.
 FOLLOW_WINDOW_S = 300
 FOLLOW_INTERVAL_MS = 3000
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
 class TrainingSettings(QWidget):
