@@ -17,23 +17,14 @@ from pathlib import Path
 
 from . import problems as P
 from .checks import Preflight, preflight
+from .cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_STEP_FAILED, EXIT_USAGE, int_at_least
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
 from .pipeline import RunOptions, build_chain, export_bash
 from .training_log import format_duration as _duration
 from .workspace import Workspace
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_STEP_FAILED = 0, 1, 2, 3
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+_positive_int = int_at_least(1)
 
 
 def _add_workspace(parser: argparse.ArgumentParser) -> None:

@@ -19,18 +19,9 @@ from pathlib import Path
 
 from . import problems as P
 from . import slurm as S
+from .cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_STEP_FAILED, EXIT_USAGE, int_at_least
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_STEP_FAILED = 0, 1, 2, 3
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+_non_negative_int = int_at_least(0)
 
 
 def add_slurm_options(parser: argparse.ArgumentParser) -> None:

@@ -5,30 +5,38 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from .workspace import Workspace
 
 
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write a file so readers see either the old or the new content, never half of it.
 
-    The text goes to a temporary file in the same folder, is flushed to disk, and then renamed
-    over the target (an atomic replace on POSIX and Windows).
+    ``write`` fills a temporary file in the same folder; it is flushed to disk and then renamed
+    over the target (an atomic replace on POSIX and Windows). On any error the temporary file
+    is removed and the old content stays.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """:func:`atomic_write` for text (``\\n`` line ends on every platform)."""
+    atomic_write(path, lambda handle: handle.write(text.encode(encoding)))
 
 
 def atomic_copy(source: Path, target: Path) -> None:

@@ -29,12 +29,10 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 import pickle
 import pickletools
 import re
 import sys
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -970,17 +968,9 @@ def make_cpu_copy(path: Path | str, target_dir: Path | str) -> Path:
     checkpoint, problems = load_checkpoint_safely(source)
     if checkpoint is None:
         raise WeightsError(problems)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target_dir)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(checkpoint, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .safety import atomic_write
+
+    atomic_write(target, lambda handle: torch.save(checkpoint, handle))
     return target
 
 

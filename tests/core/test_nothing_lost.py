@@ -537,14 +537,14 @@ def test_writer_is_atomic(demo, monkeypatch, which: int) -> None:
 # Writes in core/ that are not atomic on purpose. Anything else must go through
 # nnft.core.safety (atomic_write_text / atomic_copy) or write to a temporary file and rename.
 _ALLOWED_WRITERS = {
-    ("safety.py", "atomic_write_text"): "the atomic writer itself (temporary file + rename)",
+    ("safety.py", "atomic_write"): "the atomic writer itself (temporary file + rename)",
     ("safety.py", "atomic_copy"): "the atomic copy itself",
     ("safety.py", "backup_path"): "copies into a new, timestamped backup folder",
     ("executor.py", "_run_step"): "a new step log per run, appended while the step runs",
     ("executor.py", "_before_start"): "appends to that step log",
     ("executor.py", "_run_action"): "writes that step log",
     ("runner.py", "run"): "appends the command's output to its log as it comes",
-    ("weights.py", "make_cpu_copy"): "temporary file + os.replace",
+    ("weights.py", "make_cpu_copy"): "torch.save into safety.atomic_write's temporary file",
 }
 _WRITE_METHODS = {"write_text", "write_bytes", "copy2", "copyfile", "copytree", "save_json"}
 #: Only these modules' ``save``/``dump``/``copy`` write files (``session.save`` is atomic).
