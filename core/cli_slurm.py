@@ -128,71 +128,17 @@ def profile_from_args(args: argparse.Namespace) -> S.SlurmProfile:
     return dataclasses.replace(profile, **changes)
 
 
-def cluster_preflight(args: argparse.Namespace, profile: S.SlurmProfile):
-    """Preflight of the chain for the cluster: no local device check (the GPUs are on the
-    compute nodes), worker counts sized for the profile's CPUs and memory, every fold checked.
-
-    Returns (Preflight, folds); folds is None when ``--folds`` is not usable (a problem says
-    why).
-    """
-    from .checks import preflight
-    from .cli import _options, _workspace
-    from .datasets import scan_image_headers
-    from .machine import augmentation_workers, preprocessing_workers
+def cluster_options(args: argparse.Namespace, profile: S.SlurmProfile):
+    """The run options of ``submit``/``export --format slurm``: nnFTTrainer by default (a quick
+    trial uses nnFT's trial trainer; both stop gracefully), the device from the GPUs the jobs
+    request unless given."""
+    from .cli import _options
 
     if getattr(args, "trainer", None) is None:
-        # A quick trial uses nnFT's trial trainer (which stops gracefully); otherwise nnFTTrainer.
         args.trainer = "nnUNetTrainer" if (args.epochs or args.iterations) else "nnFTTrainer"
     if args.device == "auto":
         args.device = "cuda" if profile.gpus > 0 else "cpu"
-    options = _options(args)
-    problems: list[P.Problem] = []
-    folds: tuple[str, ...] | None
-    try:
-        folds = S.parse_folds(args.folds) if args.folds else (str(args.fold),)
-    except ValueError as exc:
-        folds = None
-        problems.append(P.error(P.FOLD_INVALID, f"--folds: {exc}.",
-                                "Give e.g. --folds 0,1,2,3,4 or --folds all."))
-    if folds:
-        options = dataclasses.replace(options, fold=folds[0])
-    result = preflight(_workspace(args), args.pretrain, args.finetune, options,
-                       check_device_present=False)
-    result.problems = problems + result.problems
-    ctx = result.context
-    if ctx is not None:
-        o = ctx.options
-        try:
-            memory = S.parse_memory_mb(profile.mem) * 1024**2 or None
-        except ValueError:
-            memory = None
-        workers = args.workers
-        if not workers:
-            voxels = 0
-            for info in (ctx.pretrain, ctx.finetune):
-                summary = scan_image_headers(info)
-                if summary is not None:
-                    size = 1
-                    for s in summary.max_size:
-                        size *= s
-                    voxels = max(voxels, size)
-            workers = preprocessing_workers(voxels or None, len(ctx.finetune.channel_names) or 1,
-                                            cores=max(1, profile.cpus_per_task),
-                                            memory_bytes=memory)
-        da = args.da_workers if args.da_workers is not None else augmentation_workers(
-            o.device, cores=max(1, profile.cpus_per_task))
-        ctx = dataclasses.replace(ctx, options=dataclasses.replace(
-            o, preprocessing_workers=workers, augmentation_workers=da))
-        result.context = ctx
-        if folds and len(folds) > 1:
-            from .checks import finetune_fold_problem
-
-            for fold in folds[1:]:
-                problem = finetune_fold_problem(dataclasses.replace(
-                    ctx, options=dataclasses.replace(ctx.options, fold=fold)))
-                if problem is not None:
-                    result.problems.append(problem)
-    return result, folds
+    return _options(args)
 
 
 def _print_problems(problems: list[P.Problem], stream=None) -> None:
@@ -210,17 +156,14 @@ def _plan(args: argparse.Namespace, *, skip_done: bool, slurm: S.SlurmCommands |
         return None, [P.error(S.SLURM_OPTIONS_INVALID, f"{message}.",
                               "List the saved profiles in the file named by "
                               f"{S.default_profiles_path()}, or save one with --save-profile.")]
-    result, folds = cluster_preflight(args, profile)
-    problems = list(result.problems)
-    if slurm is not None and result.context is not None and folds:
-        problems = S.conflicting_chains(result.context, folds, slurm) + problems
-    if P.has_errors(problems) or result.context is None or folds is None:
+    from .cli import _workspace
+
+    chain, problems = S.plan_cluster_chain(
+        _workspace(args), args.pretrain, args.finetune, cluster_options(args, profile),
+        profile, args.folds or str(args.fold), skip_done=skip_done, slurm=slurm,
+        workers=args.workers or None, da_workers=args.da_workers)
+    if chain is None:
         return None, problems
-    try:
-        chain = S.plan_slurm_chain(result.context, profile, folds, skip_done=skip_done)
-    except S.SlurmConfigError as exc:
-        return None, problems + exc.problems
-    problems += chain.problems
     if getattr(args, "save_profile", None):
         path = S.save_profile(profile)
         print(f"Saved cluster profile '{profile.name}' to {path}", file=sys.stderr)

@@ -46,6 +46,7 @@ from .pipeline import (
     GRACEFUL_STOP_TRAINERS,
     RUN_MARKER,
     ChainContext,
+    RunOptions,
     build_chain,
     finetune_argv,
     has_resumable_checkpoint,
@@ -1085,6 +1086,103 @@ def export_slurm_text(ctx: ChainContext, profile: SlurmProfile | None = None,
     return "\n".join(lines) + "\n"
 
 
+# == checking and planning a chain for the cluster =============================================
+def cluster_preflight(workspace: Workspace, pretrain: str, finetune: str, options: RunOptions,
+                      profile: SlurmProfile, folds: str | Sequence[str], *,
+                      workers: int | None = None, da_workers: int | None = None):
+    """Preflight of the chain as cluster jobs: no local device check (the GPUs are on the
+    compute nodes), worker counts sized for the profile's CPUs and memory, every fold checked.
+
+    Parameters
+    ----------
+    workspace, pretrain, finetune, options
+        As for :func:`nnft.core.checks.preflight`; ``options.device`` is the jobs' device.
+    profile
+        The cluster profile (its CPUs and memory size the worker counts).
+    folds
+        Fine-tuning folds (``"0-4"``, ``"0,1"``, ``("0", "1")``, ``"all"``).
+    workers, da_workers
+        Preprocessing / augmentation processes; ``None``: sized for the profile.
+
+    Returns
+    -------
+    (Preflight, folds)
+        ``folds`` is None when it is not usable (a problem says why).
+    """
+    from .checks import finetune_fold_problem, preflight
+    from .datasets import scan_image_headers
+    from .machine import augmentation_workers, preprocessing_workers
+
+    problems: list[Problem] = []
+    parsed: tuple[str, ...] | None
+    try:
+        parsed = parse_folds(folds)
+    except ValueError as exc:
+        parsed = None
+        problems.append(P.error(P.FOLD_INVALID, f"Folds: {exc}.",
+                                "Give e.g. 0,1,2,3,4 (or 0-4) for a job array, or all."))
+    if parsed:
+        options = dataclasses.replace(options, fold=parsed[0])
+    result = preflight(workspace, pretrain, finetune, options, check_device_present=False)
+    result.problems = problems + result.problems
+    ctx = result.context
+    if ctx is None:
+        return result, parsed
+    try:
+        memory = parse_memory_mb(profile.mem) * 1024**2 or None
+    except ValueError:
+        memory = None
+    cores = max(1, profile.cpus_per_task)
+    if not workers:
+        voxels = 0
+        for info in (ctx.pretrain, ctx.finetune):
+            summary = scan_image_headers(info)
+            if summary is not None:
+                size = 1
+                for s in summary.max_size:
+                    size *= s
+                voxels = max(voxels, size)
+        workers = preprocessing_workers(voxels or None, len(ctx.finetune.channel_names) or 1,
+                                        cores=cores, memory_bytes=memory)
+    if da_workers is None:
+        da_workers = augmentation_workers(ctx.options.device, cores=cores)
+    ctx = dataclasses.replace(ctx, options=dataclasses.replace(
+        ctx.options, preprocessing_workers=workers, augmentation_workers=da_workers))
+    result.context = ctx
+    for fold in (parsed or ())[1:]:
+        problem = finetune_fold_problem(dataclasses.replace(
+            ctx, options=dataclasses.replace(ctx.options, fold=fold)))
+        if problem is not None:
+            result.problems.append(problem)
+    return result, parsed
+
+
+def plan_cluster_chain(workspace: Workspace, pretrain: str, finetune: str,
+                       options: RunOptions, profile: SlurmProfile,
+                       folds: str | Sequence[str], *, skip_done: bool,
+                       slurm: SlurmCommands | None = None, workers: int | None = None,
+                       da_workers: int | None = None) -> tuple[SlurmChain | None, list[Problem]]:
+    """Check the chain for the cluster and plan its jobs: what ``nnft submit``, ``nnft export
+    --format slurm`` and the wizard's Cluster page do before anything is written.
+
+    With ``slurm``, earlier chains of this workspace that still have jobs training into the
+    same folders are errors too (for submitting). Returns (chain, problems); chain is None when
+    there is an error among the problems.
+    """
+    result, parsed = cluster_preflight(workspace, pretrain, finetune, options, profile, folds,
+                                       workers=workers, da_workers=da_workers)
+    problems = list(result.problems)
+    if slurm is not None and result.context is not None and parsed:
+        problems = conflicting_chains(result.context, parsed, slurm) + problems
+    if P.has_errors(problems) or result.context is None or parsed is None:
+        return None, problems
+    try:
+        chain = plan_slurm_chain(result.context, profile, parsed, skip_done=skip_done)
+    except SlurmConfigError as exc:
+        return None, problems + exc.problems
+    return chain, problems + chain.problems
+
+
 # == submitting and the record of a chain ======================================================
 @dataclass
 class SubmittedJob:
@@ -1344,10 +1442,18 @@ class TaskState:
     def failed(self) -> bool:
         return self.state in FAILED_STATES
 
+    def reason_shown(self) -> bool:
+        """Slurm's reason matters while a job waits or runs (``Dependency``, ``Resources``);
+        after the end it is stale (a cancelled dependent job still says ``Dependency``). The
+        hint about a checkpoint on disk is always worth showing."""
+        if not self.reason or self.reason in ("None", "(null)"):
+            return False
+        return self.active or self.state == "UNKNOWN"
+
     def describe(self) -> str:
         """One line: ``RUNNING  epoch 12/40  (restarts 1)``."""
         text = self.state
-        if self.reason and self.reason not in ("None", "(null)") and self.state != "COMPLETED":
+        if self.reason_shown():
             text += f" ({self.reason})"
         if self.role != "prepare" and (self.epochs_done or self.state == "RUNNING"):
             total = f"/{self.total_epochs}" if self.total_epochs else ""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from nnft.core.session import Session
 from nnft.core.wizard_state import WizardState
 
+from .pages.cluster_page import ClusterPage
 from .pages.datasets_page import DatasetsPage
 from .pages.plans_page import PlansPage
 from .pages.summary_page import SummaryPage
@@ -16,7 +17,10 @@ from .pages.training_page import FINETUNE, PRETRAIN, TrainingPage
 from .pages.workspace_page import WorkspacePage
 
 PAGE_IDS = {"workspace": 0, "datasets": 1, "plans": 2, "validation": 3, "pretrain": 4,
-            "finetune": 5, "summary": 6}
+            "finetune": 5, "summary": 6, "cluster": 7}
+#: Pages from which the Cluster page can be opened (the datasets are chosen by then; the
+#: cluster's preparation job can also do the planning and preprocessing).
+CLUSTER_FROM = ("plans", "validation", "pretrain", "finetune")
 
 
 class NnftWizard(QWizard):
@@ -40,10 +44,21 @@ class NnftWizard(QWizard):
             "pretrain": TrainingPage(self.state, PRETRAIN),
             "finetune": TrainingPage(self.state, FINETUNE),
             "summary": SummaryPage(self.state),
+            "cluster": ClusterPage(self.state),
         }
         for key, page in self.pages.items():
             self.setPage(PAGE_IDS[key], page)
+        # The Cluster page is off the main path: a button opens it from the pages where
+        # training could start; Back returns to where it was opened, Next goes to the summary.
+        self._jump_target: int | None = None
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, self.tr("Run on a cluster…"))
+        cluster_button = self.button(QWizard.WizardButton.CustomButton1)
+        cluster_button.setObjectName("openClusterButton")
+        cluster_button.setToolTip(self.tr("Submit the chain as SLURM jobs and follow them"))
+        self.customButtonClicked.connect(self._on_custom_button)
         self.currentIdChanged.connect(self._on_page_changed)
+        self._update_cluster_button(self.currentId())
         self.resize(1100, 820)
 
     def _validation_page(self):
@@ -80,7 +95,31 @@ class NnftWizard(QWizard):
         self.settings.setValue("lastSession", str(path))
 
     def _on_page_changed(self, page_id: int) -> None:
+        self._jump_target = None
+        self._update_cluster_button(page_id)
         self.save_session()
+
+    # -- the Cluster page ------------------------------------------------------------------------
+    def _update_cluster_button(self, page_id: int) -> None:
+        shown = page_id in {PAGE_IDS[key] for key in CLUSTER_FROM}
+        self.button(QWizard.WizardButton.CustomButton1).setVisible(shown)
+
+    def _on_custom_button(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            self.open_page("cluster")
+
+    def open_page(self, key: str) -> None:
+        """Go to page ``key`` from the current page (Back returns here)."""
+        self._jump_target = PAGE_IDS[key]
+        self.next()
+        self._jump_target = None
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        # Asked by next() and by the button updates; the jump target is set only inside
+        # open_page, so the usual flow is untouched.
+        if self._jump_target is not None:
+            return self._jump_target
+        return super().nextId()
 
     # -- running steps --------------------------------------------------------------------------
     def running_pages(self) -> list:

@@ -56,6 +56,9 @@ class SummaryPage(QWizardPage):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
 
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return -1  # the last page (the Cluster page, id 7, is opened from the training pages)
+
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         ctx = self.state.context()
         if ctx is None:
