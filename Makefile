@@ -33,10 +33,13 @@ chain: install
 	$(BIN)/nnft run --workspace demo_workspace --pretrain 1 --finetune 2 --config 2d \
 		--epochs 2 --iterations 5 --device cpu
 
-# Render every wizard page of a finished demo chain to docs/screenshots (needs `make chain`).
+# Render every wizard page of a finished demo chain to docs/screenshots (needs `make chain`);
+# the Cluster page is then shot during a real run on the test Slurm (tests/slurm; needs root).
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/nnft-wizard --workspace demo_workspace \
 		--screenshot-dir docs/screenshots
+	NNFT_SCREENSHOT_DIR=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/slurm/test_cluster_page.py -k finish
 
 # Refresh the translation sources (Qt Linguist .ts) from gui/ and compile them (.qm).
 translations: install

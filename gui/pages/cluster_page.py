@@ -562,7 +562,11 @@ class ClusterPage(QWizardPage):
                 return None
         finally:
             QGuiApplication.restoreOverrideCursor()
-        jobs = ", ".join(f"{j.role} {j.job_id}" for j in record.jobs)
+        # The preflight's notes (a fingerprint still to extract ...) are about to be stale;
+        # the warnings (e.g. no graceful stop) stay in view.
+        self.problems.set_problems([p for p in problems if p.severity != P.Severity.INFO])
+        jobs = ", ".join(f"{self._task_name(j.role, j.folds[0] if len(j.folds) == 1 else None)}"
+                         f" {j.job_id}" for j in record.jobs)
         self.status_label.setText(self.tr("Submitted chain {0}: {1}. Scripts and job logs: {2}")
                                   .format(record.chain_id, jobs, record.chain_dir))
         self.reload_chains(select=record.chain_id)
@@ -652,8 +656,7 @@ class ClusterPage(QWizardPage):
         self.table.blockSignals(True)
         self.table.setRowCount(len(status.tasks))
         for row, task in enumerate(status.tasks):
-            job = {"prepare": self.tr("preparation"), "pretrain": self.tr("pretraining"),
-                   "finetune": self.tr("fine-tuning fold {0}").format(task.fold)}[task.role]
+            job = self._task_name(task.role, task.fold)
             state = task.state
             if task.reason_shown():
                 state += f" ({task.reason})"
@@ -685,7 +688,9 @@ class ClusterPage(QWizardPage):
                                               "results folder.").format(record.chain_id))
         elif status.active:
             running = [t for t in status.tasks if t.state == "RUNNING"]
-            what = ", ".join(f"{t.role} {t.slurm_id}" for t in running) or self.tr("none yet")
+            what = ", ".join(self.tr("{0} (job {1})").format(self._task_name(t.role, t.fold),
+                                                              t.slurm_id)
+                             for t in running) or self.tr("nothing yet")
             self.status_label.setText(self.tr("Chain {0}: running {1}. Updated every {2:.0f} s.")
                                       .format(record.chain_id, what, self.poll_interval_s))
         elif status.failed:
@@ -693,10 +698,17 @@ class ClusterPage(QWizardPage):
             self.status_label.setText(self.tr(
                 "Chain {0} ended without finishing ({1}). Submit again to continue from the "
                 "checkpoints.").format(record.chain_id, ", ".join(
-                    f"{t.role} {t.slurm_id}: {t.state}" for t in failed)))
+                    f"{self._task_name(t.role, t.fold)} {t.slurm_id}: {t.state}"
+                    for t in failed)))
         notes = [P.info(S.SLURM_NOT_AVAILABLE, note) for note in status.notes]
         if notes:
             self.problems.set_problems(notes)
+
+    def _task_name(self, role: str, fold: str | None) -> str:
+        if role == "finetune":
+            return self.tr("fine-tuning fold {0}").format(fold) if fold is not None else \
+                self.tr("fine-tuning")
+        return {"prepare": self.tr("preparation"), "pretrain": self.tr("pretraining")}[role]
 
     def cancel_chain(self) -> bool:
         """Cancel every job of the chosen chain, after a confirmation."""

@@ -48,12 +48,35 @@ def _positive_int_from_env(name: str, default: int) -> int:
     return number
 
 
+def cpu_threads_allowed(environ=None, affinity=None, cpu_count=None) -> int:
+    """The CPUs this process may use: Slurm's ``SLURM_CPUS_PER_TASK`` when set, else the CPUs
+    in its affinity mask (cgroups/cpusets), else all of the machine.
+
+    nnU-Net sets torch to ``multiprocessing.cpu_count()`` threads on the CPU: every core of a
+    compute node, however few the job was given, so CPU jobs sharing a node thrash.
+    """
+    environ = os.environ if environ is None else environ
+    cpu_count = cpu_count or os.cpu_count() or 1
+    if affinity is None and hasattr(os, "sched_getaffinity"):
+        affinity = len(os.sched_getaffinity(0))
+    allowed = affinity or cpu_count
+    value = environ.get("SLURM_CPUS_PER_TASK", "").strip()
+    if value.isdigit() and int(value) >= 1:
+        allowed = min(allowed, int(value))
+    return max(1, min(allowed, cpu_count))
+
+
 class nnFTTrainer(nnUNetTrainer):  # noqa: N801 - nnU-Net's naming
     """nnUNetTrainer plus a graceful stop on SIGUSR1 (see the module docstring)."""
 
     def __init__(self, plans: dict, configuration: str, fold: int, dataset_json: dict,
                  device: torch.device = _CUDA):
         super().__init__(plans, configuration, fold, dataset_json, device)
+        if self.device.type == "cpu":
+            # Undo nnU-Net's "all cores of the machine" (run_training.py) where fewer are ours.
+            allowed = cpu_threads_allowed()
+            if torch.get_num_threads() > allowed:
+                torch.set_num_threads(allowed)
         self._nnft_stop_requested = False
         # Signals can only be handled in the main thread of the main process; DDP workers
         # (mp.spawn) are stopped by their parent.

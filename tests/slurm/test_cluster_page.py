@@ -91,10 +91,18 @@ def test_submit_follow_and_finish_from_the_wizard(qtbot, tmp_path, slurm_cluster
     seen = []
     original = page.show_snapshot
 
+    shots = os.environ.get("NNFT_SCREENSHOT_DIR")  # `make screenshots`: the page in a real run
+    shot_taken: list[bool] = []
+
     def record_snapshot(snapshot):
-        seen.append((snapshot, page.plots.point_count()))
         original(snapshot)
-        seen[-1] = (snapshot, page.plots.point_count())
+        seen.append((snapshot, page.plots.point_count()))
+        finetuning = [t for t in snapshot.status.tasks if t.role == "finetune"]
+        if shots and finetuning and finetuning[0].state == "RUNNING" and \
+                page.plots.point_count() >= 2 and not shot_taken:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            wizard.grab().save(str(Path(shots) / "08_cluster.png"))
+            shot_taken.append(True)
 
     page.show_snapshot = record_snapshot
     started = time.monotonic()
