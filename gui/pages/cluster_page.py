@@ -355,13 +355,16 @@ class ClusterPage(QWizardPage):
     def load_profiles(self, select: str | None = None) -> None:
         """Fill the profile list from the saved profiles; choose ``select`` (else 'default'
         when saved, else nnFT's defaults) and show its values."""
+        self._profiles_problems: list[P.Problem] = []
         try:
             saved = S.load_profiles()
         except ValueError as exc:
             saved = {}
-            self.problems.set_problems([P.error(
+            # Kept in view with the form's own problems until the file is readable again.
+            self._profiles_problems = [P.error(
                 S.SLURM_OPTIONS_INVALID, str(exc),
-                f"Fix or delete {S.default_profiles_path()}; nnFT's defaults are used meanwhile.")])
+                self.tr("Fix or delete {0}; nnFT's defaults are used meanwhile.").format(
+                    S.default_profiles_path()))]
         self._saved_profiles = saved
         current = select or self.profile_combo.currentData() or "default"
         self.profile_combo.blockSignals(True)
@@ -448,7 +451,7 @@ class ClusterPage(QWizardPage):
     def _on_form_changed(self) -> None:
         """Check the values as they are typed: wrong ones are named at once and block Submit."""
         problems = self.profile().problems()
-        self.problems.set_problems(problems)
+        self.problems.set_problems(getattr(self, "_profiles_problems", []) + problems)
         self.submit_button.setEnabled(not P.has_errors(problems))
 
     # -- submitting ----------------------------------------------------------------------------
