@@ -2,6 +2,408 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ClusterPage</name>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="126"/>
+        <source>SLURM cluster</source>
+        <extracomment>Lines of a job&apos;s log shown under the table. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="128"/>
+        <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array. Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="150"/>
+        <source>The log of the selected job appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="166"/>
+        <source>Jobs to submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="172"/>
+        <source>Cluster profiles are saved per user in {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="175"/>
+        <source>Save profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="180"/>
+        <location filename="../../gui/pages/cluster_page.py" line="183"/>
+        <source>cluster default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="187"/>
+        <source>GPUs per training job (--gres=gpu:N); 0 trains on the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="192"/>
+        <source>nnU-Net&apos;s -num_gpus: one training on several GPUs (DDP); at most the GPUs per job.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="201"/>
+        <source>Per job run, e.g. 24:00:00 or 2-00:00:00. Trainings are requeued and continue beyond it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="206"/>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="208"/>
+        <source>How long before the time limit a training is asked to checkpoint and requeue itself (--signal=B:USR1@s); must cover one epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="212"/>
+        <source>Fine-tuning folds: 0, 0-4 or 0,1,2 (a job array, one task per fold) or all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="216"/>
+        <source>--qos=long</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="217"/>
+        <source>More #SBATCH options, one per line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="220"/>
+        <source>module load cuda</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="222"/>
+        <source>Bash lines run first in every job, e.g. module load cuda, or source /path/venv/bin/activate. Empty: this Python&apos;s bin folder first on PATH.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="235"/>
+        <source>Profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="237"/>
+        <source>Partition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="238"/>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="239"/>
+        <source>GPUs per job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="240"/>
+        <source>-num_gpus</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="241"/>
+        <source>CPUs per job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="242"/>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="243"/>
+        <source>Time limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="244"/>
+        <source>Stop before end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="245"/>
+        <source>Folds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="246"/>
+        <source>#SBATCH</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="247"/>
+        <source>Set-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="250"/>
+        <source>Show job scripts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="253"/>
+        <source>Export script…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="255"/>
+        <source>One bash file that writes the job scripts and submits them, for a cluster this computer cannot reach.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="259"/>
+        <source>Submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="278"/>
+        <source>Submitted chains</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="285"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="288"/>
+        <source>Cancel chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="298"/>
+        <source>Job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="298"/>
+        <source>Slurm id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="299"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="299"/>
+        <source>Epochs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="300"/>
+        <source>Restarts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="337"/>
+        <source>Slurm&apos;s commands (sbatch, squeue, scancel) are not installed on this computer. Run nnFT on the cluster&apos;s login node, or export the chain as a script (Export script…) and run it there with bash.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="366"/>
+        <source>Fix or delete {0}; nnFT&apos;s defaults are used meanwhile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="373"/>
+        <source>nnFT defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="424"/>
+        <source>Save cluster profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="425"/>
+        <source>Name of the profile (one per cluster or account):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="442"/>
+        <source>The profile could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="443"/>
+        <source>Check that {0} is writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="447"/>
+        <source>Saved cluster profile &apos;{0}&apos; to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="468"/>
+        <source>Choose a workspace and both datasets first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="469"/>
+        <source>Go back to the Datasets page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="483"/>
+        <source># Every step is done already: nothing would be submitted.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="497"/>
+        <source>Job scripts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="510"/>
+        <source>Export the chain for SLURM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="512"/>
+        <source>Bash scripts (*.sh)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="530"/>
+        <source>Could not write {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="532"/>
+        <source>Wrote {0}; run it with bash on the cluster&apos;s login node.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="541"/>
+        <source>Run nnFT on the cluster&apos;s login node, or use Export script… and run the file there with bash.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="549"/>
+        <source>Nothing was submitted: see the problems below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="554"/>
+        <source>Every step is done already: the fine-tuned model is in {0}. Nothing was submitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="562"/>
+        <source>Jobs already submitted for this chain were cancelled again. Check the partition, account and limits (sinfo, sacctmgr show assoc).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="564"/>
+        <source>Slurm refused the chain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="573"/>
+        <source>Submitted chain {0}: {1}. Scripts and job logs: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="607"/>
+        <source>No chain was submitted from this workspace yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="609"/>
+        <source>Scripts and job logs: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="636"/>
+        <source>Could not read the job states: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="678"/>
+        <source>from {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="684"/>
+        <location filename="../../gui/pages/cluster_page.py" line="714"/>
+        <source>pretraining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="690"/>
+        <source>Chain {0} finished: fine-tuned model(s) in the results folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="694"/>
+        <source>{0} (job {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="696"/>
+        <source>nothing yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="697"/>
+        <source>Chain {0}: running {1}. Updated every {2:.0f} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="702"/>
+        <source>Chain {0} ended without finishing ({1}). Submit again to continue from the checkpoints.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="712"/>
+        <source>fine-tuning fold {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="713"/>
+        <source>fine-tuning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="714"/>
+        <source>preparation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="722"/>
+        <source>Cancel the chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="723"/>
+        <source>Cancel every job of chain {0}? Running trainings stop at once; their last checkpoint stays on disk and a new Submit continues from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="733"/>
+        <source>Cancelled chain {0}: scancel {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DatasetsPage</name>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="29"/>
@@ -153,22 +555,33 @@
 <context>
     <name>NnftWizard</name>
     <message>
-        <location filename="../../gui/wizard.py" line="31"/>
+        <location filename="../../gui/wizard.py" line="35"/>
         <source>nnFT — nnU-Net pretraining and fine-tuning</source>
+        <extracomment>Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="57"/>
+        <location filename="../../gui/wizard.py" line="55"/>
+        <source>Run on a cluster…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="58"/>
+        <source>Submit the chain as SLURM jobs and follow them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="72"/>
         <source>Validate transferred plans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="93"/>
+        <location filename="../../gui/wizard.py" line="132"/>
         <source>A step is running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="94"/>
+        <location filename="../../gui/wizard.py" line="133"/>
         <source>An nnU-Net command is still running. Stop it and quit? (Training can be resumed later from its last checkpoint.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -211,58 +624,68 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="85"/>
+        <location filename="../../gui/pages/plans_page.py" line="78"/>
+        <source>Move data folders that are in the way to nnFT&apos;s backup folder, then replace them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="81"/>
+        <source>Without this, nnFT refuses to run a step that would delete a folder it did not make itself. With it, the folder is moved to nnUNet_results/nnFT/backups first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="93"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="85"/>
+        <location filename="../../gui/pages/plans_page.py" line="93"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="107"/>
+        <location filename="../../gui/pages/plans_page.py" line="115"/>
         <source>Run steps 1–5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="110"/>
+        <location filename="../../gui/pages/plans_page.py" line="118"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="178"/>
+        <location filename="../../gui/pages/plans_page.py" line="188"/>
         <source>A new plans file will be written; nothing existing is touched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="189"/>
-        <location filename="../../gui/pages/plans_page.py" line="190"/>
+        <location filename="../../gui/pages/plans_page.py" line="199"/>
+        <location filename="../../gui/pages/plans_page.py" line="200"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="189"/>
+        <location filename="../../gui/pages/plans_page.py" line="199"/>
         <source>pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="216"/>
+        <location filename="../../gui/pages/plans_page.py" line="226"/>
         <source>Backed up {0} to {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="238"/>
+        <location filename="../../gui/pages/plans_page.py" line="248"/>
         <source>Cancelling …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="264"/>
+        <location filename="../../gui/pages/plans_page.py" line="274"/>
         <source>Step {0} {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="266"/>
+        <location filename="../../gui/pages/plans_page.py" line="276"/>
         <source>Full log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -516,32 +939,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="62"/>
+        <location filename="../../gui/pages/summary_page.py" line="65"/>
         <source>Choose a workspace and two datasets first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="71"/>
+        <location filename="../../gui/pages/summary_page.py" line="74"/>
         <source>Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration {2} · transferred plans &apos;{3}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="76"/>
+        <location filename="../../gui/pages/summary_page.py" line="79"/>
         <source>Pretrained weights: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="77"/>
+        <location filename="../../gui/pages/summary_page.py" line="80"/>
         <source>Fine-tuned model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="82"/>
+        <location filename="../../gui/pages/summary_page.py" line="85"/>
         <source>Save script</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="83"/>
+        <location filename="../../gui/pages/summary_page.py" line="86"/>
         <source>Shell scripts (*.sh)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -549,136 +972,176 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="127"/>
+        <location filename="../../gui/pages/training_page.py" line="128"/>
         <source>Pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="128"/>
+        <location filename="../../gui/pages/training_page.py" line="129"/>
         <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="131"/>
+        <location filename="../../gui/pages/training_page.py" line="132"/>
         <source>Fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="132"/>
+        <location filename="../../gui/pages/training_page.py" line="133"/>
         <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="144"/>
+        <location filename="../../gui/pages/training_page.py" line="145"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="150"/>
-        <location filename="../../gui/pages/training_page.py" line="243"/>
+        <location filename="../../gui/pages/training_page.py" line="151"/>
+        <source>Check weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="154"/>
+        <source>Build the fine-tuning network and compare every layer with the checkpoint, without running any code stored in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="158"/>
+        <location filename="../../gui/pages/training_page.py" line="320"/>
         <source>Pretrained weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="156"/>
+        <location filename="../../gui/pages/training_page.py" line="168"/>
         <source>Fold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="160"/>
-        <location filename="../../gui/pages/training_page.py" line="260"/>
+        <location filename="../../gui/pages/training_page.py" line="172"/>
+        <location filename="../../gui/pages/training_page.py" line="337"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="163"/>
+        <location filename="../../gui/pages/training_page.py" line="175"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="230"/>
+        <location filename="../../gui/pages/training_page.py" line="237"/>
+        <source>A training of this fold is running outside the wizard (its log is being written). Following it: the curves update every few seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="259"/>
+        <source>The run outside the wizard has stopped or finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="272"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="245"/>
+        <location filename="../../gui/pages/training_page.py" line="298"/>
+        <source>{0} does not exist yet: finish the pretraining first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="310"/>
+        <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="314"/>
+        <source>✗ These weights do not fit the fine-tuning network (details below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="322"/>
         <source>nnU-Net checkpoints (*.pth)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="260"/>
+        <location filename="../../gui/pages/training_page.py" line="337"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="267"/>
+        <location filename="../../gui/pages/training_page.py" line="345"/>
         <source>Epoch {0} / {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="269"/>
+        <location filename="../../gui/pages/training_page.py" line="347"/>
         <source>about {0} left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="271"/>
+        <location filename="../../gui/pages/training_page.py" line="349"/>
         <source>EMA pseudo dice {0:.3f}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="274"/>
+        <location filename="../../gui/pages/training_page.py" line="352"/>
         <source>No epoch yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="276"/>
+        <location filename="../../gui/pages/training_page.py" line="354"/>
         <source>Finished: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="279"/>
+        <location filename="../../gui/pages/training_page.py" line="357"/>
         <source>Stopped after a checkpoint. Resume continues at the next epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="295"/>
+        <location filename="../../gui/pages/training_page.py" line="367"/>
+        <source>Checking that the pretrained weights fit the fine-tuning network …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="377"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="309"/>
+        <location filename="../../gui/pages/training_page.py" line="391"/>
         <source>Starting nnU-Net …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="319"/>
+        <location filename="../../gui/pages/training_page.py" line="401"/>
         <source>Stopping after this epoch (a checkpoint is written) …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="324"/>
+        <location filename="../../gui/pages/training_page.py" line="406"/>
         <source>Stop training</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="325"/>
+        <location filename="../../gui/pages/training_page.py" line="407"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="336"/>
+        <location filename="../../gui/pages/training_page.py" line="418"/>
         <source>Running. Log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="350"/>
+        <location filename="../../gui/pages/training_page.py" line="432"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="353"/>
+        <location filename="../../gui/pages/training_page.py" line="435"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -722,7 +1185,7 @@ Full log: {2}</source>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="51"/>
-        <source>pseudo dice</source>
+        <source>mean pseudo dice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -744,42 +1207,43 @@ Full log: {2}</source>
 <context>
     <name>TrainingSettings</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="63"/>
+        <location filename="../../gui/pages/training_page.py" line="64"/>
         <source>Quick trial (nnFT, short run)</source>
+        <extracomment>A log written within this many seconds means a training is still running.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="64"/>
+        <location filename="../../gui/pages/training_page.py" line="65"/>
         <source>nnUNetTrainer (nnU-Net default, 1000 epochs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="66"/>
+        <location filename="../../gui/pages/training_page.py" line="67"/>
         <source>nnFTTrainer (nnU-Net default + safe stop)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="74"/>
+        <location filename="../../gui/pages/training_page.py" line="75"/>
         <source>final validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="77"/>
+        <location filename="../../gui/pages/training_page.py" line="78"/>
         <source>epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="79"/>
+        <location filename="../../gui/pages/training_page.py" line="80"/>
         <source>iterations per epoch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="83"/>
+        <location filename="../../gui/pages/training_page.py" line="84"/>
         <source>Trainer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="86"/>
+        <location filename="../../gui/pages/training_page.py" line="87"/>
         <source>Quick trial</source>
         <translation type="unfinished"></translation>
     </message>
