@@ -27,6 +27,7 @@ Nothing here imports Qt; everything a GUI needs is a plain call it can poll from
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -1331,6 +1332,13 @@ def submit_chain(chain: SlurmChain, slurm: SlurmCommands | None = None) -> Chain
                 pass
             record.cancelled = datetime.now().isoformat(timespec="seconds")
             record.save()
+        else:
+            # Nothing reached the queue: take back the scripts written for it, so no chain
+            # folder without a record is left behind.
+            for path in paths.values():
+                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                chain.chain_dir.rmdir()
         raise
     return record
 

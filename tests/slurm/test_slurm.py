@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -236,6 +237,20 @@ def test_missing_slurm_is_a_clear_message_not_a_traceback(demo_root, tmp_path):
     assert not commands.available()
     with pytest.raises(S.SlurmNotFound):
         commands.squeue(["1"])
+
+
+def test_refused_first_job_leaves_nothing_behind(demo_root, tmp_path):
+    """Slurm's own sbatch, but no controller to talk to: the chain is refused with Slurm's
+    message, and the scripts written for it are taken back."""
+    if not shutil.which("sbatch"):
+        pytest.skip("Slurm's sbatch is not installed")
+    # No SLURM_CONF (and no /etc/slurm/slurm.conf): sbatch fails at once looking for one.
+    no_cluster = S.SlurmCommands(env=_env_without("SLURM_CONF"), timeout_s=30)
+    chain = S.plan_slurm_chain(_ctx(demo_root, device="cpu"), S.SlurmProfile(gpus=0),
+                               chain_dir=tmp_path / "chain")
+    with pytest.raises(S.SlurmError, match="sbatch --parsable .*1_prepare.sbatch'"):
+        S.submit_chain(chain, no_cluster)
+    assert not (tmp_path / "chain").exists()
 
 
 def test_profiles_are_saved_per_user_and_checked(tmp_path, monkeypatch):
