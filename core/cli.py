@@ -17,7 +17,14 @@ from pathlib import Path
 
 from . import problems as P
 from .checks import Preflight, preflight
-from .cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_STEP_FAILED, EXIT_USAGE, int_at_least
+from .cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_STEP_FAILED,
+    EXIT_USAGE,
+    int_at_least,
+)
+from .cli_common import print_problems as _print_problems
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
 from .pipeline import RunOptions, build_chain, export_bash
@@ -170,27 +177,14 @@ def _preflight(args: argparse.Namespace) -> Preflight:
     ctx = result.context
     if ctx is not None and not args.workers:
         # Now that the images are known, size the workers by the largest one.
-        from .datasets import scan_image_headers
+        from .datasets import largest_image_voxels
         from .machine import preprocessing_workers
 
-        voxels = 0
-        n_channels = len(ctx.finetune.channel_names) or 1
-        for info in (ctx.pretrain, ctx.finetune):
-            summary = scan_image_headers(info)
-            if summary is not None:
-                size = 1
-                for s in summary.max_size:
-                    size *= s
-                voxels = max(voxels, size)
-        workers = preprocessing_workers(voxels or None, n_channels)
+        workers = preprocessing_workers(largest_image_voxels(ctx.pretrain, ctx.finetune),
+                                        len(ctx.finetune.channel_names) or 1)
         result.context = dataclasses.replace(
             ctx, options=dataclasses.replace(ctx.options, preprocessing_workers=workers))
     return result
-
-
-def _print_problems(problems: list[P.Problem], stream=None) -> None:
-    for problem in problems:
-        print(str(problem), file=stream or sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

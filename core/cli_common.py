@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
+from typing import TextIO
+
+from .problems import Problem
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_STEP_FAILED = 0, 1, 2, 3
 
@@ -23,3 +27,9 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def print_problems(problems: list[Problem], stream: TextIO | None = None) -> None:
+    """One line per problem (severity, code, message, fix), to stderr unless ``stream``."""
+    for problem in problems:
+        print(str(problem), file=stream or sys.stderr)

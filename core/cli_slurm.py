@@ -20,6 +20,7 @@ from pathlib import Path
 from . import problems as P
 from . import slurm as S
 from .cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_STEP_FAILED, EXIT_USAGE, int_at_least
+from .cli_common import print_problems as _print_problems
 
 _non_negative_int = int_at_least(0)
 
@@ -139,11 +140,6 @@ def cluster_options(args: argparse.Namespace, profile: S.SlurmProfile):
     if args.device == "auto":
         args.device = "cuda" if profile.gpus > 0 else "cpu"
     return _options(args)
-
-
-def _print_problems(problems: list[P.Problem], stream=None) -> None:
-    for problem in problems:
-        print(str(problem), file=stream or sys.stderr)
 
 
 def _plan(args: argparse.Namespace, *, skip_done: bool, slurm: S.SlurmCommands | None = None):

@@ -404,6 +404,20 @@ class ImageSummary:
     dimension: int
 
 
+def largest_image_voxels(*infos: DatasetInfo) -> int | None:
+    """Voxels of the largest training image of these datasets (headers only), to size the
+    preprocessing workers by; None when no image could be read."""
+    voxels = 0
+    for info in infos:
+        summary = scan_image_headers(info)
+        if summary is not None:
+            size = 1
+            for s in summary.max_size:
+                size *= s
+            voxels = max(voxels, size)
+    return voxels or None
+
+
 def scan_image_headers(info: DatasetInfo, max_cases: int | None = None) -> ImageSummary | None:
     """Read the headers of the first channel of each case with SimpleITK.
 

@@ -1111,7 +1111,7 @@ def cluster_preflight(workspace: Workspace, pretrain: str, finetune: str, option
         ``folds`` is None when it is not usable (a problem says why).
     """
     from .checks import finetune_fold_problem, preflight
-    from .datasets import scan_image_headers
+    from .datasets import largest_image_voxels
     from .machine import augmentation_workers, preprocessing_workers
 
     problems: list[Problem] = []
@@ -1135,15 +1135,8 @@ def cluster_preflight(workspace: Workspace, pretrain: str, finetune: str, option
         memory = None
     cores = max(1, profile.cpus_per_task)
     if not workers:
-        voxels = 0
-        for info in (ctx.pretrain, ctx.finetune):
-            summary = scan_image_headers(info)
-            if summary is not None:
-                size = 1
-                for s in summary.max_size:
-                    size *= s
-                voxels = max(voxels, size)
-        workers = preprocessing_workers(voxels or None, len(ctx.finetune.channel_names) or 1,
+        workers = preprocessing_workers(largest_image_voxels(ctx.pretrain, ctx.finetune),
+                                        len(ctx.finetune.channel_names) or 1,
                                         cores=cores, memory_bytes=memory)
     if da_workers is None:
         da_workers = augmentation_workers(ctx.options.device, cores=cores)
