@@ -1434,6 +1434,8 @@ class TaskState:
     last_epoch: Any = None
     total_epochs: int | None = None
     finished: bool = False
+    #: Every epoch of the training so far (for curves); left out of :meth:`to_dict`.
+    records: list = field(default_factory=list, repr=False)
 
     @property
     def active(self) -> bool:
@@ -1451,11 +1453,13 @@ class TaskState:
             return False
         return self.active or self.state == "UNKNOWN"
 
+    def state_text(self) -> str:
+        """The state with Slurm's reason where it matters: ``PENDING (Dependency)``."""
+        return f"{self.state} ({self.reason})" if self.reason_shown() else self.state
+
     def describe(self) -> str:
         """One line: ``RUNNING  epoch 12/40  (restarts 1)``."""
-        text = self.state
-        if self.reason_shown():
-            text += f" ({self.reason})"
+        text = self.state_text()
         if self.role != "prepare" and (self.epochs_done or self.state == "RUNNING"):
             total = f"/{self.total_epochs}" if self.total_epochs else ""
             text += f"  epoch {self.epochs_done}{total}"
@@ -1465,6 +1469,7 @@ class TaskState:
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        del data["records"]
         last = self.last_epoch
         data["last_epoch"] = None if last is None else {
             "epoch": last.epoch, "train_loss": last.train_loss, "val_loss": last.val_loss,
@@ -1504,14 +1509,31 @@ class ChainStatus:
                 "tasks": [t.to_dict() for t in self.tasks]}
 
 
+#: How much of the end of a job log is read when it is polled (a week of training writes a few
+#: MB; the lines that matter, nnFT's last marker and what is shown, are at the end).
+LOG_TAIL_BYTES = 1 << 20
+
+
+def read_log_tail(path: str | Path, lines: int | None = None,
+                  max_bytes: int = LOG_TAIL_BYTES) -> list[str]:
+    """The last ``lines`` lines (all, with None) of the last ``max_bytes`` of a log file;
+    empty when it cannot be read. A line cut by the byte window is dropped."""
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - max_bytes))
+            data = handle.read()
+    except OSError:
+        return []
+    text = data.decode("utf-8", errors="replace").splitlines()
+    if size > max_bytes and text:
+        text = text[1:]
+    return text if lines is None else text[-lines:]
+
+
 def _last_log_marker(path: Path) -> str | None:
     """The last ``nnFT: <word>`` line a job script printed (finished/failed/requeued/...)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return None
-    for line in reversed(lines):
+    for line in reversed(read_log_tail(path)):
         match = _MARKER_RE.match(line.strip())
         if match:
             word = match.group(1)
@@ -1584,7 +1606,7 @@ def chain_status(record: ChainRecord, slurm: SlurmCommands | None = None) -> Cha
             task.state, task.source = _state_from_log(marker), "job log"
         if task.fold_dir:
             fold_dir = Path(task.fold_dir)
-            records = parse_fold_dir(fold_dir)
+            records = task.records = parse_fold_dir(fold_dir)
             task.epochs_done = (records[-1].epoch + 1) if records else 0
             task.last_epoch = records[-1] if records else None
             task.finished = (fold_dir / "checkpoint_final.pth").is_file()

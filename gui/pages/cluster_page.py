@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from nnft.core import problems as P
 from nnft.core import slurm as S
-from nnft.core.training_log import EpochRecord, parse_fold_dir
+from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState
 from nnft.gui.pages.training_page import TrainingSettings
 from nnft.gui.widgets.log_console import LogConsole
@@ -70,16 +70,6 @@ class ClusterSnapshot:
     selected: str | None
 
 
-def _tail(path: str | None, lines: int = LOG_TAIL_LINES) -> list[str]:
-    if not path:
-        return []
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read().splitlines()[-lines:]
-    except OSError:
-        return []
-
-
 def poll_chain(record: S.ChainRecord, selected: str | None,
                slurm: S.SlurmCommands | None = None) -> ClusterSnapshot:
     """The chain's states and the curves and log of one task (``selected`` Slurm id, or the
@@ -92,17 +82,16 @@ def poll_chain(record: S.ChainRecord, selected: str | None,
         task = next((t for t in trainings if t.state == "RUNNING"), None) or next(
             (t for t in reversed(trainings) if t.epochs_done), None) or next(
             (t for t in status.tasks if t.state == "RUNNING"), None)
-    records, reference = [], []
-    if task is not None and task.fold_dir and Path(task.fold_dir).is_dir():
-        records = parse_fold_dir(Path(task.fold_dir))
-    if task is not None and task.role == "finetune":
+    if task is None:
+        return ClusterSnapshot(status, [], [], [], None)
+    reference = []
+    if task.role == "finetune":
+        # The pretraining's curves, dashed (when its job is part of this chain).
         pretrain = next((t for t in status.tasks if t.role == "pretrain"), None)
-        folder = pretrain.fold_dir if pretrain else None
-        if folder and Path(folder).is_dir():
-            reference = parse_fold_dir(Path(folder))
-    return ClusterSnapshot(status, records, reference,
-                           _tail(task.log_path if task else None),
-                           task.slurm_id if task else None)
+        reference = pretrain.records if pretrain is not None else []
+    return ClusterSnapshot(status, task.records, reference,
+                           S.read_log_tail(task.log_path, LOG_TAIL_LINES) if task.log_path
+                           else [], task.slurm_id)
 
 
 class ClusterPage(QWizardPage):
@@ -122,6 +111,11 @@ class ClusterPage(QWizardPage):
         self._future: Future | None = None
         self._last_poll = 0.0
         self._poll_now = False
+        self._saved_profiles: dict[str, S.SlurmProfile] = {}
+        # The chosen profile: the form edits its fields; the rest (name, preparation job's
+        # partition and time) comes from here.
+        self._profile_extras = S.SlurmProfile()
+        self._profiles_problems: list[P.Problem] = []  # a damaged profiles file
         self.setObjectName("clusterPage")
         self.setTitle(self.tr("SLURM cluster"))
         self.setSubTitle(self.tr(
@@ -355,7 +349,7 @@ class ClusterPage(QWizardPage):
     def load_profiles(self, select: str | None = None) -> None:
         """Fill the profile list from the saved profiles; choose ``select`` (else 'default'
         when saved, else nnFT's defaults) and show its values."""
-        self._profiles_problems: list[P.Problem] = []
+        self._profiles_problems = []
         try:
             saved = S.load_profiles()
         except ValueError as exc:
@@ -405,7 +399,7 @@ class ClusterPage(QWizardPage):
 
     def profile(self) -> S.SlurmProfile:
         """The profile as the form shows it (the chosen one with the edits applied)."""
-        base = getattr(self, "_profile_extras", None) or S.SlurmProfile()
+        base = self._profile_extras
 
         def lines(edit: QPlainTextEdit) -> list[str]:
             return [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]
@@ -451,7 +445,7 @@ class ClusterPage(QWizardPage):
     def _on_form_changed(self) -> None:
         """Check the values as they are typed: wrong ones are named at once and block Submit."""
         problems = self.profile().problems()
-        self.problems.set_problems(getattr(self, "_profiles_problems", []) + problems)
+        self.problems.set_problems(self._profiles_problems + problems)
         self.submit_button.setEnabled(not P.has_errors(problems))
 
     # -- submitting ----------------------------------------------------------------------------
@@ -660,9 +654,7 @@ class ClusterPage(QWizardPage):
         self.table.setRowCount(len(status.tasks))
         for row, task in enumerate(status.tasks):
             job = self._task_name(task.role, task.fold)
-            state = task.state
-            if task.reason_shown():
-                state += f" ({task.reason})"
+            state = task.state_text()
             epochs = ""
             if task.role != "prepare":
                 total = f" / {task.total_epochs}" if task.total_epochs else ""

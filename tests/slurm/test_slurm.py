@@ -279,6 +279,17 @@ def test_profiles_are_saved_per_user_and_checked(tmp_path, monkeypatch):
         S.load_profiles()
 
 
+def test_job_logs_are_read_from_their_end(tmp_path):
+    """Polling reads only the end of a job log; the last nnFT marker still decides the state."""
+    log = tmp_path / "job.out"
+    log.write_text("nnFT: pretrain job 7 started\n" + "epoch line\n" * 200 + "nnFT: finished\n")
+    assert S.read_log_tail(log, 2) == ["epoch line", "nnFT: finished"]
+    window = S.read_log_tail(log, max_bytes=25)
+    assert window == ["nnFT: finished"]  # the line cut by the window is dropped
+    assert S._last_log_marker(log) == "finished"
+    assert S.read_log_tail(tmp_path / "missing.out", 5) == []
+
+
 def test_folds_and_time_limits_parse_like_slurm():
     assert S.parse_folds("0-4") == ("0", "1", "2", "3", "4")
     assert S.parse_folds("0,3") == ("0", "3") and S.parse_folds("all") == ("all",)
