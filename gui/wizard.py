@@ -95,7 +95,6 @@ class NnftWizard(QWizard):
         self.settings.setValue("lastSession", str(path))
 
     def _on_page_changed(self, page_id: int) -> None:
-        self._jump_target = None
         self._update_cluster_button(page_id)
         self.save_session()
 
