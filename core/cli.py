@@ -27,7 +27,7 @@ from .cli_common import (
 from .cli_common import print_problems as _print_problems
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
-from .pipeline import RunOptions, build_chain, export_bash
+from .steps import RunOptions, build_chain, checkpoint_complete, export_bash, read_run_marker
 from .training_log import format_duration as _duration
 from .workspace import Workspace
 
@@ -405,7 +405,6 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     number of epochs) until ``checkpoint_final.pth`` is written; it also waits for a fold folder
     that the training has not created yet.
     """
-    from .pipeline import checkpoint_complete, read_run_marker
     from .training_log import estimate_remaining_seconds, parse_fold_dir
 
     fold_dir = Path(args.fold_dir)
