@@ -87,6 +87,11 @@ class WizardState:
         return preflight(self.workspace, self.pretrain, self.finetune, self.options,
                          check_device_present=self.check_device, check_weights=check_weights)
 
+    def workspace_problems(self) -> list[Problem]:
+        """The nnU-Net folders' own problems (cached; no datasets are read)."""
+        workspace = self.workspace
+        return self._memo("workspace", lambda: workspace.check() if workspace else [])
+
     def context(self) -> ChainContext | None:
         return self.run_preflight().context
 
@@ -151,40 +156,66 @@ def problems_of_stage(state: WizardState, *stages: str) -> list[Problem]:
     return [p for p in state.run_preflight().problems if P.stage_of(p.code) in stages]
 
 
-def page_availability(state: WizardState) -> dict[str, PageAvailability]:
+def page_availability(state: WizardState,
+                      up_to: str | None = None) -> dict[str, PageAvailability]:
     """Which pages may be entered now, and why not: the wizard's one gating rule.
 
     A page may be entered when everything before it is settled: the workspace folders
     (datasets page), the choice of datasets and options (plans page and the Cluster page),
     the preparation steps done on disk (validation and pretraining pages), the pretraining done
     or other weights chosen (fine-tuning page), the fine-tuning done (summary).
+
+    Parameters
+    ----------
+    state
+        The wizard's state (its cached preflight and done checks are used).
+    up_to
+        Stop after this page: the pages after it are not looked at (no preflight is run for
+        a question about the datasets page).
+
+    Returns
+    -------
+    dict
+        Page key (:data:`PAGES` and :data:`CLUSTER`) → :class:`PageAvailability`, in page
+        order; a page after one that is not available is not available for the same reason.
     """
+    def workspace_settled() -> tuple[bool, str]:
+        if state.workspace is None:
+            return False, "Choose the nnU-Net folders first."
+        errors = [p for p in state.workspace_problems() if p.is_error]
+        return not errors, errors[0].message if errors else ""
+
+    def datasets_settled() -> tuple[bool, str]:
+        if not (state.pretrain and state.finetune):
+            return False, "Choose a pretraining and a fine-tuning dataset first."
+        errors = [p for p in problems_of_stage(state, "workspace", "datasets") if p.is_error]
+        return not errors, errors[0].message if errors else ""
+
+    def prepared() -> tuple[bool, str]:
+        return state.preparation_done(), "Run the preparation steps first (plans page)."
+
+    gates = {
+        "datasets": workspace_settled,
+        "plans": datasets_settled,
+        "validation": prepared,
+        "pretrain": prepared,
+        "finetune": lambda: (
+            state.step_done("pretrain") or bool(state.options.pretrained_weights),
+            "Finish the pretraining first, or choose pretrained weights of your own."),
+        "summary": lambda: (state.step_done("finetune"), "Finish the fine-tuning first."),
+    }
     pages: dict[str, PageAvailability] = {"workspace": PageAvailability(True)}
-
-    def gate(page: str, ok: bool, reason: str, after: str) -> None:
-        before = pages[after]
-        pages[page] = before if not before.available else PageAvailability(
-            ok, "" if ok else reason)
-
-    workspace_errors = [p for p in problems_of_stage(state, "workspace") if p.is_error]
-    pages["datasets"] = PageAvailability(
-        state.workspace is not None and not workspace_errors,
-        "Choose the nnU-Net folders first." if state.workspace is None else
-        (workspace_errors[0].message if workspace_errors else ""))
-    chosen = bool(state.pretrain and state.finetune)
-    dataset_errors = [p for p in problems_of_stage(state, "workspace", "datasets")
-                      if p.is_error]
-    gate("plans", chosen and not dataset_errors,
-         "Choose a pretraining and a fine-tuning dataset first." if not chosen else
-         (dataset_errors[0].message if dataset_errors else ""), "datasets")
-    pages[CLUSTER] = pages["plans"]
-    gate("validation", state.preparation_done(),
-         "Run the preparation steps first (plans page).", "plans")
-    gate("pretrain", state.preparation_done(),
-         "Run the preparation steps first (plans page).", "validation")
-    gate("finetune", state.step_done("pretrain") or bool(state.options.pretrained_weights),
-         "Finish the pretraining first, or choose pretrained weights of your own.", "pretrain")
-    gate("summary", state.step_done("finetune"), "Finish the fine-tuning first.", "finetune")
+    blocked: PageAvailability | None = None
+    for page in PAGES[1:]:
+        if blocked is None:
+            ok, reason = gates[page]()
+            if not ok:
+                blocked = PageAvailability(False, reason)
+        pages[page] = blocked or PageAvailability(True)
+        if page == "plans":
+            pages[CLUSTER] = pages[page]  # the Cluster job plans and preprocesses itself
+        if page == up_to:
+            break
     return pages
 
 
@@ -193,7 +224,8 @@ def next_page_available(state: WizardState, page: str) -> bool:
     index = PAGES.index(page)
     if index + 1 >= len(PAGES):
         return True
-    return page_availability(state)[PAGES[index + 1]].available
+    following = PAGES[index + 1]
+    return page_availability(state, up_to=following)[following].available
 
 
 def preparation_done(steps: list[Step]) -> bool:
