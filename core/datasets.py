@@ -291,9 +291,10 @@ class DatasetInfo:
 def list_training_cases(raw_dir: Path, dataset_json: dict) -> dict[str, dict[str, Any]]:
     """Case id → {"images": [...], "label": path}, exactly as nnU-Net lists them
     (it honours an explicit ``dataset`` key in dataset.json)."""
-    from nnunetv2.utilities.utils import get_filenames_of_train_images_and_targets
-
     if "dataset" in dataset_json:
+        # Lazy: nnunetv2 (and numpy with it) is needed only for this layout.
+        from nnunetv2.utilities.utils import get_filenames_of_train_images_and_targets
+
         return get_filenames_of_train_images_and_targets(str(raw_dir), dataset_json)
     # The same rule as nnU-Net's lister (a case's files are CASE_XXXX<file_ending>), without the
     # 12-process Pool it starts for every call (forking from the wizard's threads is unsafe)
