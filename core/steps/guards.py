@@ -7,7 +7,7 @@ preflight: the guard runs again right before the command and refuses with :class
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from nnft.core import problems as P
@@ -27,10 +27,6 @@ from .disk import (
     sha256_of,
     write_preprocessing_marker,
 )
-
-#: A ``before_start`` hook: runs right before the step's command; the lines it returns go to the
-#: step's log; raising (e.g. :class:`StepRefused`) fails the step before its command starts.
-BeforeStart = Callable[[], "list[str] | None"]
 
 
 class StepRefused(RuntimeError):
@@ -156,6 +152,15 @@ def incomplete_checkpoint_problems(ctx: ChainContext, fold: Path) -> list[Proble
 
 
 # -- before_start hooks ----------------------------------------------------------------------
+def _refuse_or_move(ctx: ChainContext, problem: Problem | None, folder: Path) -> Path:
+    """Refuse with ``problem`` unless the user allowed overwriting (``allow_overwrite``); then
+    move ``folder`` to the backup and return where it went."""
+    if not ctx.options.allow_overwrite:
+        assert problem is not None, "a folder in the way always has a problem to name"
+        raise StepRefused(problem)
+    return backup_path(ctx.workspace, folder, move=True)
+
+
 def guard_data_folder(ctx: ChainContext, step_key: str, number: int,
                       folder: Callable[[], Path | None], plans_file: Path,
                       argv: list[str]) -> list[str]:
@@ -170,11 +175,8 @@ def guard_data_folder(ctx: ChainContext, step_key: str, number: int,
     if target is None:
         return notes
     if data_folder_owner(target, plans_file) == "other":
-        problem = preprocessed_data_problem(ctx, step_key, number, target, plans_file)
-        if not ctx.options.allow_overwrite:
-            assert problem is not None
-            raise StepRefused(problem)
-        backup = backup_path(ctx.workspace, target, move=True)
+        backup = _refuse_or_move(ctx, preprocessed_data_problem(ctx, step_key, number, target,
+                                                                plans_file), target)
         notes.append(f"nnFT: moved {target} to the backup {backup} "
                      "(--backup-and-overwrite): nnUNetv2_preprocess deletes and recreates it.")
     write_preprocessing_marker(target, plans_file, argv)
@@ -200,23 +202,11 @@ def guard_training(ctx: ChainContext, fold_dir: Path, *, finetune: bool) -> list
     """
     notes: list[str] = []
     if finetune and finetune_fold_owner(ctx) == "other":
-        problem = finetune_fold_problem(ctx)
-        if not ctx.options.allow_overwrite:
-            assert problem is not None
-            raise StepRefused(problem)
-        backup = backup_path(ctx.workspace, fold_dir, move=True)
+        backup = _refuse_or_move(ctx, finetune_fold_problem(ctx), fold_dir)
         notes.append(f"nnFT: moved {fold_dir} (another run) to the backup {backup} "
                      "(--backup-and-overwrite) before fine-tuning starts there.")
     for path in incomplete_checkpoints(fold_dir):
         backup = backup_path(ctx.workspace, path, move=True)
         notes.append(f"nnFT: {path.name} was cut off while it was written (the run was "
                      f"killed); moved it to {backup}.")
-    return notes
-
-
-def run_in_order(hooks: Iterable[Callable[[], list[str] | None]]) -> list[str]:
-    """Run ``before_start`` parts in order; their notes joined."""
-    notes: list[str] = []
-    for hook in hooks:
-        notes += list(hook() or [])
     return notes
