@@ -6,6 +6,7 @@ reports through one callback; cancel and graceful stop may be called from anothe
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -244,8 +245,6 @@ class ChainExecutor:
 def _exit_message(exit_code: int | None) -> str:
     """``exited with status N``, or which signal ended the command (a negative status)."""
     if exit_code is not None and exit_code < 0:
-        import signal
-
         try:
             name = signal.Signals(-exit_code).name
         except ValueError:

@@ -21,6 +21,7 @@ STATE_FOLDER_NAME = "nnFT"
 
 def trainers_folder() -> Path:
     """Folder with nnFT's trainer modules, to be put on ``nnUNet_extTrainer``."""
+    # Lazy: the resources package is data beside the code, not needed to import core.
     from nnft.resources import trainers
 
     return Path(trainers.__file__).resolve().parent
