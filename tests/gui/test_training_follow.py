@@ -22,6 +22,8 @@ def test_running_external_training_is_followed(qtbot, quick_state):
     (fold / "checkpoint_best.pth").write_bytes(b"stand-in: only its existence is read here")
     page.follow_timer.setInterval(100)
     page.initializePage()
+    # The logs are read in a worker thread; following starts when the read is back.
+    qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
     assert page.follow_timer.isActive()
     assert "outside the wizard" in page.status_label.text()
     assert page.plots.point_count() == 2  # the epochs already logged
@@ -44,6 +46,8 @@ def test_stopped_run_offers_resume(qtbot, quick_state):
     os.utime(log, (1, 1))  # written long ago: nothing runs any more
     (fold / "checkpoint_latest.pth").write_bytes(b"stand-in")
     page.initializePage()
+    assert not page.start_button.isEnabled()  # until the fold folder has been read
+    qtbot.waitUntil(page.start_button.isEnabled, timeout=10000)
     assert not page.follow_timer.isActive()
     assert page.start_button.isEnabled()
     assert page.start_button.text() == "Resume"
@@ -108,9 +112,20 @@ def test_check_weights_button_reports_fit_and_misfit(qtbot, tmp_path):
     page = TrainingPage(state, FINETUNE)
     qtbot.addWidget(page)
     page.initializePage()
-    assert page.check_weights()
+    # The check runs in a child process; the button says so until the verdict is back.
+    check = page.check_weights()
+    assert check is not None
+    assert page.check_weights_button.text() == "Checking…"
+    assert not page.check_weights_button.isEnabled()
+    assert page.check_weights() is None  # one check at a time
+    qtbot.waitUntil(lambda: not check.running, timeout=120000)
+    assert page.weights_fit, page.weights_verdict.text() + str(page.problems.codes())
     assert page.weights_verdict.text().startswith("✓")
+    assert page.check_weights_button.text() == "Check weights"
+    assert page.check_weights_button.isEnabled()
     state.with_options(pretrained_weights=str(bad))
-    assert not page.check_weights()
+    check = page.check_weights()
+    qtbot.waitUntil(lambda: not check.running, timeout=120000)
+    assert not page.weights_fit
     assert page.weights_verdict.text().startswith("✗")
     assert "WEIGHTS_ARCH_MISMATCH" in page.problems.codes()
