@@ -117,8 +117,11 @@ def check_weights_in_child(checkpoint: Path, ctx: ChainContext,
     completed = subprocess.run(weights_check_argv(checkpoint, ctx), capture_output=True,
                                text=True, timeout=timeout_s,
                                env=ctx.workspace.child_environment())
+    # The JSON object is the last thing printed; anything a library printed before it is
+    # skipped.
+    start = completed.stdout.find("\n{") + 1 if not completed.stdout.startswith("{") else 0
     try:
-        data = json.loads(completed.stdout)
+        data = json.loads(completed.stdout[start:])
     except ValueError:
         lines = [line for line in (completed.stderr or completed.stdout).splitlines()
                  if line.strip()]

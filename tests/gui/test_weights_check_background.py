@@ -157,3 +157,14 @@ def test_a_crashed_check_is_shown_not_lost(qtbot, weights_workspace, monkeypatch
     assert "boom" in text
     assert "RuntimeError" in page.console.toPlainText()  # the traceback, for the record
     assert page.check_weights_button.isEnabled()
+
+
+def test_output_printed_before_the_json_is_skipped(quick_state, monkeypatch):
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    ctx = quick_state.context()
+    payload = json.dumps({"problems": [], "report": {
+        "compatible": True, "counts": {"matching": 7, "skipped": 2}}}, indent=2)
+    monkeypatch.setattr(tp, "weights_check_argv", lambda *_: [
+        sys.executable, "-c", f"print('a library says hello'); print({payload!r})"])
+    checked = tp.check_weights_in_child(ctx.pretrained_checkpoint, ctx)
+    assert checked.fits and (checked.matching, checked.skipped) == (7, 2)
