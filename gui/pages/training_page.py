@@ -158,6 +158,8 @@ class FoldProgress:
 
     Attributes
     ----------
+    fold_dir
+        The folder read (None: no workspace or datasets chosen).
     records
         The fold's completed epochs (all its logs merged).
     reference
@@ -171,6 +173,7 @@ class FoldProgress:
         of this fold runs (outside the wizard, unless the wizard runs it).
     """
 
+    fold_dir: Path | None
     records: list[EpochRecord]
     reference: list[EpochRecord]
     done: bool
@@ -192,7 +195,7 @@ def read_fold_progress(fold_dir: Path | None, reference_dir: Path | None) -> Fol
             live = bool(modified) and time.time() - max(modified) < FOLLOW_WINDOW_S
     reference = parse_fold_dir(reference_dir) if reference_dir is not None and \
         reference_dir.is_dir() else []
-    return FoldProgress(records, reference, done, resumable, live)
+    return FoldProgress(fold_dir, records, reference, done, resumable, live)
 
 
 class TrainingSettings(QWidget):
@@ -412,10 +415,13 @@ class TrainingPage(QWizardPage):
 
     def show_progress(self, progress: FoldProgress) -> None:
         """Apply one read of the fold folder: curves, Start/Resume, following a run."""
-        self.progress = progress
-        # Epochs reported live since the read began are kept.
+        previous, self.progress = self.progress, progress
+        # Epochs the running training reported since the read began are kept.
         last = progress.records[-1].epoch if progress.records else -1
-        self.records = list(progress.records) + [r for r in self.records if r.epoch > last]
+        same_fold = previous is not None and previous.fold_dir == progress.fold_dir
+        live = [r for r in self.records if r.epoch > last] if same_fold and \
+            self.is_running() else []
+        self.records = list(progress.records) + live
         self.plots.set_records(self.records)
         if self.phase == FINETUNE:
             self.plots.set_reference(progress.reference, self.tr("pretraining"))

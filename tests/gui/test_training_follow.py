@@ -85,3 +85,29 @@ def test_check_weights_button_reports_fit_and_misfit(qtbot, weights_workspace):
     assert not page.weights_fit
     assert page.weights_verdict.text().startswith("✗")
     assert "WEIGHTS_ARCH_MISMATCH" in page.problems.codes()
+
+
+def test_changing_the_fold_shows_that_folds_curves_only(qtbot, quick_state):
+    """The logs are read in a worker thread; a read for another fold never mixes with the
+    curves of the fold shown before."""
+    import os
+
+    from nnft.gui.pages.training_page import FINETUNE
+
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    fold = quick_state.context().finetune_fold_dir
+    fold.mkdir(parents=True)
+    log = fold / "training_log_2026_11_27_23_42_51.txt"
+    shutil.copy(REAL_LOG, log)
+    os.utime(log, (1, 1))
+    page = TrainingPage(quick_state, FINETUNE)
+    qtbot.addWidget(page)
+    page.initializePage()
+    qtbot.waitUntil(lambda: page.progress is not None, timeout=10000)
+    assert page.plots.point_count() == 2
+    page.fold_combo.setCurrentIndex(page.fold_combo.findData("1"))
+    qtbot.waitUntil(lambda: page.progress.fold_dir != fold, timeout=10000)
+    assert page.records == [] and page.plots.point_count() == 0
+    page.fold_combo.setCurrentIndex(page.fold_combo.findData("0"))
+    qtbot.waitUntil(lambda: page.progress.fold_dir == fold, timeout=10000)
+    assert page.plots.point_count() == 2
