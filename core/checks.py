@@ -261,15 +261,25 @@ def check_pretrained_weights(ctx: ChainContext) -> list[Problem]:
     nnU-Net's network builder, a safe read of the checkpoint) takes a few seconds once and is
     cached by the checkpoint's size and modification time.
     """
+    if not weights_check_needed(ctx):
+        return []
+    _report, found = check_weights(ctx.pretrained_checkpoint, ctx)
+    return found
+
+
+def weights_check_needed(ctx: ChainContext) -> bool:
+    """Will starting the fine-tuning load the pretrained weights, so they must be checked?
+
+    Only when there is a checkpoint to check (the user's, or the pretraining's final one once
+    it exists) and the fine-tuning has not already started from it (a finished run, or one
+    continued with ``--c``, loads nothing again). A few stat calls; imports nothing.
+    """
     checkpoint = ctx.pretrained_checkpoint
     if not ctx.options.pretrained_weights and not checkpoint.is_file():
-        return []
-    ft_fold = ctx.finetune_fold_dir
-    if is_finetuned_from(ft_fold, checkpoint) and (
-            (ft_fold / "checkpoint_final.pth").is_file() or has_resumable_checkpoint(ft_fold)):
-        return []  # fine-tuned (or continued with --c) from it already: nothing is loaded again
-    _report, found = check_weights(checkpoint, ctx)
-    return found
+        return False
+    fold = ctx.finetune_fold_dir
+    return not (is_finetuned_from(fold, checkpoint) and (
+        (fold / "checkpoint_final.pth").is_file() or has_resumable_checkpoint(fold)))
 
 
 def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Problem]:

@@ -6,6 +6,7 @@ only add new ones.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import Enum
 
@@ -145,6 +146,12 @@ class Problem:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, str]) -> Problem:
+        """The inverse of :meth:`to_dict` (e.g. a problem a child ``nnft --json`` printed)."""
+        return cls(str(data["code"]), Severity(data["severity"]), str(data["message"]),
+                   str(data.get("fix", "")))
 
     def __str__(self) -> str:
         text = f"{self.severity.value.upper()} [{self.code}] {self.message}"

@@ -93,6 +93,7 @@ def render_screenshots(wizard, folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     saved = []
+    from .background import BackgroundTasks
     from .wizard import PAGE_IDS
 
     wizard.show()
@@ -108,6 +109,10 @@ def render_screenshots(wizard, folder: Path) -> list[Path]:
                 wizard.setStartId(page_id)
                 wizard.restart()
                 break
+        QApplication.processEvents()
+        # What the pages read in worker threads (curves, image previews) is shown first.
+        for tasks in wizard.findChildren(BackgroundTasks):
+            tasks.wait(60)
         QApplication.processEvents()
         path = folder / f"{page_id + 1:02d}_{key}.png"
         wizard.grab().save(str(path))

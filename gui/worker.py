@@ -1,25 +1,26 @@
 """The QThread backend: runs core's ChainExecutor off the GUI thread.
 
 The executor (and its CommandRunner) is the same one the CLI uses. The worker thread only runs
-it and puts its events into a queue; a QTimer in the GUI thread drains the queue and emits the
-signals the pages connect to. No Python object crosses threads through a queued Qt signal
-(PySide6 6.x mis-counts references of ``Signal(object)`` payloads queued across threads, which
-crashed a long training), and a burst of output lines is drawn in one go, not line by line.
+it and posts its events to a :class:`~nnft.gui.background.GuiInbox` (a queue drained by a QTimer
+in the GUI thread, the mechanism :class:`~nnft.gui.background.BackgroundTasks` uses too), which
+emits the signals the pages connect to. No Python object crosses threads through a queued Qt
+signal (PySide6 6.x mis-counts references of ``Signal(object)`` payloads queued across threads,
+which crashed a long training), and a burst of output lines is drawn in one go, not line by line.
 """
 
 from __future__ import annotations
 
-import queue
 import sys
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from nnft.core.executor import ChainExecutor, ChainOutcome, StepEvent
 from nnft.core.steps import Step
 from nnft.core.training_log import TrainingLogParser
 from nnft.core.workspace import Workspace
+from nnft.gui.background import GuiInbox
 
 DRAIN_INTERVAL_MS = 100
 
@@ -28,10 +29,10 @@ class ChainWorker(QObject):
     """Lives in the worker thread; :meth:`run` executes the chosen steps."""
 
     def __init__(self, build_steps: Callable[[], list[Step]], workspace: Workspace,
-                 only: set[str] | None, events: queue.Queue) -> None:
+                 only: set[str] | None, post: Callable[[object], None]) -> None:
         super().__init__()
-        self.events = events
-        self.executor = ChainExecutor(build_steps, workspace, on_event=events.put, only=only)
+        self.post = post
+        self.executor = ChainExecutor(build_steps, workspace, on_event=post, only=only)
         self.done = False  # set in the worker thread; read from the GUI thread
 
     @Slot()
@@ -39,9 +40,9 @@ class ChainWorker(QObject):
         try:
             outcome = self.executor.run()
         except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
-            self.events.put(("crashed", exc))
+            self.post(("crashed", exc))
             outcome = ChainOutcome(failed_step="?", message=str(exc))
-        self.events.put(("chain_finished", outcome))
+        self.post(("chain_finished", outcome))
         self.done = True
         # End the thread's event loop from here, so QThread.wait() in the GUI thread returns
         # without needing the GUI event loop (closeEvent waits like that).
@@ -65,15 +66,12 @@ class ChainRun(QObject):
     def __init__(self, build_steps: Callable[[], list[Step]], workspace: Workspace,
                  only: set[str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.events: queue.Queue = queue.Queue()
+        self.inbox = GuiInbox(self._handle, DRAIN_INTERVAL_MS, parent=self)
         self.thread = QThread()
         self.thread.setObjectName("nnftChainThread")
-        self.worker = ChainWorker(build_steps, workspace, only, self.events)
+        self.worker = ChainWorker(build_steps, workspace, only, self.inbox.post)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
-        self.timer = QTimer(self)
-        self.timer.setInterval(DRAIN_INTERVAL_MS)
-        self.timer.timeout.connect(self.drain)
         self._parsers: dict[str, TrainingLogParser] = {}
         self._running = False
         self.outcome: ChainOutcome | None = None
@@ -81,7 +79,7 @@ class ChainRun(QObject):
     def start(self) -> None:
         self._running = True
         self.thread.start()
-        self.timer.start()
+        self.inbox.start()
 
     @property
     def running(self) -> bool:
@@ -104,24 +102,23 @@ class ChainRun(QObject):
 
     @Slot()
     def drain(self) -> None:
-        while True:
-            try:
-                item = self.events.get_nowait()
-            except queue.Empty:
-                return
-            if isinstance(item, StepEvent):
-                self._deliver(item)
-            elif item[0] == "crashed":
-                exc = item[1]
-                self.crashed.emit("".join(traceback.format_exception(exc)))
-                # The application's excepthook logs it and shows one dialog (gui/app.py).
-                sys.excepthook(type(exc), exc, exc.__traceback__)
-            elif item[0] == "chain_finished":
-                self.timer.stop()
-                self.thread.wait(5000)
-                self._running = False
-                self.outcome = item[1]
-                self.finished.emit(item[1])
+        """Deliver the events queued so far (GUI thread)."""
+        self.inbox.drain()
+
+    def _handle(self, item) -> None:
+        if isinstance(item, StepEvent):
+            self._deliver(item)
+        elif item[0] == "crashed":
+            exc = item[1]
+            self.crashed.emit("".join(traceback.format_exception(exc)))
+            # The application's excepthook logs it and shows one dialog (gui/app.py).
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        elif item[0] == "chain_finished":
+            self.inbox.stop()
+            self.thread.wait(5000)
+            self._running = False
+            self.outcome = item[1]
+            self.finished.emit(item[1])
 
     def _deliver(self, event: StepEvent) -> None:
         key = event.step.key

@@ -2,22 +2,22 @@
 
 A thin view over :mod:`nnft.core.slurm`, the same core as ``nnft submit`` and ``nnft jobs``.
 Polling Slurm (``scontrol``/``squeue``/``sacct``, each a child process) and reading the training
-logs from the shared results folder happen in a worker thread; a QTimer in the GUI thread picks
-the answer up, so neither a slow ``sacct`` nor a busy shared filesystem freezes the window, and
-no Python object crosses threads through a queued Qt signal (see ``gui/worker.py``).
+logs from the shared results folder, submitting (the cluster preflight and ``sbatch``) and
+cancelling (``scancel``) run through the page's :class:`~nnft.gui.background.BackgroundTasks`,
+so neither a slow ``sacct`` nor a busy shared filesystem freezes the window, and no Python
+object crosses threads through a queued Qt signal.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,7 @@ from nnft.core import problems as P
 from nnft.core import slurm as S
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState
+from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle, report_unhandled
 from nnft.gui.pages.training_page import TrainingSettings
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
 #: Lines of a job's log shown under the table.
 LOG_TAIL_LINES = 400
 _STATE_COLORS = {"RUNNING": "#1f5f99", "COMPLETED": "#2e7d32", "PENDING": "#8a5a00"}
+#: Background task keys: the latest poll wins; one submit and one cancel at a time.
+POLL_TASK, SUBMIT_TASK, CANCEL_TASK = "poll", "submit", "cancel"
 
 
 @dataclass
@@ -94,6 +97,41 @@ def poll_chain(record: S.ChainRecord, selected: str | None,
                            else [], task.slurm_id)
 
 
+@dataclass
+class SubmitOutcome:
+    """What :func:`plan_and_submit` did.
+
+    Attributes
+    ----------
+    chain
+        The planned chain (None when the cluster preflight refused it).
+    problems
+        The cluster preflight's problems.
+    record
+        The submitted chain (None when nothing was submitted).
+    refused
+        Slurm's refusal (``sbatch`` failed; jobs already submitted were cancelled again).
+    """
+
+    chain: S.SlurmChain | None
+    problems: list[P.Problem] = field(default_factory=list)
+    record: S.ChainRecord | None = None
+    refused: str | None = None
+
+
+def plan_and_submit(plan_arguments: tuple, slurm: S.SlurmCommands) -> SubmitOutcome:
+    """Plan the chain (what is done on disk is left out) and submit it with ``sbatch``. Runs in
+    a worker thread: only files and Slurm's commands, no Qt."""
+    chain, problems = S.plan_cluster_chain(*plan_arguments, skip_done=True, slurm=slurm)
+    if chain is None or not chain.jobs:
+        return SubmitOutcome(chain, problems)
+    try:
+        record = S.submit_chain(chain, slurm)
+    except S.SlurmError as exc:
+        return SubmitOutcome(chain, problems, refused=str(exc))
+    return SubmitOutcome(chain, problems, record)
+
+
 class ClusterPage(QWizardPage):
     """Submit the chain to SLURM, follow its jobs, cancel them."""
 
@@ -107,8 +145,8 @@ class ClusterPage(QWizardPage):
         self.records: list[S.ChainRecord] = []
         self.snapshot: ClusterSnapshot | None = None
         self.selected_task: str | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnft-slurm-poll")
-        self._future: Future | None = None
+        self.submitted: S.ChainRecord | None = None  # the chain the last Submit submitted
+        self.background = BackgroundTasks(self, name="nnft-slurm")
         self._last_poll = 0.0
         self._poll_now = False
         self._saved_profiles: dict[str, S.SlurmProfile] = {}
@@ -153,7 +191,6 @@ class ClusterPage(QWizardPage):
         self.watch_timer = QTimer(self)
         self.watch_timer.setInterval(200)
         self.watch_timer.timeout.connect(self._watch)
-        self.destroyed.connect(lambda *_: self._pool.shutdown(wait=False))
 
     # -- building ------------------------------------------------------------------------------
     def _build_resources_box(self) -> QGroupBox:
@@ -446,7 +483,14 @@ class ClusterPage(QWizardPage):
         """Check the values as they are typed: wrong ones are named at once and block Submit."""
         problems = self.profile().problems()
         self.problems.set_problems(self._profiles_problems + problems)
-        self.submit_button.setEnabled(not P.has_errors(problems))
+        self._update_submit_button(problems)
+
+    def _update_submit_button(self, problems: list[P.Problem] | None = None) -> None:
+        """Submit: enabled when the form's values are right and no submission runs."""
+        submitting = self.background.is_busy(SUBMIT_TASK)
+        self.submit_button.setText(self.tr("Submitting…") if submitting else self.tr("Submit"))
+        problems = self.profile().problems() if problems is None else problems
+        self.submit_button.setEnabled(not submitting and not P.has_errors(problems))
 
     # -- submitting ----------------------------------------------------------------------------
     def cluster_options(self, profile: S.SlurmProfile):
@@ -454,18 +498,24 @@ class ClusterPage(QWizardPage):
         return dataclasses.replace(self.state.options,
                                    device="cuda" if profile.gpus > 0 else "cpu")
 
-    def plan(self, *, skip_done: bool, slurm: S.SlurmCommands | None = None):
-        """(chain or None, problems) for the form's profile and folds."""
+    def plan_arguments(self) -> tuple[tuple | None, list[P.Problem]]:
+        """The positional arguments of ``slurm.plan_cluster_chain`` for the form (workspace,
+        datasets, options, profile, folds), or None and the reason."""
         ws = self.state.workspace
         if ws is None or not self.state.pretrain or not self.state.finetune:
             return None, [P.error(P.DATASET_NOT_FOUND, self.tr(
                 "Choose a workspace and both datasets first."), self.tr(
                 "Go back to the Datasets page."))]
         profile = self.profile()
-        return S.plan_cluster_chain(ws, self.state.pretrain, self.state.finetune,
-                                    self.cluster_options(profile), profile,
-                                    self.folds_edit.text().strip() or "0",
-                                    skip_done=skip_done, slurm=slurm)
+        return (ws, self.state.pretrain, self.state.finetune, self.cluster_options(profile),
+                profile, self.folds_edit.text().strip() or "0"), []
+
+    def plan(self, *, skip_done: bool, slurm: S.SlurmCommands | None = None):
+        """(chain or None, problems) for the form's profile and folds."""
+        arguments, problems = self.plan_arguments()
+        if arguments is None:
+            return None, problems
+        return S.plan_cluster_chain(*arguments, skip_done=skip_done, slurm=slurm)
 
     def scripts_text(self) -> str:
         """The job scripts that Submit would write, with their sbatch commands."""
@@ -527,38 +577,55 @@ class ClusterPage(QWizardPage):
                                           "node.").format(path))
         return True
 
-    def submit(self) -> S.ChainRecord | None:
-        """Check, plan and submit the chain (what is done on disk is left out); select it."""
+    def submit(self) -> TaskHandle | None:
+        """Check, plan and submit the chain (what is done on disk is left out); select it.
+
+        The cluster preflight and ``sbatch`` run in a worker thread; the button says
+        "Submitting…" meanwhile. The submitted chain is then :attr:`submitted`. Returns the
+        running task, or None when nothing was started (no Slurm, no datasets, or a submission
+        runs already).
+        """
         if not self.slurm.available():
             self.problems.set_problems([P.error(
                 S.SLURM_NOT_AVAILABLE, self.slurm.missing_message(),
                 self.tr("Run nnFT on the cluster's login node, or use Export script… and run "
                         "the file there with bash."))])
             return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            chain, problems = self.plan(skip_done=True, slurm=self.slurm)
-            self.problems.set_problems(problems)
-            if chain is None:
-                self.status_label.setText(self.tr("Nothing was submitted: see the problems "
-                                                  "below."))
-                return None
-            if not chain.jobs:
-                self.status_label.setText(self.tr(
-                    "Every step is done already: the fine-tuned model is in {0}. Nothing was "
-                    "submitted.").format(chain.ctx.finetune_fold_dir.parent))
-                return None
-            try:
-                record = S.submit_chain(chain, self.slurm)
-            except S.SlurmError as exc:
-                self.problems.set_problems(problems + [P.error(
-                    S.SLURM_SUBMIT_FAILED, str(exc),
-                    self.tr("Jobs already submitted for this chain were cancelled again. Check "
-                            "the partition, account and limits (sinfo, sacctmgr show assoc)."))])
-                self.status_label.setText(self.tr("Slurm refused the chain."))
-                return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        arguments, problems = self.plan_arguments()
+        if arguments is None:
+            self._show_submit_outcome(SubmitOutcome(None, problems))
+            return None
+        handle = self.background.submit(plan_and_submit, arguments, self.slurm,
+                                        on_done=self._show_submit_outcome,
+                                        on_error=self._on_submit_failed, key=SUBMIT_TASK,
+                                        when_busy=REFUSE)
+        if handle is not None:
+            self.submitted = None
+            self.status_label.setText(self.tr("Submitting the chain to Slurm …"))
+            self._update_submit_button()
+        return handle
+
+    def _show_submit_outcome(self, outcome: SubmitOutcome) -> None:
+        self._update_submit_button()
+        chain, problems = outcome.chain, outcome.problems
+        self.problems.set_problems(problems)
+        if chain is None:
+            self.status_label.setText(self.tr("Nothing was submitted: see the problems below."))
+            return
+        if outcome.refused is not None:
+            self.problems.set_problems(problems + [P.error(
+                S.SLURM_SUBMIT_FAILED, outcome.refused,
+                self.tr("Jobs already submitted for this chain were cancelled again. Check "
+                        "the partition, account and limits (sinfo, sacctmgr show assoc)."))])
+            self.status_label.setText(self.tr("Slurm refused the chain."))
+            return
+        record = outcome.record
+        if record is None:
+            self.status_label.setText(self.tr(
+                "Every step is done already: the fine-tuned model is in {0}. Nothing was "
+                "submitted.").format(chain.ctx.finetune_fold_dir.parent))
+            return
+        self.submitted = record
         # The preflight's notes (a fingerprint still to extract ...) are about to be stale;
         # the warnings (e.g. no graceful stop) stay in view.
         self.problems.set_problems([p for p in problems if p.severity != P.Severity.INFO])
@@ -567,7 +634,11 @@ class ClusterPage(QWizardPage):
         self.status_label.setText(self.tr("Submitted chain {0}: {1}. Scripts and job logs: {2}")
                                   .format(record.chain_id, jobs, record.chain_dir))
         self.reload_chains(select=record.chain_id)
-        return record
+
+    def _on_submit_failed(self, error: BaseException, details: str) -> None:
+        self._update_submit_button()
+        self.status_label.setText(self.tr("Nothing was submitted: {0}").format(error))
+        report_unhandled(error)  # unexpected (not Slurm's refusal): the dialog and the log
 
     # -- following -----------------------------------------------------------------------------
     def reload_chains(self, select: str | None = None) -> None:
@@ -596,7 +667,8 @@ class ClusterPage(QWizardPage):
         self.table.setRowCount(0)
         record = self.current_record()
         self.cancel_button.setEnabled(record is not None and self.slurm.available()
-                                      and not record.cancelled)
+                                      and not record.cancelled
+                                      and not self.background.is_busy(CANCEL_TASK))
         if record is None:
             self.chain_label.setText(self.tr("No chain was submitted from this workspace yet."))
             return
@@ -619,20 +691,10 @@ class ClusterPage(QWizardPage):
         self._watch()
 
     def _watch(self) -> None:
-        """Every 200 ms: take a finished poll's answer; start the next poll when due."""
-        if self._future is not None:
-            if not self._future.done():
-                return
-            future, self._future = self._future, None
-            try:
-                snapshot = future.result()
-            except Exception as exc:  # noqa: BLE001 - shown, polling goes on
-                self.status_label.setText(self.tr("Could not read the job states: {0}")
-                                          .format(exc))
-            else:
-                if self.current_record() is not None and \
-                        snapshot.status.record.chain_id == self.current_record().chain_id:
-                    self.show_snapshot(snapshot)
+        """Every 200 ms: start the next poll when due (one at a time; the answer arrives in
+        :meth:`_on_polled`)."""
+        if self.background.is_busy(POLL_TASK):
+            return
         record = self.current_record()
         if record is None:
             return
@@ -641,10 +703,21 @@ class ClusterPage(QWizardPage):
         if self._poll_now or (due and active):
             self._poll_now = False
             self._last_poll = time.monotonic()
-            self._future = self._pool.submit(poll_chain, record, self.selected_task, self.slurm)
+            self.background.submit(poll_chain, record, self.selected_task, self.slurm,
+                                   on_done=self._on_polled, on_error=self._on_poll_failed,
+                                   key=POLL_TASK)
+
+    def _on_polled(self, snapshot: ClusterSnapshot) -> None:
+        record = self.current_record()
+        if record is not None and snapshot.status.record.chain_id == record.chain_id:
+            self.show_snapshot(snapshot)
+
+    def _on_poll_failed(self, error: BaseException, details: str) -> None:
+        # Shown; polling goes on (a cluster's commands fail now and then).
+        self.status_label.setText(self.tr("Could not read the job states: {0}").format(error))
 
     def is_polling(self) -> bool:
-        return self._future is not None or self._poll_now
+        return self.background.is_busy(POLL_TASK) or self._poll_now
 
     def show_snapshot(self, snapshot: ClusterSnapshot) -> None:
         """Draw one poll: the job table, the curves and log of the chosen task."""
@@ -677,7 +750,8 @@ class ClusterPage(QWizardPage):
         self.console.setPlainText("\n".join(snapshot.log_tail))
         self.console.verticalScrollBar().setValue(self.console.verticalScrollBar().maximum())
         record = status.record
-        self.cancel_button.setEnabled(self.slurm.available() and status.active)
+        self.cancel_button.setEnabled(self.slurm.available() and status.active
+                                      and not self.background.is_busy(CANCEL_TASK))
         if status.done:
             self.status_label.setText(self.tr("Chain {0} finished: fine-tuned model(s) in the "
                                               "results folder.").format(record.chain_id))
@@ -705,25 +779,42 @@ class ClusterPage(QWizardPage):
                 self.tr("fine-tuning")
         return {"prepare": self.tr("preparation"), "pretrain": self.tr("pretraining")}[role]
 
-    def cancel_chain(self) -> bool:
-        """Cancel every job of the chosen chain, after a confirmation."""
+    def cancel_chain(self) -> TaskHandle | None:
+        """Cancel every job of the chosen chain, after a confirmation.
+
+        ``scancel`` runs in a worker thread; the button says "Cancelling…" meanwhile. Returns
+        the running task, or None when nothing was started.
+        """
         record = self.current_record()
         if record is None:
-            return False
+            return None
         answer = QMessageBox.question(
             self, self.tr("Cancel the chain"),
             self.tr("Cancel every job of chain {0}? Running trainings stop at once; their last "
                     "checkpoint stays on disk and a new Submit continues from it.").format(
                         record.chain_id))
         if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            ids = S.cancel_chain(record, self.slurm)
-        except S.SlurmError as exc:
-            self.problems.set_problems([P.error(S.SLURM_NOT_AVAILABLE, str(exc))])
-            return False
+            return None
+        handle = self.background.submit(
+            S.cancel_chain, record, self.slurm,
+            on_done=lambda ids: self._on_chain_cancelled(record, ids),
+            on_error=self._on_cancel_failed, key=CANCEL_TASK, when_busy=REFUSE)
+        if handle is not None:
+            self.cancel_button.setText(self.tr("Cancelling…"))
+            self.cancel_button.setEnabled(False)
+        return handle
+
+    def _on_chain_cancelled(self, record: S.ChainRecord, ids: list[str]) -> None:
+        self.cancel_button.setText(self.tr("Cancel chain"))
         self.status_label.setText(self.tr("Cancelled chain {0}: scancel {1}").format(
             record.chain_id, " ".join(ids)))
         self.cancel_button.setEnabled(False)
         self.refresh()
-        return True
+
+    def _on_cancel_failed(self, error: BaseException, details: str) -> None:
+        self.cancel_button.setText(self.tr("Cancel chain"))
+        self.cancel_button.setEnabled(self.current_record() is not None)
+        if isinstance(error, S.SlurmError):
+            self.problems.set_problems([P.error(S.SLURM_NOT_AVAILABLE, str(error))])
+        else:
+            report_unhandled(error)

@@ -1,7 +1,19 @@
-"""Pages 5 and 6: pretraining and fine-tuning, with live curves, stop and resume."""
+"""Pages 5 and 6: pretraining and fine-tuning, with live curves, stop and resume.
+
+What waits for disk or torch runs through :class:`~nnft.gui.background.BackgroundTasks`: the
+weights check in a child process (``python -m nnft.core.cli check-weights --json``, so torch and
+nnunetv2 are never imported into the wizard's process), and reading the fold's training logs
+(on entering the page, after a run and on every tick while a run outside the wizard is
+followed) in a worker thread.
+"""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,11 +35,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from nnft.core.checks import weights_check_needed
 from nnft.core.executor import ChainOutcome
+from nnft.core.problems import Problem
 from nnft.core.steps import (
     FOLDS,
     GRACEFUL_STOP_TRAINERS,
     QUICK_TRIAL_TRAINER,
+    ChainContext,
     build_chain,
     has_resumable_checkpoint,
 )
@@ -38,6 +53,7 @@ from nnft.core.training_log import (
 )
 from nnft.core.training_log import format_duration as _duration
 from nnft.core.wizard_state import WizardState, next_page_available
+from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 
@@ -49,6 +65,122 @@ PRETRAIN, FINETUNE = "pretrain", "finetune"
 #: A log written within this many seconds means a training is still running.
 FOLLOW_WINDOW_S = 300
 FOLLOW_INTERVAL_MS = 3000
+#: Background task keys: one weights check at a time; the latest read of the logs wins.
+WEIGHTS_TASK, RECORDS_TASK = "weights", "records"
+#: A weights check that takes longer than this (seconds) is given up.
+WEIGHTS_CHECK_TIMEOUT_S = 600
+
+
+# -- work done off the GUI thread (no Qt here) -----------------------------------------------------
+@dataclass(frozen=True)
+class WeightsCheckResult:
+    """What ``nnft check-weights --json`` said about a checkpoint.
+
+    Attributes
+    ----------
+    compatible
+        nnU-Net's rule holds: no layer is missing or has another shape.
+    matching, skipped
+        Layers loaded, and layers of the segmentation head trained anew.
+    problems
+        The problems the check found (errors mean the weights do not fit).
+    checked
+        False when no comparison was made (unreadable checkpoint, fine-tuning not planned).
+    """
+
+    compatible: bool
+    matching: int
+    skipped: int
+    problems: list[Problem] = field(default_factory=list)
+    checked: bool = True
+
+    @property
+    def fits(self) -> bool:
+        return self.checked and self.compatible and not any(p.is_error for p in self.problems)
+
+
+def weights_check_argv(checkpoint: Path, ctx: ChainContext) -> list[str]:
+    """``nnft check-weights`` for the fine-tuning of this chain, run by this interpreter."""
+    return [sys.executable, "-m", "nnft.core.cli", "check-weights",
+            "--checkpoint", str(checkpoint), "--finetune", ctx.finetune.name,
+            "--config", ctx.options.configuration,
+            "--finetune-plans", ctx.options.finetune_plans, "--json"]
+
+
+def check_weights_in_child(checkpoint: Path, ctx: ChainContext,
+                           timeout_s: float = WEIGHTS_CHECK_TIMEOUT_S) -> WeightsCheckResult:
+    """Check ``checkpoint`` against the fine-tuning network in a child process.
+
+    torch and nnunetv2 are imported there, never in the wizard's process (the first import
+    alone takes seconds). Raises RuntimeError when the child printed no JSON (it crashed).
+    """
+    completed = subprocess.run(weights_check_argv(checkpoint, ctx), capture_output=True,
+                               text=True, timeout=timeout_s,
+                               env=ctx.workspace.child_environment())
+    # The JSON object is the last thing printed; anything a library printed before it is
+    # skipped.
+    start = completed.stdout.find("\n{") + 1 if not completed.stdout.startswith("{") else 0
+    try:
+        data = json.loads(completed.stdout[start:])
+    except ValueError:
+        lines = [line for line in (completed.stderr or completed.stdout).splitlines()
+                 if line.strip()]
+        raise RuntimeError(
+            f"nnft check-weights ended with exit status {completed.returncode}: "
+            + ("\n".join(lines[-5:]) or "no output")) from None
+    report = data.get("report") or {}
+    counts = report.get("counts", {})
+    return WeightsCheckResult(
+        compatible=bool(report.get("compatible")), matching=int(counts.get("matching", 0)),
+        skipped=int(counts.get("skipped", 0)),
+        problems=[Problem.from_dict(p) for p in data.get("problems", [])],
+        checked=bool(report))
+
+
+@dataclass(frozen=True)
+class FoldProgress:
+    """One read of a fold folder: its epochs, the reference curves and the run's state.
+
+    Attributes
+    ----------
+    fold_dir
+        The folder read (None: no workspace or datasets chosen).
+    records
+        The fold's completed epochs (all its logs merged).
+    reference
+        The pretraining's epochs, drawn dashed on the fine-tuning page (empty otherwise).
+    done
+        ``checkpoint_final.pth`` exists.
+    resumable
+        Not done, and a complete latest or best checkpoint exists (Start becomes Resume).
+    log_is_live
+        Not done, and a training log was written within :data:`FOLLOW_WINDOW_S`: a training
+        of this fold runs (outside the wizard, unless the wizard runs it).
+    """
+
+    fold_dir: Path | None
+    records: list[EpochRecord]
+    reference: list[EpochRecord]
+    done: bool
+    resumable: bool
+    log_is_live: bool
+
+
+def read_fold_progress(fold_dir: Path | None, reference_dir: Path | None) -> FoldProgress:
+    """Read a fold folder (and the reference fold) from disk; runs in a worker thread."""
+    if fold_dir is None or not fold_dir.is_dir():
+        records, done, resumable, live = [], False, False, False
+    else:
+        records = parse_fold_dir(fold_dir)
+        done = (fold_dir / "checkpoint_final.pth").is_file()
+        resumable = not done and has_resumable_checkpoint(fold_dir)
+        live = False
+        if not done:
+            modified = [p.stat().st_mtime for p in fold_dir.glob("training_log_*.txt")]
+            live = bool(modified) and time.time() - max(modified) < FOLLOW_WINDOW_S
+    reference = parse_fold_dir(reference_dir) if reference_dir is not None and \
+        reference_dir.is_dir() else []
+    return FoldProgress(fold_dir, records, reference, done, resumable, live)
 
 
 class TrainingSettings(QWidget):
@@ -122,7 +254,11 @@ class TrainingPage(QWizardPage):
         self.phase = phase
         self.run: ChainRun | None = None
         self.records: list[EpochRecord] = []
+        self.progress: FoldProgress | None = None  # the last read of the fold folder
+        self.weights_fit: bool | None = None  # the last weights check's verdict
         self.last_status = ""
+        self._offer_follow = False  # the next read of the logs may start following a run
+        self.background = BackgroundTasks(self, name=f"nnft-{phase}")
         self.setObjectName(f"{phase}Page")
         if phase == PRETRAIN:
             self.setTitle(self.tr("Pretraining"))
@@ -231,45 +367,65 @@ class TrainingPage(QWizardPage):
             self.checkpoint_edit.setText(str(ctx.pretrained_checkpoint) if ctx else "")
             self.fold_combo.setCurrentIndex(max(0, self.fold_combo.findData(
                 self.state.options.fold)))
+        # A training of this fold running outside the wizard (the wizard was closed or
+        # crashed, or it was started on the command line) is followed once the read shows it.
+        self._offer_follow = True
         self.reload_records()
-        if self.external_run_active():
+
+    def external_run_active(self) -> bool:
+        """A training of this fold runs outside the wizard: its log changed in the last minutes
+        and there is no final checkpoint yet (as of the last read of the fold folder)."""
+        return not self.is_running() and self.progress is not None and \
+            self.progress.log_is_live
+
+    def _follow_tick(self) -> None:
+        if self.background.is_busy(RECORDS_TASK):
+            return  # the last read is still under way (a slow disk): no pile-up
+        self.reload_records()
+
+    def reload_records(self) -> TaskHandle | None:
+        """Show the curves of what is on disk (a finished, stopped or external run).
+
+        The logs are read in a worker thread; :meth:`show_progress` applies the result. A newer
+        read supersedes one still under way. Returns the read's task.
+        """
+        ctx = self.state.context()
+        folder = self.fold_dir()
+        reference = ctx.pretrain_fold_dir if ctx is not None and self.phase == FINETUNE \
+            else None
+        handle = self.background.submit(read_fold_progress, folder, reference,
+                                        on_done=self.show_progress, key=RECORDS_TASK)
+        self._update_labels()
+        return handle
+
+    def show_progress(self, progress: FoldProgress) -> None:
+        """Apply one read of the fold folder: curves, Start/Resume, following a run."""
+        previous, self.progress = self.progress, progress
+        # Epochs the running training reported since the read began are kept.
+        last = progress.records[-1].epoch if progress.records else -1
+        same_fold = previous is not None and previous.fold_dir == progress.fold_dir
+        live = [r for r in self.records if r.epoch > last] if same_fold and \
+            self.is_running() else []
+        self.records = list(progress.records) + live
+        self.plots.set_records(self.records)
+        if self.phase == FINETUNE:
+            self.plots.set_reference(progress.reference, self.tr("pretraining"))
+        if previous is not None and (previous.done, previous.resumable) != (
+                progress.done, progress.resumable):
+            # A run (outside the wizard, too) checkpointed or finished: the state's cached
+            # done checks, which gate Next, are stale.
+            self.state.invalidate()
+        offer, self._offer_follow = self._offer_follow, False
+        if self.follow_timer.isActive() and not self.external_run_active():
+            self.follow_timer.stop()
+            self.state.invalidate()
+            self.status_label.setText(self.tr("The run outside the wizard has stopped or "
+                                              "finished."))
+        elif offer and not self.follow_timer.isActive() and self.external_run_active():
             self.status_label.setText(self.tr(
                 "A training of this fold is running outside the wizard (its log is being "
                 "written). Following it: the curves update every few seconds."))
             self.follow_timer.start()
-        self._update_labels()
-
-    def external_run_active(self) -> bool:
-        """A training of this fold runs outside the wizard (e.g. the wizard was closed or
-        crashed, or it was started on the command line): its log changed in the last minutes
-        and there is no final checkpoint yet."""
-        import time
-
-        folder = self.fold_dir()
-        if self.is_running() or folder is None or not folder.is_dir() or \
-                (folder / "checkpoint_final.pth").is_file():
-            return False
-        logs = sorted(folder.glob("training_log_*.txt"), key=lambda p: p.stat().st_mtime)
-        return bool(logs) and time.time() - logs[-1].stat().st_mtime < FOLLOW_WINDOW_S
-
-    def _follow_tick(self) -> None:
-        self.reload_records()
-        if not self.external_run_active():
-            self.follow_timer.stop()
-            self.status_label.setText(self.tr("The run outside the wizard has stopped or "
-                                              "finished."))
-            self._update_labels()
-
-    def reload_records(self) -> None:
-        """Show the curves of what is on disk (a finished, stopped or external run)."""
-        folder = self.fold_dir()
-        self.records = parse_fold_dir(folder) if folder and folder.is_dir() else []
-        self.plots.set_records(self.records)
-        if self.phase == FINETUNE:
-            ctx = self.state.context()
-            reference = parse_fold_dir(ctx.pretrain_fold_dir) if ctx and \
-                ctx.pretrain_fold_dir.is_dir() else []
-            self.plots.set_reference(reference, self.tr("pretraining"))
         self._update_labels()
 
     def _on_checkpoint_edited(self) -> None:
@@ -280,40 +436,72 @@ class TrainingPage(QWizardPage):
         self.state.with_options(pretrained_weights=None if text in ("", default) else text)
         self._update_labels()
 
-    def check_weights(self) -> bool:
+    def check_weights(self) -> TaskHandle | None:
         """Compare the chosen checkpoint with the fine-tuning network; show the verdict.
 
-        Returns True when the weights fit. Loads torch on first use (a few seconds).
+        The check runs in a child process (torch and nnU-Net load there, a few seconds); the
+        button says "Checking…" meanwhile and the verdict appears when it is back
+        (:attr:`weights_fit`). Returns the running check, or None when none was started (no
+        workspace or checkpoint yet, or a check runs already).
         """
-        from PySide6.QtGui import QGuiApplication
-
-        from nnft.core.weights import check_weights
-
         ctx = self.state.context()
         if ctx is None:
-            return False
+            return None
         checkpoint = ctx.pretrained_checkpoint
         if not checkpoint.is_file():
+            self.weights_fit = False
             self.weights_verdict.setStyleSheet("color: #8a5a00")
             self.weights_verdict.setText(self.tr("{0} does not exist yet: finish the "
                                                  "pretraining first.").format(checkpoint))
-            return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            report, problems = check_weights(checkpoint, ctx)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.problems.set_problems(problems)
-        if report is not None and report.compatible and not any(p.is_error for p in problems):
+            return None
+        handle = self.background.submit(check_weights_in_child, checkpoint, ctx,
+                                        on_done=self.show_weights_verdict,
+                                        on_error=self._on_weights_check_failed,
+                                        key=WEIGHTS_TASK, when_busy=REFUSE)
+        if handle is not None:
+            self._show_weights_checking()
+        return handle
+
+    def _show_weights_checking(self) -> None:
+        self.weights_fit = None
+        if self.phase == FINETUNE:
+            self.check_weights_button.setText(self.tr("Checking…"))
+            self.check_weights_button.setEnabled(False)
+            self.weights_verdict.setStyleSheet("color: #555")
+            self.weights_verdict.setText(self.tr("Checking the weights against the "
+                                                 "fine-tuning network …"))
+        self._update_labels()
+
+    def _weights_check_over(self) -> None:
+        if self.phase == FINETUNE:
+            self.check_weights_button.setText(self.tr("Check weights"))
+            self.check_weights_button.setEnabled(True)
+
+    def show_weights_verdict(self, result: WeightsCheckResult,
+                             problems: list[Problem] | None = None) -> None:
+        """Show a weights check's verdict, and ``problems`` (default: the check's own)."""
+        self._weights_check_over()
+        self.weights_fit = result.fits
+        self.problems.set_problems(result.problems if problems is None else problems)
+        if result.fits:
             self.weights_verdict.setStyleSheet("color: #2e7d32")
             self.weights_verdict.setText(self.tr(
                 "✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are "
-                "trained anew.").format(len(report.matching), len(report.skipped)))
-            return True
+                "trained anew.").format(result.matching, result.skipped))
+        else:
+            self.weights_verdict.setStyleSheet("color: #b3261e")
+            self.weights_verdict.setText(self.tr("✗ These weights do not fit the fine-tuning "
+                                                 "network (details below)."))
+        self._update_labels()
+
+    def _on_weights_check_failed(self, error: BaseException, details: str) -> None:
+        self._weights_check_over()
+        self.weights_fit = False
         self.weights_verdict.setStyleSheet("color: #b3261e")
-        self.weights_verdict.setText(self.tr("✗ These weights do not fit the fine-tuning "
-                                             "network (details below)."))
-        return False
+        self.weights_verdict.setText(self.tr("✗ The weights could not be checked: {0}")
+                                     .format(error))
+        self.console.append_line(details.rstrip())
+        self._update_labels()
 
     def _browse_checkpoint(self) -> None:
         assert self.checkpoint_edit is not None
@@ -332,11 +520,15 @@ class TrainingPage(QWizardPage):
     def _update_labels(self) -> None:
         running = self.is_running()
         folder = self.fold_dir()
-        done = bool(folder and (folder / "checkpoint_final.pth").is_file())
-        resumable = bool(folder and has_resumable_checkpoint(folder)) and not done
+        # What the last read of the fold folder found (no disk access on the GUI thread).
+        done = self.progress is not None and self.progress.done
+        resumable = self.progress is not None and self.progress.resumable
         self.start_button.setText(self.tr("Resume") if resumable else self.tr("Start"))
         following = self.follow_timer.isActive()
-        self.start_button.setEnabled(not running and not done and not following)
+        # Not while the fold folder is being read (a run outside the wizard may show up) or the
+        # weights are being checked.
+        waiting = self.progress is None or self.background.is_busy()
+        self.start_button.setEnabled(not running and not done and not following and not waiting)
         self.stop_button.setEnabled(running)
         total = self.total_epochs()
         if self.records:
@@ -363,15 +555,52 @@ class TrainingPage(QWizardPage):
         return self.run is not None and self.run.running
 
     def start(self) -> None:
-        if self.phase == FINETUNE:
-            self.status_label.setText(self.tr("Checking that the pretrained weights fit the "
-                                              "fine-tuning network …"))
-            self.status_label.repaint()
-        result = self.state.run_preflight(check_weights=self.phase == FINETUNE)
+        """Check, then run this phase's training step.
+
+        The preflight runs here without the weights check (that one loads torch); before a
+        fine-tuning the weights are checked in a child process and the chain starts when the
+        answer is back and fits.
+        """
+        if self.is_running() or self.background.is_busy(WEIGHTS_TASK):
+            return
+        result = self.state.run_preflight()
         self.problems.set_problems([p for p in result.problems if p.is_error])
-        if not result.ok or result.context is None or self.is_running():
+        if not result.ok or result.context is None:
             return
         ctx = result.context
+        if self.phase == FINETUNE and weights_check_needed(ctx):
+            handle = self.background.submit(
+                check_weights_in_child, ctx.pretrained_checkpoint, ctx,
+                on_done=lambda checked: self._start_after_weights_check(ctx, checked),
+                on_error=self._on_start_weights_check_failed, key=WEIGHTS_TASK,
+                when_busy=REFUSE)
+            if handle is not None:
+                self.settings.setEnabled(False)
+                self._show_weights_checking()
+                self.status_label.setText(self.tr("Checking that the pretrained weights fit "
+                                                  "the fine-tuning network …"))
+            return
+        self._start_chain(ctx)
+
+    def _start_after_weights_check(self, ctx: ChainContext, checked: WeightsCheckResult) -> None:
+        errors = [p for p in checked.problems if p.is_error]
+        self.settings.setEnabled(True)
+        self.show_weights_verdict(checked, errors)
+        if errors:
+            self.status_label.setText(self.tr("Not started: the pretrained weights do not fit "
+                                              "(see the problems below)."))
+            return
+        self._start_chain(ctx)
+
+    def _on_start_weights_check_failed(self, error: BaseException, details: str) -> None:
+        self.settings.setEnabled(True)
+        self._on_weights_check_failed(error, details)
+        self.status_label.setText(self.tr("Not started: the pretrained weights could not be "
+                                          "checked ({0}).").format(error))
+
+    def _start_chain(self, ctx: ChainContext) -> None:
+        if self.is_running():
+            return
         if self.phase == FINETUNE and not ctx.pretrained_checkpoint.is_file():
             self.problems.set_problems([])
             self.status_label.setText(self.tr("The pretrained weights {0} do not exist yet: "

@@ -135,6 +135,10 @@ class ValidationPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         self.reload()
 
+    def previews_loading(self) -> bool:
+        """True while a preview's case is still being read (in a worker thread)."""
+        return self.pretrain_preview.is_loading() or self.finetune_preview.is_loading()
+
     def verdict(self) -> pv.ArchitectureVerdict | None:
         """The last verdict (None until loaded); the wizard may gate on ``verdict().loads``."""
         return self._verdict

@@ -1,6 +1,9 @@
 """One dataset's first case: an axial slice, its label overlay and one training patch to scale.
 
-Reading and windowing live in :mod:`nnft.core.preview`; this widget only paints.
+Reading and windowing live in :mod:`nnft.core.preview`; this widget only paints. The case is
+read from disk in a worker thread (:class:`~nnft.gui.background.BackgroundTasks`): the canvas
+says "Loading…" until it is there, and a newer case supersedes one still being read. Moving the
+slice slider draws from the volume in memory.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ from nnft.core.preview import (
     patch_in_pixels,
     to_uint8,
 )
+from nnft.gui.background import BackgroundTasks, TaskHandle, report_unhandled
+
+#: The background task that reads a case (a newer one supersedes it).
+VOLUME_TASK = "volume"
 
 #: Label colours (RGBA) for labels 1, 2, ...; translucent so the anatomy stays visible.
 LABEL_COLORS = np.array([
@@ -129,6 +136,7 @@ class ImagePreview(QWidget):
         self.footprint: PatchFootprint | None = None
         self.window = (0.0, 1.0)
         self.note = ""  # appended to the caption (e.g. where the patch size came from)
+        self.background = BackgroundTasks(self, max_workers=1, name=f"nnft-{name}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -166,6 +174,19 @@ class ImagePreview(QWidget):
     # -- loading ----------
     def show_message(self, text: str, title: str = "") -> None:
         """Show ``text`` instead of an image (no dataset, unreadable file ...)."""
+        self._forget_pending_load()
+        self._show_text(text, title)
+
+    def _forget_pending_load(self) -> None:
+        pending = self.background.running(VOLUME_TASK)
+        if pending is not None:
+            pending.cancel()
+
+    def is_loading(self) -> bool:
+        """True while a case is being read."""
+        return self.background.is_busy(VOLUME_TASK)
+
+    def _show_text(self, text: str, title: str) -> None:
         self.volume = None
         self.footprint = None
         self.canvas.grey = self.canvas.overlay = None
@@ -180,24 +201,34 @@ class ImagePreview(QWidget):
     def load(self, title: str, image_path: Path, label_path: Path | None,
              patch_size: Sequence[int] | None = None,
              target_spacing: Sequence[float] | None = None,
-             transpose_forward: Sequence[int] = (0, 1, 2), note: str = "") -> bool:
-        """Read and show a case; False (and a message in the canvas) when it cannot be read."""
-        self.note = note
-        try:
-            volume = load_preview_volume(image_path, label_path)
-        except (OSError, RuntimeError, ValueError) as error:  # SimpleITK raises RuntimeError
+             transpose_forward: Sequence[int] = (0, 1, 2), note: str = "") -> TaskHandle:
+        """Read a case in a worker thread and show it when it is there ("Loading…" until then;
+        a message in the canvas when it cannot be read). Returns the reading task."""
+
+        def show(volume: PreviewVolume) -> None:
+            self.note = note
+            self.set_volume(volume, title, patch_size, target_spacing, transpose_forward)
+
+        def failed(error: BaseException, details: str) -> None:
+            if not isinstance(error, (OSError, RuntimeError, ValueError)):
+                report_unhandled(error)  # not a bad file: a bug, reported
+                return
+            # SimpleITK raises RuntimeError for a file it cannot read.
             lines = [line for line in str(error).strip().splitlines() if line.strip()]
             detail = lines[-1] if lines else type(error).__name__
-            self.show_message(self.tr("Could not read {path}:\n{error}").format(
+            self._show_text(self.tr("Could not read {path}:\n{error}").format(
                 path=Path(image_path).name, error=detail), title)
-            return False
-        self.set_volume(volume, title, patch_size, target_spacing, transpose_forward)
-        return True
+
+        self._show_text(self.tr("Loading…"), title)
+        return self.background.submit(load_preview_volume, image_path, label_path,
+                                      on_done=show, on_error=failed, key=VOLUME_TASK)
 
     def set_volume(self, volume: PreviewVolume, title: str = "",
                    patch_size: Sequence[int] | None = None,
                    target_spacing: Sequence[float] | None = None,
                    transpose_forward: Sequence[int] = (0, 1, 2)) -> None:
+        """Show ``volume`` (already read); a case still being read is forgotten."""
+        self._forget_pending_load()
         self.volume = volume
         self.window = display_window(volume.image)
         self.title.setText(title)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWizard
+from PySide6.QtWidgets import QLabel, QMessageBox, QWizard
 
 from nnft.core import slurm as S
 from nnft.gui.pages.cluster_page import ClusterPage
@@ -394,3 +394,65 @@ def test_export_with_wrong_folds_writes_nothing(make_page, state, tmp_path):
     assert "FOLD_INVALID" in page.problems.codes()
     assert not target.exists()
     assert not _slurm_folder(state).exists()
+
+
+# -- submit and cancel off the GUI thread -----------------------------------------------------
+@pytest.fixture
+def slow_fake_slurm(tmp_path):
+    """Stand-ins for Slurm's commands that take a moment, like a busy controller: sbatch hands
+    out job ids, scancel notes what it cancelled; the others know no job."""
+    bin_dir = tmp_path / "slow_slurm_bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "slurm_calls.txt"
+    counter = tmp_path / "next_job_id"
+    counter.write_text("100")
+    scripts = {
+        "sbatch": f'sleep 0.3\nn=$(cat "{counter}")\necho $((n + 1)) > "{counter}"\n'
+                  f'echo "sbatch $*" >> "{calls}"\necho "$n"\n',
+        "scancel": f'sleep 0.3\necho "scancel $*" >> "{calls}"\n',
+        "squeue": "exit 0\n", "sacct": "exit 0\n", "scontrol": "exit 0\n",
+    }
+    for name, body in scripts.items():
+        path = bin_dir / name
+        path.write_text("#!/bin/sh\n" + body)
+        path.chmod(0o755)
+    return S.SlurmCommands(env={"PATH": f"{bin_dir}:/usr/bin:/bin"}), calls
+
+
+def test_submit_and_cancel_run_in_the_background_with_busy_buttons(make_page, state, qtbot,
+                                                                   slow_fake_slurm,
+                                                                   monkeypatch):
+    slurm, calls = slow_fake_slurm
+    page = make_page(slurm)
+    submitting = page.submit()
+    assert submitting is not None  # back at once: sbatch runs in a worker thread
+    assert page.submit_button.text() == "Submitting…"
+    assert not page.submit_button.isEnabled()
+    assert page.status_label.text() == "Submitting the chain to Slurm …"
+    assert page.submit() is None  # one submission at a time
+    qtbot.waitUntil(lambda: not submitting.running, timeout=30000)
+    record = page.submitted
+    assert record is not None, page.status_label.text() + str(page.problems.codes())
+    assert [j.job_id for j in record.jobs] == ["100", "101", "102"]
+    assert page.submit_button.text() == "Submit" and page.submit_button.isEnabled()
+    assert page.chain_combo.currentData() == record.chain_id
+    assert calls.read_text().count("sbatch ") == 3
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    shown = []
+    original = page._on_chain_cancelled
+
+    def remember(*args):
+        original(*args)
+        shown.append(page.status_label.text())
+
+    page._on_chain_cancelled = remember
+    cancelling = page.cancel_chain()
+    assert cancelling is not None
+    assert page.cancel_button.text() == "Cancelling…" and not page.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not cancelling.running, timeout=30000)
+    assert shown == [f"Cancelled chain {record.chain_id}: scancel 100 101 102"]
+    assert "scancel 100 101 102" in calls.read_text()
+    assert page.cancel_button.text() == "Cancel chain"
+    assert S.ChainRecord.load(Path(record.chain_dir) / S.RECORD_NAME).cancelled

@@ -22,6 +22,8 @@ def test_running_external_training_is_followed(qtbot, quick_state):
     (fold / "checkpoint_best.pth").write_bytes(b"stand-in: only its existence is read here")
     page.follow_timer.setInterval(100)
     page.initializePage()
+    # The logs are read in a worker thread; following starts when the read is back.
+    qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
     assert page.follow_timer.isActive()
     assert "outside the wizard" in page.status_label.text()
     assert page.plots.point_count() == 2  # the epochs already logged
@@ -44,73 +46,68 @@ def test_stopped_run_offers_resume(qtbot, quick_state):
     os.utime(log, (1, 1))  # written long ago: nothing runs any more
     (fold / "checkpoint_latest.pth").write_bytes(b"stand-in")
     page.initializePage()
+    assert not page.start_button.isEnabled()  # until the fold folder has been read
+    qtbot.waitUntil(page.start_button.isEnabled, timeout=10000)
     assert not page.follow_timer.isActive()
     assert page.start_button.isEnabled()
     assert page.start_button.text() == "Resume"
     assert page.plots.point_count() == 2
 
 
-def test_check_weights_button_reports_fit_and_misfit(qtbot, tmp_path):
+def test_check_weights_button_reports_fit_and_misfit(qtbot, weights_workspace):
     """The fine-tuning page's guard: real checkpoints from nnU-Net's network builder."""
-    import json
-
-    import torch
-
-    from nnft.core.demo import write_demo_workspace
     from nnft.core.pipeline import RunOptions
-    from nnft.core.weights import expected_network_state
     from nnft.core.wizard_state import WizardState
     from nnft.core.workspace import Workspace
     from nnft.gui.pages.training_page import FINETUNE
 
-    demo = write_demo_workspace(tmp_path / "w")
-    plans = {
-        "dataset_name": demo.finetune_name, "plans_name": "nnUNetPlans",
-        "original_median_spacing_after_transp": [1, 1], "image_reader_writer": "SimpleITKIO",
-        "transpose_forward": [0, 1, 2], "transpose_backward": [0, 1, 2],
-        "experiment_planner_used": "ExperimentPlanner", "label_manager": "LabelManager",
-        "foreground_intensity_properties_per_channel": {},
-        "configurations": {"2d": {
-            "data_identifier": "nnUNetPlans_2d", "preprocessor_name": "DefaultPreprocessor",
-            "batch_size": 2, "patch_size": [48, 48], "spacing": [0.8, 0.8],
-            "normalization_schemes": ["CTNormalization"], "use_mask_for_norm": [False],
-            "architecture": {
-                "network_class_name":
-                    "dynamic_network_architectures.architectures.unet.PlainConvUNet",
-                "arch_kwargs": {
-                    "n_stages": 3, "features_per_stage": [8, 16, 32],
-                    "conv_op": "torch.nn.modules.conv.Conv2d",
-                    "kernel_sizes": [[3, 3]] * 3, "strides": [[1, 1], [2, 2], [2, 2]],
-                    "n_conv_per_stage": [2, 2, 2], "n_conv_per_stage_decoder": [2, 2],
-                    "conv_bias": True,
-                    "norm_op": "torch.nn.modules.instancenorm.InstanceNorm2d",
-                    "norm_op_kwargs": {"eps": 1e-05, "affine": True}, "dropout_op": None,
-                    "dropout_op_kwargs": None, "nonlin": "torch.nn.LeakyReLU",
-                    "nonlin_kwargs": {"inplace": True}},
-                "_kw_requires_import": ["conv_op", "norm_op", "dropout_op", "nonlin"]},
-            "batch_dice": True}},
-    }
-    folder = demo.preprocessed / demo.finetune_name
-    folder.mkdir(parents=True)
-    (folder / "nnUNetPlans.json").write_text(json.dumps(plans))
-    (folder / "dataset.json").write_text(
-        (demo.raw / demo.finetune_name / "dataset.json").read_text())
-    shapes = expected_network_state(plans, "2d", json.loads(
-        (folder / "dataset.json").read_text()))
-    good = tmp_path / "good.pth"
-    torch.save({"network_weights": {k: torch.zeros(v) for k, v in shapes.items()}}, good)
-    bad = tmp_path / "bad.pth"
-    torch.save({"network_weights": {k: torch.zeros(tuple(v) + (1,)) for k, v in
-                                    shapes.items()}}, bad)
+    demo, good, bad = weights_workspace
     state = WizardState(workspace=Workspace.from_root(demo.root), pretrain="1", finetune="2",
                         options=RunOptions(configuration="2d", device="cpu",
                                            pretrained_weights=str(good)), check_device=False)
     page = TrainingPage(state, FINETUNE)
     qtbot.addWidget(page)
     page.initializePage()
-    assert page.check_weights()
+    # The check runs in a child process; the button says so until the verdict is back.
+    check = page.check_weights()
+    assert check is not None
+    assert page.check_weights_button.text() == "Checking…"
+    assert not page.check_weights_button.isEnabled()
+    assert page.check_weights() is None  # one check at a time
+    qtbot.waitUntil(lambda: not check.running, timeout=120000)
+    assert page.weights_fit, page.weights_verdict.text() + str(page.problems.codes())
     assert page.weights_verdict.text().startswith("✓")
+    assert page.check_weights_button.text() == "Check weights"
+    assert page.check_weights_button.isEnabled()
     state.with_options(pretrained_weights=str(bad))
-    assert not page.check_weights()
+    check = page.check_weights()
+    qtbot.waitUntil(lambda: not check.running, timeout=120000)
+    assert not page.weights_fit
     assert page.weights_verdict.text().startswith("✗")
     assert "WEIGHTS_ARCH_MISMATCH" in page.problems.codes()
+
+
+def test_changing_the_fold_shows_that_folds_curves_only(qtbot, quick_state):
+    """The logs are read in a worker thread; a read for another fold never mixes with the
+    curves of the fold shown before."""
+    import os
+
+    from nnft.gui.pages.training_page import FINETUNE
+
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    fold = quick_state.context().finetune_fold_dir
+    fold.mkdir(parents=True)
+    log = fold / "training_log_2026_11_27_23_42_51.txt"
+    shutil.copy(REAL_LOG, log)
+    os.utime(log, (1, 1))
+    page = TrainingPage(quick_state, FINETUNE)
+    qtbot.addWidget(page)
+    page.initializePage()
+    qtbot.waitUntil(lambda: page.progress is not None, timeout=10000)
+    assert page.plots.point_count() == 2
+    page.fold_combo.setCurrentIndex(page.fold_combo.findData("1"))
+    qtbot.waitUntil(lambda: page.progress.fold_dir != fold, timeout=10000)
+    assert page.records == [] and page.plots.point_count() == 0
+    page.fold_combo.setCurrentIndex(page.fold_combo.findData("0"))
+    qtbot.waitUntil(lambda: page.progress.fold_dir == fold, timeout=10000)
+    assert page.plots.point_count() == 2

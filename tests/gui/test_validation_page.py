@@ -117,6 +117,8 @@ def make_page(qtbot, state: WizardState) -> ValidationPage:
     qtbot.addWidget(page)
     page.resize(1100, 800)
     page.initializePage()
+    # The previews read their case in a worker thread.
+    qtbot.waitUntil(lambda: not page.previews_loading(), timeout=30000)
     return page
 
 
@@ -316,3 +318,33 @@ def test_page_renders(qtbot, workspace, tmp_path):
     image = page.grab().toImage()
     assert image.width() == 1100 and image.height() == 800
     assert page.grab().save(str(tmp_path / "page.png"))
+
+
+def test_previews_say_loading_until_the_case_is_read(qtbot, workspace):
+    page = ValidationPage(make_state(workspace))
+    qtbot.addWidget(page)
+    page.initializePage()
+    preview = page.finetune_preview
+    assert preview.is_loading()
+    assert preview.volume is None and preview.canvas.message == "Loading…"
+    assert PRETRAIN in page.pretrain_preview.title.text()  # the title is there at once
+    qtbot.waitUntil(lambda: not page.previews_loading(), timeout=30000)
+    assert preview.volume is not None and preview.canvas.grey is not None
+
+
+def test_a_newer_case_supersedes_one_still_being_read(qtbot, workspace):
+    images = sorted((workspace / "nnUNet_raw" / FINETUNE / "imagesTr").glob("*_0000.nii.gz"))
+    preview = ImagePreview("finetunePreview")
+    qtbot.addWidget(preview)
+    first = preview.load("first", images[0], None)
+    second = preview.load("second", images[-1], None)
+    assert first.cancelled and second.running
+    qtbot.waitUntil(lambda: not preview.is_loading(), timeout=30000)
+    preview.background.wait(30)
+    assert preview.title.text() == "second" and preview.volume is not None
+    # A message shown meanwhile is not overwritten by a read that was still under way.
+    late = preview.load("late", images[0], None)
+    preview.show_message("No dataset to show.")
+    assert late.cancelled
+    preview.background.wait(30)
+    assert preview.volume is None and preview.canvas.message == "No dataset to show."

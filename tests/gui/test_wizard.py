@@ -148,6 +148,8 @@ def test_whole_wizard_on_the_demo_to_a_fine_tuned_model(make_wizard, quick_state
     wizard.next()  # pretraining
     pretrain = wizard.pages["pretrain"]
     assert wizard.currentPage() is pretrain
+    # Start is enabled once the page has read the fold folder (in a worker thread).
+    qtbot.waitUntil(pretrain.start_button.isEnabled, timeout=30000)
     qtbot.mouseClick(pretrain.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not pretrain.is_running() and pretrain.isComplete(),
                     timeout=400_000)
@@ -157,6 +159,8 @@ def test_whole_wizard_on_the_demo_to_a_fine_tuned_model(make_wizard, quick_state
     wizard.next()  # fine-tuning
     finetune = wizard.pages["finetune"]
     assert finetune.checkpoint_edit.text().endswith("fold_all/checkpoint_final.pth")
+    qtbot.waitUntil(finetune.start_button.isEnabled, timeout=30000)
+    # The weights are checked in a child process first; then the chain starts.
     qtbot.mouseClick(finetune.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not finetune.is_running() and finetune.isComplete(),
                     timeout=400_000)

@@ -107,6 +107,9 @@ def test_submit_follow_and_finish_from_the_wizard(qtbot, tmp_path, slurm_cluster
     page.show_snapshot = record_snapshot
     started = time.monotonic()
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    # The preflight and sbatch run in a worker thread; the button says so meanwhile.
+    assert page.submit_button.text() == "Submitting…"
+    qtbot.waitUntil(lambda: not page.background.is_busy("submit"), timeout=120000)
     records = S.list_chains(Workspace.from_root(demo.root))
     assert len(records) == 1, page.status_label.text() + str(page.problems.codes())
     record = records[0]
@@ -156,6 +159,7 @@ def test_submit_follow_and_finish_from_the_wizard(qtbot, tmp_path, slurm_cluster
 
     # Everything is done now: a second Submit submits nothing and says where the model is.
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.background.is_busy("submit"), timeout=120000)
     assert page.status_label.text().startswith("Every step is done already")
     assert len(S.list_chains(Workspace.from_root(demo.root))) == 1
     # Next goes to the summary; Back from there returns to the Cluster page.
@@ -169,7 +173,10 @@ def test_submit_follow_and_finish_from_the_wizard(qtbot, tmp_path, slurm_cluster
 
 def test_cancel_from_the_wizard(qtbot, tmp_path, slurm_cluster, profiles_dir, monkeypatch):
     wizard, page, demo = _wizard(qtbot, tmp_path, "cancel", 50)
-    record = page.submit()
+    submitting = page.submit()
+    assert submitting is not None, str(page.problems.codes())
+    qtbot.waitUntil(lambda: not submitting.running, timeout=120000)
+    record = page.submitted
     assert record is not None, str(page.problems.codes())
     qtbot.waitUntil(lambda: _states(page).get("preparation") == "RUNNING", timeout=120000)
     assert page.cancel_button.isEnabled()
@@ -177,9 +184,16 @@ def test_cancel_from_the_wizard(qtbot, tmp_path, slurm_cluster, profiles_dir, mo
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *args, **kwargs: asked.append(args[2]) or
                         QMessageBox.StandardButton.Yes)
+    # scancel runs in a worker thread; what the page says when it is back is kept here (the
+    # next poll replaces it soon after).
+    said = []
+    original = page._on_chain_cancelled
+    page._on_chain_cancelled = lambda *args: (original(*args),
+                                              said.append(page.status_label.text()))
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     assert asked and f"Cancel every job of chain {record.chain_id}?" in asked[0]
-    assert page.status_label.text().startswith(f"Cancelled chain {record.chain_id}: scancel")
+    qtbot.waitUntil(lambda: bool(said), timeout=60000)
+    assert said[0].startswith(f"Cancelled chain {record.chain_id}: scancel")
     qtbot.waitUntil(lambda: set(_states(page).values()) == {"CANCELLED"}, timeout=90000)
     wait_until(lambda: not any(j.split("_")[0] in record.job_ids()
                                for j in slurm_cluster.jobs_in_queue()),
