@@ -352,14 +352,14 @@ def _install_signal_handlers(executor) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
 
-    def on_interrupt(signum, frame):  # noqa: ARG001
+    def on_interrupt(signum, frame):
         print("\nCancelling ...", file=sys.stderr, flush=True)
         threading.Thread(target=executor.cancel, daemon=True).start()
 
     signal.signal(signal.SIGINT, on_interrupt)
     signal.signal(signal.SIGTERM, on_interrupt)
     if hasattr(signal, "SIGUSR1"):
-        def on_usr1(signum, frame):  # noqa: ARG001
+        def on_usr1(signum, frame):
             if not executor.stop_gracefully():
                 print("A graceful stop is only possible while an nnFT trainer runs.",
                       file=sys.stderr, flush=True)

@@ -170,7 +170,7 @@ def pickle_globals(data: bytes) -> list[str]:
                     strings.append(last)
             if name == "STOP":
                 break
-    except Exception:  # noqa: BLE001 - damaged pickles: report what was read so far
+    except Exception:  # damaged pickles: report what was read so far
         pass
     return found
 
@@ -257,7 +257,7 @@ def load_checkpoint_safely(path: Path | str) -> tuple[dict[str, Any] | None, lis
     except MemoryError:
         return unreadable(f"The checkpoint {path} does not fit into memory.",
                           "Check it on a machine with more memory.")
-    except Exception as exc:  # noqa: BLE001 - torch raises many kinds on damaged files
+    except Exception as exc:  # torch raises many kinds on damaged files
         return unreadable(f"The checkpoint {path} cannot be read: it is damaged, truncated or "
                           f"not a PyTorch checkpoint ({_short(exc)}).")
 
@@ -400,7 +400,7 @@ def describe_checkpoint(checkpoint: Mapping[str, Any]) -> NetworkDescription:
         try:
             return describe_plans(plans, configuration,
                                   dataset_json if isinstance(dataset_json, Mapping) else None)
-        except Exception:  # noqa: BLE001 - someone else's plans; use what can be read
+        except Exception:  # someone else's plans; use what can be read
             pass
     return NetworkDescription(
         configuration=configuration if isinstance(configuration, str) else None,
@@ -473,7 +473,7 @@ def expected_network_state(source: Any, configuration: str | None = None,
     try:
         with torch.device("meta"):
             network = build()
-    except Exception:  # noqa: BLE001 - a network class that cannot live on meta
+    except Exception:  # a network class that cannot live on meta
         network = build()
     return {key: tuple(value.shape) for key, value in network.state_dict().items()}
 
@@ -818,7 +818,7 @@ def check_weights_against(checkpoint_path: Path | str, plans: Mapping[str, Any] 
     try:
         expected = expected_network_state(plans, configuration, dataset_json or {})
         network_info = describe_plans(plans, configuration, dataset_json)
-    except Exception as exc:  # noqa: BLE001 - plans nnU-Net itself could not build either
+    except Exception as exc:  # plans nnU-Net itself could not build either
         return None, [P.error(
             P.CONFIG_NOT_AVAILABLE,
             f"nnU-Net cannot build the '{configuration}' network of the fine-tuning plans "
@@ -875,7 +875,7 @@ class _LocationReader(pickle.Unpickler):
         super().__init__(io.BytesIO(data))
         self.locations: set[str] = set()
 
-    def find_class(self, module: str, name: str) -> Any:  # noqa: ARG002 - never resolved
+    def find_class(self, module: str, name: str) -> Any:  # never resolved
         return _Stub
 
     def persistent_load(self, pid: Any) -> Any:
@@ -899,7 +899,7 @@ def storage_locations(path: Path | str) -> set[str]:
         reader = _LocationReader(data)
         try:
             reader.load()
-        except Exception:  # noqa: BLE001 - damaged: report what was seen
+        except Exception:  # damaged: report what was seen
             pass
         return reader.locations
     seen: set[str] = set()
@@ -910,7 +910,7 @@ def storage_locations(path: Path | str) -> set[str]:
 
     try:
         _read_weights_only(path, map_location=record)
-    except Exception:  # noqa: BLE001 - unreadable checkpoints are reported elsewhere
+    except Exception:  # unreadable checkpoints are reported elsewhere
         pass
     return seen
 

@@ -113,7 +113,7 @@ class NnftWizard(QWizard):
         self.next()
         self._jump_target = None
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:  # Qt override
         # Asked by next() and by the button updates; the jump target is set only inside
         # open_page, so the usual flow is untouched.
         if self._jump_target is not None:
@@ -124,7 +124,7 @@ class NnftWizard(QWizard):
     def running_pages(self) -> list:
         return [p for p in self.pages.values() if getattr(p, "is_running", lambda: False)()]
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         running = self.running_pages()
         if running:
             answer = QMessageBox.question(

@@ -38,7 +38,7 @@ class ChainWorker(QObject):
     def run(self) -> None:
         try:
             outcome = self.executor.run()
-        except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
+        except Exception as exc:  # reported to the GUI, never lost
             self.events.put(("crashed", exc))
             outcome = ChainOutcome(failed_step="?", message=str(exc))
         self.events.put(("chain_finished", outcome))

@@ -372,7 +372,7 @@ def submitted(slurm_cluster, tmp_path_factory):
                   *TRIAL_ARGS, "--epochs", str(EPOCHS), "--folds", "0,1", *PROFILE_ARGS, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     record = S.find_chain(Workspace.from_root(root))
-    follow_log = open(root.parent / "follow.txt", "w")  # noqa: SIM115 - closed below
+    follow_log = open(root.parent / "follow.txt", "w")  # closed below
     follow = subprocess.Popen(
         [sys.executable, "-m", "nnft.core.cli_slurm", "jobs", "--workspace", str(root),
          "--follow", "--interval", "5"], stdout=follow_log, stderr=subprocess.STDOUT,
