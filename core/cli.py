@@ -160,8 +160,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps({"problems": [p.to_dict() for p in result.problems]}, indent=2))
     else:
         _print_problems(result.problems, sys.stdout)
-        if result.ok:
-            ctx = result.context
+        ctx = result.context
+        if result.ok and ctx is not None:
             print(f"OK: pretrain {ctx.pretrain.name} -> fine-tune {ctx.finetune.name}, "
                   f"{ctx.options.configuration}, plans '{ctx.options.plans_name}'.")
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -254,7 +254,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             record = log_parser.feed_line(event.line) if log_parser else None
             if not args.quiet or event.line.startswith("nnFT: "):  # backups: always shown
                 print(f"  | {event.line}", flush=True)
-            if record is not None:
+            if record is not None and log_parser is not None:
                 eta = estimate_remaining_seconds(log_parser.epochs, total_epochs) \
                     if total_epochs else None
                 print(f"{tag} {_format_epoch(record, total_epochs, eta)}", flush=True)

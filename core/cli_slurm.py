@@ -237,8 +237,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
         print(json.dumps(record.to_dict(), indent=2))
         return EXIT_OK
     print(f"\nSubmitted chain {record.chain_id}:")
+    job_ids = {job.role: job.job_id for job in record.jobs}
     for job in record.jobs:
-        after = f" (after {job.after} job {record.job(job.after).job_id})" if job.after else ""
+        after = f" (after {job.after} job {job_ids[job.after]})" if job.after else ""
         tasks = f", array of folds {' '.join(job.folds)}" if job.is_array else ""
         print(f"  {job.role:<9} job {job.job_id}{tasks}{after}")
     print(f"Scripts and job logs: {record.chain_dir}")
@@ -290,8 +291,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         records = S.list_chains(workspace)
         if not records:
             print(f"No chains were submitted from {workspace.results} (nnft submit).")
-        for record in records:
-            status = S.chain_status(record, slurm)
+        for listed in records:
+            status = S.chain_status(listed, slurm)
             if args.json:
                 print(json.dumps(status.to_dict()))
             else:

@@ -393,7 +393,9 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
 
 
 def _relative_to_results(ctx: ChainContext, checkpoint: Path) -> str | None:
+    if ctx.workspace.results is None:
+        return None
     try:
         return checkpoint.relative_to(ctx.workspace.results).as_posix()
-    except (ValueError, TypeError):
+    except ValueError:
         return None

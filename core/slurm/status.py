@@ -236,22 +236,22 @@ def chain_status(record: ChainRecord, slurm: SlurmCommands | None = None) -> Cha
             task.restarts = int(restarts) if restarts.isdigit() else None
         elif record.cancelled and marker not in ("finished", "failed"):
             task.state, task.source = "CANCELLED", "record"
-        elif _state_from_log(marker):
-            task.state, task.source = _state_from_log(marker), "job log"
+        elif log_state := _state_from_log(marker):
+            task.state, task.source = log_state, "job log"
         if task.fold_dir:
-            fold_dir = Path(task.fold_dir)
-            records = task.records = parse_fold_dir(fold_dir)
+            results_dir = Path(task.fold_dir)
+            records = task.records = parse_fold_dir(results_dir)
             task.epochs_done = (records[-1].epoch + 1) if records else 0
             task.last_epoch = records[-1] if records else None
-            task.finished = (fold_dir / "checkpoint_final.pth").is_file()
+            task.finished = (results_dir / "checkpoint_final.pth").is_file()
             if task.state == "UNKNOWN" and task.finished:
                 task.state, task.source = "COMPLETED", "results"
-            elif task.state == "UNKNOWN" and has_resumable_checkpoint(fold_dir):
+            elif task.state == "UNKNOWN" and has_resumable_checkpoint(results_dir):
                 task.reason = "checkpoint on disk; nnft submit continues it with --c"
         elif task.role == "prepare" and task.state == "UNKNOWN":
             # The trainings only start after the preparation succeeded (afterok).
-            later = [t for t in tasks if t.role != "prepare" and t.fold_dir]
-            if any(Path(t.fold_dir).is_dir() for t in later):
+            later = [Path(t.fold_dir) for t in tasks if t.role != "prepare" and t.fold_dir]
+            if any(folder.is_dir() for folder in later):
                 task.state, task.source = "COMPLETED", "results"
     return status
 

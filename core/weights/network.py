@@ -98,14 +98,17 @@ def describe_plans(plans: Mapping[str, Any], configuration: str,
                    dataset_json: Mapping[str, Any] | None = None) -> NetworkDescription:
     """The network a plans configuration describes."""
     channels = None
+    class_name: str | None
+    arch_kwargs: Any
     if dataset_json is not None:
         inputs = network_inputs(plans, configuration, dataset_json)
         class_name, arch_kwargs = inputs.class_name, inputs.arch_kwargs
         channels = inputs.input_channels
     else:
         config = plans_mod.resolved_configuration(dict(plans), configuration) or {}
-        arch = config.get("architecture") if isinstance(config.get("architecture"),
-                                                        Mapping) else {}
+        arch = config.get("architecture")
+        if not isinstance(arch, Mapping):
+            arch = {}
         class_name, arch_kwargs = arch.get("network_class_name"), arch.get("arch_kwargs")
     return NetworkDescription(
         class_name=class_name,
