@@ -71,7 +71,8 @@ def parse_dataset_reference(reference: str | int) -> tuple[int | None, str | Non
     if isinstance(reference, int):
         return (reference, None) if 0 < reference < 1000 else (None, None)
     text = str(reference).strip()
-    if text.isdigit():
+    # isdecimal, not isdigit: '¹' is a digit that int() refuses (found by hypothesis).
+    if text.isdecimal():
         value = int(text)
         return (value, None) if 0 < value < 1000 else (None, None)
     dataset_id = dataset_id_from_name(text)
