@@ -55,11 +55,6 @@ from .commands import (
     parse_time_limit,
     sbatch_argv,
 )
-
-# The `name as name` imports in this block and below are private helpers re-exported, outside
-# __all__, for the tests against a real Slurm (tests/slurm).
-from .commands import _expand_task_ids as _expand_task_ids
-from .commands import _scontrol_fields as _scontrol_fields
 from .plan import (
     SLURM_FOLDER_NAME,
     SlurmChain,
@@ -84,7 +79,6 @@ from .profiles import (
     load_profiles,
     save_profile,
 )
-from .scripts import _END_OF_SCRIPT as _END_OF_SCRIPT
 from .scripts import (
     PREPARE_STEPS,
     ROLES,
@@ -102,7 +96,6 @@ from .status import (
     read_log_tail,
     signal_job,
 )
-from .status import _last_log_marker as _last_log_marker
 from .submit import (
     RECORD_FORMAT,
     RECORD_NAME,
@@ -113,6 +106,14 @@ from .submit import (
     submit_chain,
     write_chain_scripts,
 )
+
+# Private helpers, outside __all__, that the tests against a real Slurm use (tests/slurm).
+# isort: off
+from .commands import _expand_task_ids as _expand_task_ids
+from .commands import _scontrol_fields as _scontrol_fields
+from .scripts import _END_OF_SCRIPT as _END_OF_SCRIPT
+from .status import _last_log_marker as _last_log_marker
+# isort: on
 
 __all__ = [
     "SLURM_NOT_AVAILABLE",

@@ -50,7 +50,6 @@ class SlurmConfigError(ValueError):
         self.problems = problems
 
 
-# == Slurm's commands ==========================================================================
 @dataclass
 class SlurmCommands:
     """Runs Slurm's command-line tools as argv lists (no shell) and parses their answers.
@@ -67,6 +66,7 @@ class SlurmCommands:
     timeout_s: float = 60.0
 
     def which(self, name: str) -> str | None:
+        """The path of Slurm command ``name`` on the PATH of :attr:`env`, or None."""
         path = (self.env or os.environ).get("PATH")
         return shutil.which(name, path=path)
 
@@ -75,12 +75,15 @@ class SlurmCommands:
         return self.which("sbatch") is not None
 
     def missing_message(self, name: str = "sbatch") -> str:
+        """What to tell a user on a machine without Slurm's ``name``, and what to do."""
         return (f"Slurm's '{name}' was not found on PATH, so nothing can be submitted or "
                 "queried from this machine. Run nnft on the cluster's login node (where sbatch "
                 "works), load Slurm first (e.g. 'module load slurm'), or use 'nnft export "
                 "--format slurm' and submit the script there.")
 
     def run(self, argv: Sequence[str], *, check: bool = True) -> subprocess.CompletedProcess:
+        """Run one command; :class:`SlurmNotFound` when it is not installed, :class:`SlurmError`
+        when it cannot start, does not answer, or (with ``check``) fails."""
         exe = self.which(argv[0])
         if exe is None:
             raise SlurmNotFound(self.missing_message(argv[0]))
@@ -112,6 +115,7 @@ class SlurmCommands:
 
     def scancel(self, job_ids: Sequence[str], *, signal: str | None = None,
                 batch_only: bool = False) -> None:
+        """``scancel [--signal=SIG] [--batch] JOB...``; :class:`SlurmError` when refused."""
         argv = ["scancel"]
         if signal:
             argv.append(f"--signal={signal}")

@@ -120,6 +120,7 @@ def slurm_problems(ctx: ChainContext, profile: SlurmProfile,
     return found
 
 def new_chain_id(ctx: ChainContext, when: datetime | None = None) -> str:
+    """``<YYYYmmdd-HHMMSS>-D<pretrain id>-D<finetune id>``: sorts by time, names the datasets."""
     when = when or datetime.now()
     return (f"{when:%Y%m%d-%H%M%S}-D{ctx.pretrain.dataset_id:03d}"
             f"-D{ctx.finetune.dataset_id:03d}")

@@ -202,6 +202,7 @@ def load_profiles(path: Path | None = None) -> dict[str, SlurmProfile]:
 
 
 def get_profile(name: str, path: Path | None = None) -> SlurmProfile:
+    """The saved profile ``name``; KeyError naming the known ones when there is none."""
     profiles = load_profiles(path)
     if name not in profiles:
         known = ", ".join(sorted(profiles)) or "none saved yet"
@@ -224,6 +225,7 @@ def save_profile(profile: SlurmProfile, path: Path | None = None) -> Path:
 
 
 def delete_profile(name: str, path: Path | None = None) -> bool:
+    """Remove one saved profile (atomic write); False when there was none of that name."""
     path = default_profiles_path() if path is None else Path(path)
     profiles = load_profiles(path)
     if profiles.pop(name, None) is None:

@@ -87,6 +87,7 @@ class ChainRecord:
         return dataclasses.asdict(self)
 
     def save(self) -> None:
+        """Write ``chain.json`` (atomic: a reader never sees half a record)."""
         atomic_write_text(self.path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod

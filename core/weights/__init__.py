@@ -65,8 +65,7 @@ from .read import (
     pickle_globals,
 )
 
-# The `name as name` imports are private helpers re-exported, outside __all__, for
-# tests/core/test_weights.py.
+# A private helper, outside __all__, that tests/core/test_weights.py uses.
 from .read import _allowed_globals as _allowed_globals
 
 __all__ = [

@@ -80,6 +80,8 @@ class WeightsReport:
         return info.input_channels if info is not None else None
 
     def describe(self, which: str) -> dict[str, Any]:
+        """``"checkpoint"`` or ``"network"``: dataset, plans, configuration, class, dimensions
+        and input channels, as far as known (``nnft check-weights``, text and JSON)."""
         info = (self.checkpoint_info if which == "checkpoint" else self.network_info) \
             or NetworkDescription()
         shapes = self.checkpoint_shapes if which == "checkpoint" else self.network_shapes
