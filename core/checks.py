@@ -9,33 +9,31 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from . import machine
 from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
-from .pipeline import (
-    CHECKPOINT_NAMES,
+from .problems import Problem
+from .steps import (
     FOLDS,
     QUICK_TRIAL_TRAINER,
-    STEP_KEYS,
     ChainContext,
     RunOptions,
     checkpoint_complete,
-    data_folder_owner,
+    definition,
     finetune_data_folder,
     finetune_fold_owner,
+    finetune_fold_problem,
     has_resumable_checkpoint,
-    incomplete_checkpoints,
     is_finetuned_from,
-    plan_finetune_done,
-    preprocess_pretrain_done,
-    preprocessed_cases_complete,
+    preprocessed_data_problem,
     pretrain_data_folder,
-    read_run_marker,
+    step_number,
     transfer_made_by_nnft,
 )
-from .problems import Problem
+from .steps.guards import incomplete_checkpoint_problems
+from .weights import check_weights
 from .workspace import Workspace
 
 
@@ -167,15 +165,14 @@ def check_options(options: RunOptions) -> list[Problem]:
 
 def check_device(device: str) -> list[Problem]:
     """Is the requested device there? (nvidia-smi; no torch import)."""
-    from .machine import detect_cuda_gpus, mps_available
 
-    if device == "cuda" and not detect_cuda_gpus():
+    if device == "cuda" and not machine.detect_cuda_gpus():
         return [P.error(
             P.DEVICE_NOT_AVAILABLE,
             "No NVIDIA GPU was found (nvidia-smi lists none), but device 'cuda' was chosen.",
             "Use --device cpu (slow: for quick trials) or run on a machine with a GPU.",
         )]
-    if device == "mps" and not mps_available():
+    if device == "mps" and not machine.mps_available():
         return [P.error(P.DEVICE_NOT_AVAILABLE,
                         "Device 'mps' needs a Mac with Apple silicon.",
                         "Use --device cpu or cuda.")]
@@ -271,8 +268,6 @@ def check_pretrained_weights(ctx: ChainContext) -> list[Problem]:
     if is_finetuned_from(ft_fold, checkpoint) and (
             (ft_fold / "checkpoint_final.pth").is_file() or has_resumable_checkpoint(ft_fold)):
         return []  # fine-tuned (or continued with --c) from it already: nothing is loaded again
-    from .weights import check_weights
-
     _report, found = check_weights(checkpoint, ctx)
     return found
 
@@ -314,23 +309,25 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
     if not (ctx.pretrain_preprocessed / "dataset_fingerprint.json").is_file():
         found.append(P.info(
             P.FINGERPRINT_MISSING,
-            f"{ctx.pretrain.name} has no fingerprint yet; it is extracted in step 2.",
+            f"{ctx.pretrain.name} has no fingerprint yet; it is extracted in step "
+            f"{step_number('fingerprint_pretrain')}.",
         ))
 
     # Data folders nnU-Net deletes and recreates on preprocessing (steps 1 and 5).
-    if not plan_finetune_done(ctx):
-        problem = preprocessed_data_problem(ctx, "plan_finetune",
+    if not definition("plan_finetune").is_done(ctx):
+        problem = preprocessed_data_problem(ctx, "plan_finetune", step_number("plan_finetune"),
                                             finetune_data_folder(ctx, predicted=True),
                                             ctx.finetune_plans_file)
         found += [problem] if problem else []
-    if not preprocess_pretrain_done(ctx):
+    if not definition("preprocess_pretrain").is_done(ctx):
         problem = preprocessed_data_problem(ctx, "preprocess_pretrain",
+                                            step_number("preprocess_pretrain"),
                                             pretrain_data_folder(ctx, predicted=True),
                                             ctx.pretrain_plans_file)
         found += [problem] if problem else []
 
     pt_fold = ctx.pretrain_fold_dir
-    found += _incomplete_checkpoint_problems(ctx, pt_fold)
+    found += incomplete_checkpoint_problems(ctx, pt_fold)
     if pt_fold.is_dir() and not checkpoint_complete(pt_fold / "checkpoint_final.pth"):
         if has_resumable_checkpoint(pt_fold):
             found.append(P.warning(
@@ -352,7 +349,7 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
     if problem is not None:
         found.append(problem)
     elif finetune_fold_owner(ctx) == "nnft":
-        found += _incomplete_checkpoint_problems(ctx, ft_fold)
+        found += incomplete_checkpoint_problems(ctx, ft_fold)
         if not checkpoint_complete(ft_fold / "checkpoint_final.pth") \
                 and has_resumable_checkpoint(ft_fold):
             found.append(P.warning(
@@ -361,115 +358,3 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
                 "Nothing to do, unless you want a fresh start: then move that folder away.",
             ))
     return found
-
-
-def _backups(ctx: ChainContext) -> str:
-    return str(ctx.workspace.state_dir / "backups" / "<time>")
-
-
-def preprocessed_data_problem(ctx: ChainContext, step_key: str, folder: Path | None,
-                              plans_file: Path) -> Problem | None:
-    """``PREPROCESSED_DATA_EXISTS`` when the preprocessing step ``step_key`` would delete and
-    recreate an existing data folder (nnU-Net does so on every run).
-
-    nnFT's own folder (its marker names the same plans: a finished run, or one interrupted
-    half way) is recreated without asking (info). Any other folder is refused (error), or moved
-    to the backup first when the user allowed it (``allow_overwrite``: warning).
-    """
-    owner = data_folder_owner(folder, plans_file)
-    if owner == "none" or folder is None:
-        return None
-    number = STEP_KEYS.index(step_key) + 1
-    command = "nnUNetv2_preprocess" if step_key == "preprocess_pretrain" \
-        else "nnUNetv2_plan_and_preprocess / nnUNetv2_preprocess"
-    if owner == "nnft":
-        return P.info(
-            P.PREPROCESSED_DATA_EXISTS,
-            f"{folder} is left over from nnFT's own preprocessing with the same plans (stopped "
-            f"half way, or changed since); step {number} deletes and recreates it.",
-        )
-    if step_key == "preprocess_pretrain" and not plans_file.is_file():
-        return P.error(
-            P.PREPROCESSED_DATA_EXISTS,
-            f"{folder} exists, but its plans file {plans_file.name} does not: nnFT cannot tell "
-            "which plans made that data, and after the transfer it would be taken as "
-            f"preprocessed with the new plans '{ctx.options.plans_name}'.",
-            "Choose a new plans identifier (--plans-name, or leave it out for a free one), or "
-            "move that folder elsewhere.",
-        )
-    complete = preprocessed_cases_complete(
-        folder, list((ctx.finetune if step_key == "plan_finetune" else ctx.pretrain).cases))
-    state = "complete" if complete else "incomplete"
-    if ctx.options.allow_overwrite:
-        return P.warning(
-            P.PREPROCESSED_DATA_EXISTS,
-            f"{folder} ({state}) was not made by nnFT from these plans; step {number} "
-            f"({command}) deletes and recreates it, so nnFT first moves it to "
-            f"{_backups(ctx)}/ (--backup-and-overwrite).",
-            "Nothing to do; the backup is named in the step's log.",
-        )
-    fix = ("Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: "
-           f"nnFT then moves it to {_backups(ctx)}/ right before step {number}")
-    if step_key == "preprocess_pretrain":
-        fix += ", or choose a new plans identifier (--plans-name)"
-    return P.error(
-        P.PREPROCESSED_DATA_EXISTS,
-        f"{folder} exists ({state}) and was not made by nnFT from these plans; step {number} "
-        f"({command}) would delete and recreate it.",
-        fix + ".",
-    )
-
-
-def finetune_fold_problem(ctx: ChainContext) -> Problem | None:
-    """``RESULTS_FOLDER_EXISTS`` when the fine-tuning fold folder holds another run.
-
-    Another run: no nnFT marker for these weights (from scratch, by hand, or fine-tuned from
-    other weights). Refused (error), or moved to the backup first with ``allow_overwrite``.
-    """
-    if finetune_fold_owner(ctx) != "other":
-        return None
-    fold = ctx.finetune_fold_dir
-    weights = ctx.pretrained_checkpoint
-    checkpoints = [n for n in CHECKPOINT_NAMES if (fold / n).exists()]
-    marker = read_run_marker(fold) or {}
-    if marker.get("pretrained_weights"):
-        what = f"a fine-tuning from other weights ({marker['pretrained_weights']})"
-        if has_resumable_checkpoint(fold) and not checkpoint_complete(
-                fold / "checkpoint_final.pth"):
-            what += (f". It cannot be continued with {weights}: nnU-Net loads pretrained "
-                     "weights only at the start and refuses --c together with "
-                     "-pretrained_weights")
-    elif checkpoints:
-        what = (f"a training that was not fine-tuned from {weights} (nnU-Net names a "
-                "fine-tuned run exactly like a run from scratch)")
-    else:
-        what = "files of another run that never wrote a checkpoint"
-    harm = ("fine-tuning would overwrite its checkpoints" if checkpoints else
-            "fine-tuning would mix its logs with that run's and replace its other files")
-    if ctx.options.allow_overwrite:
-        return P.warning(
-            P.RESULTS_FOLDER_EXISTS,
-            f"{fold} holds {what}; {harm}, so nnFT first moves it to {_backups(ctx)}/ "
-            "(--backup-and-overwrite).",
-            "Nothing to do; the backup is named in the step's log.",
-        )
-    return P.error(
-        P.RESULTS_FOLDER_EXISTS,
-        f"{fold} already holds {what}; {harm}.",
-        "Choose another fold (--fold), move that folder elsewhere to keep it, or run again with "
-        f"--backup-and-overwrite: nnFT then moves it to {_backups(ctx)}/ before fine-tuning "
-        "starts.",
-    )
-
-
-def _incomplete_checkpoint_problems(ctx: ChainContext, fold: Path) -> list[Problem]:
-    bad = incomplete_checkpoints(fold)
-    if not bad:
-        return []
-    return [P.warning(
-        P.RESULTS_FOLDER_EXISTS,
-        f"{', '.join(p.name for p in bad)} in {fold} was cut off while it was written (the run "
-        "was killed); nnU-Net cannot load it. nnFT moves it to the backup "
-        f"({_backups(ctx)}/) before the training runs again.",
-        "Nothing to do.",
-    )]

@@ -39,9 +39,9 @@ from .datasets import (
 )
 from .executor import ChainExecutor, StepEvent, StepStatus
 from .machine import preprocessing_workers
-from .pipeline import build_chain, checkpoint_complete, export_bash, read_run_marker
 from .safety import atomic_write_text
 from .session import Session
+from .steps import build_chain, checkpoint_complete, export_bash, read_run_marker
 from .training_log import (
     TrainingLogParser,
     estimate_remaining_seconds,

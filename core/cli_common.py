@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from .machine import default_device, preprocessing_workers
-from .pipeline import RunOptions
 from .problems import Problem
+from .steps import RunOptions
 from .workspace import Workspace
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_STEP_FAILED = 0, 1, 2, 3

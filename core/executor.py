@@ -14,8 +14,8 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from .pipeline import GRACEFUL_STOP_TRAINERS, Step, StepRefused
 from .runner import CommandRunner, RunResult
+from .steps import GRACEFUL_STOP_TRAINERS, Step, StepRefused
 from .workspace import Workspace
 
 

@@ -74,6 +74,48 @@ ALL_CODES = (
 )
 
 
+#: Where in the workflow each code is settled: the wizard shows a problem on the page of its
+#: stage and gates the pages after it (``wizard_state.page_availability``). ``workspace``: the
+#: nnU-Net folders; ``datasets``: the choice of the two datasets and the run options;
+#: ``plans``: the plans identifier and what the preparation and training would overwrite;
+#: ``weights``: the pretrained checkpoint.
+STAGES = ("workspace", "datasets", "plans", "weights")
+STAGE_OF_CODE: dict[str, str] = {
+    ENV_NOT_SET: "workspace",
+    ENV_FOLDER_MISSING: "workspace",
+    ENV_FOLDER_NOT_WRITABLE: "workspace",
+    DATASET_NOT_FOUND: "datasets",
+    DATASET_ID_AMBIGUOUS: "datasets",
+    DATASET_JSON_INVALID: "datasets",
+    DATASET_FILES_MISSING: "datasets",
+    SAME_DATASET: "datasets",
+    CHANNEL_COUNT_MISMATCH: "datasets",
+    CHANNEL_NAME_MISMATCH: "datasets",
+    FILE_ENDING_MISMATCH: "datasets",
+    LABELS_DIFFER: "datasets",
+    FOLD_INVALID: "datasets",
+    DEVICE_NOT_AVAILABLE: "datasets",
+    OPTIONS_INVALID: "datasets",
+    CONFIG_NOT_AVAILABLE: "plans",
+    PLANS_ID_INVALID: "plans",
+    PLANS_ID_DEFAULT: "plans",
+    PLANS_ID_EXISTS: "plans",
+    PREPROCESSED_DATA_EXISTS: "plans",
+    RESULTS_FOLDER_EXISTS: "plans",
+    FINGERPRINT_MISSING: "plans",
+    WEIGHTS_UNREADABLE: "weights",
+    WEIGHTS_ARCH_MISMATCH: "weights",
+    WEIGHTS_CHANNEL_MISMATCH: "weights",
+}
+#: The codes about the new plans identifier itself (the plans page shows them at its field).
+PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})
+
+
+def stage_of(code: str) -> str:
+    """The stage (one of :data:`STAGES`) where problems of ``code`` are settled."""
+    return STAGE_OF_CODE[code]
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding of a check.

@@ -2,6 +2,12 @@
 
 The wizard pages are thin views over this object; keeping it Qt-free means the gating rules are
 tested as plain functions (tests/core) and the CLI could drive the same state.
+
+The preflight reads the workspace from disk (dataset.json files, case lists, plans, markers,
+checkpoints): ~0.1 s on a 440-case workspace, growing with the number of cases. Pages ask for it
+many times (every ``isComplete``, every timer tick), so :class:`WizardState` keeps the last one
+and computes it again only when a choice or option changed, or when :meth:`WizardState.invalidate`
+says the disk changed (a step finished, a page was entered).
 """
 
 from __future__ import annotations
@@ -9,32 +15,71 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from . import problems as P
 from .checks import Preflight, preflight
-from .pipeline import ChainContext, RunOptions, Step, build_chain
+from .problems import Problem
 from .session import Session
+from .steps import (
+    PREPARE,
+    ChainContext,
+    RunOptions,
+    Step,
+    all_done,
+    build_chain,
+    keys_in_group,
+)
 from .workspace import Workspace
 
-PREPARATION_STEPS = ("plan_finetune", "fingerprint_pretrain", "transfer_plans",
-                     "copy_dataset_json", "preprocess_pretrain")
+#: The wizard's main pages, in order (the Cluster page is off this path: see CLUSTER below).
+PAGES = ("workspace", "datasets", "plans", "validation", "pretrain", "finetune", "summary")
+CLUSTER = "cluster"
 
 
 @dataclass
 class WizardState:
-    """Everything the user chose in the wizard."""
+    """Everything the user chose in the wizard, and the last preflight of that choice."""
 
     workspace: Workspace | None = None
     pretrain: str | None = None
     finetune: str | None = None
     options: RunOptions = field(default_factory=lambda: RunOptions(configuration="2d"))
     check_device: bool = True
+    _cached: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
+                                    compare=False)
+
+    # -- the cached preflight ------------------------------------------------------------------
+    def _choice(self) -> tuple[Any, ...]:
+        return (self.workspace, self.pretrain, self.finetune, self.options, self.check_device)
+
+    def _memo(self, name: str, compute: Any) -> Any:
+        """``compute()`` once per choice and disk state (see :meth:`invalidate`)."""
+        choice = self._choice()
+        if self._cached.get("choice") != choice:
+            self._cached.clear()
+            self._cached["choice"] = choice
+        if name not in self._cached:
+            self._cached[name] = compute()
+        return self._cached[name]
+
+    def invalidate(self) -> None:
+        """Forget the cached preflight, steps and gating: the disk changed (a step finished or
+        failed, a training outside the wizard wrote files, the user came back to a page)."""
+        self._cached.clear()
 
     def run_preflight(self, *, check_weights: bool = False) -> Preflight:
         """Preflight of the current choice (an empty result until both datasets are chosen).
 
-        The pretrained-weights check loads torch, so pages ask for it only where it matters
-        (before fine-tuning starts).
+        Cached (see :meth:`invalidate`). With ``check_weights`` the pretrained weights are
+        checked too: that loads torch and nnU-Net (seconds), is never cached here, and belongs
+        in a child process or worker thread, never on the GUI thread.
         """
+        if check_weights:
+            return self._compute_preflight(check_weights=True)
+        return self._memo("preflight", self._compute_preflight)
+
+    def _compute_preflight(self, *, check_weights: bool = False) -> Preflight:
         if self.workspace is None:
             return Preflight()
         if self.pretrain is None or self.finetune is None:
@@ -42,14 +87,33 @@ class WizardState:
         return preflight(self.workspace, self.pretrain, self.finetune, self.options,
                          check_device_present=self.check_device, check_weights=check_weights)
 
+    def workspace_problems(self) -> list[Problem]:
+        """The nnU-Net folders' own problems (cached; no datasets are read)."""
+        workspace = self.workspace
+        return self._memo("workspace", lambda: workspace.check() if workspace else [])
+
     def context(self) -> ChainContext | None:
         return self.run_preflight().context
 
     def steps(self) -> list[Step]:
-        ctx = self.context()
-        return build_chain(ctx) if ctx is not None else []
+        """The chain's steps for the current choice (cached like the preflight)."""
+        def build() -> list[Step]:
+            ctx = self.context()
+            return build_chain(ctx) if ctx is not None else []
 
-    def with_options(self, **changes) -> None:
+        return self._memo("steps", build)
+
+    def step_done(self, key: str) -> bool:
+        """True when step ``key`` is done on disk (cached until :meth:`invalidate`)."""
+        return self._memo(f"done:{key}", lambda: any(
+            s.key == key and s.is_done() for s in self.steps()))
+
+    def preparation_done(self) -> bool:
+        """True when plans are transferred and both datasets are preprocessed."""
+        return self._memo("done:" + PREPARE, lambda: all_done(self.steps(),
+                                                              keys_in_group(PREPARE)))
+
+    def with_options(self, **changes: Any) -> None:
         self.options = dataclasses.replace(self.options, **changes)
 
     # -- persistence ---------------------------------------------------------------------------
@@ -78,10 +142,95 @@ class WizardState:
         return state
 
 
+# -- gating ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PageAvailability:
+    """Whether a page may be entered, and if not, why (plain words naming what to do)."""
+
+    available: bool
+    reason: str = ""
+
+
+def problems_of_stage(state: WizardState, *stages: str) -> list[Problem]:
+    """The current preflight's problems settled at ``stages`` (see ``problems.STAGES``)."""
+    return [p for p in state.run_preflight().problems if P.stage_of(p.code) in stages]
+
+
+def page_availability(state: WizardState,
+                      up_to: str | None = None) -> dict[str, PageAvailability]:
+    """Which pages may be entered now, and why not: the wizard's one gating rule.
+
+    A page may be entered when everything before it is settled: the workspace folders
+    (datasets page), the choice of datasets and options (plans page and the Cluster page),
+    the preparation steps done on disk (validation and pretraining pages), the pretraining done
+    or other weights chosen (fine-tuning page), the fine-tuning done (summary).
+
+    Parameters
+    ----------
+    state
+        The wizard's state (its cached preflight and done checks are used).
+    up_to
+        Stop after this page: the pages after it are not looked at (no preflight is run for
+        a question about the datasets page).
+
+    Returns
+    -------
+    dict
+        Page key (:data:`PAGES` and :data:`CLUSTER`) → :class:`PageAvailability`, in page
+        order; a page after one that is not available is not available for the same reason.
+    """
+    def workspace_settled() -> tuple[bool, str]:
+        if state.workspace is None:
+            return False, "Choose the nnU-Net folders first."
+        errors = [p for p in state.workspace_problems() if p.is_error]
+        return not errors, errors[0].message if errors else ""
+
+    def datasets_settled() -> tuple[bool, str]:
+        if not (state.pretrain and state.finetune):
+            return False, "Choose a pretraining and a fine-tuning dataset first."
+        errors = [p for p in problems_of_stage(state, "workspace", "datasets") if p.is_error]
+        return not errors, errors[0].message if errors else ""
+
+    def prepared() -> tuple[bool, str]:
+        return state.preparation_done(), "Run the preparation steps first (plans page)."
+
+    gates = {
+        "datasets": workspace_settled,
+        "plans": datasets_settled,
+        "validation": prepared,
+        "pretrain": prepared,
+        "finetune": lambda: (
+            state.step_done("pretrain") or bool(state.options.pretrained_weights),
+            "Finish the pretraining first, or choose pretrained weights of your own."),
+        "summary": lambda: (state.step_done("finetune"), "Finish the fine-tuning first."),
+    }
+    pages: dict[str, PageAvailability] = {"workspace": PageAvailability(True)}
+    blocked: PageAvailability | None = None
+    for page in PAGES[1:]:
+        if blocked is None:
+            ok, reason = gates[page]()
+            if not ok:
+                blocked = PageAvailability(False, reason)
+        pages[page] = blocked or PageAvailability(True)
+        if page == "plans":
+            pages[CLUSTER] = pages[page]  # the Cluster job plans and preprocesses itself
+        if page == up_to:
+            break
+    return pages
+
+
+def next_page_available(state: WizardState, page: str) -> bool:
+    """True when the page after ``page`` (in :data:`PAGES`) may be entered."""
+    index = PAGES.index(page)
+    if index + 1 >= len(PAGES):
+        return True
+    following = PAGES[index + 1]
+    return page_availability(state, up_to=following)[following].available
+
+
 def preparation_done(steps: list[Step]) -> bool:
     """True when plans are transferred and both datasets are preprocessed."""
-    done = {s.key: s.is_done() for s in steps}
-    return bool(done) and all(done.get(k, False) for k in PREPARATION_STEPS)
+    return all_done(steps, keys_in_group(PREPARE))
 
 
 def step_done(steps: list[Step], key: str) -> bool:

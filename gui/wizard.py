@@ -120,6 +120,12 @@ class NnftWizard(QWizard):
             return self._jump_target
         return super().nextId()
 
+    def initializePage(self, page_id: int) -> None:  # Qt override
+        # A page entered shows the disk as it is now: files may have changed since the state
+        # cached its preflight (another program, the user, a run outside the wizard).
+        self.state.invalidate()
+        super().initializePage(page_id)
+
     # -- running steps --------------------------------------------------------------------------
     def running_pages(self) -> list:
         return [p for p in self.pages.values() if getattr(p, "is_running", lambda: False)()]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from nnft.core.executor import ChainExecutor, ChainOutcome, StepEvent
-from nnft.core.pipeline import Step
+from nnft.core.steps import Step
 from nnft.core.training_log import TrainingLogParser
 from nnft.core.workspace import Workspace
 

@@ -2,7 +2,7 @@
 
 Three jobs, chained with ``--dependency=afterok``:
 
-1. **prepare** (CPU): steps 1-5 of :func:`nnft.core.pipeline.build_chain`, their exact commands
+1. **prepare** (CPU): steps 1-5 of :func:`nnft.core.steps.build_chain`, their exact commands
    (the ``dataset.json`` copy as ``cp``);
 2. **pretrain** (GPU, fold ``all``);
 3. **finetune**: one job, or a job array with one task per fold.

@@ -12,14 +12,14 @@ from datetime import datetime
 from pathlib import Path
 
 from nnft.core import problems as P
-from nnft.core.pipeline import (
+from nnft.core.problems import Problem
+from nnft.core.steps import (
     FOLDS,
     GRACEFUL_STOP_TRAINERS,
     ChainContext,
     build_chain,
     is_finetuned_from,
 )
-from nnft.core.problems import Problem
 from nnft.core.workspace import Workspace
 
 from .commands import SLURM_NO_GRACEFUL_STOP, SLURM_OPTIONS_INVALID, SlurmConfigError

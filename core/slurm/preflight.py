@@ -10,8 +10,8 @@ from nnft.core import problems as P
 from nnft.core.checks import finetune_fold_problem, preflight
 from nnft.core.datasets import largest_image_voxels
 from nnft.core.machine import augmentation_workers, preprocessing_workers
-from nnft.core.pipeline import RunOptions
 from nnft.core.problems import Problem
+from nnft.core.steps import RunOptions
 from nnft.core.workspace import Workspace
 
 from .commands import SlurmCommands, SlurmConfigError, parse_memory_mb

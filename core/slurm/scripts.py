@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nnft.core.pipeline import (
+from nnft.core.steps import (
     GRACEFUL_STOP_TRAINERS,
     RUN_MARKER,
     ChainContext,

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from nnft.core import problems as P
-from nnft.core.pipeline import ChainContext, has_resumable_checkpoint
 from nnft.core.problems import Problem
+from nnft.core.steps import ChainContext, has_resumable_checkpoint
 from nnft.core.training_log import parse_fold_dir
 
 from .commands import (

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nnft.core.pipeline import ChainContext
 from nnft.core.safety import atomic_write_text
+from nnft.core.steps import ChainContext
 from nnft.core.workspace import Workspace
 
 from .commands import SlurmCommands, SlurmError, SlurmNotFound, sbatch_argv

@@ -1,5 +1,5 @@
 """``python -m nnft.core.weights cpu-copy CHECKPOINT TARGET_DIR``: the CPU copy of a GPU-saved
-checkpoint, run by the bash scripts ``nnft export`` writes (see ``pipeline``)."""
+checkpoint, run by the bash scripts ``nnft export`` writes (see ``steps.train``)."""
 
 from __future__ import annotations
 

@@ -26,8 +26,8 @@ from .network import (
 from .read import _short, _stat_key, load_checkpoint_safely
 
 if TYPE_CHECKING:
-    # Type hints only: pipeline imports this package (cpu copies), not the other way round.
-    from nnft.core.pipeline import ChainContext
+    # Type hints only: steps and checks import this package, not the other way round.
+    from nnft.core.steps import ChainContext
 
 
 #: nnU-Net never transfers these (the 1x1 output convolutions; the class count may differ).

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from nnft.core import plans as plans_mod
 
 if TYPE_CHECKING:
-    # Type hints only: pipeline imports this package (cpu copies), not the other way round.
-    from nnft.core.pipeline import ChainContext
+    # Type hints only: steps and checks import this package, not the other way round.
+    from nnft.core.steps import ChainContext
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def expected_network_state(source: Any, configuration: str | None = None,
     Parameters
     ----------
     source
-        A :class:`~nnft.core.pipeline.ChainContext` (its fine-tuning plans, configuration and
+        A :class:`~nnft.core.steps.ChainContext` (its fine-tuning plans, configuration and
         dataset.json), or a plans dict with ``configuration`` and ``dataset_json`` (also
         accepted as one ``(plans, configuration, dataset_json)`` tuple).
 

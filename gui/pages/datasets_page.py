@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core.datasets import inspect_dataset, list_dataset_ids, scan_image_headers
-from nnft.core.wizard_state import WizardState
+from nnft.core.wizard_state import WizardState, next_page_available, problems_of_stage
 from nnft.gui.widgets.direction_diagram import DirectionDiagram
 from nnft.gui.widgets.problems_view import ProblemsView
 
@@ -141,15 +141,11 @@ class DatasetsPage(QWizardPage):
         self.finetune_summary.setText(self._summary(self.state.finetune))
         self.diagram.set_datasets(self.state.pretrain, self.state.finetune)
         if self.state.pretrain and self.state.finetune:
-            result = self.state.run_preflight()
             # Plans-identifier and output problems belong to the next page.
-            later = {"PLANS_ID_INVALID", "PLANS_ID_DEFAULT", "PLANS_ID_EXISTS",
-                     "PREPROCESSED_DATA_EXISTS", "RESULTS_FOLDER_EXISTS", "FINGERPRINT_MISSING",
-                     "CONFIG_NOT_AVAILABLE"}
-            self.problems.set_problems([p for p in result.problems if p.code not in later])
+            self.problems.set_problems(problems_of_stage(self.state, "workspace", "datasets"))
         else:
             self.problems.set_problems([])
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # Qt override
-        return bool(self.state.pretrain and self.state.finetune) and not self.problems.has_errors()
+        return next_page_available(self.state, "datasets")

@@ -23,13 +23,15 @@ from PySide6.QtWidgets import (
 
 from nnft.core import plans as plans_mod
 from nnft.core.executor import ChainOutcome
-from nnft.core.pipeline import build_chain
-from nnft.core.wizard_state import PREPARATION_STEPS, WizardState, preparation_done
+from nnft.core.problems import PLANS_IDENTIFIER_CODES
+from nnft.core.steps import PREPARE, build_chain, keys_in_group, range_text
+from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 from nnft.gui.worker import ChainRun
 
-IDENTIFIER_CODES = {"PLANS_ID_INVALID", "PLANS_ID_DEFAULT", "PLANS_ID_EXISTS"}
+#: The steps this page runs, from the registry (their keys, in chain order).
+PREPARATION_STEPS = keys_in_group(PREPARE)
 
 
 class PlansPage(QWizardPage):
@@ -112,7 +114,7 @@ class PlansPage(QWizardPage):
         self.progress = QProgressBar()
         self.progress.setObjectName("preparationProgress")
         self.progress.setRange(0, len(PREPARATION_STEPS))
-        self.run_button = QPushButton(self.tr("Run steps 1–5"))
+        self.run_button = QPushButton(self.tr("Run steps {0}").format(range_text(PREPARE)))
         self.run_button.setObjectName("runPreparationButton")
         self.run_button.clicked.connect(self.start)
         self.cancel_button = QPushButton(self.tr("Cancel"))
@@ -173,7 +175,7 @@ class PlansPage(QWizardPage):
     def refresh(self) -> None:
         """Re-check the choice, show the identifier's validity, the commands and step states."""
         result = self.state.run_preflight()
-        identifier_problems = [p for p in result.problems if p.code in IDENTIFIER_CODES]
+        identifier_problems = [p for p in result.problems if p.code in PLANS_IDENTIFIER_CODES]
         errors = [p for p in identifier_problems if p.is_error]
         if errors:
             self.identifier_edit.setStyleSheet("QLineEdit { border: 2px solid #b3261e; "
@@ -187,14 +189,15 @@ class PlansPage(QWizardPage):
             self.identifier_status.setText("✓ " + (reused[0].message if reused else self.tr(
                 "A new plans file will be written; nothing existing is touched.")))
         self.problems.set_problems([p for p in result.problems
-                                    if p.code not in IDENTIFIER_CODES])
+                                    if p.code not in PLANS_IDENTIFIER_CODES])
         ctx = result.context
         self.step_list.clear()
         self.commands.clear()
         if ctx is not None:
-            steps = [s for s in build_chain(ctx) if s.key in PREPARATION_STEPS]
+            steps = build_chain(ctx, groups=[PREPARE])
             done = 0
-            for i, step in enumerate(steps, 1):
+            for step in steps:
+                i = step.number
                 status = self.statuses.get(step.key) or (
                     self.tr("done") if step.is_done() else self.tr("pending"))
                 done += status in ("done", "skipped", self.tr("done"))
@@ -215,6 +218,7 @@ class PlansPage(QWizardPage):
         return self.run is not None and self.run.running
 
     def start(self) -> None:
+        self.state.invalidate()  # check against the disk as it is now, not as last seen
         result = self.state.run_preflight()
         if not result.ok or result.context is None or self.is_running():
             return
@@ -269,6 +273,7 @@ class PlansPage(QWizardPage):
 
     def _on_step_finished(self, key: str, status: str, message: str, tail: list,
                           log_path: str) -> None:
+        self.state.invalidate()  # the step changed the disk
         self._set_status(key, status)
         if status != "done":
             self.console.append_line(self.tr("Step {0} {1}: {2}").format(key, status, message))
@@ -280,6 +285,7 @@ class PlansPage(QWizardPage):
         self.config_combo.setEnabled(True)
         self.identifier_edit.setEnabled(True)
         statuses = dict(self.statuses)
+        self.state.invalidate()
         self.refresh()
         self.statuses = statuses
         for key, status in statuses.items():
@@ -289,5 +295,4 @@ class PlansPage(QWizardPage):
     def isComplete(self) -> bool:  # Qt override
         if self.is_running():
             return False
-        ctx = self.state.context()
-        return ctx is not None and preparation_done(build_chain(ctx))
+        return next_page_available(self.state, "plans")

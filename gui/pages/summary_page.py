@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from nnft.core.pipeline import build_chain, export_bash
+from nnft.core.steps import build_chain, export_bash
 from nnft.core.wizard_state import WizardState
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core.executor import ChainOutcome
-from nnft.core.pipeline import (
+from nnft.core.steps import (
     FOLDS,
     GRACEFUL_STOP_TRAINERS,
     QUICK_TRIAL_TRAINER,
@@ -37,7 +37,7 @@ from nnft.core.training_log import (
     parse_fold_dir,
 )
 from nnft.core.training_log import format_duration as _duration
-from nnft.core.wizard_state import WizardState, step_done
+from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 
@@ -436,6 +436,7 @@ class TrainingPage(QWizardPage):
                                               "checkpoint, if any."))
 
     def _on_finished(self, outcome: ChainOutcome) -> None:
+        self.state.invalidate()  # the training wrote checkpoints
         self.settings.setEnabled(True)
         self.reload_records()
         self._update_labels()
@@ -443,6 +444,4 @@ class TrainingPage(QWizardPage):
     def isComplete(self) -> bool:  # Qt override
         if self.is_running():
             return False
-        steps = self.state.steps()
-        return step_done(steps, self.step_key()) or (
-            self.phase == PRETRAIN and bool(self.state.options.pretrained_weights))
+        return next_page_available(self.state, self.phase)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core import preview as pv
-from nnft.core.pipeline import ChainContext
 from nnft.core.plans import resolved_configuration
+from nnft.core.steps import ChainContext, step_number
 from nnft.core.wizard_state import WizardState
 from nnft.gui.widgets.image_preview import ImagePreview
 from nnft.gui.widgets.plans_table import PlansTable
@@ -210,13 +210,15 @@ class ValidationPage(QWizardPage):
         if verdict.missing == "finetune":
             self._set_verdict(escape(self._missing_text(
                 finetune_file, finetune_error,
-                self.tr("Plan the fine-tuning dataset first (step 1 on the previous page)."))),
+                self.tr("Plan the fine-tuning dataset first (step {0} on the previous "
+                        "page).").format(step_number("plan_finetune")))),
                 _AMBER)
         elif verdict.missing == "transferred":
             self._set_verdict(escape(self._missing_text(
                 transferred_file, transferred_error,
-                self.tr("Run the plans transfer first (step 3 on the previous page); until "
-                        "then only the fine-tuning plans are shown."))), _AMBER)
+                self.tr("Run the plans transfer first (step {0} on the previous page); until "
+                        "then only the fine-tuning plans are shown.").format(
+                            step_number("transfer_plans")))), _AMBER)
         elif verdict.missing == "configuration":
             self._set_verdict("<b>" + escape(self.tr(
                 "The configuration {c} is missing from one of the plans files: the pretrained "
@@ -230,8 +232,8 @@ class ValidationPage(QWizardPage):
             self._set_verdict("<b>✗ " + escape(self.tr(
                 "The architecture differs in: {names}. The pretrained weights will NOT load "
                 "into the fine-tuning network.").format(names=names)) + "</b><br>" + escape(
-                self.tr("Transfer the plans again (step 3) and re-run preprocessing and "
-                        "pretraining with them.")), _RED)
+                self.tr("Transfer the plans again (step {0}) and re-run preprocessing and "
+                        "pretraining with them.").format(step_number("transfer_plans"))), _RED)
 
     def _missing_text(self, path: Path, error: str | None, fix: str) -> str:
         if error == "missing":

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core.machine import detect_cuda_gpus, mps_available
-from nnft.core.wizard_state import WizardState
+from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.core.workspace import Workspace
 from nnft.gui.widgets.problems_view import ProblemsView
 
@@ -182,5 +182,5 @@ class WorkspacePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # Qt override
-        return self.state.workspace is not None and not self.problems.has_errors()
+        return next_page_available(self.state, "workspace")
 

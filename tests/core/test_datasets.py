@@ -332,3 +332,75 @@ def test_load_missing_and_folder(tmp_path: Path) -> None:
     (tmp_path / "folder.json").mkdir()
     data, [problem] = load_dataset_json(tmp_path / "folder.json")
     assert data is None and problem.code == P.DATASET_JSON_INVALID
+
+
+# -- case listing: nnU-Net's rule, one pass ------------------------------------------------------
+_NAME_PARTS = st.sampled_from(["a", "b", "case", "_", "0", "1", "0000", "0001", "_0000",
+                               "_0001", "x_1", ".", "-", "1234", "١٢٣٤"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(st.lists(_NAME_PARTS, min_size=1, max_size=5).map("".join),
+                      min_size=1, max_size=12, unique=True),
+       ending=st.sampled_from([".nii.gz", ".png", ".mha"]))
+@example(names=["a_0000", "a_0000_0001", "a_0001", "b_0000", "bc", "_0000"], ending=".nii.gz")
+def test_case_listing_equals_nnunets_own(names: list[str], ending: str) -> None:
+    """The same cases and files as nnU-Net's identifiers + create_paths_fn, on odd names."""
+    from nnunetv2.utilities.utils import (
+        create_paths_fn,
+        get_identifiers_from_splitted_dataset_folder,
+    )
+
+    from nnft.core.datasets import list_training_cases
+
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder)
+        (raw / "imagesTr").mkdir()
+        for name in names:
+            (raw / "imagesTr" / f"{name}{ending}").write_bytes(b"")
+        (raw / "imagesTr" / f"other{'.txt'}").write_bytes(b"")  # another ending: ignored
+        files = sorted(p.name for p in (raw / "imagesTr").iterdir() if p.name.endswith(ending))
+        expected = {
+            str(case): create_paths_fn(str(raw / "imagesTr"), files, ending, str(case))
+            for case in get_identifiers_from_splitted_dataset_folder(str(raw / "imagesTr"),
+                                                                     ending)
+        }
+        listed = list_training_cases(raw, {"file_ending": ending})
+    assert {case: entry["images"] for case, entry in listed.items()} == expected
+    assert list(listed) == sorted(expected)
+
+
+def test_largest_image_voxels_reads_nifti_headers_like_simpleitk(demo, tmp_path) -> None:
+    import SimpleITK as sitk
+
+    from nnft.core.datasets import largest_image_voxels
+    from nnft.core.nifti_header import nifti_shape
+
+    pretrain = inspect_dataset(demo.workspace, PRETRAIN)
+    finetune = inspect_dataset(demo.workspace, FINETUNE)
+    assert largest_image_voxels(pretrain, finetune) == 56 * 56 * 36
+    # NIfTI-1 and NIfTI-2, compressed or not, 2d to 4d: the size SimpleITK reports.
+    for shape, name in [((7, 5), "a.nii"), ((9, 8, 3), "b.nii.gz"), ((4, 3, 2, 2), "c.nii.gz")]:
+        image = sitk.Image(list(shape), sitk.sitkInt16)
+        sitk.WriteImage(image, str(tmp_path / name))
+        reader = sitk.ImageFileReader()
+        reader.SetFileName(str(tmp_path / name))
+        reader.ReadImageInformation()
+        assert nifti_shape(tmp_path / name) == tuple(reader.GetSize()) == shape
+    nibabel = pytest.importorskip("nibabel")
+    import numpy as np
+
+    nibabel.save(nibabel.Nifti2Image(np.zeros((6, 4, 3), np.int16), np.eye(4)),
+                 str(tmp_path / "two.nii.gz"))
+    assert nifti_shape(tmp_path / "two.nii.gz") == (6, 4, 3)
+    # Anything else: None, and the caller asks SimpleITK (which names the real error).
+    (tmp_path / "junk.nii.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "short.nii").write_bytes(b"\x5c\x01\x00\x00")
+    assert nifti_shape(tmp_path / "junk.nii.gz") is None
+    assert nifti_shape(tmp_path / "short.nii") is None
+    assert nifti_shape(tmp_path / "missing.nii") is None
+    # A non-NIfTI dataset falls back to SimpleITK's header read.
+    image = sitk.Image([11, 13, 2], sitk.sitkUInt8)
+    sitk.WriteImage(image, str(tmp_path / "x_0000.mha"))
+    finetune.cases = {"x": {"images": [str(tmp_path / "x_0000.mha")]}}
+    assert largest_image_voxels(finetune) == 11 * 13 * 2

@@ -1,0 +1,86 @@
+"""The pretraining → fine-tuning chain: one object per step, in one registry.
+
+Layout (each module imports only from those above it):
+
+- :mod:`.context`: :class:`RunOptions` (the user's choices) and :class:`ChainContext`
+  (workspace + datasets + options: every path the steps need);
+- :mod:`.disk`: what is on disk and what it means (complete data, checkpoints, nnFT's markers);
+- :mod:`.guards`: what a step would delete or overwrite: problems for the preflight, and the
+  ``before_start`` hooks that refuse or back up;
+- :mod:`.base`: :class:`StepDefinition` (what a step is) and :class:`Step` (a step bound to a
+  context: what the executor runs);
+- :mod:`.prepare`, :mod:`.train`: the step definitions;
+- :mod:`.registry`: :data:`STEPS` in chain order, :func:`build_chain`, groups and numbers;
+- :mod:`.export`: the chain as a bash script.
+"""
+
+from .base import EVALUATE, GROUPS, PREPARE, TRAIN, USE, Step, StepDefinition
+from .context import (
+    DEFAULT_TRAINER,
+    FOLDS,
+    GRACEFUL_STOP_TRAINERS,
+    QUICK_TRIAL_TRAINER,
+    RUN_MARKER,
+    ChainContext,
+    RunOptions,
+    load_json,
+)
+from .disk import (
+    CHECKPOINT_NAMES,
+    PREPROCESSING_MARKER_PREFIX,
+    TRANSFERS_REGISTRY,
+    checkpoint_complete,
+    data_folder_owner,
+    finetune_data_folder,
+    finetune_fold_owner,
+    fingerprint_complete,
+    has_resumable_checkpoint,
+    incomplete_checkpoints,
+    is_finetuned_from,
+    preprocessed_cases_complete,
+    preprocessing_marker_path,
+    pretrain_data_folder,
+    read_run_marker,
+    record_transfer,
+    transfer_made_by_nnft,
+    write_preprocessing_marker,
+)
+from .export import export_bash
+from .guards import StepRefused, finetune_fold_problem, preprocessed_data_problem
+from .prepare import (
+    fingerprint_pretrain_argv,
+    plan_finetune_argv,
+    plan_finetune_done,
+    preprocess_pretrain_argv,
+    preprocess_pretrain_done,
+    transfer_done,
+    transfer_plans_argv,
+)
+from .registry import (
+    STEP_KEYS,
+    STEPS,
+    all_done,
+    build_chain,
+    definition,
+    keys_in_group,
+    range_text,
+    step_number,
+    step_range,
+)
+from .train import cpu_copy_of_checkpoint, finetune_argv, pretrain_argv
+
+__all__ = [
+    "CHECKPOINT_NAMES", "DEFAULT_TRAINER", "EVALUATE", "FOLDS", "GRACEFUL_STOP_TRAINERS",
+    "GROUPS", "PREPARE", "PREPROCESSING_MARKER_PREFIX", "QUICK_TRIAL_TRAINER", "RUN_MARKER",
+    "STEPS", "STEP_KEYS", "TRAIN", "TRANSFERS_REGISTRY", "USE", "ChainContext", "RunOptions",
+    "Step", "StepDefinition", "StepRefused", "all_done", "build_chain", "checkpoint_complete",
+    "cpu_copy_of_checkpoint", "data_folder_owner", "definition", "export_bash",
+    "finetune_argv", "finetune_data_folder", "finetune_fold_owner", "finetune_fold_problem",
+    "fingerprint_complete", "fingerprint_pretrain_argv", "has_resumable_checkpoint",
+    "incomplete_checkpoints", "is_finetuned_from", "keys_in_group", "load_json",
+    "plan_finetune_argv", "plan_finetune_done", "preprocess_pretrain_argv",
+    "preprocess_pretrain_done", "preprocessed_cases_complete", "preprocessed_data_problem",
+    "preprocessing_marker_path", "pretrain_argv", "pretrain_data_folder", "range_text",
+    "read_run_marker", "record_transfer", "step_number", "step_range", "transfer_done",
+    "transfer_made_by_nnft", "transfer_plans_argv", "write_preprocessing_marker",
+]

@@ -1,0 +1,196 @@
+"""What one chain is about: the user's options and the context every step is built from.
+
+Roles, not ``-s/-t``: the user names a *pretraining* and a *fine-tuning* dataset. Plans flow
+from the fine-tuning dataset to the pretraining dataset (``move_plans -s FINETUNE -t PRETRAIN``);
+weights flow back (``-pretrained_weights``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nnft.core import plans as plans_mod
+from nnft.core.datasets import DatasetInfo
+from nnft.core.machine import augmentation_workers
+from nnft.core.workspace import Workspace
+
+DEFAULT_TRAINER = "nnUNetTrainer"
+QUICK_TRIAL_TRAINER = "nnFTTrainerQuickTrial"
+#: Trainers that handle SIGUSR1 (finish the epoch, checkpoint, exit 0).
+GRACEFUL_STOP_TRAINERS = frozenset({"nnFTTrainer", QUICK_TRIAL_TRAINER})
+#: Marker nnFT writes into a fine-tuning fold folder: nnU-Net names a fine-tuned run exactly like
+#: a from-scratch run and records nowhere on disk that weights were loaded.
+RUN_MARKER = "nnft_run.json"
+FOLDS = ("0", "1", "2", "3", "4", "all")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the user chose for one chain.
+
+    Parameters
+    ----------
+    configuration
+        ``2d``, ``3d_fullres`` or ``3d_lowres``; the same for both phases (the weights only fit
+        the architecture of one configuration).
+    plans_name
+        The new plans identifier the pretraining dataset gets (``-tp``).
+    finetune_plans
+        The fine-tuning dataset's plans identifier (``-sp``), nnU-Net's default unless the
+        user planned with another planner.
+    fold
+        Fine-tuning fold: 0-4 or ``all``. Pretraining always uses ``all`` (nnU-Net's advice).
+    trainer
+        nnU-Net trainer class for both phases.
+    device
+        ``cuda``, ``cpu`` or ``mps``.
+    trial_epochs, trial_iterations
+        When set, a quick trial: the trainer is :data:`QUICK_TRIAL_TRAINER` with these lengths.
+    final_validation
+        Quick trials only: run nnU-Net's final sliding-window validation.
+    preprocessing_workers
+        ``-np``/``-npfp`` of the planning and preprocessing steps.
+    augmentation_workers
+        ``nnUNet_n_proc_DA`` for training.
+    reuse_plans
+        Accept an existing plans file under ``plans_name`` when it is identical to the transfer.
+    pretrained_weights
+        Fine-tune from this checkpoint instead of the pretraining's ``checkpoint_final.pth``.
+    allow_overwrite
+        The user confirmed (``--backup-and-overwrite``) that preprocessed data folders and a
+        fine-tuning fold folder nnFT did not make may be replaced: each is moved to
+        ``nnUNet_results/nnFT/backups/<time>/`` right before the step that would delete or
+        overwrite it. Without it such a step is refused (``PREPROCESSED_DATA_EXISTS``,
+        ``RESULTS_FOLDER_EXISTS``).
+    """
+
+    configuration: str = "3d_fullres"
+    plans_name: str = ""
+    finetune_plans: str = "nnUNetPlans"
+    fold: str = "0"
+    trainer: str = DEFAULT_TRAINER
+    device: str = "cuda"
+    trial_epochs: int | None = None
+    trial_iterations: int | None = None
+    final_validation: bool = True
+    preprocessing_workers: int = 2
+    augmentation_workers: int | None = None
+    reuse_plans: bool = False
+    pretrained_weights: str | None = None
+    allow_overwrite: bool = False
+
+    @property
+    def is_quick_trial(self) -> bool:
+        return self.trial_epochs is not None or self.trial_iterations is not None
+
+
+@dataclass(frozen=True)
+class ChainContext:
+    """Everything the steps need: the workspace, the two datasets and the options."""
+
+    workspace: Workspace
+    pretrain: DatasetInfo
+    finetune: DatasetInfo
+    options: RunOptions
+
+    # -- paths -------------------------------------------------------------------------------
+    @property
+    def pretrain_preprocessed(self) -> Path:
+        return _req(self.workspace.preprocessed) / self.pretrain.name
+
+    @property
+    def finetune_preprocessed(self) -> Path:
+        return _req(self.workspace.preprocessed) / self.finetune.name
+
+    @property
+    def finetune_plans_file(self) -> Path:
+        return plans_mod.plans_path(self.finetune_preprocessed, self.options.finetune_plans)
+
+    @property
+    def pretrain_plans_file(self) -> Path:
+        return plans_mod.plans_path(self.pretrain_preprocessed, self.options.plans_name)
+
+    @property
+    def trainer(self) -> str:
+        return QUICK_TRIAL_TRAINER if self.options.is_quick_trial else self.options.trainer
+
+    def training_output_folder(self, dataset: DatasetInfo, plans_name: str) -> Path:
+        """``nnUNet_results/<dataset>/<Trainer>__<plans>__<configuration>`` (nnU-Net's rule)."""
+        # Lazy: the wizard paints its window without importing nnunetv2 (and numpy with it).
+        from nnunetv2.utilities.file_path_utilities import (
+            convert_trainer_plans_config_to_identifier,
+        )
+
+        return (_req(self.workspace.results) / dataset.name /
+                convert_trainer_plans_config_to_identifier(self.trainer, plans_name,
+                                                           self.options.configuration))
+
+    @property
+    def pretrain_fold_dir(self) -> Path:
+        return self.training_output_folder(self.pretrain, self.options.plans_name) / "fold_all"
+
+    @property
+    def finetune_fold_dir(self) -> Path:
+        return (self.training_output_folder(self.finetune, self.options.finetune_plans)
+                / f"fold_{self.options.fold}")
+
+    @property
+    def pretrained_checkpoint(self) -> Path:
+        """The weights the fine-tuning starts from: the pretraining's final checkpoint, unless
+        the user chose another one (``pretrained_weights``)."""
+        if self.options.pretrained_weights:
+            return Path(self.options.pretrained_weights)
+        return self.pretrain_fold_dir / "checkpoint_final.pth"
+
+    def finetune_plans(self) -> dict[str, Any] | None:
+        """The fine-tuning dataset's plans, once planned."""
+        return load_json(self.finetune_plans_file)
+
+    def expected_transfer(self) -> dict[str, Any] | None:
+        """The plans the transfer will write (None until the fine-tuning dataset is planned)."""
+        source = self.finetune_plans()
+        if source is None:
+            return None
+        return plans_mod.transferred_plans(source, self.pretrain.name,
+                                           self.options.finetune_plans, self.options.plans_name)
+
+    # -- environment -------------------------------------------------------------------------
+    def planning_env(self) -> dict[str, str]:
+        # nnU-Net's validation export pool and the fingerprint default read nnUNet_def_n_proc.
+        return {"nnUNet_def_n_proc": str(self.options.preprocessing_workers)}
+
+    def training_env(self) -> dict[str, str]:
+        workers = self.options.augmentation_workers
+        if workers is None:
+            workers = augmentation_workers(self.options.device)
+        env = {
+            # Set for training only: the planner calls torch.set_num_threads() with it, and
+            # 0 kills planning (MEASURED.md).
+            "nnUNet_n_proc_DA": str(workers),
+            "nnUNet_def_n_proc": str(self.options.preprocessing_workers),
+        }
+        if self.options.is_quick_trial:
+            env["NNFT_TRIAL_EPOCHS"] = str(self.options.trial_epochs or 5)
+            env["NNFT_TRIAL_ITERATIONS"] = str(self.options.trial_iterations or 10)
+            env["NNFT_TRIAL_FINAL_VALIDATION"] = "1" if self.options.final_validation else "0"
+        return env
+
+
+def _req(path: Path | None) -> Path:
+    if path is None:
+        raise ValueError("the workspace folder is not set")
+    return path
+
+
+def load_json(path: Path) -> dict[str, Any] | None:
+    """The JSON object in ``path``, or None when it is missing, unreadable or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+

@@ -1,0 +1,246 @@
+"""What is on disk and what it means: complete data, checkpoints, and nnFT's own markers.
+
+Every "is it done" and "whose is this folder" question of the chain is answered here from the
+files alone, so a chain can be stopped and continued at any point, from the CLI, the wizard or a
+cluster script.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from nnft.core import plans as plans_mod
+from nnft.core.safety import atomic_write_text
+
+from .context import RUN_MARKER, ChainContext, load_json
+
+
+# -- completeness checks ---------------------------------------------------------------------
+def preprocessed_cases_complete(data_folder: Path, case_ids: list[str]) -> bool:
+    """True when every case has its properties and its data (and segmentation) files.
+
+    nnU-Net writes a case's ``.pkl`` last, and deletes and recreates the whole folder on every
+    run; a run killed half way leaves cases missing, which this notices.
+    """
+    if not data_folder.is_dir() or not case_ids:
+        return False
+    names = {p.name for p in data_folder.iterdir()}
+    for case in case_ids:
+        if f"{case}.pkl" not in names:
+            return False
+        if not ({f"{case}.b2nd", f"{case}.npz", f"{case}.npy"} & names):
+            return False
+    return True
+
+
+def fingerprint_complete(path: Path, n_cases: int | None) -> bool:
+    data = load_json(path)
+    if data is None or "foreground_intensity_properties_per_channel" not in data:
+        return False
+    spacings = data.get("spacings")
+    return isinstance(spacings, list) and (n_cases is None or len(spacings) == n_cases)
+
+
+def read_run_marker(fold_dir: Path) -> dict[str, Any] | None:
+    return load_json(fold_dir / RUN_MARKER)
+
+
+def relative_to_results(fold_dir: Path, checkpoint: Path) -> str | None:
+    """``checkpoint`` relative to the nnUNet_results folder that holds ``fold_dir``."""
+    # fold_dir is nnUNet_results/<dataset>/<trainer__plans__config>/fold_X
+    try:
+        return checkpoint.relative_to(fold_dir.parents[2]).as_posix()
+    except (ValueError, IndexError):
+        return None
+
+
+def is_finetuned_from(fold_dir: Path, checkpoint: Path) -> bool:
+    """True when nnFT's marker says this fold was fine-tuned from ``checkpoint``.
+
+    Compared relative to nnUNet_results, so a workspace that was moved or copied elsewhere is
+    still recognised.
+    """
+    marker = read_run_marker(fold_dir)
+    if not marker:
+        return False
+    relative = relative_to_results(fold_dir, checkpoint)
+    if relative is not None and marker.get("pretrained_weights_relative") == relative:
+        return True
+    return marker.get("pretrained_weights") == str(checkpoint)
+
+
+TRANSFERS_REGISTRY = "transfers.json"
+
+
+def sha256_of(path: Path) -> str | None:
+    """The file's sha256 (hex), or None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def record_transfer(ctx: ChainContext) -> None:
+    """Remember that nnFT's transfer step wrote this plans file (path and content hash).
+
+    A later run of the same chain then continues with it instead of reporting a clash, while a
+    file of the same name from anywhere else still needs an explicit reuse.
+    """
+    registry_path = ctx.workspace.state_dir / TRANSFERS_REGISTRY
+    registry = load_json(registry_path) or {}
+    registry[str(ctx.pretrain_plans_file)] = {
+        "sha256": sha256_of(ctx.pretrain_plans_file),
+        "source": str(ctx.finetune_plans_file),
+    }
+    atomic_write_text(registry_path, json.dumps(registry, indent=2, sort_keys=True))
+
+
+def transfer_made_by_nnft(ctx: ChainContext) -> bool:
+    """True when the pretraining plans file is, unchanged, one that nnFT's transfer wrote."""
+    if ctx.workspace.results is None:
+        return False
+    entry = (load_json(ctx.workspace.state_dir / TRANSFERS_REGISTRY) or {}).get(
+        str(ctx.pretrain_plans_file))
+    return (isinstance(entry, dict) and entry.get("source") == str(ctx.finetune_plans_file)
+            and entry.get("sha256") == sha256_of(ctx.pretrain_plans_file))
+
+
+CHECKPOINT_NAMES = ("checkpoint_final.pth", "checkpoint_latest.pth", "checkpoint_best.pth")
+
+
+def checkpoint_complete(path: Path) -> bool:
+    """True when ``path`` is a whole checkpoint file, not one cut off while it was written.
+
+    nnU-Net saves with ``torch.save`` straight into the final name (not atomically); a run killed
+    while saving leaves a truncated file that ``--c`` would try to load, and a truncated
+    ``checkpoint_final.pth`` would mark the training as done. ``torch.save`` writes a zip archive
+    whose central directory comes last, so a cut-off file starts like a zip but has no directory:
+    a cheap test, without torch. A file in another format (torch's legacy pickle format) cannot be
+    checked this way and counts as complete; an empty one never does.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+        if len(head) < 4:
+            return False
+        return head != b"PK\x03\x04" or zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def incomplete_checkpoints(fold_dir: Path) -> list[Path]:
+    """The checkpoint files of a fold folder that were cut off while being written."""
+    return [fold_dir / name for name in CHECKPOINT_NAMES
+            if (fold_dir / name).exists() and not checkpoint_complete(fold_dir / name)]
+
+
+def has_resumable_checkpoint(fold_dir: Path) -> bool:
+    return any(checkpoint_complete(fold_dir / name)
+               for name in ("checkpoint_latest.pth", "checkpoint_best.pth"))
+
+
+#: Written next to a preprocessed data folder before nnFT's preprocessing step starts (nnU-Net
+#: deletes and recreates the folder itself, so a marker inside would not survive). It records the
+#: plans the data is made from. A data folder with a marker whose plans are unchanged is nnFT's
+#: own (finished, or left over from an interrupted run) and may be recreated; any other existing
+#: data folder is refused or, with ``allow_overwrite``, moved to the backup first. The leading dot
+#: keeps it from ever clashing with a plans file (identifiers start with a letter or digit).
+PREPROCESSING_MARKER_PREFIX = ".nnft_preprocessing_"
+
+
+def preprocessing_marker_path(data_folder: Path) -> Path:
+    return data_folder.parent / f"{PREPROCESSING_MARKER_PREFIX}{data_folder.name}.json"
+
+
+def write_preprocessing_marker(data_folder: Path, plans_file: Path, command: list[str]) -> None:
+    atomic_write_text(preprocessing_marker_path(data_folder), json.dumps({
+        "data_identifier": data_folder.name,
+        "plans_file": plans_file.name,
+        # None while the plans do not exist yet (planning and preprocessing in one command).
+        "plans_sha256": sha256_of(plans_file) if plans_file.is_file() else None,
+        "command": command,
+        "written": datetime.now().isoformat(timespec="seconds"),
+    }, indent=2))
+
+
+def data_folder_owner(data_folder: Path | None, plans_file: Path) -> str:
+    """``"none"`` (no such folder), ``"nnft"`` (nnFT's preprocessing made it from these plans,
+    finished or interrupted) or ``"other"`` (made elsewhere, or from other plans)."""
+    if data_folder is None or not data_folder.exists():
+        return "none"
+    marker = load_json(preprocessing_marker_path(data_folder))
+    if not marker or marker.get("data_identifier") != data_folder.name:
+        return "other"
+    recorded = marker.get("plans_sha256")
+    if recorded is None:
+        return "nnft"
+    return "nnft" if recorded == sha256_of(plans_file) else "other"
+
+
+def finetune_fold_owner(ctx: ChainContext) -> str:
+    """``"none"`` (missing or empty), ``"nnft"`` (nnFT's fine-tuning from these weights) or
+    ``"other"`` (any other run: from scratch, by hand, or from other weights)."""
+    fold = ctx.finetune_fold_dir
+    try:
+        if not fold.is_dir() or not any(fold.iterdir()):
+            return "none"
+    except OSError:
+        return "other"
+    return "nnft" if is_finetuned_from(fold, ctx.pretrained_checkpoint) else "other"
+
+
+def finetune_data_folder(ctx: ChainContext, *, predicted: bool = False) -> Path | None:
+    """The fine-tuning dataset's data folder of the chosen configuration (from its plans).
+
+    ``predicted``: before planning, the folder ``nnUNetv2_plan_and_preprocess`` will write
+    (``nnUNetPlans_<configuration>``); otherwise None until the plans exist.
+    """
+    o = ctx.options
+    plans = ctx.finetune_plans()
+    if plans is None:
+        return (ctx.finetune_preprocessed / f"{o.finetune_plans}_{o.configuration}"
+                if predicted else None)
+    ident = plans_mod.data_identifier(plans, o.configuration)
+    return ctx.finetune_preprocessed / ident if ident else None
+
+
+def pretrain_data_folder(ctx: ChainContext, *, predicted: bool = False) -> Path | None:
+    """The pretraining dataset's data folder under the transferred plans.
+
+    ``predicted``: before the fine-tuning dataset is planned, the folder its default plans will
+    give (``<plans_name>_<configuration>``); otherwise None until then.
+    """
+    o = ctx.options
+    expected = ctx.expected_transfer()
+    if expected is None:
+        return (ctx.pretrain_preprocessed / f"{o.plans_name}_{o.configuration}"
+                if predicted and o.plans_name else None)
+    ident = plans_mod.data_identifier(expected, o.configuration)
+    return ctx.pretrain_preprocessed / ident if ident else None
+
+
+
+
+def write_run_marker(ctx: ChainContext, command: list[str]) -> None:
+    """Record in the fine-tuning fold folder which weights its run starts from.
+
+    nnU-Net names a fine-tuned run exactly like a from-scratch run and records nowhere on disk
+    that weights were loaded; :func:`is_finetuned_from` reads this marker back.
+    """
+    fold = ctx.finetune_fold_dir
+    fold.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(fold / RUN_MARKER, json.dumps({
+        "pretrained_weights": str(ctx.pretrained_checkpoint),
+        "pretrained_weights_relative": relative_to_results(fold, ctx.pretrained_checkpoint),
+        "pretrain_dataset": ctx.pretrain.name,
+        "pretrain_plans": ctx.options.plans_name,
+        "finetune_plans": ctx.options.finetune_plans,
+        "configuration": ctx.options.configuration,
+        "trainer": ctx.trainer,
+        "command": command,
+    }, indent=2))

@@ -1,0 +1,222 @@
+"""Guards: what a step would delete or overwrite, refused or backed up before it starts.
+
+The same functions serve the preflight (:mod:`nnft.core.checks` shows their problems before
+anything runs) and each step's ``before_start`` hook (the disk may have changed since the
+preflight: the guard runs again right before the command and refuses with :class:`StepRefused`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from nnft.core import problems as P
+from nnft.core.problems import Problem
+from nnft.core.safety import backup_path
+
+from .context import ChainContext
+from .disk import (
+    CHECKPOINT_NAMES,
+    checkpoint_complete,
+    data_folder_owner,
+    finetune_fold_owner,
+    has_resumable_checkpoint,
+    incomplete_checkpoints,
+    preprocessed_cases_complete,
+    read_run_marker,
+    sha256_of,
+    write_preprocessing_marker,
+)
+
+#: A ``before_start`` hook: runs right before the step's command; the lines it returns go to the
+#: step's log; raising (e.g. :class:`StepRefused`) fails the step before its command starts.
+BeforeStart = Callable[[], "list[str] | None"]
+
+
+class StepRefused(RuntimeError):
+    """A step's guard refused to start it (it would delete or overwrite something)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _backups(ctx: ChainContext) -> str:
+    return str(ctx.workspace.state_dir / "backups" / "<time>")
+
+
+# -- problems (shown by the preflight, raised by the hooks) ------------------------------------
+def preprocessed_data_problem(ctx: ChainContext, step_key: str, number: int,
+                              folder: Path | None, plans_file: Path) -> Problem | None:
+    """``PREPROCESSED_DATA_EXISTS`` when the preprocessing step ``step_key`` (step ``number``
+    of the chain) would delete and recreate an existing data folder (nnU-Net does so on every
+    run).
+
+    nnFT's own folder (its marker names the same plans: a finished run, or one interrupted
+    half way) is recreated without asking (info). Any other folder is refused (error), or moved
+    to the backup first when the user allowed it (``allow_overwrite``: warning).
+    """
+    owner = data_folder_owner(folder, plans_file)
+    if owner == "none" or folder is None:
+        return None
+    command = "nnUNetv2_preprocess" if step_key == "preprocess_pretrain" \
+        else "nnUNetv2_plan_and_preprocess / nnUNetv2_preprocess"
+    if owner == "nnft":
+        return P.info(
+            P.PREPROCESSED_DATA_EXISTS,
+            f"{folder} is left over from nnFT's own preprocessing with the same plans (stopped "
+            f"half way, or changed since); step {number} deletes and recreates it.",
+        )
+    if step_key == "preprocess_pretrain" and not plans_file.is_file():
+        return P.error(
+            P.PREPROCESSED_DATA_EXISTS,
+            f"{folder} exists, but its plans file {plans_file.name} does not: nnFT cannot tell "
+            "which plans made that data, and after the transfer it would be taken as "
+            f"preprocessed with the new plans '{ctx.options.plans_name}'.",
+            "Choose a new plans identifier (--plans-name, or leave it out for a free one), or "
+            "move that folder elsewhere.",
+        )
+    complete = preprocessed_cases_complete(
+        folder, list((ctx.finetune if step_key == "plan_finetune" else ctx.pretrain).cases))
+    state = "complete" if complete else "incomplete"
+    if ctx.options.allow_overwrite:
+        return P.warning(
+            P.PREPROCESSED_DATA_EXISTS,
+            f"{folder} ({state}) was not made by nnFT from these plans; step {number} "
+            f"({command}) deletes and recreates it, so nnFT first moves it to "
+            f"{_backups(ctx)}/ (--backup-and-overwrite).",
+            "Nothing to do; the backup is named in the step's log.",
+        )
+    fix = ("Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: "
+           f"nnFT then moves it to {_backups(ctx)}/ right before step {number}")
+    if step_key == "preprocess_pretrain":
+        fix += ", or choose a new plans identifier (--plans-name)"
+    return P.error(
+        P.PREPROCESSED_DATA_EXISTS,
+        f"{folder} exists ({state}) and was not made by nnFT from these plans; step {number} "
+        f"({command}) would delete and recreate it.",
+        fix + ".",
+    )
+
+
+def finetune_fold_problem(ctx: ChainContext) -> Problem | None:
+    """``RESULTS_FOLDER_EXISTS`` when the fine-tuning fold folder holds another run.
+
+    Another run: no nnFT marker for these weights (from scratch, by hand, or fine-tuned from
+    other weights). Refused (error), or moved to the backup first with ``allow_overwrite``.
+    """
+    if finetune_fold_owner(ctx) != "other":
+        return None
+    fold = ctx.finetune_fold_dir
+    weights = ctx.pretrained_checkpoint
+    checkpoints = [n for n in CHECKPOINT_NAMES if (fold / n).exists()]
+    marker = read_run_marker(fold) or {}
+    if marker.get("pretrained_weights"):
+        what = f"a fine-tuning from other weights ({marker['pretrained_weights']})"
+        if has_resumable_checkpoint(fold) and not checkpoint_complete(
+                fold / "checkpoint_final.pth"):
+            what += (f". It cannot be continued with {weights}: nnU-Net loads pretrained "
+                     "weights only at the start and refuses --c together with "
+                     "-pretrained_weights")
+    elif checkpoints:
+        what = (f"a training that was not fine-tuned from {weights} (nnU-Net names a "
+                "fine-tuned run exactly like a run from scratch)")
+    else:
+        what = "files of another run that never wrote a checkpoint"
+    harm = ("fine-tuning would overwrite its checkpoints" if checkpoints else
+            "fine-tuning would mix its logs with that run's and replace its other files")
+    if ctx.options.allow_overwrite:
+        return P.warning(
+            P.RESULTS_FOLDER_EXISTS,
+            f"{fold} holds {what}; {harm}, so nnFT first moves it to {_backups(ctx)}/ "
+            "(--backup-and-overwrite).",
+            "Nothing to do; the backup is named in the step's log.",
+        )
+    return P.error(
+        P.RESULTS_FOLDER_EXISTS,
+        f"{fold} already holds {what}; {harm}.",
+        "Choose another fold (--fold), move that folder elsewhere to keep it, or run again with "
+        f"--backup-and-overwrite: nnFT then moves it to {_backups(ctx)}/ before fine-tuning "
+        "starts.",
+    )
+
+
+def incomplete_checkpoint_problems(ctx: ChainContext, fold: Path) -> list[Problem]:
+    """A warning for checkpoints of ``fold`` that were cut off while being written."""
+    bad = incomplete_checkpoints(fold)
+    if not bad:
+        return []
+    return [P.warning(
+        P.RESULTS_FOLDER_EXISTS,
+        f"{', '.join(p.name for p in bad)} in {fold} was cut off while it was written (the run "
+        "was killed); nnU-Net cannot load it. nnFT moves it to the backup "
+        f"({_backups(ctx)}/) before the training runs again.",
+        "Nothing to do.",
+    )]
+
+
+# -- before_start hooks ----------------------------------------------------------------------
+def guard_data_folder(ctx: ChainContext, step_key: str, number: int,
+                      folder: Callable[[], Path | None], plans_file: Path,
+                      argv: list[str]) -> list[str]:
+    """``before_start`` of a preprocessing step: nnU-Net deletes and recreates the data folder.
+
+    nnFT's own folder (marker, same plans) is left to nnU-Net; any other one is refused, or moved
+    to the backup when the user allowed it. Then the marker is written. ``folder`` is asked
+    only now: planning may have changed what it is since the step was built.
+    """
+    notes: list[str] = []
+    target = folder()
+    if target is None:
+        return notes
+    if data_folder_owner(target, plans_file) == "other":
+        problem = preprocessed_data_problem(ctx, step_key, number, target, plans_file)
+        if not ctx.options.allow_overwrite:
+            assert problem is not None
+            raise StepRefused(problem)
+        backup = backup_path(ctx.workspace, target, move=True)
+        notes.append(f"nnFT: moved {target} to the backup {backup} "
+                     "(--backup-and-overwrite): nnUNetv2_preprocess deletes and recreates it.")
+    write_preprocessing_marker(target, plans_file, argv)
+    return notes
+
+
+def backup_outdated_copy(ctx: ChainContext, raw: Path, copy: Path) -> list[str]:
+    """Back up (copy) nnU-Net's copy of a raw file before a command replaces it, when it
+    differs from the raw file. Such a copy is never refused: it is small, made from the raw
+    data, and the backup keeps whatever it held."""
+    if not copy.is_file() or sha256_of(copy) == sha256_of(raw):
+        return []
+    backup = backup_path(ctx.workspace, copy)
+    return [f"nnFT: {copy} differs from {raw} and is replaced; backed up to {backup}."]
+
+
+def guard_training(ctx: ChainContext, fold_dir: Path, *, finetune: bool) -> list[str]:
+    """``before_start`` of a training step.
+
+    Fine-tuning into a fold folder that holds another run is refused, or that folder is moved to
+    the backup when the user allowed it. Checkpoints cut off while being written (a killed run)
+    are moved to the backup, so that ``--c`` does not try to load them.
+    """
+    notes: list[str] = []
+    if finetune and finetune_fold_owner(ctx) == "other":
+        problem = finetune_fold_problem(ctx)
+        if not ctx.options.allow_overwrite:
+            assert problem is not None
+            raise StepRefused(problem)
+        backup = backup_path(ctx.workspace, fold_dir, move=True)
+        notes.append(f"nnFT: moved {fold_dir} (another run) to the backup {backup} "
+                     "(--backup-and-overwrite) before fine-tuning starts there.")
+    for path in incomplete_checkpoints(fold_dir):
+        backup = backup_path(ctx.workspace, path, move=True)
+        notes.append(f"nnFT: {path.name} was cut off while it was written (the run was "
+                     f"killed); moved it to {backup}.")
+    return notes
+
+
+def run_in_order(hooks: Iterable[Callable[[], list[str] | None]]) -> list[str]:
+    """Run ``before_start`` parts in order; their notes joined."""
+    notes: list[str] = []
+    for hook in hooks:
+        notes += list(hook() or [])
+    return notes

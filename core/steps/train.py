@@ -1,0 +1,165 @@
+"""The training steps: pretraining (fold all), then fine-tuning from its weights.
+
+Weights flow back from the pretraining dataset to the fine-tuning dataset
+(``-pretrained_weights``), the opposite way of the plans.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from nnft.core.weights import cpu_copy_dir, make_cpu_copy, needs_cpu_copy
+
+from .base import TRAIN, StepDefinition
+from .context import ChainContext
+from .disk import (
+    checkpoint_complete,
+    has_resumable_checkpoint,
+    is_finetuned_from,
+    write_run_marker,
+)
+from .guards import guard_training
+
+
+# -- argv builders (pure) ------------------------------------------------------------------
+def pretrain_argv(ctx: ChainContext, resume: bool) -> list[str]:
+    argv = ["nnUNetv2_train", str(ctx.pretrain.dataset_id), ctx.options.configuration, "all",
+            "-p", ctx.options.plans_name, "-tr", ctx.trainer, "-device", ctx.options.device]
+    return argv + ["--c"] if resume else argv
+
+
+def finetune_argv(ctx: ChainContext, resume: bool, weights: Path | None = None) -> list[str]:
+    """``weights``: the file to load (default the pretrained checkpoint; its CPU copy when the
+    checkpoint was saved on a GPU and the fine-tuning runs on cpu/mps)."""
+    argv = ["nnUNetv2_train", str(ctx.finetune.dataset_id), ctx.options.configuration,
+            ctx.options.fold, "-p", ctx.options.finetune_plans, "-tr", ctx.trainer,
+            "-device", ctx.options.device]
+    if resume:
+        # nnU-Net refuses --c together with -pretrained_weights; the weights were loaded when
+        # this fine-tuning started, and the checkpoint being continued already contains them.
+        return argv + ["--c"]
+    return argv + ["-pretrained_weights", str(weights or ctx.pretrained_checkpoint)]
+
+
+def cpu_copy_of_checkpoint(ctx: ChainContext) -> Path | None:
+    """Where the fine-tuning loads a CPU copy of the pretrained checkpoint from, or None.
+
+    nnU-Net's ``load_pretrained_weights`` calls ``torch.load`` without ``map_location``: a
+    checkpoint saved on a GPU fails on a machine without CUDA ("Attempting to deserialize object
+    on a CUDA device"). For cpu/mps fine-tuning such a checkpoint is re-saved with its tensors on
+    the CPU (nnUNet_results/nnFT/cpu_checkpoints/...) and that copy is loaded instead.
+    """
+    if ctx.options.device not in ("cpu", "mps"):
+        return None
+    checkpoint = ctx.pretrained_checkpoint
+    if not checkpoint.is_file() or not needs_cpu_copy(checkpoint):
+        return None
+    return cpu_copy_dir(ctx.workspace, checkpoint) / checkpoint.name
+
+
+def _loaded_weights(ctx: ChainContext, argv: list[str] | None) -> Path | None:
+    """The CPU copy a fine-tuning argv loads instead of the checkpoint itself, or None."""
+    if not argv or "-pretrained_weights" not in argv:
+        return None
+    loaded = Path(argv[argv.index("-pretrained_weights") + 1])
+    return None if loaded == ctx.pretrained_checkpoint else loaded
+
+
+# -- the steps -----------------------------------------------------------------------------
+class Pretrain(StepDefinition):
+    key = "pretrain"
+    group = TRAIN
+    is_training = True
+
+    def title(self, ctx: ChainContext) -> str:
+        return (f"Pretrain on {ctx.pretrain.name} (fold all, plans "
+                f"'{ctx.options.plans_name}')")
+
+    def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
+        return ("Pretraining uses all its data (fold 'all'); its final checkpoint becomes the "
+                "starting point of the fine-tuning.")
+
+    def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
+        return pretrain_argv(ctx, resume=has_resumable_checkpoint(ctx.pretrain_fold_dir)
+                             and not fresh)
+
+    def env(self, ctx: ChainContext) -> dict[str, str]:
+        return ctx.training_env()
+
+    def is_done(self, ctx: ChainContext) -> bool:
+        return checkpoint_complete(ctx.pretrain_fold_dir / "checkpoint_final.pth")
+
+    def outputs(self, ctx: ChainContext) -> list[Path]:
+        return [ctx.pretrain_fold_dir / "checkpoint_final.pth"]
+
+    def before_start(self, ctx: ChainContext, argv: list[str] | None,
+                     fresh: bool) -> list[str]:
+        return guard_training(ctx, ctx.pretrain_fold_dir, finetune=False)
+
+
+class Finetune(StepDefinition):
+    key = "finetune"
+    group = TRAIN
+    is_training = True
+
+    def title(self, ctx: ChainContext) -> str:
+        return (f"Fine-tune on {ctx.finetune.name} (fold {ctx.options.fold}) from the "
+                "pretrained weights")
+
+    def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
+        why = ("Weights flow back: every layer but the segmentation head starts from the "
+               "pretraining checkpoint.")
+        cpu_copy = _loaded_weights(ctx, argv)
+        if cpu_copy is not None:
+            why += (" The checkpoint was saved on a GPU and nnU-Net loads it without "
+                    f"map_location, which fails on {ctx.options.device}: nnFT first re-saves it "
+                    f"with its tensors on the CPU as {cpu_copy} and fine-tunes from that copy.")
+        return why
+
+    def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
+        fold = ctx.finetune_fold_dir
+        resume = not fresh and (has_resumable_checkpoint(fold)
+                                and is_finetuned_from(fold, ctx.pretrained_checkpoint))
+        # A script from scratch (fresh) pretrains on its own device; only a checkpoint the user
+        # brought may come from a GPU.
+        cpu_copy = None if resume or (fresh and not ctx.options.pretrained_weights) \
+            else cpu_copy_of_checkpoint(ctx)
+        return finetune_argv(ctx, resume=resume, weights=cpu_copy)
+
+    def shell(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
+        cpu_copy = _loaded_weights(ctx, argv)
+        if cpu_copy is None or argv is None:
+            return ""
+        # Exported scripts make the copy themselves (the environment goes with nnUNetv2_train).
+        env_prefix = " ".join(f"{k}={shlex.quote(v)}"
+                              for k, v in sorted(ctx.training_env().items()))
+        return (shlex.join([sys.executable, "-m", "nnft.core.weights", "cpu-copy",
+                            str(ctx.pretrained_checkpoint), str(cpu_copy.parent)])
+                + f" && {env_prefix} {shlex.join(argv)}")
+
+    def env(self, ctx: ChainContext) -> dict[str, str]:
+        return ctx.training_env()
+
+    def is_done(self, ctx: ChainContext) -> bool:
+        fold = ctx.finetune_fold_dir
+        return (checkpoint_complete(fold / "checkpoint_final.pth")
+                and is_finetuned_from(fold, ctx.pretrained_checkpoint))
+
+    def outputs(self, ctx: ChainContext) -> list[Path]:
+        return [ctx.finetune_fold_dir / "checkpoint_final.pth"]
+
+    def before_start(self, ctx: ChainContext, argv: list[str] | None,
+                     fresh: bool) -> list[str]:
+        assert argv is not None
+        notes = guard_training(ctx, ctx.finetune_fold_dir, finetune=True)
+        if "--c" in argv:
+            return notes  # continued: the marker of its start stays
+        cpu_copy = _loaded_weights(ctx, argv)
+        if cpu_copy is not None:
+            made = make_cpu_copy(ctx.pretrained_checkpoint, cpu_copy.parent)
+            notes.append(f"nnFT: {ctx.pretrained_checkpoint} was saved on a GPU; fine-tuning "
+                         f"on {ctx.options.device} loads its CPU copy {made}.")
+        write_run_marker(ctx, argv)
+        return notes
