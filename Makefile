@@ -11,11 +11,11 @@ PYTEST_ARGS ?=
 
 install: $(STAMP)
 
+# mypy cannot see core/ as nnft.core through setuptools' editable import hook: it reads the
+# links in $(VENV)/mypy-path instead (mypy_path in pyproject.toml).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test]'
-	# mypy cannot see core/ as nnft.core through setuptools' editable import hook: it reads
-	# these links instead (mypy_path in pyproject.toml).
 	mkdir -p $(VENV)/mypy-path/nnft
 	ln -sfn ../../../core $(VENV)/mypy-path/nnft/core
 	ln -sfn ../../../resources $(VENV)/mypy-path/nnft/resources
