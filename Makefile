@@ -11,9 +11,14 @@ PYTEST_ARGS ?=
 
 install: $(STAMP)
 
+# mypy cannot see core/ as nnft.core through setuptools' editable import hook: it reads the
+# links in $(VENV)/mypy-path instead (mypy_path in pyproject.toml).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test]'
+	mkdir -p $(VENV)/mypy-path/nnft
+	ln -sfn ../../../core $(VENV)/mypy-path/nnft/core
+	ln -sfn ../../../resources $(VENV)/mypy-path/nnft/resources
 	touch $(STAMP)
 
 run: install
@@ -21,10 +26,12 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The whole chain on the demo workspace, headless, as a quick trial on the CPU (~2 minutes).
 chain: install
@@ -47,4 +54,4 @@ translations: install
 	$(BIN)/pyside6-lrelease resources/translations/nnft_zh_CN.ts
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo_workspace
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache demo_workspace

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+from . import plans as plans_mod
 from . import problems as P
 from .checks import Preflight, preflight
 from .cli_common import (
@@ -22,60 +23,33 @@ from .cli_common import (
     EXIT_PROBLEMS,
     EXIT_STEP_FAILED,
     EXIT_USAGE,
-    int_at_least,
+    add_chain_arguments,
+    add_workspace_argument,
+    run_options_from_args,
+    workspace_from_args,
 )
 from .cli_common import print_problems as _print_problems
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
-from .steps import RunOptions, build_chain, checkpoint_complete, export_bash, read_run_marker
+from .datasets import (
+    dataset_id_from_name,
+    largest_image_voxels,
+    load_dataset_json,
+    resolve_dataset,
+)
+from .executor import ChainExecutor, StepEvent, StepStatus
+from .machine import preprocessing_workers
+from .safety import atomic_write_text
+from .session import Session
+from .steps import build_chain, checkpoint_complete, export_bash, read_run_marker
+from .training_log import (
+    TrainingLogParser,
+    estimate_remaining_seconds,
+    find_training_logs,
+    parse_fold_dir,
+)
 from .training_log import format_duration as _duration
-from .workspace import Workspace
-
-_positive_int = int_at_least(1)
-
-
-def _add_workspace(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workspace", metavar="DIR",
-                        help="folder with nnUNet_raw, nnUNet_preprocessed, nnUNet_results "
-                             "(default: the nnUNet_* environment variables)")
-
-
-def _add_choice(parser: argparse.ArgumentParser) -> None:
-    _add_workspace(parser)
-    parser.add_argument("--pretrain", required=True, metavar="ID",
-                        help="the pretraining dataset (large; source of the weights): id or name")
-    parser.add_argument("--finetune", required=True, metavar="ID",
-                        help="the fine-tuning dataset (your target; source of the plans)")
-    parser.add_argument("--config", default="3d_fullres",
-                        help="nnU-Net configuration for both phases (default 3d_fullres)")
-    parser.add_argument("--plans-name", default="", metavar="NAME",
-                        help="new plans identifier for the pretraining dataset (default: "
-                             "<finetune plans>_pretrain_for_DatasetXXX)")
-    parser.add_argument("--finetune-plans", default="nnUNetPlans", metavar="NAME",
-                        help="plans identifier of the fine-tuning dataset (default nnUNetPlans)")
-    parser.add_argument("--reuse-plans", action="store_true",
-                        help="accept an existing plans file under --plans-name if it is identical "
-                             "to what the transfer would write")
-    parser.add_argument("--fold", default="0", help="fine-tuning fold: 0-4 or all (default 0)")
-    parser.add_argument("--trainer", default="nnUNetTrainer",
-                        help="nnU-Net trainer (default nnUNetTrainer; nnFTTrainer adds a "
-                             "graceful stop on SIGUSR1)")
-    parser.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu", "mps"],
-                        help="training device (default: cuda if a GPU is found, else cpu)")
-    parser.add_argument("--epochs", type=_positive_int, metavar="N",
-                        help="quick trial: N epochs per training (nnFT's trial trainer)")
-    parser.add_argument("--iterations", type=_positive_int, metavar="N",
-                        help="quick trial: N training iterations per epoch")
-    parser.add_argument("--no-final-validation", action="store_true",
-                        help="quick trial: skip nnU-Net's final sliding-window validation")
-    parser.add_argument("--pretrained-weights", metavar="PATH",
-                        help="fine-tune from this nnU-Net v2 checkpoint instead of the "
-                             "pretraining's checkpoint_final.pth (checked before anything runs)")
-    parser.add_argument("--workers", type=_positive_int, metavar="N",
-                        help="preprocessing worker processes (default: from cores and memory)")
-    parser.add_argument("--da-workers", type=int, metavar="N",
-                        help="data-augmentation workers while training, nnUNet_n_proc_DA "
-                             "(default: 0 on a small CPU machine, cores-1 with a GPU)")
+from .weights import check_weights_against
 
 
 def _add_overwrite(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +58,10 @@ def _add_overwrite(parser: argparse.ArgumentParser) -> None:
         help="replace preprocessed data folders and a fine-tuning fold folder that nnFT did not "
              "make (refused otherwise): each is first moved to nnUNet_results/nnFT/backups/"
              "<time>/, and the step's log names the backup")
+
+
+#: The chain options under their former name (tests/slurm builds parsers with it).
+_add_choice = add_chain_arguments
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,12 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
 
     check = sub.add_parser("check", help="preflight: report problems, run nothing")
-    _add_choice(check)
+    add_chain_arguments(check)
     _add_overwrite(check)
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
 
     run = sub.add_parser("run", help="run the whole chain (skips what is already done)")
-    _add_choice(run)
+    add_chain_arguments(run)
     _add_overwrite(run)
     run.add_argument("--dry-run", action="store_true",
                      help="print the commands that would run, run nothing")
@@ -112,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="do not stream nnU-Net's output, only steps and epochs")
 
     export = sub.add_parser("export", help="print the chain as a script")
-    _add_choice(export)
+    add_chain_arguments(export)
     export.add_argument("--format", choices=["bash", "slurm"], default="bash")
     add_slurm_options(export)
     export.add_argument("--output", metavar="PATH", help="write to PATH instead of stdout")
@@ -120,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     weights = sub.add_parser(
         "check-weights",
         help="will a checkpoint load as -pretrained_weights of a fine-tuning? (runs nothing)")
-    _add_workspace(weights)
+    add_workspace_argument(weights)
     weights.add_argument("--checkpoint", required=True, metavar="PATH",
                          help="an nnU-Net checkpoint (.pth), e.g. a pretraining's "
                               "checkpoint_final.pth or one from another site")
@@ -141,45 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--follow", action="store_true",
                          help="keep printing new epochs until the training is done")
     monitor.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
-    add_slurm_commands(sub, _add_choice)
+    add_slurm_commands(sub)
     return parser
 
 
-def _workspace(args: argparse.Namespace) -> Workspace:
-    return Workspace.from_root(args.workspace) if args.workspace else Workspace.from_environment()
-
-
-def _options(args: argparse.Namespace) -> RunOptions:
-    from .machine import default_device, preprocessing_workers
-
-    device = default_device() if args.device == "auto" else args.device
-    return RunOptions(
-        configuration=args.config,
-        plans_name=args.plans_name,
-        finetune_plans=args.finetune_plans,
-        fold=str(args.fold),
-        trainer=args.trainer,
-        device=device,
-        trial_epochs=args.epochs,
-        trial_iterations=args.iterations,
-        final_validation=not args.no_final_validation,
-        preprocessing_workers=args.workers or preprocessing_workers(None),
-        reuse_plans=args.reuse_plans,
-        augmentation_workers=args.da_workers,
-        allow_overwrite=getattr(args, "backup_and_overwrite", False),
-        pretrained_weights=(str(Path(args.pretrained_weights).expanduser().absolute())
-                            if getattr(args, "pretrained_weights", None) else None),
-    )
-
-
 def _preflight(args: argparse.Namespace) -> Preflight:
-    result = preflight(_workspace(args), args.pretrain, args.finetune, _options(args))
+    result = preflight(workspace_from_args(args), args.pretrain, args.finetune,
+                       run_options_from_args(args))
     ctx = result.context
     if ctx is not None and not args.workers:
         # Now that the images are known, size the workers by the largest one.
-        from .datasets import largest_image_voxels
-        from .machine import preprocessing_workers
-
         workers = preprocessing_workers(largest_image_voxels(ctx.pretrain, ctx.finetune),
                                         len(ctx.finetune.channel_names) or 1)
         result.context = dataclasses.replace(
@@ -188,6 +137,7 @@ def _preflight(args: argparse.Namespace) -> Preflight:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo imports SimpleITK (~0.3 s) to write its images: only `nnft demo` pays for it.
     from .demo import write_demo_workspace
 
     try:
@@ -210,8 +160,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps({"problems": [p.to_dict() for p in result.problems]}, indent=2))
     else:
         _print_problems(result.problems, sys.stdout)
-        if result.ok:
-            ctx = result.context
+        ctx = result.context
+        if result.ok and ctx is not None:
             print(f"OK: pretrain {ctx.pretrain.name} -> fine-tune {ctx.finetune.name}, "
                   f"{ctx.options.configuration}, plans '{ctx.options.plans_name}'.")
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -226,8 +176,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     script = export_bash(result.context, build_chain(result.context, fresh=True))
     if args.output:
-        from .safety import atomic_write_text
-
         output = Path(args.output)
         if output.is_dir():
             print(f"error: --output {output} is a folder; give a file name, e.g. "
@@ -260,10 +208,6 @@ def _format_epoch(record, total: int | None, eta_s: float | None) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .executor import ChainExecutor, StepEvent, StepStatus
-    from .session import Session
-    from .training_log import TrainingLogParser, estimate_remaining_seconds
-
     result = _preflight(args)
     _print_problems(result.problems)
     if not result.ok or result.context is None:
@@ -310,7 +254,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             record = log_parser.feed_line(event.line) if log_parser else None
             if not args.quiet or event.line.startswith("nnFT: "):  # backups: always shown
                 print(f"  | {event.line}", flush=True)
-            if record is not None:
+            if record is not None and log_parser is not None:
                 eta = estimate_remaining_seconds(log_parser.epochs, total_epochs) \
                     if total_epochs else None
                 print(f"{tag} {_format_epoch(record, total_epochs, eta)}", flush=True)
@@ -352,14 +296,14 @@ def _install_signal_handlers(executor) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
 
-    def on_interrupt(signum, frame):  # noqa: ARG001
+    def on_interrupt(signum, frame):
         print("\nCancelling ...", file=sys.stderr, flush=True)
         threading.Thread(target=executor.cancel, daemon=True).start()
 
     signal.signal(signal.SIGINT, on_interrupt)
     signal.signal(signal.SIGTERM, on_interrupt)
     if hasattr(signal, "SIGUSR1"):
-        def on_usr1(signum, frame):  # noqa: ARG001
+        def on_usr1(signum, frame):
             if not executor.stop_gracefully():
                 print("A graceful stop is only possible while an nnFT trainer runs.",
                       file=sys.stderr, flush=True)
@@ -387,8 +331,6 @@ def _planned_epochs(fold_dir: Path) -> int | None:
 
 
 def _last_log_change(fold_dir: Path) -> float | None:
-    from .training_log import find_training_logs
-
     times = []
     for log in find_training_logs(fold_dir):
         try:
@@ -405,8 +347,6 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     number of epochs) until ``checkpoint_final.pth`` is written; it also waits for a fold folder
     that the training has not created yet.
     """
-    from .training_log import estimate_remaining_seconds, parse_fold_dir
-
     fold_dir = Path(args.fold_dir)
     example = "nnUNet_results/Dataset002_X/nnUNetTrainer__nnUNetPlans__2d/fold_0"
     if fold_dir.exists() and not fold_dir.is_dir():
@@ -469,10 +409,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
 def _weights_target(args: argparse.Namespace) -> tuple[dict | None, dict | None, list[P.Problem]]:
     """The fine-tuning plans and dataset.json ``check-weights`` compares against."""
-    from . import plans as plans_mod
-    from .datasets import dataset_id_from_name, load_dataset_json, resolve_dataset
-
-    workspace = _workspace(args)
+    workspace = workspace_from_args(args)
     if workspace.preprocessed is None or not workspace.preprocessed.is_dir():
         found = [p for p in workspace.check(need_writable=False)
                  if "nnUNet_preprocessed" in p.message]
@@ -538,8 +475,6 @@ def _print_weights_report(checkpoint: str, report) -> None:
 
 
 def cmd_check_weights(args: argparse.Namespace) -> int:
-    from .weights import check_weights_against
-
     plans, dataset_json, problems = _weights_target(args)
     report = None
     if plans is not None:

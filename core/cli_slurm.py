@@ -10,17 +10,29 @@ of the chain failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import io
 import json
+import shlex
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from . import problems as P
 from . import slurm as S
-from .cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_STEP_FAILED, EXIT_USAGE, int_at_least
+from .cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_STEP_FAILED,
+    EXIT_USAGE,
+    add_chain_arguments,
+    int_at_least,
+    run_options_from_args,
+    workspace_from_args,
+)
 from .cli_common import print_problems as _print_problems
+from .safety import atomic_write_text
 
 _non_negative_int = int_at_least(0)
 
@@ -67,11 +79,11 @@ def add_slurm_options(parser: argparse.ArgumentParser) -> None:
                        help="save the resulting settings as cluster profile NAME")
 
 
-def add_commands(subparsers, add_choice: Callable[[argparse.ArgumentParser], None]) -> None:
+def add_commands(subparsers) -> None:
     """Register ``submit`` and ``jobs``; each sets ``handler`` (``args.handler(args)``)."""
     submit = subparsers.add_parser(
         "submit", help="submit the chain as SLURM jobs (preparation, pretraining, fine-tuning)")
-    add_choice(submit)
+    add_chain_arguments(submit)
     add_slurm_options(submit)
     submit.add_argument("--dry-run", action="store_true",
                         help="print the job scripts and sbatch commands, submit and write nothing")
@@ -133,13 +145,11 @@ def cluster_options(args: argparse.Namespace, profile: S.SlurmProfile):
     """The run options of ``submit``/``export --format slurm``: nnFTTrainer by default (a quick
     trial uses nnFT's trial trainer; both stop gracefully), the device from the GPUs the jobs
     request unless given."""
-    from .cli import _options
-
     if getattr(args, "trainer", None) is None:
         args.trainer = "nnUNetTrainer" if (args.epochs or args.iterations) else "nnFTTrainer"
     if args.device == "auto":
         args.device = "cuda" if profile.gpus > 0 else "cpu"
-    return _options(args)
+    return run_options_from_args(args)
 
 
 def _plan(args: argparse.Namespace, *, skip_done: bool, slurm: S.SlurmCommands | None = None):
@@ -152,10 +162,8 @@ def _plan(args: argparse.Namespace, *, skip_done: bool, slurm: S.SlurmCommands |
         return None, [P.error(S.SLURM_OPTIONS_INVALID, f"{message}.",
                               "List the saved profiles in the file named by "
                               f"{S.default_profiles_path()}, or save one with --save-profile.")]
-    from .cli import _workspace
-
     chain, problems = S.plan_cluster_chain(
-        _workspace(args), args.pretrain, args.finetune, cluster_options(args, profile),
+        workspace_from_args(args), args.pretrain, args.finetune, cluster_options(args, profile),
         profile, args.folds or str(args.fold), skip_done=skip_done, slurm=slurm,
         workers=args.workers or None, da_workers=args.da_workers)
     if chain is None:
@@ -177,8 +185,6 @@ def cmd_export_slurm(args: argparse.Namespace) -> int:
     text = S.export_slurm_text(chain.ctx, chain.profile, chain.folds, chain_id=chain.chain_id,
                                chain_dir=chain.chain_dir)
     if getattr(args, "output", None):
-        from .safety import atomic_write_text
-
         atomic_write_text(Path(args.output), text)
         print(f"Wrote {args.output}; run it with bash on the cluster's login node.",
               file=sys.stderr)
@@ -231,8 +237,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
         print(json.dumps(record.to_dict(), indent=2))
         return EXIT_OK
     print(f"\nSubmitted chain {record.chain_id}:")
+    job_ids = {job.role: job.job_id for job in record.jobs}
     for job in record.jobs:
-        after = f" (after {job.after} job {record.job(job.after).job_id})" if job.after else ""
+        after = f" (after {job.after} job {job_ids[job.after]})" if job.after else ""
         tasks = f", array of folds {' '.join(job.folds)}" if job.is_array else ""
         print(f"  {job.role:<9} job {job.job_id}{tasks}{after}")
     print(f"Scripts and job logs: {record.chain_dir}")
@@ -241,8 +248,6 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def _workspace_hint(args: argparse.Namespace) -> str:
-    import shlex
-
     return f" --workspace {shlex.quote(args.workspace)}" if getattr(args, "workspace", None) \
         else ""
 
@@ -276,9 +281,7 @@ def _print_status(status: S.ChainStatus) -> None:
 
 
 def cmd_jobs(args: argparse.Namespace) -> int:
-    from .cli import _workspace
-
-    workspace = _workspace(args)
+    workspace = workspace_from_args(args)
     if workspace.results is None:
         print("error: nnUNet_results is not set: pass --workspace DIR or set nnUNet_results.",
               file=sys.stderr)
@@ -288,8 +291,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         records = S.list_chains(workspace)
         if not records:
             print(f"No chains were submitted from {workspace.results} (nnft submit).")
-        for record in records:
-            status = S.chain_status(record, slurm)
+        for listed in records:
+            status = S.chain_status(listed, slurm)
             if args.json:
                 print(json.dumps(status.to_dict()))
             else:
@@ -321,9 +324,6 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def _status_text(status: S.ChainStatus) -> str:
-    import contextlib
-    import io
-
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         _print_status(status)
@@ -357,27 +357,9 @@ def _cancel(record: S.ChainRecord, slurm: S.SlurmCommands, args: argparse.Namesp
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m nnft.core.cli_slurm ...``: ``nnft`` with ``submit`` and ``jobs`` registered
-    (also before :mod:`nnft.core.cli` registers them itself); other commands go to ``nnft``."""
-    from . import cli
-
-    parser = cli.build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "submit" not in sub.choices:
-        add_commands(sub, cli._add_choice)
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        return cli.main(argv)
-    try:
-        return handler(args)
-    except OSError as exc:
-        # A folder nnFT cannot write (permissions, disk full): say which, without a traceback.
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"error: {exc.strerror or exc}{where}.", file=sys.stderr)
-        return EXIT_PROBLEMS
-
-
 if __name__ == "__main__":
+    # ``python -m nnft.core.cli_slurm ...`` (the Slurm tests use it) is ``nnft ...``, which
+    # registers submit and jobs itself. Imported here only: cli imports this module.
+    from nnft.core.cli import main
+
     sys.exit(main())

@@ -177,7 +177,7 @@ class ChainExecutor:
         assert step.before_start is not None
         try:
             notes = step.before_start() or []
-        except Exception as exc:  # noqa: BLE001 - a failed guard or backup fails the step
+        except Exception as exc:  # a failed guard or backup fails the step
             message = str(exc) if isinstance(exc, StepRefused) else f"{type(exc).__name__}: {exc}"
             lines = message.splitlines() or [message]
             with open(log_path, "a", encoding="utf-8") as log:
@@ -207,7 +207,7 @@ class ChainExecutor:
         try:
             assert step.action is not None
             step.action(log)
-        except Exception as exc:  # noqa: BLE001 - any failure of a file step fails the step
+        except Exception as exc:  # any failure of a file step fails the step
             status, message = StepStatus.FAILED, f"{type(exc).__name__}: {exc}"
         else:
             status, message = ((StepStatus.DONE, "") if step.is_done() else

@@ -363,7 +363,8 @@ def load_preview_volume(image_path: str | Path,
     component. A label whose shape differs from the image's is dropped rather than
     misdrawn.
     """
-    import SimpleITK as sitk  # lazy: ~0.2 s of the wizard's start-up otherwise
+    # SimpleITK costs ~0.3 s to import: paid when a slice is shown, not at wizard start-up.
+    import SimpleITK as sitk
 
     image = sitk.ReadImage(str(image_path))
     array = sitk.GetArrayFromImage(image)

@@ -45,6 +45,17 @@ OPTIONS_INVALID = "OPTIONS_INVALID"
 WEIGHTS_UNREADABLE = "WEIGHTS_UNREADABLE"
 WEIGHTS_ARCH_MISMATCH = "WEIGHTS_ARCH_MISMATCH"
 WEIGHTS_CHANNEL_MISMATCH = "WEIGHTS_CHANNEL_MISMATCH"
+# The cluster path (``nnft submit``/``export --format slurm``, the Cluster page):
+#: Slurm's commands are not on PATH (or do not answer).
+SLURM_NOT_AVAILABLE = "SLURM_NOT_AVAILABLE"
+#: A cluster option (profile value, folds, -num_gpus) is not usable.
+SLURM_OPTIONS_INVALID = "SLURM_OPTIONS_INVALID"
+#: Warning: the training jobs cannot checkpoint on the time-limit signal.
+SLURM_NO_GRACEFUL_STOP = "SLURM_NO_GRACEFUL_STOP"
+#: sbatch refused a job.
+SLURM_SUBMIT_FAILED = "SLURM_SUBMIT_FAILED"
+#: Another submitted chain still has jobs queued or running for the same fold folders.
+SLURM_CHAIN_ACTIVE = "SLURM_CHAIN_ACTIVE"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -72,6 +83,11 @@ ALL_CODES = (
     WEIGHTS_UNREADABLE,
     WEIGHTS_ARCH_MISMATCH,
     WEIGHTS_CHANNEL_MISMATCH,
+    SLURM_NOT_AVAILABLE,
+    SLURM_OPTIONS_INVALID,
+    SLURM_NO_GRACEFUL_STOP,
+    SLURM_SUBMIT_FAILED,
+    SLURM_CHAIN_ACTIVE,
 )
 
 
@@ -79,8 +95,8 @@ ALL_CODES = (
 #: stage and gates the pages after it (``wizard_state.page_availability``). ``workspace``: the
 #: nnU-Net folders; ``datasets``: the choice of the two datasets and the run options;
 #: ``plans``: the plans identifier and what the preparation and training would overwrite;
-#: ``weights``: the pretrained checkpoint.
-STAGES = ("workspace", "datasets", "plans", "weights")
+#: ``weights``: the pretrained checkpoint; ``cluster``: the Slurm path (Cluster page).
+STAGES = ("workspace", "datasets", "plans", "weights", "cluster")
 STAGE_OF_CODE: dict[str, str] = {
     ENV_NOT_SET: "workspace",
     ENV_FOLDER_MISSING: "workspace",
@@ -107,6 +123,11 @@ STAGE_OF_CODE: dict[str, str] = {
     WEIGHTS_UNREADABLE: "weights",
     WEIGHTS_ARCH_MISMATCH: "weights",
     WEIGHTS_CHANNEL_MISMATCH: "weights",
+    SLURM_NOT_AVAILABLE: "cluster",
+    SLURM_OPTIONS_INVALID: "cluster",
+    SLURM_NO_GRACEFUL_STOP: "cluster",
+    SLURM_SUBMIT_FAILED: "cluster",
+    SLURM_CHAIN_ACTIVE: "cluster",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

@@ -141,7 +141,7 @@ class CommandRunner:
                 self._started.set()
                 return RunResult(self.argv, None, 0.0, cancelled=True)
             try:
-                self._process = subprocess.Popen(  # noqa: S603 - argv list, no shell
+                self._process = subprocess.Popen(  # argv list, no shell
                     [program, *self.argv[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL, env=self.env, cwd=self.cwd, **kwargs,
                 )
@@ -153,7 +153,7 @@ class CommandRunner:
         self._reading = True
         threading.Thread(target=self._end_orphans, args=(self._process,), daemon=True,
                          name="nnft-orphan-watch").start()
-        log = open(self.log_path, "a", encoding="utf-8") if self.log_path else None  # noqa: SIM115
+        log = open(self.log_path, "a", encoding="utf-8") if self.log_path else None
         try:
             try:
                 self._pump(self._process, log)
@@ -276,7 +276,7 @@ def _terminate_tree(process: subprocess.Popen[bytes]) -> None:
 def _kill_tree(process: subprocess.Popen[bytes], quiet: bool = False) -> None:
     try:
         if IS_WINDOWS:
-            subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)],  # noqa: S603,S607
+            subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)],
                            capture_output=True, check=False)
         else:
             os.killpg(process.pid, signal.SIGKILL)

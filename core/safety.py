@@ -13,7 +13,7 @@ from typing import BinaryIO
 from .workspace import Workspace
 
 
-def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write a file so readers see either the old or the new content, never half of it.
 
     ``write`` fills a temporary file in the same folder; it is flushed to disk and then renamed

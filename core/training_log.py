@@ -640,7 +640,7 @@ def estimate_remaining_seconds(
         Seconds; ``None`` without any usable epoch time, ``0.0`` when all epochs are done.
     """
     timed = [
-        r
+        (r.epoch, r.epoch_time_s)
         for r in records
         if r.epoch_time_s is not None and math.isfinite(r.epoch_time_s) and r.epoch_time_s > 0
     ]
@@ -650,8 +650,8 @@ def estimate_remaining_seconds(
     remaining = total_epochs - (max(completed) + 1)
     if remaining <= 0:
         return 0.0
-    recent = sorted(timed, key=lambda r: r.epoch)[-max(1, window) :]
-    return float(statistics.median(r.epoch_time_s for r in recent)) * remaining
+    recent = sorted(timed, key=lambda epoch_and_time: epoch_and_time[0])[-max(1, window) :]
+    return float(statistics.median(seconds for _, seconds in recent)) * remaining
 
 
 def format_duration(seconds: float) -> str:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnft.resources import trainers
+
 from . import problems as P
 from .problems import Problem
 
@@ -21,9 +23,6 @@ STATE_FOLDER_NAME = "nnFT"
 
 def trainers_folder() -> Path:
     """Folder with nnFT's trainer modules, to be put on ``nnUNet_extTrainer``."""
-    # Lazy: the resources package is data beside the code, not needed to import core.
-    from nnft.resources import trainers
-
     return Path(trainers.__file__).resolve().parent
 
 

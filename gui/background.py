@@ -88,7 +88,7 @@ class GuiInbox(QObject):
                 return
             try:
                 self.handler(item)
-            except Exception as error:  # noqa: BLE001 - reported, the next items still arrive
+            except Exception as error:  # reported; the next items still arrive
                 report_unhandled(error)
 
 
@@ -200,7 +200,7 @@ class BackgroundTasks(QObject):
         """The worker thread's part: call, and post the outcome (never raises)."""
         try:
             result = fn(*args)
-        except BaseException as error:  # noqa: BLE001 - handed to the GUI thread
+        except BaseException as error:  # handed to the GUI thread
             self.inbox.post((handle, False, error, traceback.format_exc()))
         else:
             self.inbox.post((handle, True, result, ""))

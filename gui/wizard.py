@@ -113,14 +113,14 @@ class NnftWizard(QWizard):
         self.next()
         self._jump_target = None
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:  # Qt override
         # Asked by next() and by the button updates; the jump target is set only inside
         # open_page, so the usual flow is untouched.
         if self._jump_target is not None:
             return self._jump_target
         return super().nextId()
 
-    def initializePage(self, page_id: int) -> None:  # noqa: N802 - Qt override
+    def initializePage(self, page_id: int) -> None:  # Qt override
         # A page entered shows the disk as it is now: files may have changed since the state
         # cached its preflight (another program, the user, a run outside the wizard).
         self.state.invalidate()
@@ -130,7 +130,7 @@ class NnftWizard(QWizard):
     def running_pages(self) -> list:
         return [p for p in self.pages.values() if getattr(p, "is_running", lambda: False)()]
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         running = self.running_pages()
         if running:
             answer = QMessageBox.question(

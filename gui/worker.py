@@ -39,7 +39,7 @@ class ChainWorker(QObject):
     def run(self) -> None:
         try:
             outcome = self.executor.run()
-        except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
+        except Exception as exc:  # reported to the GUI, never lost
             self.post(("crashed", exc))
             outcome = ChainOutcome(failed_step="?", message=str(exc))
         self.post(("chain_finished", outcome))

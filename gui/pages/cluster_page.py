@@ -356,7 +356,7 @@ class ClusterPage(QWizardPage):
         return self._plots
 
     # -- the wizard ----------------------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:  # Qt override
         self.training.load()
         self.load_profiles()
         if not self.folds_edit.text():
@@ -369,16 +369,16 @@ class ClusterPage(QWizardPage):
                 "Run nnFT on the cluster's login node, or export the chain as a script (Export "
                 "script…) and run it there with bash."))
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:  # Qt override
         from nnft.gui.wizard import PAGE_IDS
 
         return PAGE_IDS["summary"]
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:  # Qt override
         super().showEvent(event)
         self.watch_timer.start()
 
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def hideEvent(self, event) -> None:  # Qt override
         self.watch_timer.stop()
         super().hideEvent(event)
 

@@ -69,7 +69,7 @@ class DatasetsPage(QWizardPage):
         self.finetune_combo.currentIndexChanged.connect(self._on_choice_changed)
         self._filling = False
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:  # Qt override
         self._filling = True
         ids = list_dataset_ids(self.state.workspace) if self.state.workspace else {}
         for combo in (self.pretrain_combo, self.finetune_combo):
@@ -147,5 +147,5 @@ class DatasetsPage(QWizardPage):
             self.problems.set_problems([])
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:  # Qt override
         return next_page_available(self.state, "datasets")

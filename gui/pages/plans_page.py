@@ -130,7 +130,7 @@ class PlansPage(QWizardPage):
         self._loading = False
 
     # -- state -> widgets ---------------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:  # Qt override
         self._loading = True
         ctx = self.state.context()
         offered = list(plans_mod.TRAINABLE_CONFIGURATIONS)
@@ -292,7 +292,7 @@ class PlansPage(QWizardPage):
             self._set_status(key, status)
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:  # Qt override
         if self.is_running():
             return False
         return next_page_available(self.state, "plans")

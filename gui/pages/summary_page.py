@@ -56,10 +56,10 @@ class SummaryPage(QWizardPage):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:  # Qt override
         return -1  # the last page (the Cluster page, id 7, is opened from the training pages)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:  # Qt override
         ctx = self.state.context()
         if ctx is None:
             self.summary.setText(self.tr("Choose a workspace and two datasets first."))

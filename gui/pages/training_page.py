@@ -360,7 +360,7 @@ class TrainingPage(QWizardPage):
         o = self.state.options
         return (o.trial_epochs or 5) if o.is_quick_trial else 1000
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:  # Qt override
         self.settings.load()
         if self.checkpoint_edit is not None and self.fold_combo is not None:
             ctx = self.state.context()
@@ -670,7 +670,7 @@ class TrainingPage(QWizardPage):
         self.reload_records()
         self._update_labels()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:  # Qt override
         if self.is_running():
             return False
         return next_page_available(self.state, self.phase)

@@ -132,7 +132,7 @@ class ValidationPage(QWizardPage):
         self.verdict_label.setStyleSheet(_banner_style(colors) + " QLabel { font-size: 11pt; }")
 
     # -- state -> widgets ----------
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:  # Qt override
         self.reload()
 
     def previews_loading(self) -> bool:

@@ -181,6 +181,6 @@ class WorkspacePage(QWizardPage):
         self.problems.set_problems(self.state.workspace.check())
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:  # Qt override
         return next_page_available(self.state, "workspace")
 

@@ -33,7 +33,7 @@ class DirectionDiagram(QWidget):
         self.setMinimumHeight(190)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:  # Qt override
         return QSize(640, 200)
 
     def set_datasets(self, pretrain_name: str | None, finetune_name: str | None) -> None:
@@ -51,7 +51,7 @@ class DirectionDiagram(QWidget):
         return self.tr("weights  (step 5: nnUNetv2_train {ft} ... -pretrained_weights)").format(
             ft=self.finetune_id)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:  # Qt override
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()

@@ -71,7 +71,7 @@ class SliceCanvas(QWidget):
         self.setMinimumSize(160, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:  # Qt override
         return QSize(280, 280)
 
     def image_rect(self) -> QRectF:
@@ -86,7 +86,7 @@ class SliceCanvas(QWidget):
         w, h = width_mm * scale, height_mm * scale
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:  # Qt override
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#1e1e1e"))
         if self.grey is None:

@@ -66,7 +66,7 @@ def cpu_threads_allowed(environ=None, affinity=None, cpu_count=None) -> int:
     return max(1, min(allowed, cpu_count))
 
 
-class nnFTTrainer(nnUNetTrainer):  # noqa: N801 - nnU-Net's naming
+class nnFTTrainer(nnUNetTrainer):  # nnU-Net's naming
     """nnUNetTrainer plus a graceful stop on SIGUSR1 (see the module docstring)."""
 
     def __init__(self, plans: dict, configuration: str, fold: int, dataset_json: dict,
@@ -83,7 +83,7 @@ class nnFTTrainer(nnUNetTrainer):  # noqa: N801 - nnU-Net's naming
         if hasattr(signal, "SIGUSR1") and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGUSR1, self._nnft_on_stop_signal)
 
-    def _nnft_on_stop_signal(self, signum, frame) -> None:  # noqa: ARG002
+    def _nnft_on_stop_signal(self, signum, frame) -> None:
         # Only set a flag: the epoch in progress finishes normally, so the checkpoint is whole.
         self._nnft_stop_requested = True
 
@@ -109,7 +109,7 @@ class nnFTTrainer(nnUNetTrainer):  # noqa: N801 - nnU-Net's naming
                 loader._finish()
 
 
-class nnFTTrainerQuickTrial(nnFTTrainer):  # noqa: N801 - nnU-Net's naming
+class nnFTTrainerQuickTrial(nnFTTrainer):  # nnU-Net's naming
     """A short run of the real training loop; lengths from ``NNFT_TRIAL_*`` variables."""
 
     def __init__(self, plans: dict, configuration: str, fold: int, dataset_json: dict,

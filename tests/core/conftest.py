@@ -21,8 +21,8 @@ import pytest
 
 from nnft.core.checks import Preflight, preflight
 from nnft.core.demo import DemoWorkspace, write_demo_workspace
-from nnft.core.pipeline import RunOptions
 from nnft.core.problems import Problem, Severity
+from nnft.core.steps import RunOptions
 from nnft.core.workspace import Workspace
 
 PRETRAIN = "Dataset001_DemoPretrain"

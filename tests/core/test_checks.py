@@ -25,15 +25,15 @@ from nnft.core import machine
 from nnft.core import problems as P
 from nnft.core.checks import check_device, check_options, preflight
 from nnft.core.demo import write_demo_workspace
-from nnft.core.pipeline import (
+from nnft.core.plans import transferred_plans
+from nnft.core.problems import Severity
+from nnft.core.steps import (
     QUICK_TRIAL_TRAINER,
     RUN_MARKER,
     STEP_KEYS,
     RunOptions,
     build_chain,
 )
-from nnft.core.plans import transferred_plans
-from nnft.core.problems import Severity
 from nnft.core.workspace import Workspace
 
 PRETRAIN = "Dataset001_DemoPretrain"

@@ -28,8 +28,8 @@ from nnft.core.datasets import (
     validate_dataset_json,
 )
 from nnft.core.demo import write_demo_workspace
-from nnft.core.pipeline import RunOptions, build_chain
 from nnft.core.problems import Severity
+from nnft.core.steps import RunOptions, build_chain
 from nnft.core.workspace import Workspace
 
 PRETRAIN = "Dataset001_DemoPretrain"

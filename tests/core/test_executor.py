@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from nnft.core.executor import ChainExecutor, StepEvent, StepStatus
-from nnft.core.pipeline import Step
+from nnft.core.steps import Step
 from nnft.core.workspace import Workspace
 
 POSIX_ONLY = pytest.mark.skipif(os.name == "nt", reason="POSIX signals")

@@ -23,7 +23,10 @@ import pytest
 
 from nnft.core import problems as P
 from nnft.core.executor import ChainExecutor, StepStatus
-from nnft.core.pipeline import (
+from nnft.core.plans import transferred_plans
+from nnft.core.problems import Severity
+from nnft.core.runner import CommandRunner
+from nnft.core.steps import (
     RUN_MARKER,
     Step,
     StepRefused,
@@ -33,9 +36,6 @@ from nnft.core.pipeline import (
     preprocessing_marker_path,
     write_preprocessing_marker,
 )
-from nnft.core.plans import transferred_plans
-from nnft.core.problems import Severity
-from nnft.core.runner import CommandRunner
 from nnft.core.workspace import Workspace
 
 PRETRAIN = "Dataset001_DemoPretrain"
@@ -475,8 +475,8 @@ def test_workers_outliving_a_killed_main_process_are_ended(tmp_path) -> None:
 def _writers(demo):
     """(name, target file, write()) for each file nnFT writes itself."""
     from nnft.core.cli import main as cli_main
-    from nnft.core.pipeline import record_transfer
     from nnft.core.session import Session
+    from nnft.core.steps import record_transfer
 
     _transfer(demo)
     result = demo.preflight(reuse_plans=True)
@@ -544,7 +544,8 @@ _ALLOWED_WRITERS = {
     ("executor.py", "_before_start"): "appends to that step log",
     ("executor.py", "_run_action"): "writes that step log",
     ("runner.py", "run"): "appends the command's output to its log as it comes",
-    ("weights.py", "make_cpu_copy"): "torch.save into safety.atomic_write's temporary file",
+    ("weights/cpu_copy.py", "make_cpu_copy"):
+        "torch.save into safety.atomic_write's temporary file",
 }
 _WRITE_METHODS = {"write_text", "write_bytes", "copy2", "copyfile", "copytree", "save_json"}
 #: Only these modules' ``save``/``dump``/``copy`` write files (``session.save`` is atomic).
@@ -555,7 +556,7 @@ _WRITE_FUNCTIONS = {"torch": {"save"}, "np": {"save", "savez"}, "numpy": {"save"
 def test_every_writer_in_core_is_atomic_or_a_log() -> None:
     """A new non-atomic write in core/ fails here: use nnft.core.safety instead."""
     found = set()
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         if path.name == "demo.py":  # writes a new demo workspace into an empty folder
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -574,7 +575,7 @@ def test_every_writer_in_core_is_atomic_or_a_log() -> None:
                               if k.arg == "mode" and isinstance(k.value, ast.Constant)]
                     writes = any(isinstance(m, str) and set(m) & set("wax+") for m in modes)
                 if writes:
-                    found.add((path.name, function.name))
+                    found.add((path.relative_to(CORE).as_posix(), function.name))
     unexpected = {w for w in found if w not in _ALLOWED_WRITERS}
     # Helpers nested in an allowed function are listed under their own name; nested functions
     # of build_chain that write go through safety (checked by test_writer_is_atomic).

@@ -22,13 +22,15 @@ import torch
 
 from nnft.core import cli
 from nnft.core import weights as W
-from nnft.core.pipeline import build_chain
 from nnft.core.problems import (
     WEIGHTS_ARCH_MISMATCH,
     WEIGHTS_CHANNEL_MISMATCH,
     WEIGHTS_UNREADABLE,
     Severity,
 )
+from nnft.core.steps import build_chain
+from nnft.core.weights import compare as weights_compare
+from nnft.core.weights import read as weights_read
 
 FINETUNE = "Dataset002_DemoFinetune"
 DATASET_JSON = {"channel_names": {"0": "CT"}, "labels": {"background": 0, "organ": 1},
@@ -311,7 +313,7 @@ def test_every_allowed_global_is_needed(ckpts, monkeypatch):
     assert sorted(name for _, name in full) == sorted(W.ALLOWED_GLOBAL_NAMES)
     files = [ckpts["compatible"], ckpts["numpy1"]]
     for name in W.ALLOWED_GLOBAL_NAMES:
-        monkeypatch.setattr(W, "_allowed_globals",
+        monkeypatch.setattr(weights_read, "_allowed_globals",
                             lambda name=name: [e for e in full if e[1] != name])
         results = [W.load_checkpoint_safely(f) for f in files]
         refused = [problems for checkpoint, problems in results if checkpoint is None]
@@ -526,7 +528,7 @@ def test_preflight_without_checkpoint_does_not_check(demo, monkeypatch):
 
 def test_check_is_cached(ckpts, plans, monkeypatch):
     check(ckpts["strides"], plans)
-    monkeypatch.setattr(W, "load_checkpoint_safely",
+    monkeypatch.setattr(weights_compare, "load_checkpoint_safely",
                         lambda *_: (_ for _ in ()).throw(AssertionError("not cached")))
     _report, problems = check(ckpts["strides"], plans)
     assert problems and problems[0].code == WEIGHTS_ARCH_MISMATCH

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from nnft.core.demo import write_demo_workspace
-from nnft.core.pipeline import RunOptions
+from nnft.core.steps import RunOptions
 from nnft.core.wizard_state import WizardState
 from nnft.core.workspace import Workspace
 

@@ -56,7 +56,7 @@ def test_stopped_run_offers_resume(qtbot, quick_state):
 
 def test_check_weights_button_reports_fit_and_misfit(qtbot, weights_workspace):
     """The fine-tuning page's guard: real checkpoints from nnU-Net's network builder."""
-    from nnft.core.pipeline import RunOptions
+    from nnft.core.steps import RunOptions
     from nnft.core.wizard_state import WizardState
     from nnft.core.workspace import Workspace
     from nnft.gui.pages.training_page import FINETUNE

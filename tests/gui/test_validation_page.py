@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtWidgets import QLabel, QSlider
 
 from nnft.core import preview as pv
-from nnft.core.pipeline import RunOptions
 from nnft.core.plans import transferred_plans
+from nnft.core.steps import RunOptions
 from nnft.core.wizard_state import WizardState
 from nnft.core.workspace import Workspace
 from nnft.gui.pages.validation_page import ValidationPage

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from nnft.core.pipeline import RunOptions
+from nnft.core.steps import RunOptions
 from nnft.core.wizard_state import WizardState
 from nnft.core.workspace import Workspace
 from nnft.gui.pages import training_page as tp
@@ -23,7 +23,7 @@ import json, sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from nnft.core.pipeline import RunOptions
+from nnft.core.steps import RunOptions
 from nnft.core.wizard_state import WizardState
 from nnft.core.workspace import Workspace
 from nnft.gui.pages.training_page import FINETUNE, TrainingPage

@@ -26,7 +26,8 @@ import pytest
 from nnft.core.checks import preflight
 from nnft.core.demo import write_demo_workspace
 from nnft.core.executor import ChainExecutor, StepStatus
-from nnft.core.pipeline import (
+from nnft.core.session import Session
+from nnft.core.steps import (
     RUN_MARKER,
     STEP_KEYS,
     RunOptions,
@@ -34,7 +35,6 @@ from nnft.core.pipeline import (
     checkpoint_complete,
     preprocessing_marker_path,
 )
-from nnft.core.session import Session
 from nnft.core.training_log import parse_fold_dir
 from nnft.core.workspace import Workspace, trainers_folder
 

@@ -209,7 +209,7 @@ def slurm_cluster(tmp_path_factory):
     cluster = SlurmCluster(root, conf, node, "debug", env)
 
     def start(name: str, argv: list[str]) -> None:
-        out = open(root / "log" / f"{name}.out", "wb")  # noqa: SIM115 - closed with the process
+        out = open(root / "log" / f"{name}.out", "wb")  # closed with the process
         cluster.processes[name] = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
                                                    env=env, start_new_session=True)
         out.close()

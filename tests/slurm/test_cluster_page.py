@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWizard
 
 from nnft.core import slurm as S
 from nnft.core.demo import write_demo_workspace
-from nnft.core.pipeline import RunOptions, is_finetuned_from
+from nnft.core.steps import RunOptions, is_finetuned_from
 from nnft.core.wizard_state import WizardState
 from nnft.core.workspace import Workspace
 

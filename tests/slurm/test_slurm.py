@@ -25,7 +25,7 @@ from nnft.core import slurm as S
 from nnft.core.checks import preflight
 from nnft.core.cli_slurm import add_slurm_options, cmd_export_slurm
 from nnft.core.demo import write_demo_workspace
-from nnft.core.pipeline import RunOptions, finetune_argv, is_finetuned_from, pretrain_argv
+from nnft.core.steps import RunOptions, finetune_argv, is_finetuned_from, pretrain_argv
 from nnft.core.training_log import find_training_logs, parse_fold_dir, parse_log_file
 from nnft.core.workspace import Workspace
 
@@ -102,7 +102,7 @@ def test_exported_script_has_the_exact_commands_dependencies_array_and_requeue(d
     prepare, pretrain, finetune = (scripts[n] for n in sorted(scripts))
 
     # Preparation: steps 1-5, exactly as `nnft run` builds them, on the CPU.
-    from nnft.core.pipeline import build_chain
+    from nnft.core.steps import build_chain
 
     for step in build_chain(ctx, fresh=True)[:5]:
         assert step.command_line() in prepare
@@ -372,7 +372,7 @@ def submitted(slurm_cluster, tmp_path_factory):
                   *TRIAL_ARGS, "--epochs", str(EPOCHS), "--folds", "0,1", *PROFILE_ARGS, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     record = S.find_chain(Workspace.from_root(root))
-    follow_log = open(root.parent / "follow.txt", "w")  # noqa: SIM115 - closed below
+    follow_log = open(root.parent / "follow.txt", "w")  # closed below
     follow = subprocess.Popen(
         [sys.executable, "-m", "nnft.core.cli_slurm", "jobs", "--workspace", str(root),
          "--follow", "--interval", "5"], stdout=follow_log, stderr=subprocess.STDOUT,

@@ -1,0 +1,252 @@
+"""A chain planned as Slurm jobs: folds, what stands in the way (:func:`slurm_problems`), the
+jobs' scripts (:func:`plan_slurm_chain`) and the export as one bash file."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from nnft.core import problems as P
+from nnft.core.problems import SLURM_NO_GRACEFUL_STOP, SLURM_OPTIONS_INVALID, Problem
+from nnft.core.steps import (
+    FOLDS,
+    GRACEFUL_STOP_TRAINERS,
+    PREPARE,
+    ChainContext,
+    build_chain,
+    is_finetuned_from,
+    range_text,
+)
+from nnft.core.workspace import Workspace
+
+from .commands import SlurmConfigError
+from .profiles import SlurmProfile
+from .scripts import (
+    _END_OF_SCRIPT,
+    JobScript,
+    prepare_script,
+    training_script,
+)
+
+SLURM_FOLDER_NAME = "slurm"
+
+
+@dataclass
+class SlurmChain:
+    """The jobs of one chain, ready to be written and submitted (:func:`submit_chain`)."""
+
+    ctx: ChainContext
+    profile: SlurmProfile
+    folds: tuple[str, ...]
+    chain_id: str
+    chain_dir: Path
+    jobs: list[JobScript]
+    problems: list[Problem] = field(default_factory=list)
+
+    def job(self, role: str) -> JobScript | None:
+        return next((j for j in self.jobs if j.role == role), None)
+
+
+def parse_folds(text: str | Sequence[str]) -> tuple[str, ...]:
+    """``"0,1,2"`` / ``"0-4"`` / ``"all"`` / ``["0", "3"]`` → folds, in the given order.
+
+    ``all`` is nnU-Net's fold ``all`` (train on every case); ``0-4`` gives the five
+    cross-validation folds. Raises ValueError for anything else or a repeated fold.
+    """
+    parts = text.split(",") if isinstance(text, str) else [str(t) for t in text]
+    folds: list[str] = []
+    for part in (p.strip() for p in parts):
+        if re.fullmatch(r"\d+-\d+", part):
+            first, last = (int(x) for x in part.split("-"))
+            folds += [str(i) for i in range(first, last + 1)]
+        elif part:
+            folds.append(part)
+    wrong = [f for f in folds if f not in FOLDS]
+    if not folds or wrong:
+        raise ValueError(f"folds {', '.join(wrong) or '(none)'} do not exist: give 0-4 "
+                         "(cross-validation folds, e.g. 0,1,2,3,4 or 0-4) or all")
+    if len(set(folds)) != len(folds):
+        raise ValueError(f"a fold is repeated in {','.join(folds)}")
+    return tuple(folds)
+
+
+def slurm_problems(ctx: ChainContext, profile: SlurmProfile,
+                   folds: Sequence[str]) -> list[Problem]:
+    """What stands in the way of this chain as cluster jobs (errors) and what the user should
+    know (warnings). Independent of Slurm being installed here."""
+    found = list(profile.problems())
+    o = ctx.options
+    if o.device == "cuda" and profile.gpus < 1:
+        found.append(P.error(
+            SLURM_OPTIONS_INVALID,
+            "The training runs on cuda, but the jobs request no GPU (--gpus 0).",
+            "Request GPUs (--gpus 1), or train on the CPU (--device cpu) for a quick trial."))
+    if profile.num_gpus > 1 and o.device != "cuda":
+        found.append(P.error(
+            SLURM_OPTIONS_INVALID,
+            f"-num_gpus {profile.num_gpus} (nnU-Net's multi-GPU training) needs --device cuda, "
+            f"not {o.device}.", "Use --device cuda, or --num-gpus 1."))
+    if o.device != "cuda" and profile.gpus > 0:
+        found.append(P.warning(
+            SLURM_OPTIONS_INVALID,
+            f"The jobs request {profile.gpus} GPU(s) but train on {o.device}.",
+            "Use --device cuda, or --gpus 0 for CPU-only jobs."))
+    if ctx.trainer not in GRACEFUL_STOP_TRAINERS:
+        found.append(P.warning(
+            SLURM_NO_GRACEFUL_STOP,
+            f"{ctx.trainer} has no signal handling (nnU-Net 2.8.1 has none): a training job "
+            "cannot checkpoint when its time limit comes, so it is not requeued to continue; "
+            "nnU-Net only writes checkpoint_latest.pth every 50 epochs.",
+            "Use --trainer nnFTTrainer (nnU-Net's training plus a graceful stop on SIGUSR1), or "
+            "ask for a time limit longer than the whole training. A new 'nnft submit' continues "
+            "an interrupted training with --c."))
+    elif profile.num_gpus > 1:
+        found.append(P.warning(
+            SLURM_NO_GRACEFUL_STOP,
+            f"With -num_gpus {profile.num_gpus} nnFT's graceful stop cannot be used (nnU-Net's "
+            "DDP parent process has no signal handler): the jobs do not checkpoint at the time "
+            "limit and are not requeued.",
+            "Ask for a time limit longer than the training, or train on one GPU per job. A new "
+            "'nnft submit' continues an interrupted training with --c."))
+    try:
+        parse_folds(list(folds))
+    except ValueError as exc:
+        found.append(P.error(P.FOLD_INVALID, f"Fine-tuning {exc}.",
+                             "Give e.g. --folds 0,1,2,3,4 (or 0-4), or --folds all."))
+    return found
+
+def new_chain_id(ctx: ChainContext, when: datetime | None = None) -> str:
+    """``<YYYYmmdd-HHMMSS>-D<pretrain id>-D<finetune id>``: sorts by time, names the datasets."""
+    when = when or datetime.now()
+    return (f"{when:%Y%m%d-%H%M%S}-D{ctx.pretrain.dataset_id:03d}"
+            f"-D{ctx.finetune.dataset_id:03d}")
+
+
+def slurm_folder(workspace: Workspace) -> Path:
+    """``nnUNet_results/nnFT/slurm``: one folder per submitted chain."""
+    return workspace.state_dir / SLURM_FOLDER_NAME
+
+
+def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
+                     folds: Sequence[str] | None = None, *, chain_id: str | None = None,
+                     chain_dir: Path | None = None, skip_done: bool = False) -> SlurmChain:
+    """The job scripts of the chain.
+
+    Parameters
+    ----------
+    ctx
+        The chain (from preflight); ``ctx.options.fold`` is the fold unless ``folds`` is given.
+    profile
+        Resources and set-up; default :class:`SlurmProfile`.
+    folds
+        Fine-tuning folds; more than one gives a job array.
+    chain_id, chain_dir
+        Where scripts and job logs go (default ``nnUNet_results/nnFT/slurm/<chain id>``).
+    skip_done
+        Leave out what is done on disk now (preparation steps, a finished pretraining, finished
+        folds), as ``nnft run`` skips it: for submitting from this machine. Off for an export,
+        whose script runs from scratch.
+
+    Raises
+    ------
+    SlurmConfigError
+        With the problems of severity error (e.g. -num_gpus larger than the GPUs requested).
+    """
+    profile = profile or SlurmProfile()
+    folds = tuple(folds) if folds else (str(ctx.options.fold),)
+    problems = slurm_problems(ctx, profile, folds)
+    if P.has_errors(problems):
+        raise SlurmConfigError([p for p in problems if p.is_error])
+    chain_id = chain_id or new_chain_id(ctx)
+    chain_dir = Path(chain_dir) if chain_dir else slurm_folder(ctx.workspace) / chain_id
+    short_pt = f"D{ctx.pretrain.dataset_id:03d}"
+    short_ft = f"D{ctx.finetune.dataset_id:03d}"
+    jobs: list[JobScript] = []
+
+    steps = build_chain(ctx, fresh=not skip_done)
+    prepare = [s for s in steps if s.group == PREPARE]
+    if skip_done:
+        prepare = [s for s in prepare if not s.is_done()]
+    if prepare:
+        name = f"nnft-prepare-{short_pt}-{short_ft}"
+        jobs.append(JobScript("prepare", name, "1_prepare.sbatch",
+                              prepare_script(ctx, profile, chain_dir, name, prepare),
+                              steps=tuple(s.key for s in prepare)))
+
+    pretrain_done = skip_done and (ctx.pretrain_fold_dir / "checkpoint_final.pth").is_file()
+    if not pretrain_done:
+        name = f"nnft-pretrain-{short_pt}"
+        text, fold_dirs = training_script(ctx, profile, chain_dir, role="pretrain", name=name,
+                                           folds=("all",))
+        jobs.append(JobScript("pretrain", name, "2_pretrain.sbatch", text,
+                              after="prepare" if prepare else None, folds=("all",),
+                              fold_dirs=fold_dirs, steps=("pretrain",)))
+
+    todo = folds
+    if skip_done:
+        def fold_done(fold: str) -> bool:
+            fdir = dataclasses.replace(ctx, options=dataclasses.replace(
+                ctx.options, fold=fold)).finetune_fold_dir
+            return ((fdir / "checkpoint_final.pth").is_file()
+                    and is_finetuned_from(fdir, ctx.pretrained_checkpoint))
+        todo = tuple(f for f in folds if not fold_done(f))
+    if todo:
+        name = f"nnft-finetune-{short_ft}"
+        text, fold_dirs = training_script(ctx, profile, chain_dir, role="finetune", name=name,
+                                           folds=todo)
+        after = "pretrain" if not pretrain_done else ("prepare" if prepare else None)
+        jobs.append(JobScript("finetune", name, "3_finetune.sbatch", text, after=after,
+                              folds=todo, fold_dirs=fold_dirs, steps=("finetune",)))
+    return SlurmChain(ctx, profile, folds, chain_id, chain_dir, jobs,
+                      [p for p in problems if not p.is_error])
+
+
+def export_slurm_text(ctx: ChainContext, profile: SlurmProfile | None = None,
+                      folds: Sequence[str] | None = None, *, chain_id: str | None = None,
+                      chain_dir: Path | None = None) -> str:
+    """The chain as one plain bash file that writes the job scripts and submits them.
+
+    ``bash FILE`` on the cluster's login node writes ``<chain dir>/*.sbatch`` (the same scripts
+    ``nnft submit`` writes) and submits them with ``sbatch --parsable`` and
+    ``--dependency=afterok``. The scripts run from scratch: no step is left out.
+
+    Raises
+    ------
+    SlurmConfigError
+        As :func:`plan_slurm_chain`.
+    """
+    chain = plan_slurm_chain(ctx, profile, folds, chain_id=chain_id, chain_dir=chain_dir)
+    lines = [
+        "#!/usr/bin/env bash",
+        f"# nnFT: pretrain on {ctx.pretrain.name} and fine-tune on {ctx.finetune.name} "
+        f"({ctx.options.configuration}) as SLURM jobs.",
+        "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
+        "# Run it with bash on the cluster's login node: it writes the job scripts below into",
+        "# the chain folder and submits them, each waiting for the one before (afterok).",
+    ]
+    for job in chain.jobs:
+        what = {"prepare": f"steps {range_text(PREPARE, dash='-')} on the CPU",
+                "pretrain": "pretraining, fold all",
+                "finetune": f"fine-tuning, fold(s) {' '.join(job.folds)}"}[job.role]
+        lines.append(f"#   {job.filename}: {what}")
+    for problem in chain.problems:
+        lines.append(f"# {problem.severity.value.upper()} [{problem.code}] {problem.message}")
+    lines += ["set -euo pipefail", "",
+              f"CHAIN_DIR={shlex.quote(str(chain.chain_dir))}", 'mkdir -p "$CHAIN_DIR"']
+    for job in chain.jobs:
+        lines += ["", f'cat > "$CHAIN_DIR/{job.filename}" <<\'{_END_OF_SCRIPT}\'',
+                  job.text.rstrip("\n"), _END_OF_SCRIPT]
+    lines.append("")
+    for job in chain.jobs:
+        variable = job.role
+        dependency = f" --dependency=afterok:${job.after}" if job.after else ""
+        lines += [f'{variable}=$(sbatch --parsable{dependency} "$CHAIN_DIR/{job.filename}")',
+                  f"{variable}=${{{variable}%%;*}}",
+                  f'echo "{job.role}: job ${variable}"']
+    lines.append('echo "Job logs: $CHAIN_DIR"')
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,405 @@
+"""The job scripts of a chain: ``#SBATCH`` header, environment, the preparation script and the
+training scripts (first start or ``--c`` at run time, USR1 trap and requeue); bash quoting."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shlex
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nnft.core.steps import (
+    GRACEFUL_STOP_TRAINERS,
+    PREPARE,
+    RUN_MARKER,
+    STEPS,
+    ChainContext,
+    finetune_argv,
+    keys_in_group,
+    pretrain_argv,
+    step_number,
+)
+from nnft.core.workspace import trainers_folder
+
+from .profiles import SlurmProfile
+
+#: Roles of the jobs of a chain, in order.
+ROLES = ("prepare", "pretrain", "finetune")
+#: The steps of the CPU preparation job: the registry's "prepare" group.
+PREPARE_STEPS = keys_in_group(PREPARE)
+#: Exit status of a process killed by SIGUSR1 (128 + 10 on Linux).
+_KILLED_BY_USR1 = 138
+
+_FOLD_TOKEN = "__NNFT_FOLD__"
+_FOLD_VARIABLE = "FOLD"
+_END_OF_SCRIPT = "NNFT_END_OF_JOB_SCRIPT"
+
+
+@dataclass(frozen=True)
+class JobScript:
+    """One job of a chain.
+
+    Attributes
+    ----------
+    role
+        ``prepare``, ``pretrain`` or ``finetune``.
+    name
+        ``--job-name``.
+    filename
+        File name of the script in the chain folder.
+    text
+        The script.
+    after
+        Role of the job this one waits for (``--dependency=afterok``), or None.
+    folds
+        The training's folds; a job array (one task per fold) when more than one.
+    fold_dirs
+        Fold → results folder of the training (its logs and checkpoints).
+    steps
+        Keys of the pipeline steps this job runs.
+    """
+
+    role: str
+    name: str
+    filename: str
+    text: str
+    after: str | None = None
+    folds: tuple[str, ...] = ()
+    fold_dirs: dict[str, str] = field(default_factory=dict)
+    steps: tuple[str, ...] = ()
+
+    @property
+    def is_array(self) -> bool:
+        return len(self.folds) > 1
+
+    @property
+    def output_pattern(self) -> str:
+        return "%x-%A_%a.out" if self.is_array else "%x-%j.out"
+
+
+def default_setup_lines() -> list[str]:
+    """Without set-up lines: nnU-Net and nnFT from the Python environment that runs nnFT."""
+    bin_dir = Path(sys.executable).parent
+    return [f"export PATH={shlex.quote(str(bin_dir))}:\"$PATH\""]
+
+
+def _bash_word(text: str, variables: Mapping[str, str] | None = None) -> str:
+    """One shell word; each token in ``variables`` becomes ``"${VARIABLE}"``."""
+    if not variables:
+        return shlex.quote(text)
+    pattern = "(" + "|".join(re.escape(t) for t in variables) + ")"
+    out = []
+    for part in re.split(pattern, text):
+        if part in variables:
+            out.append(f'"${{{variables[part]}}}"')
+        elif part:
+            out.append(shlex.quote(part))
+    return "".join(out) or "''"
+
+
+def _bash_command(argv: Sequence[str], variables: Mapping[str, str] | None = None) -> str:
+    return " ".join(_bash_word(a, variables) for a in argv)
+
+
+def _sbatch_value(text: str) -> str:
+    """An ``#SBATCH`` option value, double-quoted when it holds spaces (sbatch accepts that)."""
+    if re.fullmatch(r"[A-Za-z0-9_./%:@+=,-]+", text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _header(profile: SlurmProfile, *, name: str, chain_dir: Path, training: bool,
+            output_pattern: str, array: str | None = None,
+            signal: bool = False) -> list[str]:
+    partition = profile.partition if training else (profile.prepare_partition
+                                                     or profile.partition)
+    time_limit = profile.time_limit if training else (profile.prepare_time_limit
+                                                      or profile.time_limit)
+    lines = ["#!/bin/bash", f"#SBATCH --job-name={name}"]
+    if partition:
+        lines.append(f"#SBATCH --partition={partition}")
+    if profile.account:
+        lines.append(f"#SBATCH --account={profile.account}")
+    lines += ["#SBATCH --nodes=1", "#SBATCH --ntasks=1",
+              f"#SBATCH --cpus-per-task={profile.cpus_per_task}",
+              f"#SBATCH --mem={profile.mem}",
+              f"#SBATCH --time={time_limit}"]
+    if training and profile.gpus > 0:
+        lines.append(f"#SBATCH --gres=gpu:{profile.gpus}")
+    if array:
+        lines.append(f"#SBATCH --array={array}")
+    lines += [f"#SBATCH --chdir={_sbatch_value(str(chain_dir))}",
+              f"#SBATCH --output={_sbatch_value(str(chain_dir / output_pattern))}",
+              # A requeued job appends to its log instead of replacing the first run's.
+              "#SBATCH --open-mode=append",
+              # A dependency that can never be met (a failed earlier job) cancels this job
+              # instead of leaving it pending forever.
+              "#SBATCH --kill-on-invalid-dep=yes"]
+    if training:
+        lines.append("#SBATCH --requeue")
+    if signal:
+        lines.append(f"#SBATCH --signal=B:USR1@{profile.signal_seconds_before_end}")
+    lines += [f"#SBATCH {line}" for line in profile.sbatch_extra_lines()]
+    return lines
+
+
+def _environment_lines(ctx: ChainContext, profile: SlurmProfile,
+                       env: Mapping[str, str]) -> list[str]:
+    lines = ["# Environment set-up" + (" (from the cluster profile)." if profile.setup else
+                                        ": nnU-Net and nnFT from the Python that wrote this.")]
+    lines += list(profile.setup) or default_setup_lines()
+    lines += ["", "set -euo pipefail", ""]
+    for variable, folder in ctx.workspace.roots().items():
+        lines.append(f"export {variable}={shlex.quote(str(folder))}")
+    lines.append("# nnFT's trainers (graceful stop, quick trial) are found by nnU-Net through "
+                 "this variable.")
+    lines.append(f"export nnUNet_extTrainer={shlex.quote(str(trainers_folder()))}")
+    lines.append("export PYTHONUNBUFFERED=1")
+    for key, value in sorted(env.items()):
+        lines.append(f"export {key}={shlex.quote(value)}")
+    return lines
+
+
+def _started_line(role: str) -> str:
+    return (f'echo "nnFT: {role} job ${{SLURM_JOB_ID}} started on $(hostname) at $(date -Is)'
+            f' (restart ${{SLURM_RESTART_COUNT:-0}})"')
+
+
+def prepare_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, name: str,
+                    steps: list) -> str:
+    """The CPU preparation job (the registry's "prepare" steps): ``steps``' exact commands
+    in order, stopping at the first failure.
+
+    Parameters
+    ----------
+    ctx, profile
+        The chain and the cluster profile (partition, time limit and set-up of the job).
+    chain_dir
+        Where the job log goes.
+    name
+        ``--job-name``.
+    steps
+        The chain's steps to run (a subset of :data:`PREPARE_STEPS`).
+    """
+    keys = ", ".join(str(step_number(s.key)) for s in steps)
+    lines = _header(profile, name=name, chain_dir=chain_dir, training=False,
+                    output_pattern="%x-%j.out")
+    lines += [
+        "#",
+        f"# nnFT: preparation of the chain 'pretrain on {ctx.pretrain.name}, fine-tune on "
+        f"{ctx.finetune.name}' ({ctx.options.configuration}), on the CPU: step(s) {keys} of "
+        f"{len(STEPS)}.",
+        "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
+        "# The exact commands `nnft run` runs, in order; the job stops at the first failure.",
+        "",
+    ]
+    lines += _environment_lines(ctx, profile, ctx.planning_env())
+    lines += ["", _started_line("prepare")]
+    for step in steps:
+        lines += ["", f"# {step_number(step.key)}. {step.title}", f"# {step.why}"]
+        # planning_env() is exported above; a step's own extra variables go in front.
+        extra = {k: v for k, v in step.env.items() if ctx.planning_env().get(k) != v}
+        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(extra.items()))
+        lines.append(f"{prefix} {step.command_line()}".strip())
+    lines += ["", 'echo "nnFT: finished: preparation done"', ""]
+    return "\n".join(lines)
+
+
+def _stop_and_requeue_lines(graceful: bool) -> tuple[list[str], list[str], list[str]]:
+    """(before start, wait, after exit) bash lines of a training job."""
+    if not graceful:
+        wait = ["status=0", '"${TRAIN[@]}" || status=$?']
+        return [], wait, []
+    before = [
+        "# Slurm sends SIGUSR1 to this batch shell (--signal=B:USR1@...) before the time limit;",
+        "# pass it on to nnUNetv2_train: nnFT's trainer finishes the epoch, writes",
+        "# checkpoint_latest.pth and exits 0.",
+        "stop_requested=0",
+        "child=",
+        "forward_stop() {",
+        "    stop_requested=1",
+        '    echo "nnFT: SIGUSR1 (time limit near): asking nnUNetv2_train to checkpoint and stop"',
+        '    if [ -n "$child" ]; then kill -USR1 "$child" 2>/dev/null || true; fi',
+        "}",
+        "trap forward_stop USR1",
+    ]
+    wait = [
+        "# In the background, so that the trap runs while nnU-Net works.",
+        '"${TRAIN[@]}" &',
+        "child=$!",
+        "# A trapped signal interrupts `wait`; wait again until nnU-Net has really exited.",
+        'while kill -0 "$child" 2>/dev/null; do wait "$child" || true; done',
+        "status=0",
+        'wait "$child" || status=$?',
+    ]
+    after = [
+        f'if [ "$stop_requested" = 1 ] && {{ [ "$status" = 0 ] || [ "$status" = '
+        f'{_KILLED_BY_USR1} ]; }}; then',
+        "    # Stopped at the time limit with a checkpoint (or before nnU-Net had started):",
+        "    # requeue this job; its next start continues with --c.",
+        '    echo "nnFT: requeued: stopped before the time limit (status $status); requeueing '
+        'job ${SLURM_JOB_ID} to continue with --c"',
+        '    scontrol requeue "${SLURM_JOB_ID}" || {',
+        '        echo "nnFT: failed: scontrol requeue was refused; submit again to continue"',
+        "        exit 1",
+        "    }",
+        "    exit 0",
+        "fi",
+    ]
+    return before, wait, after
+
+
+def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *, role: str,
+                     name: str, folds: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """A training job: first start or ``--c`` decided at run time, nnFT's run marker before a
+    fine-tuning loads the weights, and (with a graceful-stop trainer) the USR1 trap + requeue.
+
+    Parameters
+    ----------
+    ctx, profile, chain_dir, name
+        As for :func:`prepare_script`.
+    role
+        ``pretrain`` or ``finetune``.
+    folds
+        The folds; more than one makes the script a job array (one task per fold).
+
+    Returns
+    -------
+    (script, fold_dirs)
+        The script text, and fold → the results folder the training writes into.
+    """
+    o = ctx.options
+    graceful = ctx.trainer in GRACEFUL_STOP_TRAINERS and profile.num_gpus <= 1
+    array = len(folds) > 1
+    variables = {_FOLD_TOKEN: _FOLD_VARIABLE} if array else None
+    fold = _FOLD_TOKEN if array else folds[0]
+    fctx = dataclasses.replace(ctx, options=dataclasses.replace(o, fold=fold))
+    gpus_flag = ["-num_gpus", str(profile.num_gpus)] if profile.num_gpus > 1 else []
+    if role == "pretrain":
+        fold_dir = ctx.pretrain_fold_dir
+        first = pretrain_argv(ctx, resume=False) + gpus_flag
+        resume = pretrain_argv(ctx, resume=True) + gpus_flag
+        what = f"pretraining on {ctx.pretrain.name} (fold all, plans '{o.plans_name}')"
+    else:
+        fold_dir = fctx.finetune_fold_dir
+        first = finetune_argv(fctx, resume=False) + gpus_flag
+        resume = finetune_argv(fctx, resume=True) + gpus_flag
+        what = (f"fine-tuning on {ctx.finetune.name} (plans '{o.finetune_plans}') from the "
+                "pretrained weights, " + (f"folds {' '.join(folds)} as a job array"
+                                          if array else f"fold {folds[0]}"))
+    signal = graceful
+    lines = _header(profile, name=name, chain_dir=chain_dir, training=True,
+                    output_pattern="%x-%A_%a.out" if array else "%x-%j.out",
+                    array=f"0-{len(folds) - 1}" if array else None, signal=signal)
+    lines += ["#", f"# nnFT: {what}; {o.configuration}, trainer {ctx.trainer}, device {o.device}."]
+    if graceful:
+        lines += [
+            f"# {profile.signal_seconds_before_end} s before the time limit Slurm sends SIGUSR1; "
+            "nnU-Net checkpoints and stops,",
+            "# and this job requeues itself. Every start continues from the last checkpoint "
+            "(--c).",
+        ]
+    else:
+        reason = (f"-num_gpus {profile.num_gpus} (DDP)" if profile.num_gpus > 1
+                  else f"{ctx.trainer} has no signal handling")
+        lines += [
+            f"# No graceful stop: {reason}. At the time limit the job is killed; nnU-Net writes",
+            "# checkpoint_latest.pth every 50 epochs, and a new submission continues with --c.",
+        ]
+    lines += [""]
+    lines += _environment_lines(ctx, profile, ctx.training_env())
+    lines.append("")
+    if array:
+        lines += ["# Array task i trains fold FOLDS[i].",
+                  f"FOLDS=({' '.join(shlex.quote(f) for f in folds)})",
+                  f'{_FOLD_VARIABLE}="${{FOLDS[$SLURM_ARRAY_TASK_ID]}}"']
+    lines.append(f"FOLD_DIR={_bash_word(str(fold_dir), variables)}")
+    if role == "finetune":
+        lines.append(f"PRETRAINED={_bash_word(str(ctx.pretrained_checkpoint))}")
+    lines += ["", _started_line(role if not array else f"{role} fold ${{{_FOLD_VARIABLE}}}"), ""]
+    before, wait, after = _stop_and_requeue_lines(graceful)
+    lines += (before + [""]) if before else []
+    lines += [
+        'if [ -f "$FOLD_DIR/checkpoint_final.pth" ]; then',
+        '    echo "nnFT: finished: $FOLD_DIR/checkpoint_final.pth exists already"',
+        "    exit 0",
+        "fi",
+    ]
+    resumable = ('{ [ -f "$FOLD_DIR/checkpoint_latest.pth" ] || '
+                 '[ -f "$FOLD_DIR/checkpoint_best.pth" ]; }')
+    if role == "pretrain":
+        lines += [
+            f"if {resumable[2:-3]}; then",
+            "    # Continue from the last checkpoint.",
+            f"    TRAIN=({_bash_command(resume, variables)})",
+            "else",
+            f"    TRAIN=({_bash_command(first, variables)})",
+            "fi",
+        ]
+    else:
+        marker = {
+            "pretrained_weights": str(ctx.pretrained_checkpoint),
+            "pretrained_weights_relative": _relative_to_results(ctx, ctx.pretrained_checkpoint),
+            "pretrain_dataset": ctx.pretrain.name,
+            "pretrain_plans": o.plans_name,
+            "finetune_plans": o.finetune_plans,
+            "configuration": o.configuration,
+            "trainer": ctx.trainer,
+            "command": first,
+        }
+        marker_text = json.dumps(marker, indent=2, ensure_ascii=False)
+        if array:
+            # Unquoted here-document: only ${FOLD} expands; $, ` and \ are escaped.
+            open_marker = f'cat > "$FOLD_DIR/{RUN_MARKER}" <<NNFT_MARKER'
+            marker_text = (marker_text.replace("\\", "\\\\").replace("$", "\\$")
+                           .replace("`", "\\`").replace(_FOLD_TOKEN, f"${{{_FOLD_VARIABLE}}}"))
+        else:
+            open_marker = f"cat > \"$FOLD_DIR/{RUN_MARKER}\" <<'NNFT_MARKER'"
+        lines += [
+            f'if {resumable} && [ -f "$FOLD_DIR/{RUN_MARKER}" ]; then',
+            "    # Continue from the last checkpoint: it holds the pretrained weights already",
+            "    # (nnU-Net refuses --c together with -pretrained_weights).",
+            f"    TRAIN=({_bash_command(resume, variables)})",
+            "else",
+            '    if [ ! -f "$PRETRAINED" ]; then',
+            '        echo "nnFT: failed: the pretrained weights $PRETRAINED do not exist"',
+            "        exit 1",
+            "    fi",
+            "    # First start: record where the weights come from (nnFT's marker, read by "
+            "`nnft run`",
+            "    # and the wizard), then load them.",
+            '    mkdir -p "$FOLD_DIR"',
+            f"    {open_marker}",
+            *marker_text.splitlines(),
+            "NNFT_MARKER",
+            f"    TRAIN=({_bash_command(first, variables)})",
+            "fi",
+        ]
+    lines += ['echo "nnFT: running: ${TRAIN[*]}"']
+    lines += wait + [""]
+    lines += [
+        'if [ -f "$FOLD_DIR/checkpoint_final.pth" ] && [ "$status" = 0 ]; then',
+        '    echo "nnFT: finished: $FOLD_DIR/checkpoint_final.pth"',
+        "    exit 0",
+        "fi",
+    ]
+    lines += after
+    lines += ['echo "nnFT: failed: nnUNetv2_train ended with status $status"',
+              'exit "$(( status == 0 ? 1 : status ))"', ""]
+    fold_dirs = {f: str(dataclasses.replace(ctx, options=dataclasses.replace(o, fold=f))
+                        .finetune_fold_dir) for f in folds} if role == "finetune" \
+        else {"all": str(ctx.pretrain_fold_dir)}
+    return "\n".join(lines), fold_dirs
+
+
+def _relative_to_results(ctx: ChainContext, checkpoint: Path) -> str | None:
+    if ctx.workspace.results is None:
+        return None
+    try:
+        return checkpoint.relative_to(ctx.workspace.results).as_posix()
+    except ValueError:
+        return None
