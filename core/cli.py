@@ -42,13 +42,9 @@ from .machine import preprocessing_workers
 from .safety import atomic_write_text
 from .session import Session
 from .steps import build_chain, checkpoint_complete, export_bash, read_run_marker
-from .training_log import (
-    TrainingLogParser,
-    estimate_remaining_seconds,
-    find_training_logs,
-    parse_fold_dir,
-)
-from .training_log import format_duration as _duration
+from .training_history import estimate_remaining_seconds, find_training_logs, parse_fold_dir
+from .training_history import format_duration as _duration
+from .training_log import TrainingLogParser
 from .weights import check_weights_against
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from nnft.core import problems as P
 from nnft.core.problems import SLURM_CHAIN_ACTIVE, Problem
 from nnft.core.steps import ChainContext, has_resumable_checkpoint
-from nnft.core.training_log import parse_fold_dir
+from nnft.core.training_history import parse_fold_dir
 
 from .commands import (
     ACTIVE_STATES,

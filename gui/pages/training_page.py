@@ -46,12 +46,9 @@ from nnft.core.steps import (
     build_chain,
     has_resumable_checkpoint,
 )
-from nnft.core.training_log import (
-    EpochRecord,
-    estimate_remaining_seconds,
-    parse_fold_dir,
-)
-from nnft.core.training_log import format_duration as _duration
+from nnft.core.training_history import estimate_remaining_seconds, parse_fold_dir
+from nnft.core.training_history import format_duration as _duration
+from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
 from nnft.gui.widgets.log_console import LogConsole

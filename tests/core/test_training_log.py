@@ -19,16 +19,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nnft.core import training_log
-from nnft.core.training_log import (
-    EpochRecord,
-    TrainingLogParser,
+from nnft.core.training_history import (
     estimate_remaining_seconds,
     find_training_logs,
     parse_fold_dir,
+    records_from_checkpoint_logging,
+)
+from nnft.core.training_log import (
+    EpochRecord,
+    TrainingLogParser,
     parse_log_file,
     parse_log_text,
     recompute_ema,
-    records_from_checkpoint_logging,
 )
 
 DATA = Path(__file__).parent / "data"

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from nnft.core.steps import RUN_MARKER
-from nnft.core.training_log import parse_fold_dir
+from nnft.core.training_history import parse_fold_dir
 
 from .conftest import PLANS_NAME, TRIAL_ARGS, nnft, tree_checksums
 

@@ -35,7 +35,7 @@ from nnft.core.steps import (
     checkpoint_complete,
     preprocessing_marker_path,
 )
-from nnft.core.training_log import parse_fold_dir
+from nnft.core.training_history import parse_fold_dir
 from nnft.core.workspace import Workspace, trainers_folder
 
 from .conftest import PLANS_NAME, TRIAL_ARGS, nnft, tree_checksums

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from nnft.core.training_log import find_training_logs, parse_log_file
+from nnft.core.training_history import find_training_logs
+from nnft.core.training_log import parse_log_file
 
 from .conftest import nnft
 

@@ -26,7 +26,8 @@ from nnft.core.checks import preflight
 from nnft.core.cli_slurm import add_slurm_options, cmd_export_slurm
 from nnft.core.demo import write_demo_workspace
 from nnft.core.steps import RunOptions, finetune_argv, is_finetuned_from, pretrain_argv
-from nnft.core.training_log import find_training_logs, parse_fold_dir, parse_log_file
+from nnft.core.training_history import find_training_logs, parse_fold_dir
+from nnft.core.training_log import parse_log_file
 from nnft.core.workspace import Workspace
 
 from .conftest import nnft, wait_until

@@ -1,0 +1,238 @@
+"""A training's history from its fold folder: the epochs of all its logs (a resumed run
+starts a new log), a checkpoint's ``logging`` dict, and the time left.
+
+The line parser itself is :mod:`nnft.core.training_log`; this module decides which files make
+up one training and merges them. Pure Python (no Qt, no torch, no numpy).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import statistics
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .training_log import EpochRecord, parse_log_file, recompute_ema, to_float
+
+__all__ = [
+    "estimate_remaining_seconds",
+    "find_training_logs",
+    "format_duration",
+    "parse_fold_dir",
+    "records_from_checkpoint_logging",
+]
+
+# training_log_%d_%d_%d_%02.0d_%02.0d_%02.0d.txt (year, month, day, hour, minute, second).
+_LOG_NAME_RE = re.compile(
+    r"training_log_(\d{1,4})_(\d{1,2})_(\d{1,2})_(\d{1,2})_(\d{1,2})_(\d{1,2})\.txt"
+)
+
+
+def _log_sort_key(path: Path) -> tuple[int, ...]:
+    match = _LOG_NAME_RE.fullmatch(path.name)
+    if match:
+        return tuple(int(group) for group in match.groups())
+    # A renamed log: fall back on its modification time, in the same (y, m, d, H, M, S) form.
+    try:
+        stamp = datetime.fromtimestamp(path.stat().st_mtime)
+    except (OSError, ValueError, OverflowError):
+        return (0, 0, 0, 0, 0, 0)
+    return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+
+
+def find_training_logs(fold_dir: str | os.PathLike[str]) -> list[Path]:
+    """The ``training_log_*.txt`` files of a fold folder, oldest first.
+
+    Sorted by the timestamp in the name compared as numbers: nnU-Net does not zero-pad month and day
+    (``training_log_2024_4_9_…`` is older than ``training_log_2024_10_1_…``), so sorting by name
+    would be wrong. A renamed log is placed by its modification time.
+
+    Parameters
+    ----------
+    fold_dir
+        A ``fold_X`` folder of nnU-Net's results; a missing folder gives an empty list.
+    """
+    folder = Path(fold_dir)
+    try:
+        logs = [p for p in folder.glob("training_log_*.txt") if p.is_file()]
+    except OSError:
+        return []
+    return sorted(logs, key=lambda p: (_log_sort_key(p), p.name))
+
+
+def parse_fold_dir(fold_dir: str | os.PathLike[str]) -> list[EpochRecord]:
+    """All completed epochs of a fold, merged from all its logs, sorted by epoch.
+
+    Continuing a training (``nnUNetv2_train … --c``) starts a new log file whose epoch numbers
+    continue from the checkpoint; epochs run after that checkpoint but before the interruption are
+    repeated in the new log, so the later log wins for a duplicated epoch number. The EMA is then
+    recomputed over the merged epochs, which matches nnU-Net because it restores its logger from the
+    same checkpoint. Unreadable logs are skipped.
+
+    Parameters
+    ----------
+    fold_dir
+        A ``fold_X`` folder of nnU-Net's results.
+
+    Returns
+    -------
+    list of EpochRecord
+        Completed epochs only, one per epoch number, sorted by epoch.
+    """
+    by_epoch: dict[int, EpochRecord] = {}
+    for log in find_training_logs(fold_dir):
+        try:
+            parser = parse_log_file(log)
+        except OSError:  # deleted or unreadable while we list the folder
+            continue
+        for record in parser.epochs:
+            by_epoch[record.epoch] = record
+    records = [by_epoch[epoch] for epoch in sorted(by_epoch)]
+    recompute_ema(records)
+    return records
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or isinstance(value, (str, bytes, dict)):
+        return []
+    try:
+        return list(value)
+    except TypeError:
+        return []
+
+
+def _timestamp_to_datetime(value: Any) -> datetime | None:
+    seconds = to_float(value)
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def records_from_checkpoint_logging(logging: dict) -> list[EpochRecord]:
+    """Epoch records from the ``'logging'`` dict of an nnU-Net checkpoint (already loaded).
+
+    Uses nnU-Net's own ``mean_fg_dice`` and ``ema_fg_dice`` where present (exact, unlike a log's
+    rounded values) and recomputes them otherwise. ``new_best_ema`` is derived with nnU-Net's rule
+    (the EMA beat every earlier one). Lists of unequal length give ``None`` for missing entries;
+    anything that is not a dict gives an empty list.
+
+    Parameters
+    ----------
+    logging
+        ``checkpoint['logging']`` (nnU-Net's ``LocalLogger.my_fantastic_logging``): lists with one
+        entry per epoch under ``mean_fg_dice``, ``ema_fg_dice``, ``dice_per_class_or_region``,
+        ``train_losses``, ``val_losses``, ``lrs``, ``epoch_start_timestamps`` and
+        ``epoch_end_timestamps``. Loading the checkpoint (torch) is the caller's business.
+
+    Returns
+    -------
+    list of EpochRecord
+        One per logged epoch, numbered from 0.
+    """
+    if not isinstance(logging, dict):
+        return []
+    lists = {key: _as_list(value) for key, value in logging.items()}
+
+    def get(key: str, index: int) -> Any:
+        values = lists.get(key, [])
+        return values[index] if index < len(values) else None
+
+    count = max((len(lists.get(key, [])) for key in _CHECKPOINT_KEYS), default=0)
+    records: list[EpochRecord] = []
+    for index in range(count):
+        dice = [to_float(v) for v in _as_list(get("dice_per_class_or_region", index))]
+        start = to_float(get("epoch_start_timestamps", index))
+        end = to_float(get("epoch_end_timestamps", index))
+        duration = end - start if start is not None and end is not None else None
+        records.append(
+            EpochRecord(
+                epoch=index,
+                learning_rate=to_float(get("lrs", index)),
+                train_loss=to_float(get("train_losses", index)),
+                val_loss=to_float(get("val_losses", index)),
+                pseudo_dice=[math.nan if v is None else v for v in dice],
+                epoch_time_s=duration,
+                started_at=_timestamp_to_datetime(start),
+                ended_at=_timestamp_to_datetime(end),
+            )
+        )
+    recompute_ema(records)
+
+    best: float | None = None
+    for index, record in enumerate(records):
+        if index < len(lists.get("mean_fg_dice", [])):
+            mean = to_float(get("mean_fg_dice", index))
+            record.mean_pseudo_dice = None if mean is None or math.isnan(mean) else mean
+        ema = to_float(get("ema_fg_dice", index))
+        if ema is not None:
+            record.ema_pseudo_dice = None if math.isnan(ema) else ema
+        # nnU-Net: `if self._best_ema is None or ema > self._best_ema` (a nan best never improves).
+        value = math.nan if record.ema_pseudo_dice is None else record.ema_pseudo_dice
+        if best is None or value > best:
+            best = value
+            record.new_best_ema = value
+    return records
+
+
+_CHECKPOINT_KEYS = (
+    "mean_fg_dice",
+    "ema_fg_dice",
+    "dice_per_class_or_region",
+    "train_losses",
+    "val_losses",
+    "lrs",
+    "epoch_start_timestamps",
+    "epoch_end_timestamps",
+)
+
+
+def estimate_remaining_seconds(
+    records: list[EpochRecord], total_epochs: int, window: int = 10
+) -> float | None:
+    """Estimated seconds until ``total_epochs`` epochs are done.
+
+    The median time of the last ``window`` completed epochs (robust against the slow first epoch
+    and against a validation or checkpoint hiccup) times the epochs still to run after the highest
+    completed epoch number.
+
+    Parameters
+    ----------
+    records
+        Epoch records, e.g. :attr:`TrainingLogParser.epochs` or :func:`parse_fold_dir`.
+    total_epochs
+        The trainer's ``num_epochs`` (1000 for ``nnUNetTrainer``).
+    window
+        How many of the most recent timed epochs to take the median of.
+
+    Returns
+    -------
+    float or None
+        Seconds; ``None`` without any usable epoch time, ``0.0`` when all epochs are done.
+    """
+    timed = [
+        (r.epoch, r.epoch_time_s)
+        for r in records
+        if r.epoch_time_s is not None and math.isfinite(r.epoch_time_s) and r.epoch_time_s > 0
+    ]
+    completed = [r.epoch for r in records if r.complete]
+    if not timed or not completed:
+        return None
+    remaining = total_epochs - (max(completed) + 1)
+    if remaining <= 0:
+        return 0.0
+    recent = sorted(timed, key=lambda epoch_and_time: epoch_and_time[0])[-max(1, window) :]
+    return float(statistics.median(seconds for _, seconds in recent)) * remaining
+
+
+def format_duration(seconds: float) -> str:
+    """``75`` → ``1m15s``, ``7260`` → ``2h01m``: short enough for a progress line."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
