@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,10 +20,24 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from nnft.core.machine import detect_cuda_gpus, mps_available
+from nnft.core.machine import GpuInfo, detect_cuda_gpus, mps_available
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.core.workspace import Workspace
+from nnft.gui.background import BackgroundTasks
 from nnft.gui.widgets.problems_view import ProblemsView
+
+GPU_TASK, DEMO_TASK = "gpus", "demo"
+
+if TYPE_CHECKING:
+    from nnft.core.demo import DemoWorkspace
+
+
+def _write_demo(target: Path) -> DemoWorkspace:
+    """Write the demo workspace (in a worker thread)."""
+    # Lazy: numpy and SimpleITK cost ~0.2 s of the window's start-up otherwise.
+    from nnft.core.demo import write_demo_workspace
+
+    return write_demo_workspace(target)
 
 
 class WorkspacePage(QWizardPage):
@@ -75,8 +90,13 @@ class WorkspacePage(QWizardPage):
         device_row = QFormLayout()
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("deviceCombo")
+        # nvidia-smi can take a second: the GPUs are looked for in a worker thread.
+        self.background = BackgroundTasks(self)
+        self.gpus: list[GpuInfo] | None = None  # None while looking
         self._fill_devices()
         self.device_combo.currentIndexChanged.connect(self._on_device_changed)
+        self.background.submit(detect_cuda_gpus, on_done=self._on_gpus_found,
+                               on_error=lambda *_: self._on_gpus_found([]), key=GPU_TASK)
         device_row.addRow(self.tr("Training device"), self.device_combo)
         layout.addLayout(device_row)
 
@@ -116,14 +136,37 @@ class WorkspacePage(QWizardPage):
 
     # -- devices -------------------------------------------------------------------------------
     def _fill_devices(self) -> None:
+        """The devices found so far; while the GPUs are being looked for, a placeholder is
+        selected and the state's device is left as it is (a restored 'cuda' stays)."""
+        self.device_combo.blockSignals(True)
         self.device_combo.clear()
-        for gpu in detect_cuda_gpus():
+        if self.gpus is None:
+            self.device_combo.addItem(self.tr("Looking for NVIDIA GPUs …"), None)
+        for gpu in self.gpus or []:
             self.device_combo.addItem(
                 self.tr("GPU {0}: {1} ({2:.0f} GB)").format(gpu.index, gpu.name,
                                                             gpu.memory_mib / 1024), "cuda")
         if mps_available():
             self.device_combo.addItem(self.tr("Apple GPU (MPS)"), "mps")
         self.device_combo.addItem(self.tr("CPU (slow; fine for quick trials)"), "cpu")
+        self.device_combo.setEnabled(self.gpus is not None)
+        self.device_combo.blockSignals(False)
+
+    def _on_gpus_found(self, gpus: list[GpuInfo]) -> None:
+        self.gpus = list(gpus)
+        self._fill_devices()
+        # The list offers only devices that exist, so the preflight need not run nvidia-smi
+        # again (on the GUI thread) for every change of the choice.
+        self.state.check_device = False
+        self._select_device(self.state.options.device)
+        self.completeChanged.emit()
+
+    def _select_device(self, device: str) -> None:
+        if self.gpus is None:
+            return  # decided when the GPUs are known
+        index = self.device_combo.findData(device)
+        self.device_combo.setCurrentIndex(index if index >= 0 else 0)
+        self._on_device_changed()
 
     def _on_device_changed(self) -> None:
         device = self.device_combo.currentData()
@@ -135,9 +178,7 @@ class WorkspacePage(QWizardPage):
         ws = self.state.workspace or Workspace.from_environment()
         for variable, folder in ws.roots().items():
             self.edits[variable].setText(str(folder) if folder else "")
-        index = self.device_combo.findData(self.state.options.device)
-        self.device_combo.setCurrentIndex(index if index >= 0 else 0)
-        self._on_device_changed()
+        self._select_device(self.state.options.device)
         self._on_folders_changed()
 
     def set_workspace_root(self, root: Path) -> None:
@@ -156,20 +197,31 @@ class WorkspacePage(QWizardPage):
             self.set_workspace_root(Path(folder))
 
     def _create_demo(self) -> None:
-        from nnft.core.demo import write_demo_workspace
-
         parent = QFileDialog.getExistingDirectory(
             self, self.tr("Where should the demo workspace go?"), tempfile.gettempdir())
         if not parent:
             return
         target = Path(parent) / "nnft-demo"
-        try:
-            demo = write_demo_workspace(target)
-        except (FileExistsError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, self.tr("Demo workspace"), str(exc))
-            return
+        # Writing the images takes a moment (SimpleITK): in a worker thread.
+        self.demo_button.setEnabled(False)
+        self.demo_button.setText(self.tr("Creating…"))
+        self.background.submit(_write_demo, target, on_done=self._on_demo_written,
+                               on_error=self._on_demo_failed, key=DEMO_TASK)
+
+    def _demo_button_ready(self) -> None:
+        self.demo_button.setEnabled(True)
+        self.demo_button.setText(self.tr("Create demo workspace"))
+
+    def _on_demo_written(self, demo: DemoWorkspace) -> None:
+        self._demo_button_ready()
         self.set_workspace_root(demo.root)
         self.state.pretrain, self.state.finetune = demo.pretrain_name, demo.finetune_name
+
+    def _on_demo_failed(self, error: BaseException, details: str) -> None:
+        self._demo_button_ready()
+        if not isinstance(error, (FileExistsError, OSError, ValueError)):
+            raise error  # a bug: the application's excepthook shows and logs it
+        QMessageBox.warning(self, self.tr("Demo workspace"), str(error))
 
     def _on_folders_changed(self) -> None:
         def path(variable: str) -> Path | None:
@@ -182,5 +234,6 @@ class WorkspacePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # Qt override
-        return next_page_available(self.state, "workspace")
+        # The device is settled once the GPUs have been looked for.
+        return self.gpus is not None and next_page_available(self.state, "workspace")
 

@@ -42,6 +42,9 @@ def make_wizard(qtbot, settings):
         wizard = NnftWizard(state, settings=settings)
         qtbot.addWidget(wizard)
         created.append(wizard)
+        # The GPUs are looked for in a worker thread; the first page is settled after that,
+        # as for a user a moment after the window opens.
+        qtbot.waitUntil(lambda: wizard.pages["workspace"].gpus is not None, timeout=10000)
         return wizard
 
     yield make
