@@ -217,13 +217,14 @@ def cmd_run(args: argparse.Namespace) -> int:
           f"trainer {ctx.trainer}, device {ctx.options.device}, "
           f"{ctx.options.preprocessing_workers} preprocessing worker(s)")
     if args.dry_run:
-        for i, step in enumerate(steps, 1):
+        for step in steps:
             state = "done, skipped" if step.is_done() else "to run"
-            print(f"\n[{i}/{len(steps)}] {step.title} ({state})\n$ {step.command_line()}")
+            print(f"\n[{step.number}/{len(steps)}] {step.title} ({state})\n"
+                  f"$ {step.command_line()}")
         return EXIT_OK
 
     total = len(steps)
-    index = {s.key: i for i, s in enumerate(steps, 1)}
+    index = {s.key: s.number for s in steps}
     parser_state: dict[str, TrainingLogParser] = {}
     total_epochs = ctx.options.trial_epochs if ctx.options.is_quick_trial else None
     if ctx.options.is_quick_trial and total_epochs is None:
