@@ -32,7 +32,7 @@ class Sizes:
 
     startup_repeats: int = 3
     weights_repeats: int = 3
-    training_repeats: int = 2
+    training_repeats: int = 3
     preflight_cases: int = 200
     preflight_repeats: int = 3
     many_cases: int = 4000

@@ -44,7 +44,7 @@ def exported_pretraining(root: Path) -> tuple[list[str], dict[str, str]]:
     return tokens, env
 
 
-def measure(trained: TrainedWorkspace, *, repeats: int = 2) -> Row:
+def measure(trained: TrainedWorkspace, *, repeats: int = 3) -> Row:
     root = trained.get()
     fold_all = trained.pretrain_checkpoint().parent
     argv, env = exported_pretraining(root)
