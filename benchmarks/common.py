@@ -92,7 +92,24 @@ class Timed:
 
 def run_timed(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
               timeout: float = 900) -> Timed:
-    """Run ``argv`` to its end and time it from just before the start to its exit."""
+    """Run ``argv`` to its end and time it from just before the start to its exit.
+
+    Parameters
+    ----------
+    argv : list of str
+        The command (never a shell string).
+    env : dict, optional
+        Its whole environment (default :func:`child_env`).
+    cwd : Path, optional
+        Its working folder.
+    timeout : float
+        Seconds after which it is killed (``subprocess.TimeoutExpired``).
+
+    Returns
+    -------
+    Timed
+        Wall seconds, exit status, stdout and stderr together.
+    """
     start = time.perf_counter()
     proc = subprocess.run(argv, env=env or child_env(), cwd=cwd, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=timeout, check=False)
@@ -108,7 +125,20 @@ def median_of(repeats: int, measure: Callable[[], float]) -> tuple[float, list[f
 def alternate(repeats: int, first: Callable[[], float], second: Callable[[], float],
               ) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:
     """Measure two sides in turns (A B A B ...), so a busy moment of a shared machine does not
-    fall on one side only; returns (median, values) of each side."""
+    fall on one side only.
+
+    Parameters
+    ----------
+    repeats : int
+        Measurements per side (at least 1).
+    first, second : callable
+        Each takes one measurement and returns its value (seconds).
+
+    Returns
+    -------
+    tuple
+        ``((median, values), (median, values))`` of the first and the second side.
+    """
     a, b = [], []
     for _ in range(max(1, repeats)):
         a.append(first())
@@ -118,7 +148,13 @@ def alternate(repeats: int, first: Callable[[], float], second: Callable[[], flo
 
 def run_driver_json(script: str, args: list[str], *, env: dict[str, str] | None = None,
                     timeout: float = 600) -> dict:
-    """Run ``benchmarks/drivers/<script>`` and read the JSON object it prints last."""
+    """Run ``benchmarks/drivers/<script>`` and read the JSON object it prints last.
+
+    Raises
+    ------
+    RuntimeError
+        When the script printed no JSON line (its output tails are in the message).
+    """
     proc = subprocess.run([PYTHON, str(DRIVERS / script), *args], env=env or child_env(),
                           capture_output=True, text=True,
                           timeout=timeout, check=False)

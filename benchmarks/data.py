@@ -66,6 +66,24 @@ def linked_dataset(folder: Path, *, n_cases: int, size_zyx: tuple[int, int, int]
     Readers that decode every voxel (nnU-Net's integrity check) still decode every file; readers
     of headers read every header. Hard links keep 200 cases of 160×256×256 at the disk cost of
     one.
+
+    Parameters
+    ----------
+    folder : Path
+        The dataset folder to create, ``.../nnUNet_raw/DatasetXXX_Name``; must not exist.
+    n_cases : int
+        Number of training cases (images ``case_NNNN_0000.nii.gz``, labels ``case_NNNN.nii.gz``).
+    size_zyx : tuple of int
+        Image size in voxels, as (z, y, x).
+    spacing_xyz : tuple of float
+        Voxel spacing in mm, as (x, y, z).
+    seed : int
+        Seed of the image noise.
+
+    Returns
+    -------
+    Path
+        ``folder``.
     """
     images, labels = folder / "imagesTr", folder / "labelsTr"
     images.mkdir(parents=True)
@@ -86,17 +104,26 @@ def linked_dataset(folder: Path, *, n_cases: int, size_zyx: tuple[int, int, int]
 
 def workspace_with_large_pretrain(root: Path, *, n_cases: int,
                                   size_zyx: tuple[int, int, int]) -> DemoWorkspace:
-    """A demo workspace whose pretraining dataset is replaced by ``n_cases`` linked cases."""
+    """A demo workspace whose pretraining dataset is replaced by ``n_cases`` linked cases.
+
+    Parameters
+    ----------
+    root : Path
+        Folder of the new workspace.
+    n_cases : int
+        Cases of the pretraining dataset (``Dataset001_DemoPretrain``, CT-like, one label).
+    size_zyx : tuple of int
+        Their image size in voxels, as (z, y, x).
+
+    Returns
+    -------
+    DemoWorkspace
+        The workspace; its fine-tuning dataset is the demo's (6 cases).
+    """
     demo = demo_workspace(root, n_pretrain=1)
     shutil.rmtree(demo.raw / demo.pretrain_name)
     linked_dataset(demo.raw / demo.pretrain_name, n_cases=n_cases, size_zyx=size_zyx)
     return demo
-
-
-def link_tree(source: Path, target: Path) -> Path:
-    """Copy a folder tree with hard links instead of file copies (instant, no disk)."""
-    shutil.copytree(source, target, copy_function=os.link)
-    return target
 
 
 # -- training logs ---------------------------------------------------------------------------
@@ -166,7 +193,22 @@ class LogWriter:
 
 
 def write_training_log(path: Path, writer: LogWriter, epochs: range) -> int:
-    """Write a header and ``epochs``; returns the number of lines written."""
+    """Write a training log: nnU-Net's header, then the lines of each epoch in ``epochs``.
+
+    Parameters
+    ----------
+    path : Path
+        The log file (``fold_X/training_log_*.txt``); its folder is created.
+    writer : LogWriter
+        Makes the lines (and keeps the clock and EMA across calls).
+    epochs : range
+        Epoch numbers, counted from 0.
+
+    Returns
+    -------
+    int
+        Number of lines written.
+    """
     text = writer.header() + "".join(writer.epoch(e) for e in epochs)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

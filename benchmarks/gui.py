@@ -63,6 +63,21 @@ def prepare_workspace(work: Path, trained: TrainedWorkspace, *, n_cases: int,
 
 def measure(work: Path, trained: TrainedWorkspace, *, n_cases: int = 4000,
             follow_seconds: float = 20.0) -> list[Row]:
+    """Rows ``gui_stall_follow``, ``gui_stall_check_weights`` and ``gui_rss``, from one run of
+    ``drivers/gui_session.py``.
+
+    Parameters
+    ----------
+    work : Path
+        Where the large workspace is generated.
+    trained : TrainedWorkspace
+        Provides the fine-tuning plans and a real pretraining checkpoint.
+    n_cases : int
+        Cases of the pretraining dataset.
+    follow_seconds : float
+        How long the follow phase is measured; the log starts that many epochs (one every
+        2 s) short of its 1,000th.
+    """
     epochs_logged = EPOCHS - int(follow_seconds / APPEND_INTERVAL_S) - 1
     root, setup = prepare_workspace(work, trained, n_cases=n_cases, epochs_logged=epochs_logged)
     home = work / "gui_home"

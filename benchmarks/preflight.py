@@ -28,6 +28,17 @@ def time_nnft_check(root: Path) -> float:
 
 
 def measure(work: Path, *, n_cases: int = 200, repeats: int = 3) -> Row:
+    """Row ``preflight``: median of ``repeats`` ``nnft check`` runs vs one integrity check.
+
+    Parameters
+    ----------
+    work : Path
+        Where the workspace is generated.
+    n_cases : int
+        Pretraining cases of 160×256×256.
+    repeats : int
+        Runs of ``nnft check`` (the anchor runs once: it takes about a minute).
+    """
     demo = workspace_with_large_pretrain(work / "preflight_large", n_cases=n_cases,
                                          size_zyx=LARGE_CASE_ZYX)
     nnft_s, nnft_all = median_of(repeats, lambda: time_nnft_check(demo.root))
@@ -41,6 +52,7 @@ def measure(work: Path, *, n_cases: int = 200, repeats: int = 3) -> Row:
 
 
 def measure_many(work: Path, *, n_cases: int = 4000, repeats: int = 3) -> Row:
+    """Row ``preflight_4000``: median seconds of ``repeats`` ``nnft check`` runs; no anchor."""
     demo = workspace_with_large_pretrain(work / "preflight_many", n_cases=n_cases,
                                          size_zyx=SMALL_CASE_ZYX)
     nnft_s, nnft_all = median_of(repeats, lambda: time_nnft_check(demo.root))

@@ -101,6 +101,15 @@ def time_default_workers(root: Path) -> tuple[float, list[str]]:
 
 
 def measure(work: Path, *, n_pretrain: int = 12, n_finetune: int = 6) -> Row:
+    """Row ``preparation_workers``: one run per side (each takes minutes on 2 cores).
+
+    Parameters
+    ----------
+    work : Path
+        Where the demo workspace and its two copies are written.
+    n_pretrain, n_finetune : int
+        Demo cases of the pretraining and of the fine-tuning dataset.
+    """
     source = demo_workspace(work / "preparation_source", n_pretrain=n_pretrain,
                             n_finetune=n_finetune).root
     nnft_s, nnft_tail = time_nnft_preparation(copy_workspace(source, work / "preparation_nnft"))

@@ -34,7 +34,15 @@ def _time_to_window(script: str, home: Path) -> float:
 
 
 def measure(work: Path, *, repeats: int = 3) -> Row:
-    """Median over ``repeats`` starts of each, in turns."""
+    """Row ``startup``: median seconds to a shown window over ``repeats`` starts of each side.
+
+    Parameters
+    ----------
+    work : Path
+        Scratch folder (the children's empty home, settings and data folders go there).
+    repeats : int
+        Timed starts per side, after one untimed start of each.
+    """
     home = Path(tempfile.mkdtemp(prefix="startup-home-", dir=work))
     # One untimed start of each first: both then find Python's and Qt's files in the page
     # cache, as a user's second start would.

@@ -45,6 +45,15 @@ def exported_pretraining(root: Path) -> tuple[list[str], dict[str, str]]:
 
 
 def measure(trained: TrainedWorkspace, *, repeats: int = 3) -> Row:
+    """Row ``training_overhead``: median seconds of each side over ``repeats`` runs in turns.
+
+    Parameters
+    ----------
+    trained : TrainedWorkspace
+        The workspace whose pretraining fold is deleted and trained again before every run.
+    repeats : int
+        Runs per side.
+    """
     root = trained.get()
     fold_all = trained.pretrain_checkpoint().parent
     argv, env = exported_pretraining(root)

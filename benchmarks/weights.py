@@ -41,6 +41,17 @@ def make_incompatible_checkpoint(root: Path, target: Path) -> Path:
 
 
 def measure(work: Path, trained: TrainedWorkspace, *, repeats: int = 3) -> Row:
+    """Row ``weights_reject``: median seconds of each side over ``repeats`` runs in turns.
+
+    Parameters
+    ----------
+    work : Path
+        Where the incompatible checkpoint is written.
+    trained : TrainedWorkspace
+        Provides the preprocessed fine-tuning dataset and the transferred plans.
+    repeats : int
+        Runs per side.
+    """
     root = trained.get()
     checkpoint = make_incompatible_checkpoint(root, work / "pretrain_3d_fullres.pth")
     env = child_env(workspace_env(root))
