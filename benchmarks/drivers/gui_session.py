@@ -147,9 +147,11 @@ class Session:
         QApplication.quit()
 
     def find(self, kind, name):
-        widget = self.wizard.findChild(kind, name)
+        # On the fine-tuning page: the pretraining page has controls of the same names.
+        widget = self.page.findChild(kind, name)
         if widget is None:
-            raise LookupError(f"no {kind.__name__} named {name!r} (docs/ui-contract.md)")
+            raise LookupError(f"no {kind.__name__} named {name!r} on finetunePage "
+                              "(docs/ui-contract.md)")
         return widget
 
 
