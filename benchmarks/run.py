@@ -2,6 +2,9 @@
 
 Usage: python -m benchmarks.run [--only NAME[,NAME]] [--quick] [--keep] [--output PATH]
 
+Exit status 0 when every row was measured (whether its goal was met or not), 1 when a row
+could not be measured (its error is in the JSON's details).
+
 Every row runs nnFT and its anchor side by side in this run, on data generated under one
 temporary folder (removed at the end unless --keep). ``--quick`` shrinks data and repetitions
 for a smoke run; its numbers are not comparable with a full run's.
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     groups = _groups(work, sizes, trained)
     rows: list[Row] = []
     try:
-        for group in dict.fromkeys(ROWS[name] for name in wanted):
+        for group in dict.fromkeys(ROWS[name] for name in ROWS if name in wanted):
             members = [name for name in ROWS if ROWS[name] == group]
             print(f"[bench] {group} ...", file=sys.stderr, flush=True)
             group_start = time.perf_counter()
@@ -167,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(rows))
     print(f"\n{'Quick run' if args.quick else 'Run'} took {total / 60:.1f} min; "
           f"details in {args.output}")
-    return 0
+    # Goals not met are results; a row that could not be measured is a failure of the harness.
+    return 1 if any(row.met is None for row in rows) else 0
 
 
 if __name__ == "__main__":
