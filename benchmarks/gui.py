@@ -28,7 +28,6 @@ APPEND_INTERVAL_S = 2.0
 def prepare_workspace(work: Path, trained: TrainedWorkspace, *, n_cases: int,
                       epochs_logged: int) -> tuple[Path, dict]:
     """The large workspace; returns its root and the driver's arguments."""
-    from nnft.core.pipeline import RunOptions
     from nnft.core.wizard_state import WizardState
     from nnft.core.workspace import Workspace
 
@@ -41,8 +40,9 @@ def prepare_workspace(work: Path, trained: TrainedWorkspace, *, n_cases: int,
     for name in ("nnUNetPlans.json", "dataset.json"):
         shutil.copy2(planned / name, target / name)
     state = WizardState(workspace=Workspace.from_root(demo.root), pretrain=demo.pretrain_name,
-                        finetune=demo.finetune_name,
-                        options=RunOptions(configuration="2d", device="cpu"))
+                        finetune=demo.finetune_name)
+    # As the driver does: the same options, hence the same fold folders.
+    state.with_options(configuration="2d", device="cpu")
     ctx = state.context()
     ctx.pretrain_fold_dir.mkdir(parents=True)
     shutil.copy2(trained.pretrain_checkpoint(), ctx.pretrain_fold_dir / "checkpoint_final.pth")

@@ -170,7 +170,6 @@ def main() -> int:
     # As nnft-wizard's main(), without its exception dialog (modal: nobody would close it).
     app.setApplicationName("nnFT")
     app.setOrganizationName("nnFT")
-    from nnft.core.pipeline import RunOptions
     from nnft.core.wizard_state import WizardState
     from nnft.core.workspace import Workspace
     from nnft.gui.app import load_translations
@@ -178,8 +177,9 @@ def main() -> int:
 
     load_translations(app)
     state = WizardState(workspace=Workspace.from_root(args.workspace), pretrain=args.pretrain,
-                        finetune=args.finetune,
-                        options=RunOptions(configuration="2d", device="cpu"))
+                        finetune=args.finetune)
+    # Through with_options, not RunOptions itself: its module moves (pipeline → steps).
+    state.with_options(configuration="2d", device="cpu")
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "settings.ini"),
                          QSettings.Format.IniFormat)
     wizard = NnftWizard(state, settings=settings)
