@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.nnft-installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint demo chain screenshots translations clean
+.PHONY: install run test lint bench demo chain screenshots translations clean
 
 install: $(STAMP)
 
@@ -32,6 +32,13 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# nnFT against its anchors (nnU-Net's own commands, a bare Qt window) on generated data: one
+# table, benchmarks/last_run.json; ~15 minutes on 2 cores. BENCH_ARGS="--quick" for a smoke run,
+# "--only startup,preflight" for some rows. Not part of `make test`.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # The whole chain on the demo workspace, headless, as a quick trial on the CPU (~2 minutes).
 chain: install

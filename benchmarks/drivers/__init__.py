@@ -1,0 +1,1 @@
+"""Child-process scripts of the benchmarks (run as files, each prints one JSON line)."""
