@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             group_start = time.perf_counter()
             try:
                 measured = groups[group]()
-            except Exception as exc:  # noqa: BLE001 - one failed row must not hide the others
+            except Exception as exc:  # one failed row must not hide the others
                 detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
                 print(f"[bench] {group} failed: {detail}", file=sys.stderr, flush=True)
                 measured = [failed_row(name, *GOALS[name][:2], detail,

@@ -132,7 +132,7 @@ class Session:
             self.result["error"] = f"no verdict after {VERDICT_TIMEOUT_S} s: {text!r}"
             self.finish()
 
-    def on_tail(self, elapsed: float) -> None:  # noqa: ARG002 - timed from tail_start
+    def on_tail(self, elapsed: float) -> None:  # timed from tail_start, not elapsed
         if time.perf_counter() - self.tail_start >= TAIL_S:
             self.result["check_weights_max_gap_ms"] = max(self.check_gap, self.max_gap) * 1000
             self.result["rss_after_check_weights_mb"] = memory_mb()["VmRSS"]

@@ -46,7 +46,11 @@ from nnft.core.steps import (
     build_chain,
     has_resumable_checkpoint,
 )
-from nnft.core.training_history import estimate_remaining_seconds, parse_fold_dir
+from nnft.core.training_history import (
+    FoldLogFollower,
+    estimate_remaining_seconds,
+    parse_fold_dir,
+)
 from nnft.core.training_history import format_duration as _duration
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState, next_page_available
@@ -163,19 +167,30 @@ class FoldProgress:
     log_is_live: bool
 
 
-def read_fold_progress(fold_dir: Path | None, reference_dir: Path | None) -> FoldProgress:
-    """Read a fold folder (and the reference fold) from disk; runs in a worker thread."""
+def read_fold_progress(fold_dir: Path | None, reference_dir: Path | None,
+                       followers: dict[Path, FoldLogFollower] | None = None) -> FoldProgress:
+    """Read a fold folder (and the reference fold) from disk; runs in a worker thread.
+
+    ``followers``: per folder, a :class:`FoldLogFollower` that remembers how far the logs were
+    read, so a follow tick reads only what the training appended (made in the GUI thread).
+    """
+    followers = followers or {}
+
+    def epochs(folder: Path) -> list[EpochRecord]:
+        follower = followers.get(folder)
+        return follower.read() if follower is not None else parse_fold_dir(folder)
+
     if fold_dir is None or not fold_dir.is_dir():
         records, done, resumable, live = [], False, False, False
     else:
-        records = parse_fold_dir(fold_dir)
+        records = epochs(fold_dir)
         done = (fold_dir / "checkpoint_final.pth").is_file()
         resumable = not done and has_resumable_checkpoint(fold_dir)
         live = False
         if not done:
             modified = [p.stat().st_mtime for p in fold_dir.glob("training_log_*.txt")]
             live = bool(modified) and time.time() - max(modified) < FOLLOW_WINDOW_S
-    reference = parse_fold_dir(reference_dir) if reference_dir is not None and \
+    reference = epochs(reference_dir) if reference_dir is not None and \
         reference_dir.is_dir() else []
     return FoldProgress(fold_dir, records, reference, done, resumable, live)
 
@@ -252,6 +267,8 @@ class TrainingPage(QWizardPage):
         self.run: ChainRun | None = None
         self.records: list[EpochRecord] = []
         self.progress: FoldProgress | None = None  # the last read of the fold folder
+        # One reader per fold folder, remembering how far its logs were read (follow ticks).
+        self._followers: dict[Path, FoldLogFollower] = {}
         self.weights_fit: bool | None = None  # the last weights check's verdict
         self.last_status = ""
         self._offer_follow = False  # the next read of the logs may start following a run
@@ -390,7 +407,9 @@ class TrainingPage(QWizardPage):
         folder = self.fold_dir()
         reference = ctx.pretrain_fold_dir if ctx is not None and self.phase == FINETUNE \
             else None
-        handle = self.background.submit(read_fold_progress, folder, reference,
+        followers = {path: self._followers.setdefault(path, FoldLogFollower(path))
+                     for path in (folder, reference) if path is not None}
+        handle = self.background.submit(read_fold_progress, folder, reference, followers,
                                         on_done=self.show_progress, key=RECORDS_TASK)
         self._update_labels()
         return handle

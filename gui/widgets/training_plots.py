@@ -11,6 +11,13 @@ from nnft.core.training_log import EpochRecord
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
+#: Above this many epochs the pseudo-dice points are drawn as a line only, and curves without
+#: antialiasing: on a 1,000-epoch run, symbols and antialiased 2–3 px lines made each repaint of
+#: the four plots cost ~100 ms of the GUI thread (offscreen raster; measured in make bench's
+#: gui_stall_follow), without them ~25 ms. At that density the steps are below a pixel anyway.
+SYMBOL_LIMIT = 150
+SMOOTH_LIMIT = 300
+
 
 def _values(records: list[EpochRecord], attribute: str) -> tuple[list[float], list[float]]:
     xs, ys = [], []
@@ -20,6 +27,10 @@ def _values(records: list[EpochRecord], attribute: str) -> tuple[list[float], li
             xs.append(float(record.epoch + 1))  # 1-based, as the CLI and the labels count
             ys.append(float(value))
     return xs, ys
+
+
+def _set(curve, values: tuple[list[float], list[float]], smooth: bool) -> None:
+    curve.setData(*values, antialias=smooth)
 
 
 class TrainingPlots(QWidget):
@@ -43,6 +54,8 @@ class TrainingPlots(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setLabel("bottom", self.tr("epoch"))
             plot.setClipToView(True)
+            # Never more points than pixels: a 1,000-epoch curve costs what a short one does.
+            plot.setDownsampling(auto=True, mode="peak")
             plot.addLegend(offset=(5, 5))
         self.train_curve = self.loss_plot.plot(name=self.tr("train"),
                                                pen=pg.mkPen("#1f6fb2", width=2))
@@ -54,7 +67,8 @@ class TrainingPlots(QWidget):
         self.ema_curve = self.dice_plot.plot(name=self.tr("EMA"), pen=pg.mkPen("#1b5e20", width=3))
         self.lr_curve = self.lr_plot.plot(pen=pg.mkPen("#6a1b9a", width=2))
         self.time_curve = self.time_plot.plot(pen=pg.mkPen("#555", width=2))
-        self.reference_curves: list = []
+        self.reference_curves: list = []  # made on the first set_reference with epochs
+        self.reference_label = ""
         self.records: list[EpochRecord] = []
 
     def set_records(self, records: list[EpochRecord]) -> None:
@@ -70,27 +84,42 @@ class TrainingPlots(QWidget):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.train_curve.setData(*_values(self.records, "train_loss"))
-        self.val_curve.setData(*_values(self.records, "val_loss"))
-        self.dice_curve.setData(*_values(self.records, "mean_pseudo_dice"))
-        self.ema_curve.setData(*_values(self.records, "ema_pseudo_dice"))
-        self.lr_curve.setData(*_values(self.records, "learning_rate"))
-        self.time_curve.setData(*_values(self.records, "epoch_time_s"))
+        smooth = len(self.records) <= SMOOTH_LIMIT
+        _set(self.train_curve, _values(self.records, "train_loss"), smooth)
+        _set(self.val_curve, _values(self.records, "val_loss"), smooth)
+        dice = _values(self.records, "mean_pseudo_dice")
+        self.dice_curve.setSymbol("o" if len(dice[0]) <= SYMBOL_LIMIT else None)
+        _set(self.dice_curve, dice, smooth)
+        _set(self.ema_curve, _values(self.records, "ema_pseudo_dice"), smooth)
+        _set(self.lr_curve, _values(self.records, "learning_rate"), smooth)
+        _set(self.time_curve, _values(self.records, "epoch_time_s"), smooth)
 
     def set_reference(self, records: list[EpochRecord], label: str) -> None:
-        """Draw another run's loss and EMA dashed (e.g. the pretraining, for comparison)."""
-        for curve in self.reference_curves:
-            curve.getViewBox().removeItem(curve) if curve.getViewBox() else None
-        self.reference_curves = []
-        if not records:
-            return
-        dash = pg.QtCore.Qt.PenStyle.DashLine
-        self.reference_curves.append(self.loss_plot.plot(
-            *_values(records, "train_loss"), name=self.tr("{0}: train").format(label),
-            pen=pg.mkPen("#90b4d8", width=1, style=dash)))
-        self.reference_curves.append(self.dice_plot.plot(
-            *_values(records, "ema_pseudo_dice"), name=self.tr("{0}: EMA").format(label),
-            pen=pg.mkPen("#9ccc9c", width=1, style=dash)))
+        """Draw another run's loss and EMA dashed (e.g. the pretraining, for comparison).
+
+        The curves (and their legend entries) are made once and then only get new data: the
+        page calls this on every read of the fold folder.
+        """
+        if self.reference_curves and label != self.reference_label:
+            for plot, curve in zip((self.loss_plot, self.dice_plot), self.reference_curves,
+                                   strict=True):
+                plot.removeItem(curve)  # also takes it out of the legend
+            self.reference_curves = []
+        if not self.reference_curves:
+            if not records:
+                return
+            dash = pg.QtCore.Qt.PenStyle.DashLine
+            self.reference_label = label
+            self.reference_curves = [
+                self.loss_plot.plot(name=self.tr("{0}: train").format(label),
+                                    pen=pg.mkPen("#90b4d8", width=1, style=dash)),
+                self.dice_plot.plot(name=self.tr("{0}: EMA").format(label),
+                                    pen=pg.mkPen("#9ccc9c", width=1, style=dash)),
+            ]
+        loss, ema = self.reference_curves
+        smooth = len(records) <= SMOOTH_LIMIT
+        _set(loss, _values(records, "train_loss"), smooth)
+        _set(ema, _values(records, "ema_pseudo_dice"), smooth)
 
     def point_count(self) -> int:
         """Epochs currently drawn (for tests)."""

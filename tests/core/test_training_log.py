@@ -642,3 +642,71 @@ def test_estimate_remaining_from_a_parsed_log():
     epochs = parse_log_file(NUMPY2_LOG).epochs
     times = sorted(r.epoch_time_s for r in epochs)  # type: ignore[type-var]
     assert estimate_remaining_seconds(epochs, 1000) == pytest.approx(times[2] * 995)
+
+
+# --- following a fold while its training writes ---------------------------------------------------
+
+
+def _pieces(source: Path, count: int) -> list[bytes]:
+    """``source``'s bytes cut at arbitrary points (mid-line, mid-word)."""
+    data = source.read_bytes()
+    step = max(1, len(data) // count)
+    return [data[i:i + step] for i in range(0, len(data), step)]
+
+
+def test_fold_follower_equals_a_full_read_at_every_step(tmp_path):
+    """Appending the resumed run's two logs in small pieces, a follower's records equal
+    parse_fold_dir's of the same files after every complete line."""
+    from nnft.core.training_history import FoldLogFollower
+
+    first, second = find_training_logs(RESUME_DIR)
+    follower = FoldLogFollower(tmp_path)
+    assert follower.read() == []
+    for source in (first, second):
+        target = tmp_path / source.name
+        for piece in _pieces(source, 37):
+            with open(target, "ab") as handle:
+                handle.write(piece)
+            followed = follower.read()
+            complete = target.read_bytes().endswith(b"\n")
+            if complete:
+                assert repr(followed) == repr(parse_fold_dir(tmp_path))
+    assert repr(follower.read()) == repr(parse_fold_dir(RESUME_DIR))
+    assert [r.epoch for r in follower.read()] == list(range(10))
+
+
+def test_fold_follower_reads_only_what_was_appended(tmp_path, monkeypatch):
+    from nnft.core import training_history
+    from nnft.core.training_history import FoldLogFollower
+
+    source = find_training_logs(RESUME_DIR)[0]
+    target = tmp_path / source.name
+    target.write_bytes(source.read_bytes())
+    follower = FoldLogFollower(tmp_path)
+    before = follower.read()
+    fed: list[str] = []
+    real_feed = training_history.TrainingLogParser.feed
+    monkeypatch.setattr(training_history.TrainingLogParser, "feed",
+                        lambda self, text: fed.append(text) or real_feed(self, text))
+    assert repr(follower.read()) == repr(before) and fed == []  # nothing new: nothing read
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write("2026-09-30 23:59:59.000000: a line with ü \n")
+    follower.read()
+    assert fed == ["2026-09-30 23:59:59.000000: a line with ü \n"]
+
+
+def test_fold_follower_rereads_a_rewritten_log_and_forgets_a_deleted_one(tmp_path):
+    from nnft.core.training_history import FoldLogFollower
+
+    first, second = find_training_logs(RESUME_DIR)
+    (tmp_path / first.name).write_bytes(first.read_bytes())
+    (tmp_path / second.name).write_bytes(second.read_bytes())
+    follower = FoldLogFollower(tmp_path)
+    assert len(follower.read()) == 10
+    # The second log is replaced by a shorter one (its first half): read again from its start.
+    half = second.read_bytes()[: len(second.read_bytes()) // 2]
+    (tmp_path / second.name).write_bytes(half[: half.rindex(b"\n") + 1])
+    assert repr(follower.read()) == repr(parse_fold_dir(tmp_path))
+    (tmp_path / second.name).unlink()
+    assert repr(follower.read()) == repr(parse_fold_dir(tmp_path))
+    assert [r.epoch for r in follower.read()] == [r.epoch for r in parse_log_file(first).epochs]
