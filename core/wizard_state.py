@@ -226,12 +226,3 @@ def next_page_available(state: WizardState, page: str) -> bool:
         return True
     following = PAGES[index + 1]
     return page_availability(state, up_to=following)[following].available
-
-
-def preparation_done(steps: list[Step]) -> bool:
-    """True when plans are transferred and both datasets are preprocessed."""
-    return all_done(steps, keys_in_group(PREPARE))
-
-
-def step_done(steps: list[Step], key: str) -> bool:
-    return any(s.key == key and s.is_done() for s in steps)
