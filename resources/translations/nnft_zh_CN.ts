@@ -4,401 +4,424 @@
 <context>
     <name>ClusterPage</name>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="126"/>
+        <location filename="../../gui/pages/cluster_page.py" line="158"/>
         <source>SLURM cluster</source>
-        <extracomment>Lines of a job&apos;s log shown under the table. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
+        <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="128"/>
+        <location filename="../../gui/pages/cluster_page.py" line="160"/>
         <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array. Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="150"/>
+        <location filename="../../gui/pages/cluster_page.py" line="182"/>
         <source>The log of the selected job appears here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="166"/>
+        <location filename="../../gui/pages/cluster_page.py" line="197"/>
         <source>Jobs to submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="172"/>
+        <location filename="../../gui/pages/cluster_page.py" line="203"/>
         <source>Cluster profiles are saved per user in {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="175"/>
+        <location filename="../../gui/pages/cluster_page.py" line="206"/>
         <source>Save profile…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="180"/>
-        <location filename="../../gui/pages/cluster_page.py" line="183"/>
+        <location filename="../../gui/pages/cluster_page.py" line="211"/>
+        <location filename="../../gui/pages/cluster_page.py" line="214"/>
         <source>cluster default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="187"/>
+        <location filename="../../gui/pages/cluster_page.py" line="218"/>
         <source>GPUs per training job (--gres=gpu:N); 0 trains on the CPU.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="192"/>
+        <location filename="../../gui/pages/cluster_page.py" line="223"/>
         <source>nnU-Net&apos;s -num_gpus: one training on several GPUs (DDP); at most the GPUs per job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="201"/>
+        <location filename="../../gui/pages/cluster_page.py" line="232"/>
         <source>Per job run, e.g. 24:00:00 or 2-00:00:00. Trainings are requeued and continue beyond it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="206"/>
+        <location filename="../../gui/pages/cluster_page.py" line="237"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="208"/>
+        <location filename="../../gui/pages/cluster_page.py" line="239"/>
         <source>How long before the time limit a training is asked to checkpoint and requeue itself (--signal=B:USR1@s); must cover one epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="212"/>
+        <location filename="../../gui/pages/cluster_page.py" line="243"/>
         <source>Fine-tuning folds: 0, 0-4 or 0,1,2 (a job array, one task per fold) or all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="216"/>
+        <location filename="../../gui/pages/cluster_page.py" line="247"/>
         <source>--qos=long</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="217"/>
+        <location filename="../../gui/pages/cluster_page.py" line="248"/>
         <source>More #SBATCH options, one per line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="220"/>
+        <location filename="../../gui/pages/cluster_page.py" line="251"/>
         <source>module load cuda</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="222"/>
+        <location filename="../../gui/pages/cluster_page.py" line="253"/>
         <source>Bash lines run first in every job, e.g. module load cuda, or source /path/venv/bin/activate. Empty: this Python&apos;s bin folder first on PATH.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="235"/>
+        <location filename="../../gui/pages/cluster_page.py" line="266"/>
         <source>Profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="237"/>
+        <location filename="../../gui/pages/cluster_page.py" line="268"/>
         <source>Partition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="238"/>
+        <location filename="../../gui/pages/cluster_page.py" line="269"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="239"/>
+        <location filename="../../gui/pages/cluster_page.py" line="270"/>
         <source>GPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="240"/>
+        <location filename="../../gui/pages/cluster_page.py" line="271"/>
         <source>-num_gpus</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="241"/>
+        <location filename="../../gui/pages/cluster_page.py" line="272"/>
         <source>CPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="242"/>
+        <location filename="../../gui/pages/cluster_page.py" line="273"/>
         <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="243"/>
+        <location filename="../../gui/pages/cluster_page.py" line="274"/>
         <source>Time limit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="244"/>
+        <location filename="../../gui/pages/cluster_page.py" line="275"/>
         <source>Stop before end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="245"/>
+        <location filename="../../gui/pages/cluster_page.py" line="276"/>
         <source>Folds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="246"/>
+        <location filename="../../gui/pages/cluster_page.py" line="277"/>
         <source>#SBATCH</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="247"/>
+        <location filename="../../gui/pages/cluster_page.py" line="278"/>
         <source>Set-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="250"/>
+        <location filename="../../gui/pages/cluster_page.py" line="281"/>
         <source>Show job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="253"/>
+        <location filename="../../gui/pages/cluster_page.py" line="284"/>
         <source>Export script…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="255"/>
+        <location filename="../../gui/pages/cluster_page.py" line="286"/>
         <source>One bash file that writes the job scripts and submits them, for a cluster this computer cannot reach.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="259"/>
+        <location filename="../../gui/pages/cluster_page.py" line="290"/>
+        <location filename="../../gui/pages/cluster_page.py" line="491"/>
         <source>Submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="278"/>
+        <location filename="../../gui/pages/cluster_page.py" line="309"/>
         <source>Submitted chains</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="285"/>
+        <location filename="../../gui/pages/cluster_page.py" line="316"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="288"/>
+        <location filename="../../gui/pages/cluster_page.py" line="319"/>
+        <location filename="../../gui/pages/cluster_page.py" line="808"/>
+        <location filename="../../gui/pages/cluster_page.py" line="815"/>
         <source>Cancel chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="298"/>
+        <location filename="../../gui/pages/cluster_page.py" line="329"/>
         <source>Job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="298"/>
+        <location filename="../../gui/pages/cluster_page.py" line="329"/>
         <source>Slurm id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="299"/>
+        <location filename="../../gui/pages/cluster_page.py" line="330"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="299"/>
+        <location filename="../../gui/pages/cluster_page.py" line="330"/>
         <source>Epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="300"/>
+        <location filename="../../gui/pages/cluster_page.py" line="331"/>
         <source>Restarts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="337"/>
+        <location filename="../../gui/pages/cluster_page.py" line="368"/>
         <source>Slurm&apos;s commands (sbatch, squeue, scancel) are not installed on this computer. Run nnFT on the cluster&apos;s login node, or export the chain as a script (Export script…) and run it there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="366"/>
+        <location filename="../../gui/pages/cluster_page.py" line="397"/>
         <source>Fix or delete {0}; nnFT&apos;s defaults are used meanwhile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="373"/>
+        <location filename="../../gui/pages/cluster_page.py" line="404"/>
         <source>nnFT defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="424"/>
+        <location filename="../../gui/pages/cluster_page.py" line="455"/>
         <source>Save cluster profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="425"/>
+        <location filename="../../gui/pages/cluster_page.py" line="456"/>
         <source>Name of the profile (one per cluster or account):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="442"/>
+        <location filename="../../gui/pages/cluster_page.py" line="473"/>
         <source>The profile could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="443"/>
+        <location filename="../../gui/pages/cluster_page.py" line="474"/>
         <source>Check that {0} is writable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="447"/>
+        <location filename="../../gui/pages/cluster_page.py" line="478"/>
         <source>Saved cluster profile &apos;{0}&apos; to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="468"/>
+        <location filename="../../gui/pages/cluster_page.py" line="491"/>
+        <source>Submitting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="507"/>
         <source>Choose a workspace and both datasets first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="469"/>
+        <location filename="../../gui/pages/cluster_page.py" line="508"/>
         <source>Go back to the Datasets page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="483"/>
+        <location filename="../../gui/pages/cluster_page.py" line="527"/>
         <source># Every step is done already: nothing would be submitted.
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="497"/>
+        <location filename="../../gui/pages/cluster_page.py" line="541"/>
         <source>Job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="510"/>
+        <location filename="../../gui/pages/cluster_page.py" line="554"/>
         <source>Export the chain for SLURM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="512"/>
+        <location filename="../../gui/pages/cluster_page.py" line="556"/>
         <source>Bash scripts (*.sh)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="530"/>
+        <location filename="../../gui/pages/cluster_page.py" line="574"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="532"/>
+        <location filename="../../gui/pages/cluster_page.py" line="576"/>
         <source>Wrote {0}; run it with bash on the cluster&apos;s login node.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="541"/>
+        <location filename="../../gui/pages/cluster_page.py" line="591"/>
         <source>Run nnFT on the cluster&apos;s login node, or use Export script… and run the file there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="549"/>
+        <location filename="../../gui/pages/cluster_page.py" line="604"/>
+        <source>Submitting the chain to Slurm …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="613"/>
         <source>Nothing was submitted: see the problems below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="554"/>
+        <location filename="../../gui/pages/cluster_page.py" line="625"/>
         <source>Every step is done already: the fine-tuned model is in {0}. Nothing was submitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="562"/>
+        <location filename="../../gui/pages/cluster_page.py" line="618"/>
         <source>Jobs already submitted for this chain were cancelled again. Check the partition, account and limits (sinfo, sacctmgr show assoc).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="564"/>
+        <location filename="../../gui/pages/cluster_page.py" line="620"/>
         <source>Slurm refused the chain.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="573"/>
+        <location filename="../../gui/pages/cluster_page.py" line="634"/>
         <source>Submitted chain {0}: {1}. Scripts and job logs: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="607"/>
+        <location filename="../../gui/pages/cluster_page.py" line="640"/>
+        <source>Nothing was submitted: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="673"/>
         <source>No chain was submitted from this workspace yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="609"/>
+        <location filename="../../gui/pages/cluster_page.py" line="675"/>
         <source>Scripts and job logs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="636"/>
+        <location filename="../../gui/pages/cluster_page.py" line="717"/>
         <source>Could not read the job states: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="678"/>
+        <location filename="../../gui/pages/cluster_page.py" line="743"/>
         <source>from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="684"/>
-        <location filename="../../gui/pages/cluster_page.py" line="714"/>
+        <location filename="../../gui/pages/cluster_page.py" line="749"/>
+        <location filename="../../gui/pages/cluster_page.py" line="780"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="690"/>
+        <location filename="../../gui/pages/cluster_page.py" line="756"/>
         <source>Chain {0} finished: fine-tuned model(s) in the results folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="694"/>
+        <location filename="../../gui/pages/cluster_page.py" line="760"/>
         <source>{0} (job {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="696"/>
+        <location filename="../../gui/pages/cluster_page.py" line="762"/>
         <source>nothing yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="697"/>
+        <location filename="../../gui/pages/cluster_page.py" line="763"/>
         <source>Chain {0}: running {1}. Updated every {2:.0f} s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="702"/>
+        <location filename="../../gui/pages/cluster_page.py" line="768"/>
         <source>Chain {0} ended without finishing ({1}). Submit again to continue from the checkpoints.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="712"/>
+        <location filename="../../gui/pages/cluster_page.py" line="778"/>
         <source>fine-tuning fold {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="713"/>
+        <location filename="../../gui/pages/cluster_page.py" line="779"/>
         <source>fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="714"/>
+        <location filename="../../gui/pages/cluster_page.py" line="780"/>
         <source>preparation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="722"/>
+        <location filename="../../gui/pages/cluster_page.py" line="792"/>
         <source>Cancel the chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="723"/>
+        <location filename="../../gui/pages/cluster_page.py" line="793"/>
         <source>Cancel every job of chain {0}? Running trainings stop at once; their last checkpoint stays on disk and a new Submit continues from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="733"/>
+        <location filename="../../gui/pages/cluster_page.py" line="803"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="809"/>
         <source>Cancelled chain {0}: scancel {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -498,48 +521,53 @@
 <context>
     <name>ImagePreview</name>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="151"/>
+        <location filename="../../gui/widgets/image_preview.py" line="159"/>
         <source>Labels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="164"/>
+        <location filename="../../gui/widgets/image_preview.py" line="172"/>
         <source>No image loaded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="191"/>
+        <location filename="../../gui/widgets/image_preview.py" line="219"/>
         <source>Could not read {path}:
 {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="226"/>
+        <location filename="../../gui/widgets/image_preview.py" line="222"/>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="257"/>
         <source>No patch size known (plans missing). Image spacing {s} mm.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="233"/>
+        <location filename="../../gui/widgets/image_preview.py" line="264"/>
         <source>patch {patch} at {spacing} mm → {rows} × {cols} px here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="236"/>
+        <location filename="../../gui/widgets/image_preview.py" line="267"/>
         <source>patch {patch} at {spacing} mm → {rows} × {cols} px × {n} slices here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="238"/>
+        <location filename="../../gui/widgets/image_preview.py" line="269"/>
         <source> (image spacing {s} mm)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="241"/>
+        <location filename="../../gui/widgets/image_preview.py" line="272"/>
         <source>. The patch is larger than this image: nnU-Net pads it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="277"/>
+        <location filename="../../gui/widgets/image_preview.py" line="308"/>
         <source>slice {z} / {n}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -576,12 +604,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="132"/>
+        <location filename="../../gui/wizard.py" line="137"/>
         <source>A step is running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="133"/>
+        <location filename="../../gui/wizard.py" line="138"/>
         <source>An nnU-Net command is still running. Stop it and quit? (Training can be resumed later from its last checkpoint.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -589,103 +617,104 @@
 <context>
     <name>PlansPage</name>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="44"/>
+        <location filename="../../gui/pages/plans_page.py" line="46"/>
         <source>Plans transfer</source>
+        <extracomment>The steps this page runs, from the registry (their keys, in chain order).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="45"/>
+        <location filename="../../gui/pages/plans_page.py" line="47"/>
         <source>Plan the fine-tuning dataset, move its plans to the pretraining dataset under a new name, and preprocess both.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="52"/>
+        <location filename="../../gui/pages/plans_page.py" line="54"/>
         <source>Configuration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="57"/>
+        <location filename="../../gui/pages/plans_page.py" line="59"/>
         <source>The pretraining dataset receives the fine-tuning plans under this name (-tp). nnU-Net&apos;s default names would overwrite its own plans.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="60"/>
+        <location filename="../../gui/pages/plans_page.py" line="62"/>
         <source>Suggest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="66"/>
+        <location filename="../../gui/pages/plans_page.py" line="68"/>
         <source>New plans identifier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="72"/>
+        <location filename="../../gui/pages/plans_page.py" line="74"/>
         <source>Reuse the existing plans file of this name if it is identical (a backup is made first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="78"/>
+        <location filename="../../gui/pages/plans_page.py" line="80"/>
         <source>Move data folders that are in the way to nnFT&apos;s backup folder, then replace them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="81"/>
+        <location filename="../../gui/pages/plans_page.py" line="83"/>
         <source>Without this, nnFT refuses to run a step that would delete a folder it did not make itself. With it, the folder is moved to nnUNet_results/nnFT/backups first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="93"/>
+        <location filename="../../gui/pages/plans_page.py" line="95"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="93"/>
+        <location filename="../../gui/pages/plans_page.py" line="95"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="115"/>
-        <source>Run steps 1–5</source>
+        <location filename="../../gui/pages/plans_page.py" line="117"/>
+        <source>Run steps {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="118"/>
+        <location filename="../../gui/pages/plans_page.py" line="120"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="188"/>
+        <location filename="../../gui/pages/plans_page.py" line="190"/>
         <source>A new plans file will be written; nothing existing is touched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="199"/>
-        <location filename="../../gui/pages/plans_page.py" line="200"/>
+        <location filename="../../gui/pages/plans_page.py" line="202"/>
+        <location filename="../../gui/pages/plans_page.py" line="203"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="199"/>
+        <location filename="../../gui/pages/plans_page.py" line="202"/>
         <source>pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="226"/>
+        <location filename="../../gui/pages/plans_page.py" line="230"/>
         <source>Backed up {0} to {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="248"/>
+        <location filename="../../gui/pages/plans_page.py" line="252"/>
         <source>Cancelling …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="274"/>
+        <location filename="../../gui/pages/plans_page.py" line="279"/>
         <source>Step {0} {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="276"/>
+        <location filename="../../gui/pages/plans_page.py" line="281"/>
         <source>Full log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -910,9 +939,9 @@
 <context>
     <name>SliceCanvas</name>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="108"/>
+        <location filename="../../gui/widgets/image_preview.py" line="115"/>
         <source>patch</source>
-        <extracomment>Label colours (RGBA) for labels 1, 2, ...; translucent so the anatomy stays visible.</extracomment>
+        <extracomment>The background task that reads a case (a newer one supersedes it). Label colours (RGBA) for labels 1, 2, ...; translucent so the anatomy stays visible.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -972,176 +1001,202 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="128"/>
+        <location filename="../../gui/pages/training_page.py" line="278"/>
         <source>Pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="129"/>
+        <location filename="../../gui/pages/training_page.py" line="279"/>
         <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="132"/>
+        <location filename="../../gui/pages/training_page.py" line="282"/>
         <source>Fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="133"/>
+        <location filename="../../gui/pages/training_page.py" line="283"/>
         <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="145"/>
+        <location filename="../../gui/pages/training_page.py" line="295"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="151"/>
+        <location filename="../../gui/pages/training_page.py" line="301"/>
+        <location filename="../../gui/pages/training_page.py" line="493"/>
         <source>Check weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="154"/>
+        <location filename="../../gui/pages/training_page.py" line="304"/>
         <source>Build the fine-tuning network and compare every layer with the checkpoint, without running any code stored in it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="158"/>
-        <location filename="../../gui/pages/training_page.py" line="320"/>
+        <location filename="../../gui/pages/training_page.py" line="308"/>
+        <location filename="../../gui/pages/training_page.py" line="524"/>
         <source>Pretrained weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="168"/>
+        <location filename="../../gui/pages/training_page.py" line="318"/>
         <source>Fold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="172"/>
-        <location filename="../../gui/pages/training_page.py" line="337"/>
+        <location filename="../../gui/pages/training_page.py" line="322"/>
+        <location filename="../../gui/pages/training_page.py" line="542"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="175"/>
+        <location filename="../../gui/pages/training_page.py" line="325"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="237"/>
+        <location filename="../../gui/pages/training_page.py" line="442"/>
         <source>A training of this fold is running outside the wizard (its log is being written). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="259"/>
+        <location filename="../../gui/pages/training_page.py" line="438"/>
         <source>The run outside the wizard has stopped or finished.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="272"/>
+        <location filename="../../gui/pages/training_page.py" line="428"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="298"/>
+        <location filename="../../gui/pages/training_page.py" line="470"/>
         <source>{0} does not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="310"/>
+        <location filename="../../gui/pages/training_page.py" line="484"/>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="487"/>
+        <source>Checking the weights against the fine-tuning network …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="505"/>
         <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="314"/>
+        <location filename="../../gui/pages/training_page.py" line="509"/>
         <source>✗ These weights do not fit the fine-tuning network (details below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="322"/>
+        <location filename="../../gui/pages/training_page.py" line="517"/>
+        <source>✗ The weights could not be checked: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="526"/>
         <source>nnU-Net checkpoints (*.pth)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="337"/>
+        <location filename="../../gui/pages/training_page.py" line="542"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="345"/>
+        <location filename="../../gui/pages/training_page.py" line="553"/>
         <source>Epoch {0} / {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="347"/>
+        <location filename="../../gui/pages/training_page.py" line="555"/>
         <source>about {0} left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="349"/>
+        <location filename="../../gui/pages/training_page.py" line="557"/>
         <source>EMA pseudo dice {0:.3f}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="352"/>
+        <location filename="../../gui/pages/training_page.py" line="560"/>
         <source>No epoch yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="354"/>
+        <location filename="../../gui/pages/training_page.py" line="562"/>
         <source>Finished: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="357"/>
+        <location filename="../../gui/pages/training_page.py" line="565"/>
         <source>Stopped after a checkpoint. Resume continues at the next epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="367"/>
+        <location filename="../../gui/pages/training_page.py" line="596"/>
         <source>Checking that the pretrained weights fit the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="377"/>
+        <location filename="../../gui/pages/training_page.py" line="606"/>
+        <source>Not started: the pretrained weights do not fit (see the problems below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="614"/>
+        <source>Not started: the pretrained weights could not be checked ({0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="622"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="391"/>
+        <location filename="../../gui/pages/training_page.py" line="636"/>
         <source>Starting nnU-Net …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="401"/>
+        <location filename="../../gui/pages/training_page.py" line="646"/>
         <source>Stopping after this epoch (a checkpoint is written) …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="406"/>
+        <location filename="../../gui/pages/training_page.py" line="651"/>
         <source>Stop training</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="407"/>
+        <location filename="../../gui/pages/training_page.py" line="652"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="418"/>
+        <location filename="../../gui/pages/training_page.py" line="663"/>
         <source>Running. Log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="432"/>
+        <location filename="../../gui/pages/training_page.py" line="677"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="435"/>
+        <location filename="../../gui/pages/training_page.py" line="680"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1149,57 +1204,58 @@ Full log: {2}</source>
 <context>
     <name>TrainingPlots</name>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="38"/>
+        <location filename="../../gui/widgets/training_plots.py" line="49"/>
         <source>Loss</source>
+        <extracomment>Above this many epochs the pseudo-dice points are drawn as a line only, and curves without antialiasing: on a 1,000-epoch run, symbols and antialiased 2–3 px lines made each repaint of the four plots cost ~100 ms of the GUI thread (offscreen raster; measured in make bench&apos;s gui_stall_follow), without them ~25 ms. At that density the steps are below a pixel anyway.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="39"/>
+        <location filename="../../gui/widgets/training_plots.py" line="50"/>
         <source>Pseudo dice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="40"/>
+        <location filename="../../gui/widgets/training_plots.py" line="51"/>
         <source>Learning rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="41"/>
+        <location filename="../../gui/widgets/training_plots.py" line="52"/>
         <source>Epoch time (s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="44"/>
+        <location filename="../../gui/widgets/training_plots.py" line="57"/>
         <source>epoch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="47"/>
+        <location filename="../../gui/widgets/training_plots.py" line="64"/>
         <source>train</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="49"/>
+        <location filename="../../gui/widgets/training_plots.py" line="66"/>
         <source>validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="51"/>
+        <location filename="../../gui/widgets/training_plots.py" line="68"/>
         <source>mean pseudo dice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="54"/>
+        <location filename="../../gui/widgets/training_plots.py" line="71"/>
         <source>EMA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="89"/>
+        <location filename="../../gui/widgets/training_plots.py" line="118"/>
         <source>{0}: train</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="92"/>
+        <location filename="../../gui/widgets/training_plots.py" line="120"/>
         <source>{0}: EMA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1207,43 +1263,43 @@ Full log: {2}</source>
 <context>
     <name>TrainingSettings</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="64"/>
+        <location filename="../../gui/pages/training_page.py" line="208"/>
         <source>Quick trial (nnFT, short run)</source>
-        <extracomment>A log written within this many seconds means a training is still running.</extracomment>
+        <extracomment>A log written within this many seconds means a training is still running. Background task keys: one weights check at a time; the latest read of the logs wins. A weights check that takes longer than this (seconds) is given up.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="65"/>
+        <location filename="../../gui/pages/training_page.py" line="209"/>
         <source>nnUNetTrainer (nnU-Net default, 1000 epochs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="67"/>
+        <location filename="../../gui/pages/training_page.py" line="211"/>
         <source>nnFTTrainer (nnU-Net default + safe stop)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="75"/>
+        <location filename="../../gui/pages/training_page.py" line="219"/>
         <source>final validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="78"/>
+        <location filename="../../gui/pages/training_page.py" line="222"/>
         <source>epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="80"/>
+        <location filename="../../gui/pages/training_page.py" line="224"/>
         <source>iterations per epoch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="84"/>
+        <location filename="../../gui/pages/training_page.py" line="228"/>
         <source>Trainer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="87"/>
+        <location filename="../../gui/pages/training_page.py" line="231"/>
         <source>Quick trial</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1296,102 +1352,102 @@ Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="158"/>
+        <location filename="../../gui/pages/validation_page.py" line="162"/>
         <source>The plans cannot be checked yet: {problem} {fix}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="161"/>
+        <location filename="../../gui/pages/validation_page.py" line="165"/>
         <source>Choose a workspace and both datasets first; then the transferred plans can be checked here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="164"/>
+        <location filename="../../gui/pages/validation_page.py" line="168"/>
         <source>No dataset to show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="203"/>
+        <location filename="../../gui/pages/validation_page.py" line="207"/>
         <source>Configuration &lt;b&gt;{c}&lt;/b&gt;: comparing {files}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="204"/>
+        <location filename="../../gui/pages/validation_page.py" line="208"/>
         <source> with </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="213"/>
-        <source>Plan the fine-tuning dataset first (step 1 on the previous page).</source>
+        <location filename="../../gui/pages/validation_page.py" line="217"/>
+        <source>Plan the fine-tuning dataset first (step {0} on the previous page).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="218"/>
-        <source>Run the plans transfer first (step 3 on the previous page); until then only the fine-tuning plans are shown.</source>
+        <location filename="../../gui/pages/validation_page.py" line="223"/>
+        <source>Run the plans transfer first (step {0} on the previous page); until then only the fine-tuning plans are shown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="222"/>
+        <location filename="../../gui/pages/validation_page.py" line="239"/>
+        <source>Transfer the plans again (step {0}) and re-run preprocessing and pretraining with them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/validation_page.py" line="228"/>
         <source>The configuration {c} is missing from one of the plans files: the pretrained weights cannot be matched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="226"/>
+        <location filename="../../gui/pages/validation_page.py" line="232"/>
         <source>The architecture of both plans is identical: the pretrained weights will load.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="231"/>
+        <location filename="../../gui/pages/validation_page.py" line="237"/>
         <source>The architecture differs in: {names}. The pretrained weights will NOT load into the fine-tuning network.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="233"/>
-        <source>Transfer the plans again (step 3) and re-run preprocessing and pretraining with them.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/validation_page.py" line="238"/>
+        <location filename="../../gui/pages/validation_page.py" line="244"/>
         <source>{file} does not exist yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="240"/>
+        <location filename="../../gui/pages/validation_page.py" line="246"/>
         <source>{file} could not be read: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="256"/>
+        <location filename="../../gui/pages/validation_page.py" line="262"/>
         <source>{names} of the transferred plans do not match the pretraining dataset or the chosen identifier: the trainer would use the wrong folders.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="261"/>
+        <location filename="../../gui/pages/validation_page.py" line="267"/>
         <source>Not architectural, but not what the transfer writes either: {names}. The weights will load, yet pretraining sees differently prepared data.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="274"/>
+        <location filename="../../gui/pages/validation_page.py" line="280"/>
         <source>(Patch from the fine-tuning plans: the transfer has not run yet.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="277"/>
+        <location filename="../../gui/pages/validation_page.py" line="283"/>
         <source>Pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="278"/>
+        <location filename="../../gui/pages/validation_page.py" line="284"/>
         <source>Fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="282"/>
+        <location filename="../../gui/pages/validation_page.py" line="288"/>
         <source>{name} has no training cases to show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="286"/>
+        <location filename="../../gui/pages/validation_page.py" line="292"/>
         <source>&lt;b&gt;{role}&lt;/b&gt;: {name}, case {case}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1399,142 +1455,153 @@ Full log: {2}</source>
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="35"/>
+        <location filename="../../gui/pages/workspace_page.py" line="50"/>
         <source>Workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="36"/>
+        <location filename="../../gui/pages/workspace_page.py" line="51"/>
         <source>Where nnU-Net keeps raw data, preprocessed data and results, and where training runs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="41"/>
+        <location filename="../../gui/pages/workspace_page.py" line="56"/>
         <source>Raw data (nnUNet_raw)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="43"/>
+        <location filename="../../gui/pages/workspace_page.py" line="58"/>
         <source>Preprocessed (nnUNet_preprocessed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="44"/>
+        <location filename="../../gui/pages/workspace_page.py" line="59"/>
         <source>Results (nnUNet_results)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="47"/>
+        <location filename="../../gui/pages/workspace_page.py" line="62"/>
         <source>Folder for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="49"/>
+        <location filename="../../gui/pages/workspace_page.py" line="64"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="60"/>
+        <location filename="../../gui/pages/workspace_page.py" line="75"/>
         <source>Use one folder for all three…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="62"/>
+        <location filename="../../gui/pages/workspace_page.py" line="77"/>
         <source>Choose a folder; nnFT uses its nnUNet_raw, nnUNet_preprocessed and nnUNet_results subfolders.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="65"/>
+        <location filename="../../gui/pages/workspace_page.py" line="80"/>
+        <location filename="../../gui/pages/workspace_page.py" line="213"/>
         <source>Create demo workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="67"/>
+        <location filename="../../gui/pages/workspace_page.py" line="82"/>
         <source>Two small synthetic CT datasets: the whole chain runs on a CPU in a few minutes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="80"/>
+        <location filename="../../gui/pages/workspace_page.py" line="100"/>
         <source>Training device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="92"/>
+        <location filename="../../gui/pages/workspace_page.py" line="112"/>
         <source>Tip: nnFT never writes into nnUNet_raw. Its own files (session, logs, backups) go to nnUNet_results/nnFT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="101"/>
+        <location filename="../../gui/pages/workspace_page.py" line="121"/>
         <source>Plan and preprocess your &lt;b&gt;fine-tuning&lt;/b&gt; dataset: its plans design the network.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="103"/>
+        <location filename="../../gui/pages/workspace_page.py" line="123"/>
         <source>Extract the &lt;b&gt;pretraining&lt;/b&gt; dataset&apos;s fingerprint.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="104"/>
+        <location filename="../../gui/pages/workspace_page.py" line="124"/>
         <source>Move the plans &lt;b&gt;from fine-tuning to pretraining&lt;/b&gt; under a new name (nnU-Net: &lt;code&gt;-s FINETUNE -t PRETRAIN&lt;/code&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="106"/>
+        <location filename="../../gui/pages/workspace_page.py" line="126"/>
         <source>Copy the pretraining dataset&apos;s dataset.json (the step nnU-Net&apos;s guide misses).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="108"/>
+        <location filename="../../gui/pages/workspace_page.py" line="128"/>
         <source>Preprocess the pretraining dataset with the moved plans.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="109"/>
+        <location filename="../../gui/pages/workspace_page.py" line="129"/>
         <source>Pretrain on all of it (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="110"/>
+        <location filename="../../gui/pages/workspace_page.py" line="130"/>
         <source>Fine-tune on your dataset &lt;b&gt;from the pretrained weights&lt;/b&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="114"/>
+        <location filename="../../gui/pages/workspace_page.py" line="134"/>
         <source>Every step checks its inputs first, never overwrites existing plans or results, and can be stopped and continued.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="122"/>
+        <location filename="../../gui/pages/workspace_page.py" line="144"/>
+        <source>Looking for NVIDIA GPUs …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="147"/>
         <source>GPU {0}: {1} ({2:.0f} GB)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="125"/>
+        <location filename="../../gui/pages/workspace_page.py" line="150"/>
         <source>Apple GPU (MPS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="126"/>
+        <location filename="../../gui/pages/workspace_page.py" line="151"/>
         <source>CPU (slow; fine for quick trials)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="149"/>
+        <location filename="../../gui/pages/workspace_page.py" line="190"/>
         <source>Choose a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="154"/>
+        <location filename="../../gui/pages/workspace_page.py" line="195"/>
         <source>Choose the workspace folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="162"/>
+        <location filename="../../gui/pages/workspace_page.py" line="201"/>
         <source>Where should the demo workspace go?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="169"/>
+        <location filename="../../gui/pages/workspace_page.py" line="207"/>
+        <source>Creating…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="224"/>
         <source>Demo workspace</source>
         <translation type="unfinished"></translation>
     </message>
