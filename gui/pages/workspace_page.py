@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core.machine import GpuInfo, detect_cuda_gpus, mps_available
+from nnft.core.steps import STEP_KEYS
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.core.workspace import Workspace
 from nnft.gui.background import BackgroundTasks
@@ -116,20 +117,30 @@ class WorkspacePage(QWizardPage):
         layout.addWidget(hint)
         self._load_from_state()
 
+    def overview_texts(self) -> dict[str, str]:
+        """One plain sentence per step of the registry, by step key (a test checks that every
+        registered step has one)."""
+        return {
+            "plan_finetune": self.tr("Plan and preprocess your <b>fine-tuning</b> dataset: its "
+                                     "plans design the network."),
+            "fingerprint_pretrain": self.tr("Extract the <b>pretraining</b> dataset's "
+                                            "fingerprint."),
+            "transfer_plans": self.tr("Move the plans <b>from fine-tuning to pretraining</b> "
+                                      "under a new name (nnU-Net: <code>-s FINETUNE -t "
+                                      "PRETRAIN</code>)."),
+            "copy_dataset_json": self.tr("Copy the pretraining dataset's dataset.json (the step "
+                                         "nnU-Net's guide misses)."),
+            "preprocess_pretrain": self.tr("Preprocess the pretraining dataset with the moved "
+                                           "plans."),
+            "pretrain": self.tr("Pretrain on all of it (fold 'all')."),
+            "finetune": self.tr("Fine-tune on your dataset <b>from the pretrained "
+                                "weights</b>."),
+        }
+
     def _overview_html(self) -> str:
-        steps = [
-            self.tr("Plan and preprocess your <b>fine-tuning</b> dataset: its plans design the "
-                    "network."),
-            self.tr("Extract the <b>pretraining</b> dataset's fingerprint."),
-            self.tr("Move the plans <b>from fine-tuning to pretraining</b> under a new name "
-                    "(nnU-Net: <code>-s FINETUNE -t PRETRAIN</code>)."),
-            self.tr("Copy the pretraining dataset's dataset.json (the step nnU-Net's guide "
-                    "misses)."),
-            self.tr("Preprocess the pretraining dataset with the moved plans."),
-            self.tr("Pretrain on all of it (fold 'all')."),
-            self.tr("Fine-tune on your dataset <b>from the pretrained weights</b>."),
-        ]
-        items = "".join(f"<li>{text}</li>" for text in steps)
+        texts = self.overview_texts()
+        # In the registry's order, so the numbers match every other page and the CLI.
+        items = "".join(f"<li>{texts[key]}</li>" for key in STEP_KEYS)
         return (f"<b>{self.tr('What nnFT will do')}</b><ol style='margin-top:4px'>{items}</ol>"
                 + self.tr("Every step checks its inputs first, never overwrites existing plans "
                           "or results, and can be stopped and continued."))

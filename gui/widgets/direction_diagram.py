@@ -1,7 +1,8 @@
 """The picture that answers nnU-Net's most confusing question: which way does what flow?
 
 Plans flow from the fine-tuning dataset to the pretraining dataset (``-s FINETUNE -t
-PRETRAIN``, step 3); weights flow back (``-pretrained_weights``, step 5).
+PRETRAIN``, the transfer step); weights flow back (``-pretrained_weights``, the fine-tuning
+step). The step numbers come from the registry (nnft.core.steps).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from nnft.core.steps import step_number
 
 PLANS_COLOR = QColor("#1f6fb2")
 WEIGHTS_COLOR = QColor("#c2571a")
@@ -44,12 +47,12 @@ class DirectionDiagram(QWidget):
         self.update()
 
     def plans_label(self) -> str:
-        return self.tr("plans  (step 3: move_plans -s {ft} -t {pt})").format(
-            ft=self.finetune_id, pt=self.pretrain_id)
+        return self.tr("plans  (step {n}: move_plans -s {ft} -t {pt})").format(
+            n=step_number("transfer_plans"), ft=self.finetune_id, pt=self.pretrain_id)
 
     def weights_label(self) -> str:
-        return self.tr("weights  (step 5: nnUNetv2_train {ft} ... -pretrained_weights)").format(
-            ft=self.finetune_id)
+        return self.tr("weights  (step {n}: nnUNetv2_train {ft} ... -pretrained_weights)").format(
+            n=step_number("finetune"), ft=self.finetune_id)
 
     def paintEvent(self, event) -> None:  # Qt override
         painter = QPainter(self)

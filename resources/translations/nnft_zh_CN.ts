@@ -482,38 +482,38 @@
 <context>
     <name>DirectionDiagram</name>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="47"/>
-        <source>plans  (step 3: move_plans -s {ft} -t {pt})</source>
+        <location filename="../../gui/widgets/direction_diagram.py" line="50"/>
+        <source>plans  (step {n}: move_plans -s {ft} -t {pt})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="51"/>
-        <source>weights  (step 5: nnUNetv2_train {ft} ... -pretrained_weights)</source>
+        <location filename="../../gui/widgets/direction_diagram.py" line="54"/>
+        <source>weights  (step {n}: nnUNetv2_train {ft} ... -pretrained_weights)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="62"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="65"/>
         <source>Fine-tuning dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="63"/>
-        <location filename="../../gui/widgets/direction_diagram.py" line="65"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="66"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="68"/>
         <source>(choose)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="63"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="66"/>
         <source>your target</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="64"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="67"/>
         <source>Pretraining dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="66"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="69"/>
         <source>large, source of weights</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1455,153 +1455,153 @@ Full log: {2}</source>
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="50"/>
+        <location filename="../../gui/pages/workspace_page.py" line="51"/>
         <source>Workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="51"/>
+        <location filename="../../gui/pages/workspace_page.py" line="52"/>
         <source>Where nnU-Net keeps raw data, preprocessed data and results, and where training runs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="56"/>
+        <location filename="../../gui/pages/workspace_page.py" line="57"/>
         <source>Raw data (nnUNet_raw)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="58"/>
+        <location filename="../../gui/pages/workspace_page.py" line="59"/>
         <source>Preprocessed (nnUNet_preprocessed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="59"/>
+        <location filename="../../gui/pages/workspace_page.py" line="60"/>
         <source>Results (nnUNet_results)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="62"/>
+        <location filename="../../gui/pages/workspace_page.py" line="63"/>
         <source>Folder for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="64"/>
+        <location filename="../../gui/pages/workspace_page.py" line="65"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="75"/>
+        <location filename="../../gui/pages/workspace_page.py" line="76"/>
         <source>Use one folder for all three…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="77"/>
+        <location filename="../../gui/pages/workspace_page.py" line="78"/>
         <source>Choose a folder; nnFT uses its nnUNet_raw, nnUNet_preprocessed and nnUNet_results subfolders.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="80"/>
-        <location filename="../../gui/pages/workspace_page.py" line="213"/>
+        <location filename="../../gui/pages/workspace_page.py" line="81"/>
+        <location filename="../../gui/pages/workspace_page.py" line="224"/>
         <source>Create demo workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="82"/>
+        <location filename="../../gui/pages/workspace_page.py" line="83"/>
         <source>Two small synthetic CT datasets: the whole chain runs on a CPU in a few minutes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="100"/>
+        <location filename="../../gui/pages/workspace_page.py" line="101"/>
         <source>Training device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="112"/>
+        <location filename="../../gui/pages/workspace_page.py" line="113"/>
         <source>Tip: nnFT never writes into nnUNet_raw. Its own files (session, logs, backups) go to nnUNet_results/nnFT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="121"/>
+        <location filename="../../gui/pages/workspace_page.py" line="124"/>
         <source>Plan and preprocess your &lt;b&gt;fine-tuning&lt;/b&gt; dataset: its plans design the network.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="123"/>
+        <location filename="../../gui/pages/workspace_page.py" line="126"/>
         <source>Extract the &lt;b&gt;pretraining&lt;/b&gt; dataset&apos;s fingerprint.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="124"/>
+        <location filename="../../gui/pages/workspace_page.py" line="128"/>
         <source>Move the plans &lt;b&gt;from fine-tuning to pretraining&lt;/b&gt; under a new name (nnU-Net: &lt;code&gt;-s FINETUNE -t PRETRAIN&lt;/code&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="126"/>
+        <location filename="../../gui/pages/workspace_page.py" line="131"/>
         <source>Copy the pretraining dataset&apos;s dataset.json (the step nnU-Net&apos;s guide misses).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="128"/>
+        <location filename="../../gui/pages/workspace_page.py" line="133"/>
         <source>Preprocess the pretraining dataset with the moved plans.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="129"/>
+        <location filename="../../gui/pages/workspace_page.py" line="135"/>
         <source>Pretrain on all of it (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="130"/>
+        <location filename="../../gui/pages/workspace_page.py" line="136"/>
         <source>Fine-tune on your dataset &lt;b&gt;from the pretrained weights&lt;/b&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="134"/>
+        <location filename="../../gui/pages/workspace_page.py" line="145"/>
         <source>Every step checks its inputs first, never overwrites existing plans or results, and can be stopped and continued.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="144"/>
+        <location filename="../../gui/pages/workspace_page.py" line="155"/>
         <source>Looking for NVIDIA GPUs …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="147"/>
+        <location filename="../../gui/pages/workspace_page.py" line="158"/>
         <source>GPU {0}: {1} ({2:.0f} GB)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="150"/>
+        <location filename="../../gui/pages/workspace_page.py" line="161"/>
         <source>Apple GPU (MPS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="151"/>
+        <location filename="../../gui/pages/workspace_page.py" line="162"/>
         <source>CPU (slow; fine for quick trials)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="190"/>
+        <location filename="../../gui/pages/workspace_page.py" line="201"/>
         <source>Choose a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="195"/>
+        <location filename="../../gui/pages/workspace_page.py" line="206"/>
         <source>Choose the workspace folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="201"/>
+        <location filename="../../gui/pages/workspace_page.py" line="212"/>
         <source>Where should the demo workspace go?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="207"/>
+        <location filename="../../gui/pages/workspace_page.py" line="218"/>
         <source>Creating…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="224"/>
+        <location filename="../../gui/pages/workspace_page.py" line="235"/>
         <source>Demo workspace</source>
         <translation type="unfinished"></translation>
     </message>

@@ -84,3 +84,20 @@ def test_demo_workspace_is_written_off_the_gui_thread(qtbot, quick_state, monkey
     page.demo_button.click()
     qtbot.waitUntil(lambda: bool(warnings), timeout=30000)
     assert "nnft-demo" in warnings[0] and page.demo_button.isEnabled()
+
+
+def test_overview_and_diagram_number_steps_like_the_registry(qtbot, quick_state, monkeypatch):
+    from nnft.core.steps import STEP_KEYS, step_number
+    from nnft.gui.widgets.direction_diagram import DirectionDiagram
+
+    monkeypatch.setattr(workspace_page, "detect_cuda_gpus", lambda *a, **k: [])
+    page = workspace_page.WorkspacePage(quick_state)
+    qtbot.addWidget(page)
+    assert list(page.overview_texts()) == list(STEP_KEYS), "every registered step needs a text"
+    assert page.overview.text().count("<li>") == len(STEP_KEYS)
+    diagram = DirectionDiagram()
+    qtbot.addWidget(diagram)
+    diagram.set_datasets("Dataset001_A", "Dataset002_B")
+    assert f"step {step_number('transfer_plans')}: move_plans -s 2 -t 1" in diagram.plans_label()
+    assert f"step {step_number('finetune')}: nnUNetv2_train 2" in diagram.weights_label()
+    assert step_number("finetune") == 7  # the diagram used to say "step 5"
