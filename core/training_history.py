@@ -92,12 +92,20 @@ def parse_fold_dir(fold_dir: str | os.PathLike[str]) -> list[EpochRecord]:
     list of EpochRecord
         Completed epochs only, one per epoch number, sorted by epoch.
     """
-    by_epoch: dict[int, EpochRecord] = {}
+    parsers = []
     for log in find_training_logs(fold_dir):
         try:
-            parser = parse_log_file(log)
+            parsers.append(parse_log_file(log))
         except OSError:  # deleted or unreadable while we list the folder
             continue
+    return _merge_epochs(parsers)
+
+
+def _merge_epochs(parsers: list[TrainingLogParser]) -> list[EpochRecord]:
+    """The epochs of a fold's logs, oldest log first: a later log wins for an epoch number it
+    repeats (a run continued with ``--c``); the EMA is recomputed over the merged epochs."""
+    by_epoch: dict[int, EpochRecord] = {}
+    for parser in parsers:
         for record in parser.epochs:
             by_epoch[record.epoch] = record
     records = [by_epoch[epoch] for epoch in sorted(by_epoch)]
@@ -142,18 +150,11 @@ class FoldLogFollower:
     def read(self) -> list[EpochRecord]:
         """All completed epochs so far, merged as :func:`parse_fold_dir` merges them."""
         with self._lock:
-            by_epoch: dict[int, EpochRecord] = {}
             logs = find_training_logs(self.fold_dir)
-            for log in logs:
-                tail = self._read_tail(log)
-                if tail is not None:
-                    for record in tail.parser.epochs:
-                        by_epoch[record.epoch] = record
+            tails = [self._read_tail(log) for log in logs]
             for gone in set(self._tails) - set(logs):
                 del self._tails[gone]
-            records = [by_epoch[epoch] for epoch in sorted(by_epoch)]
-            recompute_ema(records)
-            return records
+            return _merge_epochs([tail.parser for tail in tails if tail is not None])
 
     def _read_tail(self, log: Path) -> _LogTail | None:
         try:

@@ -13,6 +13,7 @@ says the disk changed (a step finished, a page was entered).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ class WizardState:
     def _choice(self) -> tuple[Any, ...]:
         return (self.workspace, self.pretrain, self.finetune, self.options, self.check_device)
 
-    def _memo(self, name: str, compute: Any) -> Any:
+    def _memo(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per choice and disk state (see :meth:`invalidate`)."""
         choice = self._choice()
         if self._cached.get("choice") != choice:

@@ -49,7 +49,6 @@ from nnft.core.steps import (
 from nnft.core.training_history import (
     FoldLogFollower,
     estimate_remaining_seconds,
-    parse_fold_dir,
 )
 from nnft.core.training_history import format_duration as _duration
 from nnft.core.training_log import EpochRecord
@@ -167,32 +166,28 @@ class FoldProgress:
     log_is_live: bool
 
 
-def read_fold_progress(fold_dir: Path | None, reference_dir: Path | None,
-                       followers: dict[Path, FoldLogFollower] | None = None) -> FoldProgress:
+def read_fold_progress(fold: FoldLogFollower | None,
+                       reference: FoldLogFollower | None) -> FoldProgress:
     """Read a fold folder (and the reference fold) from disk; runs in a worker thread.
 
-    ``followers``: per folder, a :class:`FoldLogFollower` that remembers how far the logs were
-    read, so a follow tick reads only what the training appended (made in the GUI thread).
+    Each folder comes with its :class:`FoldLogFollower` (kept by the page), which remembers how
+    far the logs were read: a follow tick reads only what the training appended.
     """
-    followers = followers or {}
-
-    def epochs(folder: Path) -> list[EpochRecord]:
-        follower = followers.get(folder)
-        return follower.read() if follower is not None else parse_fold_dir(folder)
-
-    if fold_dir is None or not fold_dir.is_dir():
+    fold_dir = fold.fold_dir if fold is not None else None
+    if fold is None or not fold.fold_dir.is_dir():
         records, done, resumable, live = [], False, False, False
     else:
-        records = epochs(fold_dir)
+        fold_dir = fold.fold_dir
+        records = fold.read()
         done = (fold_dir / "checkpoint_final.pth").is_file()
         resumable = not done and has_resumable_checkpoint(fold_dir)
         live = False
         if not done:
             modified = [p.stat().st_mtime for p in fold_dir.glob("training_log_*.txt")]
             live = bool(modified) and time.time() - max(modified) < FOLLOW_WINDOW_S
-    reference = epochs(reference_dir) if reference_dir is not None and \
-        reference_dir.is_dir() else []
-    return FoldProgress(fold_dir, records, reference, done, resumable, live)
+    reference_records = reference.read() if reference is not None and \
+        reference.fold_dir.is_dir() else []
+    return FoldProgress(fold_dir, records, reference_records, done, resumable, live)
 
 
 class TrainingSettings(QWidget):
@@ -407,10 +402,13 @@ class TrainingPage(QWizardPage):
         folder = self.fold_dir()
         reference = ctx.pretrain_fold_dir if ctx is not None and self.phase == FINETUNE \
             else None
-        followers = {path: self._followers.setdefault(path, FoldLogFollower(path))
-                     for path in (folder, reference) if path is not None}
-        handle = self.background.submit(read_fold_progress, folder, reference, followers,
-                                        on_done=self.show_progress, key=RECORDS_TASK)
+        def follower(path: Path | None) -> FoldLogFollower | None:
+            return None if path is None else self._followers.setdefault(
+                path, FoldLogFollower(path))
+
+        handle = self.background.submit(read_fold_progress, follower(folder),
+                                        follower(reference), on_done=self.show_progress,
+                                        key=RECORDS_TASK)
         self._update_labels()
         return handle
 
