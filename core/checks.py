@@ -165,7 +165,6 @@ def check_options(options: RunOptions) -> list[Problem]:
 
 def check_device(device: str) -> list[Problem]:
     """Is the requested device there? (nvidia-smi; no torch import)."""
-
     if device == "cuda" and not machine.detect_cuda_gpus():
         return [P.error(
             P.DEVICE_NOT_AVAILABLE,
