@@ -15,7 +15,8 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from .runner import CommandRunner, RunResult
+from . import run_records
+from .runner import IS_WINDOWS, CommandRunner, RunResult
 from .steps import GRACEFUL_STOP_TRAINERS, Step, StepRefused
 from .workspace import Workspace
 
@@ -28,6 +29,8 @@ class StepStatus(str, Enum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     STOPPED = "stopped"
+    #: Left running on its own when nnFT quit (its run record lets the next nnFT find it).
+    DETACHED = "detached"
 
 
 @dataclass
@@ -139,15 +142,45 @@ class ChainExecutor:
             if refused is not None:
                 return refused
         env = self.workspace.child_environment(extra=step.env)
-        runner = CommandRunner(step.argv or [], env=env, on_line=emit, log_path=log_path)
+        record: list[Path] = []
+
+        def write_record(pid: int) -> None:
+            # Before the command's first output: whoever looks (a reopened wizard, nnft
+            # monitor) learns from facts that it runs, not from its log's age.
+            try:
+                path = run_records.write_record(
+                    self.workspace.state_dir, pid, step.argv or [], step=step.key,
+                    log_path=log_path,
+                    fold_dir=step.outputs[0].parent if step.is_training and step.outputs
+                    else None)
+            except OSError:
+                return  # a read-only state folder must not fail the step
+            if path is not None:
+                record.append(path)
+
+        # Trainings may be left running when nnFT quits (detach): their output goes to the log
+        # file, not through a pipe to this process. Their done-ness is read from disk (no
+        # after_done work is skipped by detaching; tests/core/test_run_records.py keeps it so).
+        runner = CommandRunner(step.argv or [], env=env, on_line=emit, log_path=log_path,
+                               detachable=step.is_training and not IS_WINDOWS,
+                               on_spawn=write_record)
         with self._lock:
             self._runner = runner
             if self._cancelled:
                 runner.cancel()
-        result = runner.run()
-        with self._lock:
-            self._runner = None
-        if result.error:
+        try:
+            result = runner.run()
+        finally:
+            with self._lock:
+                self._runner = None
+            if not runner.detach_requested:
+                for path in record:
+                    run_records.remove_record(path)
+        if result.detached:
+            status, message = StepStatus.DETACHED, (
+                f"left running on its own (process {runner.pid}); its output goes on into "
+                f"{log_path}")
+        elif result.error:
             status, message = StepStatus.FAILED, result.error
         elif result.cancelled:
             status, message = StepStatus.CANCELLED, "cancelled by the user"
@@ -226,6 +259,27 @@ class ChainExecutor:
             runner = self._runner
         if runner is not None:
             runner.cancel()
+
+    def detach(self) -> bool:
+        """Stop following the running training and let it run on (nnFT is about to quit).
+
+        The executor's run ends soon after with the step :attr:`StepStatus.DETACHED`; its run
+        record stays, so the next nnFT finds and follows the training. False when the running
+        command cannot outlive this process (not a training, or Windows).
+        """
+        with self._lock:
+            runner = self._runner
+        if runner is None or not runner.detach():
+            return False
+        with self._lock:
+            self._cancelled = True  # no further step starts
+        return True
+
+    def can_detach(self) -> bool:
+        """The running command could be left running when nnFT quits."""
+        with self._lock:
+            runner = self._runner
+        return runner is not None and runner.detachable and runner.pid is not None
 
     def stop_gracefully(self) -> bool:
         """Ask a running nnFT trainer to checkpoint and exit. False if not possible now."""

@@ -66,6 +66,8 @@ class RunResult:
     cancelled: bool = False
     stopped_gracefully: bool = False
     error: str | None = None
+    #: The runner stopped following the command, which runs on (:meth:`CommandRunner.detach`).
+    detached: bool = False
 
     @property
     def ok(self) -> bool:
@@ -95,14 +97,28 @@ class CommandRunner:
         its workers still hold the output open, they are ended after this many seconds. Without
         this, nnU-Net's data-augmentation workers outlive a SIGKILLed trainer for ever and the
         run never ends.
+    detachable
+        The child writes its output straight into ``log_path`` (which is then required) and the
+        runner tails that file, instead of reading a pipe. The command can then outlive this
+        process (:meth:`detach`): with a pipe, the child's next print after the reader's exit
+        would hit a broken pipe and end it.
+    on_spawn
+        Called with the child's pid right after it was started (before its first output), from
+        the thread that runs :meth:`run`; the executor writes its run record there.
     """
 
     def __init__(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
                  cwd: Path | str | None = None, on_line: Callable[[str], None] | None = None,
                  log_path: Path | None = None, tail_lines: int = 40,
-                 orphan_grace_s: float = 5.0) -> None:
+                 orphan_grace_s: float = 5.0, detachable: bool = False,
+                 on_spawn: Callable[[int], None] | None = None) -> None:
         if isinstance(argv, str) or not argv:
             raise TypeError("argv must be a non-empty list of strings, never a shell string")
+        if detachable and log_path is None:
+            raise ValueError("a detachable command writes into its log: give log_path")
+        self.detachable = detachable
+        self.on_spawn = on_spawn
+        self._detached = threading.Event()
         self.argv = [str(a) for a in argv]
         self.env = dict(env) if env is not None else None
         self.cwd = str(cwd) if cwd is not None else None
@@ -118,6 +134,11 @@ class CommandRunner:
         self.orphan_grace_s = orphan_grace_s
         self._output_closed = threading.Event()
         self._orphans_ended = False
+
+    @property
+    def detach_requested(self) -> bool:
+        """:meth:`detach` was called (the command runs on without this runner)."""
+        return self._detached.is_set()
 
     @property
     def pid(self) -> int | None:
@@ -140,16 +161,27 @@ class CommandRunner:
             if self._cancelled:
                 self._started.set()
                 return RunResult(self.argv, None, 0.0, cancelled=True)
+            output = open(self.log_path, "ab") if self.detachable and self.log_path else None
+            offset = output.tell() if output is not None else 0
             try:
                 self._process = subprocess.Popen(  # argv list, no shell
-                    [program, *self.argv[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL, env=self.env, cwd=self.cwd, **kwargs,
+                    [program, *self.argv[1:]],
+                    stdout=output if output is not None else subprocess.PIPE,
+                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
+                    cwd=self.cwd, **kwargs,
                 )
             except OSError as exc:
                 self._started.set()
                 return RunResult(self.argv, None, time.monotonic() - start,
                                  error=f"Could not start {program}: {exc.strerror or exc}")
+            finally:
+                if output is not None:
+                    output.close()  # the child holds its own copy
+        if self.on_spawn is not None:
+            self.on_spawn(self._process.pid)
         self._started.set()
+        if self.detachable:
+            return self._run_tailing(self._process, offset, start)
         self._reading = True
         threading.Thread(target=self._end_orphans, args=(self._process,), daemon=True,
                          name="nnft-orphan-watch").start()
@@ -200,6 +232,60 @@ class CommandRunner:
             log.flush()
         if self.on_line is not None:
             self.on_line(line)
+
+    def _run_tailing(self, process: subprocess.Popen[bytes], offset: int,
+                     start: float) -> RunResult:
+        """Follow a detachable command through its log file until it ends or is detached."""
+        assert self.log_path is not None
+        self._reading = True
+        lines = _LineSplitter(lambda raw: self._emit(raw, None))
+        ended_at: float | None = None
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            while True:
+                chunk = log.read(65536)
+                if chunk:
+                    lines.feed(chunk)
+                    continue
+                if self._detached.is_set():
+                    self._reading = False
+                    return RunResult(self.argv, None, time.monotonic() - start,
+                                     tail=list(self._tail), detached=True)
+                if process.poll() is not None:
+                    # The main process is gone; workers of its group (nnU-Net's augmentation
+                    # workers) may linger: wait a moment for them, then end them.
+                    ended_at = ended_at if ended_at is not None else time.monotonic()
+                    if not _group_alive(process):
+                        break
+                    if time.monotonic() - ended_at > self.orphan_grace_s:
+                        self._orphans_ended = True
+                        _kill_tree(process, quiet=True)
+                time.sleep(TAIL_INTERVAL_S)
+            lines.feed(log.read())
+            lines.close()
+        self._reading = False
+        exit_code = process.wait()
+        if self._orphans_ended:
+            message = ("nnFT: the command's main process ended, but worker processes of it kept "
+                       "running; nnFT ended them.")
+            with open(self.log_path, "a", encoding="utf-8") as log_text:
+                log_text.write(message + "\n")
+            self._emit(message.encode(), None)
+        return RunResult(
+            self.argv, exit_code, time.monotonic() - start, tail=list(self._tail),
+            cancelled=self._cancelled,
+            stopped_gracefully=self._stop_requested and exit_code == 0 and not self._cancelled,
+        )
+
+    def detach(self) -> bool:
+        """Stop following a detachable command and let it run on; :meth:`run` returns soon with
+        ``detached=True``. False when the command cannot outlive this process (not detachable,
+        or not running)."""
+        process = self._process
+        if not self.detachable or process is None or process.poll() is not None:
+            return False
+        self._detached.set()
+        return True
 
     def _end_orphans(self, process: subprocess.Popen[bytes]) -> None:
         """Runs in a watcher thread: end workers that outlive the command's main process."""
@@ -261,6 +347,45 @@ class CommandRunner:
             return False
         self._stop_requested = True
         return True
+
+
+#: How often a detachable command's log is looked at for new output (seconds).
+TAIL_INTERVAL_S = 0.1
+
+
+class _LineSplitter:
+    """Bytes in, lines out: ``\n``, ``\r\n`` and ``\r`` (progress bars) end a line."""
+
+    def __init__(self, emit: Callable[[bytes], None]) -> None:
+        self.emit = emit
+        self.buffer = b""
+        self.after_cr = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.after_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]
+        self.after_cr = chunk.endswith(b"\r")
+        self.buffer += chunk
+        *lines, self.buffer = self.buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n") \
+            .split(b"\n")
+        for raw in lines:
+            self.emit(raw)
+
+    def close(self) -> None:
+        if self.buffer:
+            self.emit(self.buffer)
+            self.buffer = b""
+
+
+def _group_alive(process: subprocess.Popen[bytes]) -> bool:
+    """Some process of the command's group still runs (POSIX; on Windows: the main one)."""
+    if IS_WINDOWS:
+        return process.poll() is None
+    try:
+        os.killpg(process.pid, 0)
+    except (ProcessLookupError, PermissionError, OSError):
+        return False
+    return True
 
 
 def _terminate_tree(process: subprocess.Popen[bytes]) -> None:

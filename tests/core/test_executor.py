@@ -386,3 +386,49 @@ def test_graceful_stop_needs_an_nnft_trainer_step(workspace, files, tmp_path):
     outcome = executor.run()
     assert answers == [False, False]
     assert outcome.ok
+
+
+# -- run records and detaching ---------------------------------------------------------------
+@POSIX_ONLY
+def test_a_training_step_is_recorded_while_it_runs_and_can_be_left_running(workspace, files):
+    """The record names the running process; it goes when the step ends, but stays (and the
+    step is DETACHED) when the run is left running for nnFT to find later."""
+    from nnft.core import run_records
+
+    gate = files / "gate"
+    body = f"""
+        import time
+        print('epoch 0', flush=True)
+        while not pathlib.Path({str(gate)!r}).exists():
+            time.sleep(0.02)
+        print('epoch 1', flush=True)
+    """
+    fold = files / "Dataset002_X" / "nnFTTrainer__nnUNetPlans__2d" / "fold_0"
+    seen = threading.Event()
+    step = command_step(files, "finetune", body, is_training=True,
+                        outputs=[fold / "checkpoint_final.pth"])
+    events = Events(lambda e: seen.set() if e.kind == "line" and e.line == "epoch 0" else None)
+    executor = ChainExecutor(lambda: [step], workspace, on_event=events)
+    join = run_in_thread(executor)
+    assert seen.wait(30)
+    ((_, record),) = run_records.read_records(workspace.state_dir)
+    assert record.step == "finetune" and record.fold_dir == str(fold) and record.is_alive()
+    assert executor.can_detach() and executor.detach()
+    assert join(30).statuses == {"finetune": StepStatus.DETACHED}
+    assert record.is_alive()  # runs on; its record stays for the next nnFT
+    assert run_records.read_records(workspace.state_dir)
+    gate.write_text("go")
+    deadline = time.monotonic() + 30
+    while record.is_alive():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    log = events.finished("finetune").log_path
+    assert log is not None and "epoch 1" in log.read_text()  # written after we stopped reading
+
+    # Run to its end: the record is removed with the step.
+    (files / "finetune.out").unlink(missing_ok=True)
+    gate.write_text("go")
+    outcome = ChainExecutor(lambda: [step], workspace).run()
+    assert outcome.statuses == {"finetune": StepStatus.DONE}
+    assert not [r for _, r in run_records.read_records(workspace.state_dir) if r.is_alive()]
+    assert len(run_records.read_records(workspace.state_dir)) == 1  # only the detached one's

@@ -544,6 +544,7 @@ _ALLOWED_WRITERS = {
     ("executor.py", "_before_start"): "appends to that step log",
     ("executor.py", "_run_action"): "writes that step log",
     ("runner.py", "run"): "appends the command's output to its log as it comes",
+    ("runner.py", "_run_tailing"): "appends nnFT's note to the log a detachable command writes",
     ("weights/cpu_copy.py", "make_cpu_copy"):
         "torch.save into safety.atomic_write's temporary file",
 }
