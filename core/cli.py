@@ -39,13 +39,16 @@ from .datasets import (
 )
 from .executor import ChainExecutor, StepEvent, StepStatus
 from .machine import preprocessing_workers
+from .run_records import describe as describe_activity
+from .run_records import detect_training
 from .safety import atomic_write_text
 from .session import Session
 from .steps import build_chain, checkpoint_complete, export_bash, read_run_marker
-from .training_history import estimate_remaining_seconds, find_training_logs, parse_fold_dir
+from .training_history import estimate_remaining_seconds, parse_fold_dir
 from .training_history import format_duration as _duration
 from .training_log import TrainingLogParser
 from .weights import check_weights_against
+from .workspace import STATE_FOLDER_NAME
 
 
 def _add_overwrite(parser: argparse.ArgumentParser) -> None:
@@ -327,14 +330,9 @@ def _planned_epochs(fold_dir: Path) -> int | None:
         return None
 
 
-def _last_log_change(fold_dir: Path) -> float | None:
-    times = []
-    for log in find_training_logs(fold_dir):
-        try:
-            times.append(log.stat().st_mtime)
-        except OSError:
-            continue
-    return max(times) if times else None
+def _state_dir_of(fold_dir: Path) -> Path:
+    """nnFT's state folder (its run records) of the results folder a fold folder lies in."""
+    return fold_dir.resolve().parent.parent.parent / STATE_FOLDER_NAME
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
@@ -363,7 +361,8 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     if not fold_dir.is_dir():
         print("Waiting for the folder to appear (the training creates it when it starts); "
               "Ctrl-C stops following.", flush=True)
-    printed, said_waiting, said_marker, said_stale = 0, False, False, False
+    printed, said_waiting, said_marker = 0, False, False
+    said_activity, seen_running = "", False
     final = fold_dir / "checkpoint_final.pth"
     try:
         while True:
@@ -389,16 +388,22 @@ def cmd_monitor(args: argparse.Namespace) -> int:
                 if not records and not said_waiting:
                     print("Waiting for the first epoch ...", flush=True)
                     said_waiting = True
-                changed = _last_log_change(fold_dir)
-                epoch_times = sorted(r.epoch_time_s for r in records if r.epoch_time_s)
-                quiet_limit = max(600.0, 5 * epoch_times[len(epoch_times) // 2]) \
-                    if epoch_times else 600.0
-                if changed is not None and time.time() - changed > quiet_limit \
-                        and not said_stale:
-                    print(f"No new log output for {_duration(time.time() - changed)}: the "
-                          "training may have stopped (a killed run writes nothing more). "
-                          "Ctrl-C stops following.", flush=True)
-                    said_stale = True
+                # Whether it still runs comes from facts (nnFT's run records, the process
+                # table), not from how old the log is.
+                activity = detect_training(fold_dir, _state_dir_of(fold_dir))
+                if activity.running_here:
+                    seen_running = True
+                elif seen_running:
+                    print(f"The training has ended without {final.name} ("
+                          f"{describe_activity(activity)}). Continue it with nnUNetv2_train "
+                          "... --c (or nnft run, or Resume in the wizard).", flush=True)
+                    return EXIT_OK
+                if activity.kind != said_activity:
+                    print(f"  {describe_activity(activity)}"
+                          + ("" if activity.found else
+                             "; waiting for one to start. Ctrl-C stops following."),
+                          flush=True)
+                    said_activity = activity.kind
             time.sleep(args.interval)
     except KeyboardInterrupt:
         return EXIT_OK

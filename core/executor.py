@@ -281,15 +281,21 @@ class ChainExecutor:
             runner = self._runner
         return runner is not None and runner.detachable and runner.pid is not None
 
-    def stop_gracefully(self) -> bool:
-        """Ask a running nnFT trainer to checkpoint and exit. False if not possible now."""
+    def can_stop_gracefully(self) -> bool:
+        """A training with an nnFT trainer runs: :meth:`stop_gracefully` would be heard."""
         with self._lock:
             runner, step = self._runner, self._current
-        if runner is None or step is None or not step.is_training:
+        if runner is None or step is None or not step.is_training or IS_WINDOWS:
             return False
         trainer = step.argv[step.argv.index("-tr") + 1] if step.argv and "-tr" in step.argv \
             else ""
-        if trainer not in GRACEFUL_STOP_TRAINERS:
+        return trainer in GRACEFUL_STOP_TRAINERS
+
+    def stop_gracefully(self) -> bool:
+        """Ask a running nnFT trainer to checkpoint and exit. False if not possible now."""
+        with self._lock:
+            runner = self._runner
+        if runner is None or not self.can_stop_gracefully():
             return False
         with self._lock:
             self._cancelled = True

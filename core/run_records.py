@@ -169,15 +169,50 @@ def target_of_fold_dir(fold_dir: Path) -> TrainTarget | None:
                        parts[0], parts[1])
 
 
-def training_processes(target: TrainTarget) -> list[ProcessInfo]:
+def results_folder_of(pid: int) -> str | None:
+    """The ``nnUNet_results`` of a process's environment (None: unset or not readable)."""
+    if Path("/proc/self/environ").exists():
+        try:
+            raw = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            return None
+        entries = [e.decode("utf-8", errors="replace") for e in raw.split(b"\0")]
+    else:  # BSD ps: "e" appends the environment of one's own processes to the command
+        try:
+            entries = subprocess.run(["ps", "eww", "-o", "command=", "-p", str(pid)],
+                                     capture_output=True, text=True, timeout=10,
+                                     check=False).stdout.split()
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return next((e.split("=", 1)[1] for e in entries if e.startswith("nnUNet_results=")), None)
+
+
+def _same_folder(a: str, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def training_processes(target: TrainTarget, results: Path | None = None) -> list[ProcessInfo]:
     """Main processes of ``nnUNetv2_train`` runs of ``target`` on this host.
 
-    nnU-Net's data-augmentation workers are forks with the same command line; only the process
-    whose parent is not one of them is returned.
+    With ``results``, a process whose environment names another ``nnUNet_results`` trains
+    another workspace's fold of the same name and is left out (one whose environment cannot
+    be read is kept: it may be this one's). nnU-Net's data-augmentation workers are forks with
+    the same command line; only the process whose parent is not one of them is returned.
     """
     matches = {p.pid: p for p in all_processes()
                if (t := train_target_of(p.argv)) is not None and t.same_fold(target)}
-    return [p for p in matches.values() if p.ppid not in matches]
+    found = []
+    for process in matches.values():
+        if process.ppid in matches:
+            continue
+        folder = results_folder_of(process.pid) if results is not None else None
+        if results is not None and folder is not None and not _same_folder(folder, results):
+            continue
+        found.append(process)
+    return found
 
 
 # -- records -----------------------------------------------------------------------------------
@@ -340,7 +375,8 @@ def detect_training(fold_dir: Path, state_dir: Path | None) -> RunActivity:
             return RunActivity(RECORDED, record.pid, record.start_time, record.host,
                                tuple(record.argv), log_age)
     if target is not None:
-        for process in training_processes(target):
+        # nnU-Net's layout: <nnUNet_results>/<dataset>/<trainer__plans__config>/<fold>.
+        for process in training_processes(target, fold_dir.parent.parent.parent):
             return RunActivity(PROCESS, process.pid, process.start_time, "",
                                tuple(process.argv), log_age)
     if elsewhere is not None and log_age is not None and log_age < RECENT_LOG_S:

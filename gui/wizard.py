@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget, QWizard
 
 from nnft.core.session import Session
-from nnft.core.wizard_state import WizardState
+from nnft.core.wizard_state import PAGES, PageAvailability, WizardState, page_availability
 
+from .background import BackgroundTasks
 from .pages.cluster_page import ClusterPage
 from .pages.datasets_page import DatasetsPage
 from .pages.plans_page import PlansPage
@@ -21,6 +24,19 @@ PAGE_IDS = {"workspace": 0, "datasets": 1, "plans": 2, "validation": 3, "pretrai
 #: Pages from which the Cluster page can be opened (the datasets are chosen by then; the
 #: cluster's preparation job can also do the planning and preprocessing).
 CLUSTER_FROM = ("plans", "validation", "pretrain", "finetune")
+#: How the user chose to close the wizard while a command runs.
+STOP_AFTER_EPOCH, STOP_NOW, LEAVE_RUNNING, CANCEL_CLOSE = (
+    "stop_after_epoch", "stop_now", "leave_running", "cancel")
+
+
+def page_to_reopen(saved: str, availability: dict[str, PageAvailability]) -> str | None:
+    """The page the wizard reopens on: the one the user was on (``saved``) when it may be
+    entered now, else the furthest page before it that may; None: stay on the first page."""
+    if saved not in PAGES:
+        return None
+    reachable = [key for key in PAGES[:PAGES.index(saved) + 1]
+                 if key in availability and availability[key].available]
+    return reachable[-1] if reachable and reachable[-1] != PAGES[0] else None
 
 
 class NnftWizard(QWizard):
@@ -60,6 +76,9 @@ class NnftWizard(QWizard):
         self.currentIdChanged.connect(self._on_page_changed)
         self._update_cluster_button(self.currentId())
         self.resize(1100, 820)
+        self._quit_when_idle = False  # closing waits for runs stopping after their epoch
+        self.background = BackgroundTasks(self, name="nnft-wizard")
+        self.reopen_task = self._reopen_last_page()
 
     def _validation_page(self):
         try:
@@ -97,6 +116,49 @@ class NnftWizard(QWizard):
     def _on_page_changed(self, page_id: int) -> None:
         self._update_cluster_button(page_id)
         self.save_session()
+        key = next((k for k, i in PAGE_IDS.items() if i == page_id), None)
+        setting = self._last_page_setting()
+        if key in PAGES and setting is not None and self.persist and not self._reopening:
+            self.settings.setValue(setting, key)
+
+    # -- reopening where the user left off -------------------------------------------------------
+    _reopening = False
+
+    def _last_page_setting(self) -> str | None:
+        """The QSettings key of the page last shown for this workspace's session."""
+        ws = self.state.workspace
+        if ws is None or ws.results is None:
+            return None
+        session = str(ws.state_dir / "session.json")
+        return "lastPage/" + hashlib.sha1(session.encode("utf-8")).hexdigest()[:16]
+
+    def _reopen_last_page(self):
+        """Go to the page the user was on when this workspace was last open (if it may be
+        entered now). Which pages may be entered is worked out off the GUI thread."""
+        setting = self._last_page_setting()
+        saved = str(self.settings.value(setting, "")) if setting is not None else ""
+        if saved not in PAGES or saved == PAGES[0]:
+            return None
+        return self.background.submit(page_availability, self.state,
+                                      on_done=lambda found: self._go_to_page(saved, found))
+
+    def _go_to_page(self, saved: str, availability: dict[str, PageAvailability]) -> None:
+        target = page_to_reopen(saved, availability)
+        if target is not None and self.currentId() == -1:
+            self.restart()  # not shown yet: QWizard would start on the first page when shown
+        if target is None or self.currentId() != PAGE_IDS[PAGES[0]]:
+            return  # nothing to reopen, or the user has moved on already
+        self._reopening = True
+        try:
+            # Page by page, so Back goes where it always goes.
+            while self.currentId() != PAGE_IDS[target]:
+                before = self.currentId()
+                self.next()
+                if self.currentId() == before:
+                    break
+        finally:
+            self._reopening = False
+        self._on_page_changed(self.currentId())
 
     # -- the Cluster page ------------------------------------------------------------------------
     def _update_cluster_button(self, page_id: int) -> None:
@@ -130,21 +192,98 @@ class NnftWizard(QWizard):
     def running_pages(self) -> list:
         return [p for p in self.pages.values() if getattr(p, "is_running", lambda: False)()]
 
+    def close_dialog(self, running: list) -> tuple[QMessageBox, dict[QAbstractButton, str]]:
+        """The question asked when the wizard is closed while ``running`` pages run a command.
+
+        Offers what the running commands allow: stopping after the epoch (nnFT's trainers; the
+        default), leaving the training running on its own (its output goes into its log; the
+        reopened wizard finds and follows it), stopping now, and not closing.
+        """
+        graceful = all(page.run.can_stop_gracefully() for page in running)
+        detachable = all(page.run.can_detach() for page in running)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("A step is running"), "",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("closeWhileRunningDialog")
+        if graceful:
+            text = self.tr("A training is running. Stop it after the epoch in progress (a "
+                           "checkpoint is written; Resume continues there) and quit?")
+        elif detachable:
+            text = self.tr("A training is running. Its trainer cannot stop after the epoch: "
+                           "stopping it now loses the epochs since its last checkpoint "
+                           "(nnU-Net writes one every 50 epochs).")
+        else:
+            text = self.tr("An nnU-Net command is still running. Stop it and quit? (The step "
+                           "starts again cleanly next time.)")
+        box.setText(text)
+        if detachable:
+            box.setInformativeText(self.tr(
+                "Quit and leave it running: the training goes on without this window, its "
+                "output goes into its log, and the wizard follows it when you open it again."))
+        choices: dict[QAbstractButton, str] = {}
+        if graceful:
+            choices[box.addButton(self.tr("Stop after this epoch and quit"),
+                                  QMessageBox.ButtonRole.AcceptRole)] = STOP_AFTER_EPOCH
+        else:
+            choices[box.addButton(self.tr("Stop now and quit"),
+                                  QMessageBox.ButtonRole.DestructiveRole)] = STOP_NOW
+        if detachable:
+            choices[box.addButton(self.tr("Quit and leave it running"),
+                                  QMessageBox.ButtonRole.ActionRole)] = LEAVE_RUNNING
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        choices[cancel] = CANCEL_CLOSE
+        box.setEscapeButton(cancel)
+        # Nothing lost is the default: the graceful stop, else leaving it running.
+        default = STOP_AFTER_EPOCH if graceful else LEAVE_RUNNING if detachable else STOP_NOW
+        box.setDefaultButton(next(b for b, c in choices.items() if c == default))  # type: ignore[arg-type]
+        for button, choice in choices.items():
+            button.setObjectName(f"close_{choice}")
+        return box, choices
+
+    def ask_how_to_close(self, running: list) -> str:
+        """Show :meth:`close_dialog`; returns the choice (:data:`CANCEL_CLOSE` when dismissed)."""
+        box, choices = self.close_dialog(running)
+        box.exec()
+        return choices.get(box.clickedButton(), CANCEL_CLOSE)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         running = self.running_pages()
         if running:
-            answer = QMessageBox.question(
-                self, self.tr("A step is running"),
-                self.tr("An nnU-Net command is still running. Stop it and quit? "
-                        "(Training can be resumed later from its last checkpoint.)"))
-            if answer != QMessageBox.StandardButton.Yes:
+            choice = self.ask_how_to_close(running)
+            if choice == CANCEL_CLOSE:
                 event.ignore()
                 return
+            if choice == STOP_AFTER_EPOCH:
+                # The epoch may take minutes: the window stays (not frozen) and closes itself
+                # when the runs have ended.
+                event.ignore()
+                self._stop_after_epoch_then_quit(running)
+                return
             for page in running:
-                page.run.cancel()
-                page.run.wait(30000)
+                if choice == LEAVE_RUNNING and page.run.detach():
+                    # The executor stops following it within a moment; the run record stays.
+                    page.run.wait(10000)
+                else:
+                    page.run.cancel()
+                    page.run.wait(30000)
         self.save_session()
         event.accept()
+
+    def _stop_after_epoch_then_quit(self, running: list) -> None:
+        self._quit_when_idle = True
+        self.setWindowTitle(self.tr("nnFT — closing after the epoch in progress …"))
+        for page in running:
+            if page.run.stop_gracefully():
+                page.status_label.setText(self.tr("Stopping after this epoch (a checkpoint is "
+                                                  "written); the wizard then closes."))
+                page.stop_button.setEnabled(False)
+            else:  # it ended meanwhile, or cannot stop gracefully any more
+                page.run.cancel()
+            page.run.finished.connect(self._close_when_idle)
+
+    def _close_when_idle(self) -> None:
+        if self._quit_when_idle and not self.running_pages():
+            self._quit_when_idle = False
+            self.close()
 
     def reject(self) -> None:
         # Esc / Cancel go through closeEvent's confirmation as well.

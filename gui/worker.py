@@ -94,6 +94,18 @@ class ChainRun(QObject):
         """Ask an nnFT trainer to finish its epoch, checkpoint and exit."""
         return self.worker.executor.stop_gracefully()
 
+    def can_stop_gracefully(self) -> bool:
+        """The running command is an nnFT trainer (it can stop after its epoch)."""
+        return self.worker.executor.can_stop_gracefully()
+
+    def can_detach(self) -> bool:
+        """The running command can be left running when the wizard quits (a training)."""
+        return self.worker.executor.can_detach()
+
+    def detach(self) -> bool:
+        """Leave the running training running on its own; the chain's run ends soon after."""
+        return self.worker.executor.detach()
+
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Block until the worker thread ended, then deliver what it left."""
         finished = self.thread.wait(timeout_ms)

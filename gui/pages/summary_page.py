@@ -81,8 +81,16 @@ class SummaryPage(QWizardPage):
             + "</p>")
         self.script.setPlainText(export_bash(ctx, build_chain(ctx, fresh=True)))
 
+    def script_default_path(self) -> str:
+        """Where "Save script…" proposes to save: in the workspace (the folder that holds the
+        three nnU-Net folders), not in whatever folder the wizard was started from."""
+        ws = self.state.workspace
+        folder = ws.results.parent if ws is not None and ws.results is not None else None
+        return str(folder / "nnft_chain.sh") if folder is not None else "nnft_chain.sh"
+
     def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save script"), "nnft_chain.sh",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save script"),
+                                              self.script_default_path(),
                                               self.tr("Shell scripts (*.sh)"))
         if path:
             from pathlib import Path

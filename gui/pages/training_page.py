@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +37,14 @@ from PySide6.QtWidgets import (
 from nnft.core.checks import weights_check_needed
 from nnft.core.executor import ChainOutcome
 from nnft.core.problems import Problem
+from nnft.core.run_records import (
+    ELSEWHERE,
+    PROCESS,
+    RECORDED,
+    RunActivity,
+    detect_training,
+    request_graceful_stop,
+)
 from nnft.core.steps import (
     FOLDS,
     GRACEFUL_STOP_TRAINERS,
@@ -62,8 +69,6 @@ if TYPE_CHECKING:
 from nnft.gui.worker import ChainRun
 
 PRETRAIN, FINETUNE = "pretrain", "finetune"
-#: A log written within this many seconds means a training is still running.
-FOLLOW_WINDOW_S = 300
 FOLLOW_INTERVAL_MS = 3000
 #: Background task keys: one weights check at a time; the latest read of the logs wins.
 WEIGHTS_TASK, RECORDS_TASK = "weights", "records"
@@ -153,9 +158,10 @@ class FoldProgress:
         ``checkpoint_final.pth`` exists.
     resumable
         Not done, and a complete latest or best checkpoint exists (Start becomes Resume).
-    log_is_live
-        Not done, and a training log was written within :data:`FOLLOW_WINDOW_S`: a training
-        of this fold runs (outside the wizard, unless the wizard runs it).
+    activity
+        Whether a training of this fold runs, and how that is known (nnFT's run records, the
+        process table; see :mod:`nnft.core.run_records`). Found also while the wizard itself
+        runs it (its own record).
     """
 
     fold_dir: Path | None
@@ -163,31 +169,31 @@ class FoldProgress:
     reference: list[EpochRecord]
     done: bool
     resumable: bool
-    log_is_live: bool
+    activity: RunActivity = field(default_factory=RunActivity)
 
 
-def read_fold_progress(fold: FoldLogFollower | None,
-                       reference: FoldLogFollower | None) -> FoldProgress:
+def read_fold_progress(fold: FoldLogFollower | None, reference: FoldLogFollower | None,
+                       state_dir: Path | None = None) -> FoldProgress:
     """Read a fold folder (and the reference fold) from disk; runs in a worker thread.
 
     Each folder comes with its :class:`FoldLogFollower` (kept by the page), which remembers how
-    far the logs were read: a follow tick reads only what the training appended.
+    far the logs were read: a follow tick reads only what the training appended. ``state_dir``
+    holds nnFT's run records (None: only the process table is looked at).
     """
     fold_dir = fold.fold_dir if fold is not None else None
+    activity = RunActivity()
     if fold is None or not fold.fold_dir.is_dir():
-        records, done, resumable, live = [], False, False, False
+        records, done, resumable = [], False, False
     else:
         fold_dir = fold.fold_dir
         records = fold.read()
         done = (fold_dir / "checkpoint_final.pth").is_file()
         resumable = not done and has_resumable_checkpoint(fold_dir)
-        live = False
-        if not done:
-            modified = [p.stat().st_mtime for p in fold_dir.glob("training_log_*.txt")]
-            live = bool(modified) and time.time() - max(modified) < FOLLOW_WINDOW_S
+    if fold_dir is not None and not done:
+        activity = detect_training(fold_dir, state_dir)
     reference_records = reference.read() if reference is not None and \
         reference.fold_dir.is_dir() else []
-    return FoldProgress(fold_dir, records, reference_records, done, resumable, live)
+    return FoldProgress(fold_dir, records, reference_records, done, resumable, activity)
 
 
 class TrainingSettings(QWidget):
@@ -267,6 +273,7 @@ class TrainingPage(QWizardPage):
         self.weights_fit: bool | None = None  # the last weights check's verdict
         self.last_status = ""
         self._offer_follow = False  # the next read of the logs may start following a run
+        self._stop_requested_outside = False  # SIGUSR1 sent to a followed run
         self.background = BackgroundTasks(self, name=f"nnft-{phase}")
         self.setObjectName(f"{phase}Page")
         if phase == PRETRAIN:
@@ -287,12 +294,12 @@ class TrainingPage(QWizardPage):
             self.checkpoint_edit = QLineEdit()
             self.checkpoint_edit.setObjectName("checkpointEdit")
             self.checkpoint_edit.editingFinished.connect(self._on_checkpoint_edited)
-            browse = QPushButton(self.tr("Browse…"))
-            browse.setObjectName("checkpointBrowse")
-            browse.clicked.connect(self._browse_checkpoint)
+            self.browse_button = QPushButton(self.tr("Browse…"))
+            self.browse_button.setObjectName("checkpointBrowse")
+            self.browse_button.clicked.connect(self._browse_checkpoint)
             row = QHBoxLayout()
             row.addWidget(self.checkpoint_edit, 1)
-            row.addWidget(browse)
+            row.addWidget(self.browse_button)
             self.check_weights_button = QPushButton(self.tr("Check weights"))
             self.check_weights_button.setObjectName("checkWeightsButton")
             self.check_weights_button.setToolTip(self.tr(
@@ -382,10 +389,31 @@ class TrainingPage(QWizardPage):
         self.reload_records()
 
     def external_run_active(self) -> bool:
-        """A training of this fold runs outside the wizard: its log changed in the last minutes
-        and there is no final checkpoint yet (as of the last read of the fold folder)."""
+        """A training of this fold runs outside the wizard (as of the last read of the fold
+        folder): a process nnFT started and recorded (the wizard was closed and left it
+        running, or ``nnft run``), an ``nnUNetv2_train`` started by hand, or a recent log of a
+        run another host recorded."""
         return not self.is_running() and self.progress is not None and \
-            self.progress.log_is_live
+            self.progress.activity.found
+
+    def external_run_blocks_start(self) -> bool:
+        """A process of this machine trains this fold: a second one must not start."""
+        return self.external_run_active() and self.progress is not None and \
+            self.progress.activity.running_here
+
+    def _following_text(self, activity: RunActivity) -> str:
+        if activity.kind == RECORDED:
+            return self.tr("A training of this fold that nnFT started is running outside this "
+                           "window (process {0}). Following it: the curves update every few "
+                           "seconds.").format(activity.pid)
+        if activity.kind == PROCESS:
+            return self.tr("An nnUNetv2_train of this fold, started outside nnFT, is running "
+                           "(process {0}). Following it: the curves update every few seconds."
+                           ).format(activity.pid)
+        assert activity.kind == ELSEWHERE
+        return self.tr("nnFT started a training of this fold on {0}, and its log was written "
+                       "{1} s ago: it probably still runs there (this machine cannot check). "
+                       "Following its log.").format(activity.host, int(activity.log_age_s or 0))
 
     def _follow_tick(self) -> None:
         if self.background.is_busy(RECORDS_TASK):
@@ -402,12 +430,15 @@ class TrainingPage(QWizardPage):
         folder = self.fold_dir()
         reference = ctx.pretrain_fold_dir if ctx is not None and self.phase == FINETUNE \
             else None
+        state_dir = ctx.workspace.state_dir if ctx is not None and \
+            ctx.workspace.results is not None else None
         def follower(path: Path | None) -> FoldLogFollower | None:
             return None if path is None else self._followers.setdefault(
                 path, FoldLogFollower(path))
 
         handle = self.background.submit(read_fold_progress, follower(folder),
-                                        follower(reference), on_done=self.show_progress,
+                                        follower(reference), state_dir,
+                                        on_done=self.show_progress,
                                         key=RECORDS_TASK)
         self._update_labels()
         return handle
@@ -432,13 +463,12 @@ class TrainingPage(QWizardPage):
         offer, self._offer_follow = self._offer_follow, False
         if self.follow_timer.isActive() and not self.external_run_active():
             self.follow_timer.stop()
+            self._stop_requested_outside = False
             self.state.invalidate()
             self.status_label.setText(self.tr("The run outside the wizard has stopped or "
                                               "finished."))
         elif offer and not self.follow_timer.isActive() and self.external_run_active():
-            self.status_label.setText(self.tr(
-                "A training of this fold is running outside the wizard (its log is being "
-                "written). Following it: the curves update every few seconds."))
+            self.status_label.setText(self._following_text(progress.activity))
             self.follow_timer.start()
         self._update_labels()
 
@@ -539,11 +569,15 @@ class TrainingPage(QWizardPage):
         resumable = self.progress is not None and self.progress.resumable
         self.start_button.setText(self.tr("Resume") if resumable else self.tr("Start"))
         following = self.follow_timer.isActive()
+        blocked = following and self.external_run_blocks_start()
         # Not while the fold folder is being read (a run outside the wizard may show up) or the
         # weights are being checked.
         waiting = self.progress is None or self.background.is_busy()
-        self.start_button.setEnabled(not running and not done and not following and not waiting)
-        self.stop_button.setEnabled(running)
+        self.start_button.setEnabled(not running and not done and not blocked and not waiting)
+        self.stop_button.setEnabled(running or (
+            following and self.progress is not None and not self._stop_requested_outside
+            and self.progress.activity.can_stop_gracefully))
+        self._lock_run_inputs(running or blocked)
         total = self.total_epochs()
         if self.records:
             last = self.records[-1]
@@ -635,9 +669,33 @@ class TrainingPage(QWizardPage):
         self.run.start()
         self._update_labels()
 
+    def _lock_run_inputs(self, locked: bool) -> None:
+        """What a running training of this page uses (fold, pretrained weights) stays as it
+        is while it runs; the trainer settings are locked by :meth:`_start_chain`."""
+        if self.phase != FINETUNE:
+            return
+        assert self.fold_combo is not None and self.checkpoint_edit is not None
+        self.fold_combo.setEnabled(not locked)
+        self.checkpoint_edit.setReadOnly(locked)
+        self.browse_button.setEnabled(not locked)
+        if not self.background.is_busy(WEIGHTS_TASK):  # "Checking…" stays disabled anyway
+            self.check_weights_button.setEnabled(not locked)
+
+    def stop_outside_run(self) -> bool:
+        """Ask a followed nnFT trainer (outside this window) to stop after its epoch."""
+        if self.progress is None or not self.external_run_active() or \
+                not request_graceful_stop(self.progress.activity):
+            return False
+        self._stop_requested_outside = True
+        self.status_label.setText(self.tr("Stopping the run outside the wizard after this epoch "
+                                          "(a checkpoint is written) …"))
+        self._update_labels()
+        return True
+
     def stop(self) -> None:
         """Graceful stop with nnFT's trainers; otherwise confirm, then cancel."""
-        if self.run is None:
+        if self.run is None or not self.is_running():
+            self.stop_outside_run()
             return
         trainer = self.state.context().trainer if self.state.context() else ""
         if trainer in GRACEFUL_STOP_TRAINERS and self.run.stop_gracefully():

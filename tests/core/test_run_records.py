@@ -51,14 +51,19 @@ def processes():
         process.wait()
 
 
-def sleeper(processes, argv_tail: list[str] | None = None, name: Path | None = None):
-    """A real process; with ``name``, run as ``python NAME ARGS`` (how console scripts run)."""
+def sleeper(processes, argv_tail: list[str] | None = None, name: Path | None = None,
+            results: Path | None = None):
+    """A real process; with ``name``, run as ``python NAME ARGS`` (how console scripts run);
+    with ``results``, that is its ``nnUNet_results``."""
     if name is not None:
         name.write_text(SLEEPER)
         argv = [sys.executable, str(name), *(argv_tail or [])]
     else:
         argv = [sys.executable, "-c", SLEEPER]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE)
+    env = {k: v for k, v in os.environ.items() if k != "nnUNet_results"}
+    if results is not None:
+        env["nnUNet_results"] = str(results)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, env=env)
     assert process.stdout is not None and process.stdout.readline().strip() == b"up"
     processes.append(process)
     return process
@@ -137,10 +142,14 @@ def test_a_reused_pid_with_another_start_time_is_not_the_run(fold, state_dir, pr
 @POSIX_ONLY
 def test_a_hand_started_nnunetv2_train_of_the_fold_is_found(fold, state_dir, processes,
                                                              tmp_path):
-    other = sleeper(processes, [*TRAIN_ARGV[1:3], "0", *TRAIN_ARGV[4:]],
-                    name=tmp_path / "nnUNetv2_train")
+    script = tmp_path / "nnUNetv2_train"
+    other = sleeper(processes, [*TRAIN_ARGV[1:3], "0", *TRAIN_ARGV[4:]], name=script)
     assert R.detect_training(fold, state_dir).kind == R.NONE  # fold 0 is another fold
-    mine = sleeper(processes, TRAIN_ARGV[1:], name=tmp_path / "nnUNetv2_train")
+    # The same fold name in another workspace (its environment names other nnUNet_results).
+    sleeper(processes, TRAIN_ARGV[1:], name=script, results=tmp_path / "elsewhere")
+    assert R.detect_training(fold, state_dir).kind == R.NONE
+    mine = sleeper(processes, TRAIN_ARGV[1:], name=script,
+                   results=tmp_path / "nnUNet_results")
     activity = R.detect_training(fold, state_dir)
     assert activity.kind == R.PROCESS and activity.pid == mine.pid != other.pid
     assert activity.running_here

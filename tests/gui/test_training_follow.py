@@ -3,34 +3,105 @@ started by hand) is found on the training page: curves shown, followed, Start di
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from nnft.gui.pages.training_page import PRETRAIN, TrainingPage
+import pytest
+
+from nnft.core import run_records
+from nnft.gui.pages.training_page import FINETUNE, PRETRAIN, TrainingPage
+
+POSIX_ONLY = pytest.mark.skipif(os.name == "nt", reason="POSIX processes")
 
 REAL_LOG = Path(__file__).resolve().parents[1] / "core" / "data" / "real" / \
     "pretrain_2d_quicktrial_training_log.txt"
 
 
-def test_running_external_training_is_followed(qtbot, quick_state):
+SLEEPER = "import time; print('up', flush=True); time.sleep(120)"
+
+
+@pytest.fixture
+def processes():
+    """Children a test starts; killed and reaped at teardown."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def living_process(processes) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-c", SLEEPER], stdout=subprocess.PIPE)
+    assert process.stdout is not None and process.stdout.readline().strip() == b"up"
+    processes.append(process)
+    return process
+
+
+def fold_with_fresh_log(state, phase=PRETRAIN) -> Path:
+    ctx = state.context()
+    fold = ctx.pretrain_fold_dir if phase == PRETRAIN else ctx.finetune_fold_dir
+    fold.mkdir(parents=True)
+    shutil.copy(REAL_LOG, fold / "training_log_2026_11_27_23_42_51.txt")  # fresh mtime
+    return fold
+
+
+def record_run(state, pid: int, fold: Path) -> Path:
+    """The record nnFT's executor writes for a training it starts (argv of that fold)."""
+    trainer, plans, config = fold.parent.name.split("__")
+    argv = ["nnUNetv2_train", fold.parent.parent.name, config, fold.name.removeprefix("fold_"),
+            "-tr", trainer, "-p", plans, "-device", "cpu"]
+    path = run_records.write_record(state.workspace.state_dir, pid, argv, step="pretrain",
+                                    fold_dir=fold)
+    assert path is not None
+    return path
+
+
+@POSIX_ONLY
+def test_running_external_training_is_followed(qtbot, quick_state, processes):
     quick_state.pretrain, quick_state.finetune = "1", "2"
     page = TrainingPage(quick_state, PRETRAIN)
     qtbot.addWidget(page)
-    fold = quick_state.context().pretrain_fold_dir
-    fold.mkdir(parents=True)
-    shutil.copy(REAL_LOG, fold / "training_log_2026_11_27_23_42_51.txt")  # fresh mtime
+    fold = fold_with_fresh_log(quick_state)
     (fold / "checkpoint_best.pth").write_bytes(b"stand-in: only its existence is read here")
+    training = living_process(processes)
+    record_run(quick_state, training.pid, fold)
     page.follow_timer.setInterval(100)
     page.initializePage()
     # The logs are read in a worker thread; following starts when the read is back.
     qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
-    assert page.follow_timer.isActive()
-    assert "outside the wizard" in page.status_label.text()
+    assert f"nnFT started is running outside this window (process {training.pid})" in \
+        page.status_label.text()
     assert page.plots.point_count() == 2  # the epochs already logged
     assert not page.start_button.isEnabled()
+    assert page.stop_button.isEnabled()  # an nnFT trainer: it can be asked to stop
     (fold / "checkpoint_final.pth").write_bytes(b"stand-in")
     qtbot.waitUntil(lambda: not page.follow_timer.isActive(), timeout=5000)
     assert page.status_label.text().startswith("Finished:")
+
+
+def test_a_fresh_log_without_a_process_does_not_block_resume(qtbot, quick_state, processes):
+    """Issue 10.1: the wizard was closed (its run ended) and reopened 20 s later; the log is
+    seconds old, a stale record names a process that has ended. Nothing runs: Resume."""
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    page = TrainingPage(quick_state, PRETRAIN)
+    qtbot.addWidget(page)
+    fold = fold_with_fresh_log(quick_state)
+    (fold / "checkpoint_latest.pth").write_bytes(b"stand-in")
+    ended = living_process(processes)
+    record = record_run(quick_state, ended.pid, fold)
+    ended.kill()
+    ended.wait()
+    page.initializePage()
+    qtbot.waitUntil(page.start_button.isEnabled, timeout=10000)
+    assert page.start_button.text() == "Resume"
+    assert not page.follow_timer.isActive()
+    assert not page.stop_button.isEnabled()
+    assert "outside" not in page.status_label.text()
+    assert not record.exists()  # the stale record was removed
+    assert page.plots.point_count() == 2
 
 
 def test_stopped_run_offers_resume(qtbot, quick_state):
@@ -41,8 +112,6 @@ def test_stopped_run_offers_resume(qtbot, quick_state):
     fold.mkdir(parents=True)
     log = fold / "training_log_2026_11_27_23_42_51.txt"
     shutil.copy(REAL_LOG, log)
-    import os
-
     os.utime(log, (1, 1))  # written long ago: nothing runs any more
     (fold / "checkpoint_latest.pth").write_bytes(b"stand-in")
     page.initializePage()
@@ -52,6 +121,29 @@ def test_stopped_run_offers_resume(qtbot, quick_state):
     assert page.start_button.isEnabled()
     assert page.start_button.text() == "Resume"
     assert page.plots.point_count() == 2
+
+
+@POSIX_ONLY
+def test_what_a_followed_fine_tuning_uses_is_locked(qtbot, quick_state, processes):
+    """Issue 10.11: fold, checkpoint path, Browse and Check weights stay as the run uses them."""
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    quick_state.with_options(fold="1")
+    page = TrainingPage(quick_state, FINETUNE)
+    qtbot.addWidget(page)
+    fold = fold_with_fresh_log(quick_state, FINETUNE)
+    training = living_process(processes)
+    record_run(quick_state, training.pid, fold)
+    page.follow_timer.setInterval(100)
+    page.initializePage()
+    qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
+    inputs = (page.fold_combo, page.browse_button, page.check_weights_button)
+    assert not any(w.isEnabled() for w in inputs)
+    assert page.checkpoint_edit.isReadOnly()
+    training.kill()
+    training.wait()
+    qtbot.waitUntil(lambda: not page.follow_timer.isActive(), timeout=10000)
+    assert all(w.isEnabled() for w in inputs)
+    assert not page.checkpoint_edit.isReadOnly()
 
 
 def test_check_weights_button_reports_fit_and_misfit(qtbot, weights_workspace):

@@ -7,7 +7,7 @@ import os
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtWidgets import QMessageBox, QWizard  # noqa: F401
 
 from nnft.gui.wizard import PAGE_IDS
 
@@ -105,22 +105,87 @@ def test_cancel_mid_step_leaves_a_consistent_state(make_wizard, quick_state, dem
 
 
 def test_close_while_running_asks_first(make_wizard, quick_state, monkeypatch, qtbot):
+    from nnft.gui import wizard as wizard_mod
+
     wizard = make_wizard(quick_state)
     wizard.show()
     wizard.next()
     wizard.next()
     page = wizard.pages["plans"]
     page.start()
-    qtbot.waitUntil(lambda: page.is_running(), timeout=10000)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.No)
+    qtbot.waitUntil(lambda: page.is_running() and page.run.worker.executor._runner is not None,
+                    timeout=10000)
+    # Planning is no training: it can only be stopped now (or the close cancelled).
+    box, choices = wizard.close_dialog([page])
+    assert sorted(choices.values()) == [wizard_mod.CANCEL_CLOSE, wizard_mod.STOP_NOW]
+    assert choices[box.defaultButton()] == wizard_mod.STOP_NOW
+    monkeypatch.setattr(wizard, "ask_how_to_close", lambda running: wizard_mod.CANCEL_CLOSE)
     wizard.close()
     assert wizard.isVisible() and page.is_running()
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(wizard, "ask_how_to_close", lambda running: wizard_mod.STOP_NOW)
     wizard.close()
     assert not wizard.isVisible()
     assert not page.is_running()
+
+
+def test_page_to_reopen_is_the_last_one_if_it_may_be_entered():
+    from nnft.core.wizard_state import PAGES, PageAvailability
+    from nnft.gui.wizard import page_to_reopen
+
+    def up_to(last):
+        return {k: PageAvailability(PAGES.index(k) <= PAGES.index(last), "not yet")
+                for k in PAGES}
+
+    assert page_to_reopen("finetune", up_to("summary")) == "finetune"
+    assert page_to_reopen("finetune", up_to("plans")) == "plans"  # the furthest allowed
+    assert page_to_reopen("finetune", up_to("workspace")) is None
+    assert page_to_reopen("cluster", up_to("summary")) is None
+    assert page_to_reopen("", up_to("summary")) is None
+
+
+def test_reopens_on_the_page_the_user_left(make_wizard, quick_state, settings, qtbot):
+    """Issue 10.11: the same workspace opens on the page it was closed on."""
+    from nnft.core.wizard_state import WizardState
+
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    first = make_wizard(quick_state)
+    assert first.reopen_task is None  # nothing remembered yet
+    first.show()
+    first.next()
+    first.next()
+    assert first.currentId() == PAGE_IDS["plans"]
+    first.close()
+    again = WizardState(workspace=quick_state.workspace, pretrain="1", finetune="2",
+                        options=quick_state.options, check_device=False)
+    second = make_wizard(again)
+    assert second.reopen_task is not None
+    qtbot.waitUntil(lambda: second.currentId() == PAGE_IDS["plans"], timeout=30000)
+    second.back()
+    assert second.currentId() == PAGE_IDS["datasets"]  # the way back is the usual one
+    # Another workspace does not take this one's page.
+    other = WizardState(check_device=False)
+    assert make_wizard(other).reopen_task is None
+
+
+def test_save_script_proposes_the_workspace_folder(make_wizard, quick_state, monkeypatch,
+                                                   tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    wizard = make_wizard(quick_state)
+    summary = wizard.pages["summary"]
+    summary.initializePage()
+    asked = []
+    target = quick_state.workspace.results.parent / "chain.sh"
+
+    def save_dialog(parent, caption, directory, filters):
+        asked.append(directory)
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    summary.save_button.click()
+    assert asked == [str(quick_state.workspace.results.parent / "nnft_chain.sh")]
+    assert target.read_text() == summary.script.toPlainText()
 
 
 @pytest.mark.integration

@@ -333,6 +333,8 @@ def test_monitor_follows_a_training_started_by_hand(chain_run, tmp_path):
     assert "ETA" in epochs[0][1]  # the number of epochs comes from nnU-Net's debug.json
     out = monitor.output
     assert f"trainer {TRAINER}, plans nnUNetPlans, configuration 2d, fold 3" in out
+    # Found in the process table (nnFT has no record of a run started by hand).
+    assert f"an nnUNetv2_train of this fold is running (process {train.pid})" in out, out
     assert out.index("Waiting for the first epoch") < out.index("epoch 1/3")
     assert out.splitlines()[-1] == f"Training finished: {fold / 'checkpoint_final.pth'}"
 
