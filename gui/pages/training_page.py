@@ -578,6 +578,10 @@ class TrainingPage(QWizardPage):
             following and self.progress is not None and not self._stop_requested_outside
             and self.progress.activity.can_stop_gracefully))
         self._lock_run_inputs(running or blocked)
+        if not running and not self.background.is_busy(WEIGHTS_TASK):
+            # A followed run's trainer and lengths are its own: not to be changed meanwhile
+            # (the wizard's own run locks them in _start_chain).
+            self.settings.setEnabled(not blocked)
         total = self.total_epochs()
         if self.records:
             last = self.records[-1]
@@ -671,7 +675,7 @@ class TrainingPage(QWizardPage):
 
     def _lock_run_inputs(self, locked: bool) -> None:
         """What a running training of this page uses (fold, pretrained weights) stays as it
-        is while it runs; the trainer settings are locked by :meth:`_start_chain`."""
+        is while it runs."""
         if self.phase != FINETUNE:
             return
         assert self.fold_combo is not None and self.checkpoint_edit is not None

@@ -136,7 +136,7 @@ def test_what_a_followed_fine_tuning_uses_is_locked(qtbot, quick_state, processe
     page.follow_timer.setInterval(100)
     page.initializePage()
     qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
-    inputs = (page.fold_combo, page.browse_button, page.check_weights_button)
+    inputs = (page.fold_combo, page.browse_button, page.check_weights_button, page.settings)
     assert not any(w.isEnabled() for w in inputs)
     assert page.checkpoint_edit.isReadOnly()
     training.kill()
