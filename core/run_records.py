@@ -320,6 +320,7 @@ class RunActivity:
     host: str = ""
     argv: tuple[str, ...] = ()
     log_age_s: float | None = None
+    log_path: str = ""  # nnFT's step log of a RECORDED run (all of the command's output)
 
     @property
     def running_here(self) -> bool:
@@ -373,7 +374,7 @@ def detect_training(fold_dir: Path, state_dir: Path | None) -> RunActivity:
             continue
         if same:
             return RunActivity(RECORDED, record.pid, record.start_time, record.host,
-                               tuple(record.argv), log_age)
+                               tuple(record.argv), log_age, record.log_path)
     if target is not None:
         # nnU-Net's layout: <nnUNet_results>/<dataset>/<trainer__plans__config>/<fold>.
         for process in training_processes(target, fold_dir.parent.parent.parent):
@@ -415,3 +416,33 @@ def describe(activity: RunActivity) -> str:
         return (f"nnFT started a training of this fold on {activity.host} (process "
                 f"{activity.pid} there, which cannot be checked from here){age}")
     return f"no training of this fold runs on this machine{age}"
+
+
+class LogTail:
+    """What a log file gained since the last :meth:`read_new` (the first call: its last lines).
+
+    Used to show a followed run's output; a line still being written is kept for the next call.
+    """
+
+    def __init__(self, path: Path, first_lines: int = 200) -> None:
+        self.path = Path(path)
+        self.first_lines = first_lines
+        self.offset: int | None = None
+        self._partial = b""
+
+    def read_new(self) -> list[str]:
+        try:
+            with open(self.path, "rb") as log:
+                size = log.seek(0, os.SEEK_END)
+                first = self.offset is None
+                if first or size < (self.offset or 0):  # first look, or the file was replaced
+                    self.offset, self._partial = 0, b""
+                log.seek(self.offset or 0)
+                data = self._partial + log.read()
+        except OSError:
+            return []
+        self.offset = size
+        *complete, self._partial = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") \
+            .split(b"\n")
+        lines = [line.decode("utf-8", errors="replace") for line in complete]
+        return lines[-self.first_lines:] if first else lines

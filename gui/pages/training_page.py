@@ -41,6 +41,7 @@ from nnft.core.run_records import (
     ELSEWHERE,
     PROCESS,
     RECORDED,
+    LogTail,
     RunActivity,
     detect_training,
     request_graceful_stop,
@@ -72,6 +73,8 @@ PRETRAIN, FINETUNE = "pretrain", "finetune"
 FOLLOW_INTERVAL_MS = 3000
 #: Background task keys: one weights check at a time; the latest read of the logs wins.
 WEIGHTS_TASK, RECORDS_TASK = "weights", "records"
+#: Reading the output a followed run (started by nnFT outside this window) wrote to its log.
+RUN_LOG_TASK = "run-log"
 #: A weights check that takes longer than this (seconds) is given up.
 WEIGHTS_CHECK_TIMEOUT_S = 600
 
@@ -274,6 +277,7 @@ class TrainingPage(QWizardPage):
         self.last_status = ""
         self._offer_follow = False  # the next read of the logs may start following a run
         self._stop_requested_outside = False  # SIGUSR1 sent to a followed run
+        self._run_log: LogTail | None = None  # the followed run's step log, read so far
         self.background = BackgroundTasks(self, name=f"nnft-{phase}")
         self.setObjectName(f"{phase}Page")
         if phase == PRETRAIN:
@@ -415,6 +419,25 @@ class TrainingPage(QWizardPage):
                        "{1} s ago: it probably still runs there (this machine cannot check). "
                        "Following its log.").format(activity.host, int(activity.log_age_s or 0))
 
+    def _show_followed_output(self, activity: RunActivity) -> None:
+        """Append what the followed run wrote to its step log since the last tick (a run nnFT
+        started keeps writing its whole output there after the window that started it is
+        gone). Read off the GUI thread."""
+        if activity.kind != RECORDED or not activity.log_path:
+            return
+        if self._run_log is None or str(self._run_log.path) != activity.log_path:
+            self._run_log = LogTail(Path(activity.log_path))
+            self.console.append_line(self.tr("— output of the running training (process {0}), "
+                                             "from {1} —").format(activity.pid,
+                                                                   activity.log_path))
+        self.background.submit(self._run_log.read_new, on_done=self._append_followed_output,
+                               key=RUN_LOG_TASK, when_busy=REFUSE)
+
+    def _append_followed_output(self, lines: list[str]) -> None:
+        for line in lines:
+            self.console.append_line(line)
+        self._update_labels()  # Start waits for the page's reads to be back
+
     def _follow_tick(self) -> None:
         if self.background.is_busy(RECORDS_TASK):
             return  # the last read is still under way (a slow disk): no pile-up
@@ -470,6 +493,8 @@ class TrainingPage(QWizardPage):
         elif offer and not self.follow_timer.isActive() and self.external_run_active():
             self.status_label.setText(self._following_text(progress.activity))
             self.follow_timer.start()
+        if self.follow_timer.isActive():
+            self._show_followed_output(progress.activity)
         self._update_labels()
 
     def _on_checkpoint_edited(self) -> None:

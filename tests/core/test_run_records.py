@@ -231,3 +231,18 @@ def test_a_piped_command_cannot_be_detached(tmp_path):
     assert not runner.detach()
     with pytest.raises(ValueError, match="log_path"):
         CommandRunner([sys.executable, "-c", "print(1)"], detachable=True)
+
+
+def test_log_tail_reads_what_was_added_and_keeps_a_partial_line(tmp_path):
+    log = tmp_path / "step.log"
+    log.write_text("".join(f"line {i}\n" for i in range(300)))
+    tail = R.LogTail(log, first_lines=5)
+    assert tail.read_new() == [f"line {i}" for i in range(295, 300)]  # first look: the last
+    assert tail.read_new() == []
+    with log.open("a") as handle:
+        handle.write("progress\r50%\rhalf a li")
+    assert tail.read_new() == ["progress", "50%"]
+    with log.open("a") as handle:
+        handle.write("ne\n")
+    assert tail.read_new() == ["half a line"]
+    assert R.LogTail(tmp_path / "missing.log").read_new() == []

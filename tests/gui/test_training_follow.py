@@ -48,13 +48,13 @@ def fold_with_fresh_log(state, phase=PRETRAIN) -> Path:
     return fold
 
 
-def record_run(state, pid: int, fold: Path) -> Path:
+def record_run(state, pid: int, fold: Path, log: Path | None = None) -> Path:
     """The record nnFT's executor writes for a training it starts (argv of that fold)."""
     trainer, plans, config = fold.parent.name.split("__")
     argv = ["nnUNetv2_train", fold.parent.parent.name, config, fold.name.removeprefix("fold_"),
             "-tr", trainer, "-p", plans, "-device", "cpu"]
     path = run_records.write_record(state.workspace.state_dir, pid, argv, step="pretrain",
-                                    fold_dir=fold)
+                                    fold_dir=fold, log_path=log)
     assert path is not None
     return path
 
@@ -67,11 +67,19 @@ def test_running_external_training_is_followed(qtbot, quick_state, processes):
     fold = fold_with_fresh_log(quick_state)
     (fold / "checkpoint_best.pth").write_bytes(b"stand-in: only its existence is read here")
     training = living_process(processes)
-    record_run(quick_state, training.pid, fold)
+    step_log = quick_state.workspace.state_dir / "logs" / "20261129-100000_pretrain.log"
+    step_log.parent.mkdir(parents=True)
+    step_log.write_text("$ nnUNetv2_train 1 2d all\nEpoch 0\n")
+    record_run(quick_state, training.pid, fold, step_log)
     page.follow_timer.setInterval(100)
     page.initializePage()
     # The logs are read in a worker thread; following starts when the read is back.
     qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
+    # The run's output (it goes on into its step log) is shown as it comes.
+    qtbot.waitUntil(lambda: "Epoch 0" in page.console.toPlainText(), timeout=10000)
+    with step_log.open("a") as log:
+        log.write("Epoch 1 written after the reopen\n")
+    qtbot.waitUntil(lambda: "Epoch 1 written after" in page.console.toPlainText(), timeout=10000)
     assert f"nnFT started is running outside this window (process {training.pid})" in \
         page.status_label.text()
     assert page.plots.point_count() == 2  # the epochs already logged

@@ -110,9 +110,14 @@ def test_close_leave_running_reopen_follow_stop_resume_and_stop_on_quit(chain_ru
         assert not follower.fold_combo.isEnabled()
         if shots_dir() is not None:
             second.grab().save(str(shots_dir() / "runs_following.png"))
-        # The training goes on writing after the window that started it is gone.
+        # The training goes on writing after the window that started it is gone, and the
+        # reopened page shows that output.
         qtbot.waitUntil(lambda: len(parse_fold_dir(fold)) > epochs_at_close, timeout=120000)
         assert Path(record.log_path).stat().st_size > log_at_close
+        new_epoch = parse_fold_dir(fold)[-1].epoch
+        qtbot.waitUntil(lambda: re.search(rf": Epoch {new_epoch}$",
+                                          follower.console.toPlainText(), re.M) is not None,
+                        timeout=30000)
 
         # -- 3. Stop on the reopened page: after its epoch, with a checkpoint ------------------
         follower.stop()
