@@ -143,6 +143,8 @@ class NnftWizard(QWizard):
                                       on_done=lambda found: self._go_to_page(saved, found))
 
     def _go_to_page(self, saved: str, availability: dict[str, PageAvailability]) -> None:
+        if not self.persist:
+            return  # screenshot mode walks the pages itself
         target = page_to_reopen(saved, availability)
         if target is not None and self.currentId() == -1:
             self.restart()  # not shown yet: QWizard would start on the first page when shown
