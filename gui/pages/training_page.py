@@ -50,10 +50,10 @@ from nnft.core.training_history import (
     FoldLogFollower,
     estimate_remaining_seconds,
 )
-from nnft.core.training_history import format_duration as _duration
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
+from nnft.gui.texts import duration_text as _duration
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 
