@@ -63,6 +63,15 @@ def _uses_ct_normalization(name: str) -> bool:
 def compare_datasets(pretrain: DatasetInfo, finetune: DatasetInfo) -> list[Problem]:
     """Compatibility of the two datasets for a transfer of plans and weights."""
     found: list[Problem] = []
+    if len(pretrain.cases) < len(finetune.cases):
+        found.append(P.warning(
+            P.PRETRAIN_SMALLER,
+            f"The pretraining dataset {pretrain.name} has {len(pretrain.cases)} cases, fewer "
+            f"than the fine-tuning dataset {finetune.name} ({len(finetune.cases)}). "
+            "Pretraining pays off when it learns from more data than the fine-tuning has.",
+            "If the roles are the wrong way round, swap them (Swap on the datasets page, or "
+            "exchange --pretrain and --finetune); otherwise pretrain on a larger dataset.",
+        ))
     pt_channels, ft_channels = pretrain.channel_names, finetune.channel_names
     if len(pt_channels) != len(ft_channels):
         found.append(P.error(

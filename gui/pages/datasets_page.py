@@ -42,7 +42,9 @@ class DatasetsPage(QWizardPage):
         for label in (self.pretrain_summary, self.finetune_summary):
             label.setWordWrap(True)
             label.setStyleSheet("color: #444")
-        pt_box = QGroupBox(self.tr("Pretraining (large, source of weights)"))
+        # No size in the titles: after a swap the pretraining set may be the smaller one (the
+        # diagram shows the case counts and the problems below warn then).
+        pt_box = QGroupBox(self.tr("Pretraining (source of weights)"))
         pt_layout = QVBoxLayout(pt_box)
         pt_layout.addWidget(self.pretrain_combo)
         pt_layout.addWidget(self.pretrain_summary)
@@ -82,13 +84,16 @@ class DatasetsPage(QWizardPage):
         if self.pretrain_combo.currentIndex() <= 0 and self.finetune_combo.currentIndex() <= 0 \
                 and len(ids) == 2:
             # Two datasets: the larger one is the likely pretraining dataset.
-            names = sorted(ids.values(), key=self._case_count, reverse=True)
+            names = sorted(ids.values(), key=lambda name: self._case_count(name) or 0,
+                           reverse=True)
             self._select(self.pretrain_combo, names[0])
             self._select(self.finetune_combo, names[1])
         self._filling = False
         self._on_choice_changed()
 
-    def _case_count(self, name: str) -> int:
+    def _case_count(self, name: str | None) -> int | None:
+        if not name or self.state.workspace is None:
+            return None
         info = inspect_dataset(self.state.workspace, name)
         return len(info.cases)
 
@@ -139,7 +144,9 @@ class DatasetsPage(QWizardPage):
         self.state.finetune = self.finetune_combo.currentData()
         self.pretrain_summary.setText(self._summary(self.state.pretrain))
         self.finetune_summary.setText(self._summary(self.state.finetune))
-        self.diagram.set_datasets(self.state.pretrain, self.state.finetune)
+        self.diagram.set_datasets(self.state.pretrain, self.state.finetune,
+                                  self._case_count(self.state.pretrain),
+                                  self._case_count(self.state.finetune))
         if self.state.pretrain and self.state.finetune:
             # Plans-identifier and output problems belong to the next page.
             self.problems.set_problems(problems_of_stage(self.state, "workspace", "datasets"))

@@ -1000,3 +1000,18 @@ def test_finetune_never_combines_continue_and_weights(demo, checkpoints, marker:
     assert ("--c" in argv) != ("-pretrained_weights" in argv)
     resumable = any(c != "checkpoint_final.pth" for c in checkpoints)
     assert ("--c" in argv) == (resumable and marker == "ours")
+
+
+# -- PRETRAIN_SMALLER --------------------------------------------------------------------------
+def test_pretraining_on_the_smaller_dataset_is_warned(demo, expect, find) -> None:
+    """The demo's pretraining dataset is the larger one; swapped, the warning names both
+    datasets and their case counts, and says how to swap back."""
+    n_pretrain = len(list((demo.raw / PRETRAIN / "labelsTr").iterdir()))
+    n_finetune = len(list((demo.raw / FINETUNE / "labelsTr").iterdir()))
+    assert n_pretrain > n_finetune
+    assert find(demo.preflight(), P.PRETRAIN_SMALLER) == []
+    swapped = demo.preflight(pretrain=2, finetune=1)
+    problem = expect(swapped, P.PRETRAIN_SMALLER, WARNING, FINETUNE, PRETRAIN,
+                     f"{n_finetune} cases", f"({n_pretrain})")
+    assert "swap" in problem.fix.lower()
+    assert swapped.ok  # a warning: the user may mean it
