@@ -38,6 +38,9 @@ class StepEvent:
     step: Step
     status: StepStatus
     line: str = ""
+    #: A "line" ended by a carriage return: a progress bar's state, which the next line
+    #: replaces on screen (see ``CommandRunner.on_progress``).
+    progress: bool = False
     result: RunResult | None = None
     message: str = ""
     log_path: Path | None = None
@@ -129,6 +132,9 @@ class ChainExecutor:
         def emit(line: str) -> None:
             self.on_event(StepEvent("line", step, StepStatus.RUNNING, line=line))
 
+        def emit_progress(line: str) -> None:
+            self.on_event(StepEvent("line", step, StepStatus.RUNNING, line=line, progress=True))
+
         if step.action is not None:
             return self._run_action(step, log_path, emit)
 
@@ -139,7 +145,8 @@ class ChainExecutor:
             if refused is not None:
                 return refused
         env = self.workspace.child_environment(extra=step.env)
-        runner = CommandRunner(step.argv or [], env=env, on_line=emit, log_path=log_path)
+        runner = CommandRunner(step.argv or [], env=env, on_line=emit, on_progress=emit_progress,
+                               log_path=log_path)
         with self._lock:
             self._runner = runner
             if self._cancelled:
