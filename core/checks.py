@@ -320,9 +320,18 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
         ))
 
     expected = ctx.expected_transfer()
+    if o.reuse_plans:
+        reuse_reason = "reuse is allowed"
+    elif transfer_made_by_nnft(ctx):
+        reuse_reason = ("nnFT's own transfer wrote it, unchanged since: the chain continues "
+                        "with it, no reuse needed")
+    elif not explicit_name:
+        reuse_reason = "the name nnFT chose for this pair of datasets"
+    else:
+        reuse_reason = ""
     found += plans_mod.validate_plans_identifier(
         o.plans_name, ctx.pretrain_preprocessed, expected_plans=expected,
-        allow_reuse=o.reuse_plans or not explicit_name or transfer_made_by_nnft(ctx))
+        allow_reuse=bool(reuse_reason), reuse_reason=reuse_reason)
 
     if not (ctx.pretrain_preprocessed / "dataset_fingerprint.json").is_file():
         found.append(P.info(

@@ -517,8 +517,21 @@ def _existing_transfer(demo, name: str = "MyPlans", **changes) -> Path:
 def test_plans_id_exists_identical_with_reuse_is_info(demo, expect) -> None:
     path = _existing_transfer(demo)
     result = demo.preflight(reuse_plans=True)
-    expect(result, P.PLANS_ID_EXISTS, INFO, str(path))
+    expect(result, P.PLANS_ID_EXISTS, INFO, str(path), "reused (reuse is allowed)")
     assert result.ok
+
+
+def test_a_reuse_without_the_tick_says_why(demo, expect) -> None:
+    """The plans file nnFT's transfer wrote continues the chain without the reuse tick; the
+    note says so instead of looking like a reuse the user allowed."""
+    from nnft.core.steps import record_transfer
+
+    path = _existing_transfer(demo)
+    ctx = demo.preflight(reuse_plans=True).context
+    record_transfer(ctx)
+    result = demo.preflight(reuse_plans=False)
+    problem = expect(result, P.PLANS_ID_EXISTS, INFO, str(path), "nnFT's own transfer wrote it")
+    assert "reuse is allowed" not in problem.message and "no reuse needed" in problem.message
 
 
 def test_plans_id_exists_identical_without_reuse_is_error(demo, expect) -> None:
