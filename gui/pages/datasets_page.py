@@ -13,7 +13,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from nnft.core.datasets import inspect_dataset, list_dataset_ids, scan_image_headers
+from nnft.core.datasets import (
+    DatasetInfo,
+    inspect_dataset,
+    list_dataset_ids,
+    scan_image_headers,
+)
 from nnft.core.wizard_state import WizardState, next_page_available, problems_of_stage
 from nnft.gui.widgets.direction_diagram import DirectionDiagram
 from nnft.gui.widgets.problems_view import ProblemsView
@@ -119,10 +124,14 @@ class DatasetsPage(QWizardPage):
         self._filling = False
         self._on_choice_changed()
 
-    def _summary(self, name: str | None) -> str:
+    def _info(self, name: str | None) -> DatasetInfo | None:
         if not name or self.state.workspace is None:
+            return None
+        return inspect_dataset(self.state.workspace, name)
+
+    def _summary(self, info: DatasetInfo | None) -> str:
+        if info is None:
             return ""
-        info = inspect_dataset(self.state.workspace, name)
         if info.dataset_json is None:
             return self.tr("dataset.json cannot be used (see below)")
         labels = ", ".join(k for k in info.labels if k != "background")
@@ -142,11 +151,13 @@ class DatasetsPage(QWizardPage):
             return
         self.state.pretrain = self.pretrain_combo.currentData()
         self.state.finetune = self.finetune_combo.currentData()
-        self.pretrain_summary.setText(self._summary(self.state.pretrain))
-        self.finetune_summary.setText(self._summary(self.state.finetune))
+        # Each dataset read once: its summary and its case count come from the same listing.
+        pretrain, finetune = self._info(self.state.pretrain), self._info(self.state.finetune)
+        self.pretrain_summary.setText(self._summary(pretrain))
+        self.finetune_summary.setText(self._summary(finetune))
         self.diagram.set_datasets(self.state.pretrain, self.state.finetune,
-                                  self._case_count(self.state.pretrain),
-                                  self._case_count(self.state.finetune))
+                                  len(pretrain.cases) if pretrain else None,
+                                  len(finetune.cases) if finetune else None)
         if self.state.pretrain and self.state.finetune:
             # Plans-identifier and output problems belong to the next page.
             self.problems.set_problems(problems_of_stage(self.state, "workspace", "datasets"))
