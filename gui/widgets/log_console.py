@@ -47,3 +47,7 @@ class LogConsole(QPlainTextEdit):
     def clear(self) -> None:  # keeps the open-line state in step with the text
         self._line_open = False
         super().clear()
+
+    def setPlainText(self, text: str) -> None:  # Qt override; a new text has no open line
+        self._line_open = False
+        super().setPlainText(text)

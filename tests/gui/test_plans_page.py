@@ -106,6 +106,15 @@ def test_a_progress_bar_is_one_line_that_updates(qtbot):
     console.append_line("done")
     assert console.toPlainText().splitlines() == [
         "$ nnUNetv2_preprocess -d 1", "Preprocessing: 6/6", "done"]
+    # A text set anew (the Cluster page shows a job's log so) has no open line.
+    console.append_line("50%" + PROGRESS_END)
+    console.setPlainText("log of another job")
+    console.append_line("next")
+    assert console.toPlainText().splitlines() == ["log of another job", "next"]
+    console.append_line("10%" + PROGRESS_END)
+    console.clear()
+    console.append_line("after clear")
+    assert console.toPlainText() == "after clear"
 
 
 @pytest.mark.integration
