@@ -63,6 +63,15 @@ def _uses_ct_normalization(name: str) -> bool:
 def compare_datasets(pretrain: DatasetInfo, finetune: DatasetInfo) -> list[Problem]:
     """Compatibility of the two datasets for a transfer of plans and weights."""
     found: list[Problem] = []
+    if len(pretrain.cases) < len(finetune.cases):
+        found.append(P.warning(
+            P.PRETRAIN_SMALLER,
+            f"The pretraining dataset {pretrain.name} has {len(pretrain.cases)} cases, fewer "
+            f"than the fine-tuning dataset {finetune.name} ({len(finetune.cases)}). "
+            "Pretraining pays off when it learns from more data than the fine-tuning has.",
+            "If the roles are the wrong way round, swap them (Swap on the datasets page, or "
+            "exchange --pretrain and --finetune); otherwise pretrain on a larger dataset.",
+        ))
     pt_channels, ft_channels = pretrain.channel_names, finetune.channel_names
     if len(pt_channels) != len(ft_channels):
         found.append(P.error(
@@ -311,9 +320,18 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
         ))
 
     expected = ctx.expected_transfer()
+    if o.reuse_plans:
+        reuse_reason = "reuse is allowed"
+    elif transfer_made_by_nnft(ctx):
+        reuse_reason = ("nnFT's own transfer wrote it, unchanged since: the chain continues "
+                        "with it, no reuse needed")
+    elif not explicit_name:
+        reuse_reason = "the name nnFT chose for this pair of datasets"
+    else:
+        reuse_reason = ""
     found += plans_mod.validate_plans_identifier(
         o.plans_name, ctx.pretrain_preprocessed, expected_plans=expected,
-        allow_reuse=o.reuse_plans or not explicit_name or transfer_made_by_nnft(ctx))
+        allow_reuse=bool(reuse_reason), reuse_reason=reuse_reason)
 
     if not (ctx.pretrain_preprocessed / "dataset_fingerprint.json").is_file():
         found.append(P.info(

@@ -192,6 +192,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class CommandOutput:
+    """Prints a command's output under its step (``  | line``).
+
+    A progress bar's states (lines a carriage return ended, ``StepEvent.progress``) redraw one
+    line on a terminal and are left out elsewhere (a log file or pipe would get a staircase of
+    them): a bar's last state ends with a newline and is printed like any line.
+
+    Parameters
+    ----------
+    stream
+        Where to print (default: ``sys.stdout`` at the time of printing).
+    """
+
+    def __init__(self, stream=None) -> None:
+        self._stream = stream
+        self.open = False  # a progress bar's state is on the terminal's last line
+
+    @property
+    def stream(self):
+        return self._stream or sys.stdout
+
+    def line(self, text: str, progress: bool = False) -> None:
+        """One line of the command's output."""
+        stream = self.stream
+        if progress:
+            if stream.isatty():
+                stream.write(f"\r\033[K  | {text}")
+                stream.flush()
+                self.open = True
+            return
+        if self.open:  # the bar's line is overwritten, as the command meant
+            stream.write("\r\033[K")
+            self.open = False
+        print(f"  | {text}", file=stream, flush=True)
+
+    def close(self) -> None:
+        """End an open progress line before nnFT prints something of its own."""
+        if self.open:
+            self.stream.write("\n")
+            self.open = False
+
+
 def _format_epoch(record, total: int | None, eta_s: float | None) -> str:
     def num(value, digits=4):
         return "-" if value is None else f"{value:.{digits}f}"
@@ -240,9 +282,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                       results=str(ctx.workspace.results), pretrain=ctx.pretrain.name,
                       finetune=ctx.finetune.name, options=dataclasses.asdict(ctx.options))
 
+    output = CommandOutput()
+
     def on_event(event: StepEvent) -> None:
         step = event.step
         tag = f"[{index[step.key]}/{total}]"
+        if event.kind != "line":
+            output.close()
         if event.kind == "skipped":
             print(f"\n{tag} {step.title}: already done, skipped", flush=True)
         elif event.kind == "started":
@@ -253,7 +299,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             log_parser = parser_state.get(step.key)
             record = log_parser.feed_line(event.line) if log_parser else None
             if not args.quiet or event.line.startswith("nnFT: "):  # backups: always shown
-                print(f"  | {event.line}", flush=True)
+                output.line(event.line, event.progress)
             if record is not None and log_parser is not None:
                 eta = estimate_remaining_seconds(log_parser.epochs, total_epochs) \
                     if total_epochs else None

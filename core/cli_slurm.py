@@ -228,10 +228,12 @@ def cmd_submit(args: argparse.Namespace) -> int:
         print(str(P.error(S.SLURM_NOT_AVAILABLE, str(exc))), file=sys.stderr)
         return EXIT_PROBLEMS
     except S.SlurmError as exc:
-        print(str(P.error(S.SLURM_SUBMIT_FAILED, str(exc),
-                          "Jobs already submitted for this chain were cancelled again. Check "
-                          "the partition, account and limits (sinfo, sacctmgr show assoc).")),
-              file=sys.stderr)
+        # A controller gone since the check above is said as such, not as a partition problem.
+        problem = S.no_controller_problem(str(exc), slurm.env) or P.error(
+            S.SLURM_SUBMIT_FAILED, str(exc),
+            "Jobs already submitted for this chain were cancelled again. Check the partition, "
+            "account and limits (sinfo, sacctmgr show assoc).")
+        print(str(problem), file=sys.stderr)
         return EXIT_STEP_FAILED
     if args.json:
         print(json.dumps(record.to_dict(), indent=2))

@@ -41,6 +41,9 @@ class StepEvent:
     step: Step
     status: StepStatus
     line: str = ""
+    #: A "line" ended by a carriage return: a progress bar's state, which the next line
+    #: replaces on screen (see ``CommandRunner.on_progress``).
+    progress: bool = False
     result: RunResult | None = None
     message: str = ""
     log_path: Path | None = None
@@ -132,6 +135,9 @@ class ChainExecutor:
         def emit(line: str) -> None:
             self.on_event(StepEvent("line", step, StepStatus.RUNNING, line=line))
 
+        def emit_progress(line: str) -> None:
+            self.on_event(StepEvent("line", step, StepStatus.RUNNING, line=line, progress=True))
+
         if step.action is not None:
             return self._run_action(step, log_path, emit)
 
@@ -161,8 +167,8 @@ class ChainExecutor:
         # Trainings may be left running when nnFT quits (detach): their output goes to the log
         # file, not through a pipe to this process. Their done-ness is read from disk (no
         # after_done work is skipped by detaching; tests/core/test_run_records.py keeps it so).
-        runner = CommandRunner(step.argv or [], env=env, on_line=emit, log_path=log_path,
-                               detachable=step.is_training and not IS_WINDOWS,
+        runner = CommandRunner(step.argv or [], env=env, on_line=emit, on_progress=emit_progress,
+                               log_path=log_path, detachable=step.is_training and not IS_WINDOWS,
                                on_spawn=write_record)
         with self._lock:
             self._runner = runner

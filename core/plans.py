@@ -242,6 +242,7 @@ def validate_plans_identifier(
     *,
     expected_plans: dict[str, Any] | None = None,
     allow_reuse: bool = False,
+    reuse_reason: str = "",
 ) -> list[Problem]:
     """Check a new plans identifier for the pretraining dataset.
 
@@ -256,6 +257,9 @@ def validate_plans_identifier(
         reported as reusable rather than as a clash.
     allow_reuse
         The user explicitly allowed reusing an existing, identical plans file.
+    reuse_reason
+        Why it may be reused, said in the message (the user's tick, or nnFT's own transfer
+        wrote it): a reuse without the user's tick must not look like one.
 
     Returns
     -------
@@ -289,7 +293,7 @@ def validate_plans_identifier(
         return [P.info(
             P.PLANS_ID_EXISTS,
             f"{target} already exists with exactly the plans the transfer would write; it is "
-            "reused.",
+            "reused" + (f" ({reuse_reason})." if reuse_reason else "."),
         )]
     if identical:
         return [P.error(

@@ -32,6 +32,8 @@ CHANNEL_COUNT_MISMATCH = "CHANNEL_COUNT_MISMATCH"
 CHANNEL_NAME_MISMATCH = "CHANNEL_NAME_MISMATCH"
 FILE_ENDING_MISMATCH = "FILE_ENDING_MISMATCH"
 LABELS_DIFFER = "LABELS_DIFFER"
+#: Warning: the pretraining dataset has fewer cases than the fine-tuning one (swapped roles?).
+PRETRAIN_SMALLER = "PRETRAIN_SMALLER"
 CONFIG_NOT_AVAILABLE = "CONFIG_NOT_AVAILABLE"
 PLANS_ID_INVALID = "PLANS_ID_INVALID"
 PLANS_ID_DEFAULT = "PLANS_ID_DEFAULT"
@@ -54,6 +56,8 @@ SLURM_OPTIONS_INVALID = "SLURM_OPTIONS_INVALID"
 SLURM_NO_GRACEFUL_STOP = "SLURM_NO_GRACEFUL_STOP"
 #: sbatch refused a job.
 SLURM_SUBMIT_FAILED = "SLURM_SUBMIT_FAILED"
+#: Slurm's commands are installed but reach no controller (not configured, or it is down).
+SLURM_NO_CONTROLLER = "SLURM_NO_CONTROLLER"
 #: Another submitted chain still has jobs queued or running for the same fold folders.
 SLURM_CHAIN_ACTIVE = "SLURM_CHAIN_ACTIVE"
 
@@ -70,6 +74,7 @@ ALL_CODES = (
     CHANNEL_NAME_MISMATCH,
     FILE_ENDING_MISMATCH,
     LABELS_DIFFER,
+    PRETRAIN_SMALLER,
     CONFIG_NOT_AVAILABLE,
     PLANS_ID_INVALID,
     PLANS_ID_DEFAULT,
@@ -88,6 +93,7 @@ ALL_CODES = (
     SLURM_NO_GRACEFUL_STOP,
     SLURM_SUBMIT_FAILED,
     SLURM_CHAIN_ACTIVE,
+    SLURM_NO_CONTROLLER,
 )
 
 
@@ -110,6 +116,7 @@ STAGE_OF_CODE: dict[str, str] = {
     CHANNEL_NAME_MISMATCH: "datasets",
     FILE_ENDING_MISMATCH: "datasets",
     LABELS_DIFFER: "datasets",
+    PRETRAIN_SMALLER: "datasets",
     FOLD_INVALID: "datasets",
     DEVICE_NOT_AVAILABLE: "datasets",
     OPTIONS_INVALID: "datasets",
@@ -128,6 +135,7 @@ STAGE_OF_CODE: dict[str, str] = {
     SLURM_NO_GRACEFUL_STOP: "cluster",
     SLURM_SUBMIT_FAILED: "cluster",
     SLURM_CHAIN_ACTIVE: "cluster",
+    SLURM_NO_CONTROLLER: "cluster",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

@@ -15,6 +15,7 @@ to cancel.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -27,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 IS_WINDOWS = os.name == "nt"
+#: A line ends at a newline or at a carriage return (a progress bar redrawing its line).
+_LINE_END_RE = re.compile(rb"(\r|\n)")
 
 
 class CommandNotFoundError(FileNotFoundError):
@@ -88,6 +91,11 @@ class CommandRunner:
     on_line
         Called with every output line (stdout and stderr merged, without line end). Carriage
         returns (progress bars) also end a line. Called from the thread that runs :meth:`run`.
+    on_progress
+        When given, lines ended by a carriage return (a progress bar redrawing itself, e.g.
+        nnU-Net's tqdm bars at fingerprinting and preprocessing) go here instead of to
+        ``on_line``. As in a terminal, the line after such a line (progress or not) replaces
+        it on screen.
     log_path
         When given, every line is also appended to this file.
     tail_lines
@@ -109,6 +117,7 @@ class CommandRunner:
 
     def __init__(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None,
                  cwd: Path | str | None = None, on_line: Callable[[str], None] | None = None,
+                 on_progress: Callable[[str], None] | None = None,
                  log_path: Path | None = None, tail_lines: int = 40,
                  orphan_grace_s: float = 5.0, detachable: bool = False,
                  on_spawn: Callable[[int], None] | None = None) -> None:
@@ -123,6 +132,8 @@ class CommandRunner:
         self.env = dict(env) if env is not None else None
         self.cwd = str(cwd) if cwd is not None else None
         self.on_line = on_line
+        self.on_progress = on_progress
+        self._last_was_progress = False  # the tail's last line is a progress bar's state
         self.log_path = log_path
         self._tail: deque[str] = deque(maxlen=tail_lines)
         self._process: subprocess.Popen[bytes] | None = None
@@ -218,19 +229,28 @@ class CommandRunner:
                 chunk = chunk[1:]
             after_cr = chunk.endswith(b"\r")
             buffer += chunk
-            *lines, buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-            for raw in lines:
-                self._emit(raw, log)
+            # Pieces alternate: text, its end (\n or \r), text, ...; the last text is unfinished.
+            *pieces, buffer = _LINE_END_RE.split(buffer.replace(b"\r\n", b"\n"))
+            for raw, end in zip(pieces[0::2], pieces[1::2], strict=True):
+                self._emit(raw, log, progress=end == b"\r")
         if buffer:
             self._emit(buffer, log)
 
-    def _emit(self, raw: bytes, log) -> None:
+    def _emit(self, raw: bytes, log, progress: bool = False) -> None:
         line = raw.decode("utf-8", errors="replace")
-        self._tail.append(line)
+        if self._last_was_progress and self._tail:
+            # After a carriage return the next text overwrites the line, as in a terminal (a
+            # progress bar's states would otherwise push an error out of the tail).
+            self._tail[-1] = line
+        else:
+            self._tail.append(line)
+        self._last_was_progress = progress
         if log is not None:
             log.write(line + "\n")
             log.flush()
-        if self.on_line is not None:
+        if progress and self.on_progress is not None:
+            self.on_progress(line)
+        elif self.on_line is not None:
             self.on_line(line)
 
     def _run_tailing(self, process: subprocess.Popen[bytes], offset: int,

@@ -30,6 +30,8 @@ __all__ = [
     "estimate_remaining_seconds",
     "FoldLogFollower",
     "find_training_logs",
+    "DURATION_FORMATS",
+    "duration_pattern",
     "format_duration",
     "parse_fold_dir",
     "records_from_checkpoint_logging",
@@ -309,9 +311,52 @@ def estimate_remaining_seconds(
     return float(statistics.median(seconds for _, seconds in recent)) * remaining
 
 
-def format_duration(seconds: float) -> str:
-    """``75`` → ``1m15s``, ``7260`` → ``2h01m``: short enough for a progress line."""
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+#: The patterns of :func:`format_duration`, by the units shown (the GUI passes translated ones).
+DURATION_FORMATS: dict[str, str] = {
+    "s": "{0} s",
+    "min": "{0} min",
+    "min_s": "{0} min {1} s",
+    "h": "{0} h",
+    "h_min": "{0} h {1} min",
+}
+
+
+def duration_pattern(seconds: float) -> tuple[str, tuple[int, ...]]:
+    """Which :data:`DURATION_FORMATS` pattern shows ``seconds``, and its numbers.
+
+    Under a minute in seconds, under an hour in minutes and seconds, beyond in hours and
+    minutes (seconds no longer matter there); a zero second or minute part is left out.
+
+    Parameters
+    ----------
+    seconds
+        The duration; negative or not finite counts as 0.
+
+    Returns
+    -------
+    tuple
+        The pattern's key and the numbers to put in, e.g. ``("min_s", (4, 10))`` for 250.
+    """
+    whole = int(round(seconds)) if math.isfinite(seconds) and seconds > 0 else 0
+    if whole < 60:
+        return "s", (whole,)
+    if whole < 3600:
+        minutes, secs = divmod(whole, 60)
+        return ("min_s", (minutes, secs)) if secs else ("min", (minutes,))
+    hours, minutes = divmod(int(round(whole / 60)), 60)
+    return ("h_min", (hours, minutes)) if minutes else ("h", (hours,))
+
+
+def format_duration(seconds: float, formats: dict[str, str] | None = None) -> str:
+    """A duration for people: ``27`` → ``27 s``, ``250`` → ``4 min 10 s``, ``11520`` →
+    ``3 h 12 min``.
+
+    Parameters
+    ----------
+    seconds
+        The duration in seconds.
+    formats
+        The patterns by key (default :data:`DURATION_FORMATS`); the GUI passes its translations.
+    """
+    key, numbers = duration_pattern(seconds)
+    return (formats or DURATION_FORMATS)[key].format(*numbers)

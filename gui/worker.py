@@ -48,6 +48,9 @@ class ChainWorker(QObject):
         # without needing the GUI event loop (closeEvent waits like that).
         QThread.currentThread().quit()
 
+#: Ends a line of ``ChainRun.line_received`` that a carriage return ended in the output.
+PROGRESS_END = "\r"
+
 
 class ChainRun(QObject):
     """One run of (part of) the chain in its own QThread, with cancel and graceful stop.
@@ -56,7 +59,9 @@ class ChainRun(QObject):
     """
 
     step_started = Signal(str, str, str)  # step key, command line, log path
-    line_received = Signal(str, str)  # step key, output line
+    # Step key, output line. A line ending in PROGRESS_END is a progress bar's state: the next
+    # line replaces it on screen (LogConsole.append_line does that).
+    line_received = Signal(str, str)
     step_skipped = Signal(str)  # step key
     step_finished = Signal(str, str, str, list, str)  # key, status, message, tail, log path
     epoch_completed = Signal(str, object)  # step key, EpochRecord
@@ -139,7 +144,8 @@ class ChainRun(QObject):
                 self._parsers[key] = TrainingLogParser()
             self.step_started.emit(key, event.step.command_line(), str(event.log_path or ""))
         elif event.kind == "line":
-            self.line_received.emit(key, event.line)
+            self.line_received.emit(key, event.line + PROGRESS_END if event.progress
+                                    else event.line)
             parser = self._parsers.get(key)
             record = parser.feed_line(event.line) if parser is not None else None
             if record is not None:

@@ -43,6 +43,7 @@ from __future__ import annotations
 # The cluster path's problem codes live with all the others (core/problems.py).
 from nnft.core.problems import (
     SLURM_CHAIN_ACTIVE,
+    SLURM_NO_CONTROLLER,
     SLURM_NO_GRACEFUL_STOP,
     SLURM_NOT_AVAILABLE,
     SLURM_OPTIONS_INVALID,
@@ -56,6 +57,7 @@ from .commands import (
     SlurmConfigError,
     SlurmError,
     SlurmNotFound,
+    no_controller_problem,
     parse_memory_mb,
     parse_time_limit,
     sbatch_argv,
@@ -126,7 +128,9 @@ __all__ = [
     "SLURM_NO_GRACEFUL_STOP",
     "SLURM_SUBMIT_FAILED",
     "SLURM_CHAIN_ACTIVE",
+    "SLURM_NO_CONTROLLER",
     "ACTIVE_STATES",
+    "no_controller_problem",
     "FAILED_STATES",
     "SlurmError",
     "SlurmNotFound",

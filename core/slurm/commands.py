@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnft.core import problems as P
 from nnft.core.problems import Problem
 
 ACTIVE_STATES = frozenset({"PENDING", "RUNNING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
@@ -20,6 +21,72 @@ ACTIVE_STATES = frozenset({"PENDING", "RUNNING", "REQUEUED", "REQUEUE_HOLD", "RE
                            "SIGNALING", "STAGE_OUT", "RESV_DEL_HOLD", "SPECIAL_EXIT"})
 FAILED_STATES = frozenset({"FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY",
                            "BOOT_FAIL", "DEADLINE", "PREEMPTED", "REVOKED"})
+
+
+#: What Slurm's client tools print when they find no configuration: no slurm.conf (Slurm then
+#: looks for a DNS SRV record of a controller), or SLURM_CONF naming a missing or empty file.
+NOT_CONFIGURED_SIGNS = ("Could not establish a configuration source", "DNS SRV lookup failed",
+                        "cannot stat file", "Unable to process configuration file",
+                        "s_p_parse_file")
+#: ... and when a configuration names a controller that does not answer.
+UNREACHABLE_SIGNS = ("Unable to contact slurm controller", " is DOWN", "Connection refused",
+                     "connect failure", "Socket timed out", "Zero Bytes were transmitted")
+#: Seconds ``scontrol ping`` may take before the controller counts as unreachable.
+PING_TIMEOUT_S = 15.0
+
+
+def _configuration_text(env: Mapping[str, str] | None) -> str:
+    conf = (env if env is not None else os.environ).get("SLURM_CONF")
+    if not conf:
+        return "SLURM_CONF is not set"
+    return f"SLURM_CONF={conf}" + ("" if Path(conf).exists() else ", which does not exist")
+
+
+def no_controller_problem(output: str, env: Mapping[str, str] | None = None,
+                          timed_out_after: float | None = None) -> Problem | None:
+    """A ``SLURM_NO_CONTROLLER`` problem when a Slurm command's ``output`` (or its silence)
+    says that no controller can be reached from here, in plain words with the fix.
+
+    Parameters
+    ----------
+    output
+        What the command printed (stderr and stdout).
+    env
+        The commands' environment (for ``SLURM_CONF``; default: this process's).
+    timed_out_after
+        Seconds after which the command was given up, when it did not answer.
+
+    Returns
+    -------
+    Problem or None
+        None when the output shows no such cause (e.g. sbatch refused a partition).
+    """
+    where = _configuration_text(env)
+    lines = [line.strip() for line in output.splitlines() if any(c.isalnum() for c in line)]
+    telling = [line for line in lines
+               if any(sign in line for sign in NOT_CONFIGURED_SIGNS + UNREACHABLE_SIGNS)]
+    said = f" Slurm said: {(telling or lines)[-1]}" if lines else ""
+    fix_elsewhere = ("or export the chain as a script (Export script… on the Cluster page, "
+                     "nnft export --format slurm) and run it on the login node with bash.")
+    if timed_out_after is None and any(sign in output for sign in NOT_CONFIGURED_SIGNS) \
+            or (timed_out_after is not None and where.endswith("does not exist")):
+        return P.error(
+            P.SLURM_NO_CONTROLLER,
+            "Slurm's commands are installed on this computer, but Slurm is not configured "
+            f"here: they find no cluster to talk to ({where}).{said}",
+            "Run nnFT on the cluster's login node, where Slurm is set up; or set SLURM_CONF "
+            "to the cluster's slurm.conf (or install it as /etc/slurm/slurm.conf) and start "
+            "nnFT again; " + fix_elsewhere)
+    if timed_out_after is not None or any(sign in output for sign in UNREACHABLE_SIGNS):
+        silence = (f" It did not answer within {timed_out_after:.0f} s."
+                   if timed_out_after is not None else "")
+        return P.error(
+            P.SLURM_NO_CONTROLLER,
+            f"Slurm is configured ({where}), but its controller does not answer from this "
+            f"computer.{silence}{said}",
+            "Check that the controller (slurmctld) runs and that this computer reaches it "
+            "('scontrol ping'); or run nnFT on the cluster's login node; " + fix_elsewhere)
+    return None
 
 
 class SlurmError(RuntimeError):
@@ -61,6 +128,42 @@ class SlurmCommands:
     def available(self) -> bool:
         """True when ``sbatch`` is on PATH."""
         return self.which("sbatch") is not None
+
+    def controller_problem(self, timeout_s: float = PING_TIMEOUT_S) -> Problem | None:
+        """Can a Slurm controller be reached from here? Asks ``scontrol ping`` (seconds: call
+        it off the GUI thread).
+
+        Returns
+        -------
+        Problem or None
+            ``SLURM_NO_CONTROLLER`` when Slurm is not configured here or its controller does
+            not answer; None when it answers, or when ``scontrol`` is not installed (that is
+            :meth:`available`'s and :meth:`missing_message`'s case).
+        """
+        conf = (self.env if self.env is not None else os.environ).get("SLURM_CONF")
+        if conf and not Path(conf).exists():
+            # Slurm would retry reading it for a minute before giving up.
+            return no_controller_problem("", self.env, timed_out_after=0.0)
+        exe = self.which("scontrol")
+        if exe is None:
+            return None
+        try:
+            result = subprocess.run([exe, "ping"], capture_output=True, text=True,
+                                    timeout=timeout_s, check=False,
+                                    env=None if self.env is None else dict(self.env))
+        except subprocess.TimeoutExpired:
+            return no_controller_problem("", self.env, timed_out_after=timeout_s)
+        except OSError:
+            return None  # not runnable: the commands' own errors say more
+        if result.returncode == 0:
+            return None
+        output = f"{result.stderr}\n{result.stdout}"
+        return no_controller_problem(output, self.env) or P.error(
+            P.SLURM_NO_CONTROLLER,
+            f"'scontrol ping' failed (exit status {result.returncode}): "
+            + (" ".join(output.split())[-300:] or "no output"),
+            "Run nnFT on the cluster's login node, or check Slurm's configuration with "
+            "'scontrol ping'.")
 
     def missing_message(self, name: str = "sbatch") -> str:
         """What to tell a user on a machine without Slurm's ``name``, and what to do."""

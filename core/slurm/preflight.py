@@ -87,10 +87,16 @@ def plan_cluster_chain(workspace: Workspace, pretrain: str, finetune: str,
     """Check the chain for the cluster and plan its jobs: what ``nnft submit``, ``nnft export
     --format slurm`` and the wizard's Cluster page do before anything is written.
 
-    With ``slurm``, earlier chains of this workspace that still have jobs training into the
-    same folders are errors too (for submitting). Returns (chain, problems); chain is None when
-    there is an error among the problems.
+    With ``slurm`` (for submitting), a controller that cannot be reached (Slurm not configured
+    here, or down: ``SLURM_NO_CONTROLLER``) is an error before anything else is asked, and
+    earlier chains of this workspace that still have jobs training into the same folders are
+    errors too. Returns (chain, problems); chain is None when there is an error among the
+    problems.
     """
+    if slurm is not None:
+        unreachable = slurm.controller_problem()
+        if unreachable is not None:
+            return None, [unreachable]
     result, parsed = cluster_preflight(workspace, pretrain, finetune, options, profile, folds,
                                        workers=workers, da_workers=da_workers)
     problems = list(result.problems)

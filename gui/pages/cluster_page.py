@@ -58,8 +58,10 @@ if TYPE_CHECKING:
 #: Lines of a job's log shown under the table.
 LOG_TAIL_LINES = 400
 _STATE_COLORS = {"RUNNING": "#1f5f99", "COMPLETED": "#2e7d32", "PENDING": "#8a5a00"}
-#: Background task keys: the latest poll wins; one submit and one cancel at a time.
+#: Background task keys: the latest poll wins; one submit and one cancel at a time; the
+#: latest question whether a Slurm controller answers at all wins.
 POLL_TASK, SUBMIT_TASK, CANCEL_TASK = "poll", "submit", "cancel"
+CONTROLLER_TASK = "controller"
 
 
 @dataclass
@@ -154,6 +156,9 @@ class ClusterPage(QWizardPage):
         # partition and time) comes from here.
         self._profile_extras = S.SlurmProfile()
         self._profiles_problems: list[P.Problem] = []  # a damaged profiles file
+        # The last answer to "does a Slurm controller answer from here?" (None: it does, or
+        # not asked yet): SLURM_NO_CONTROLLER when Slurm is installed but not configured.
+        self.controller_problem: P.Problem | None = None
         self.setObjectName("clusterPage")
         self.setTitle(self.tr("SLURM cluster"))
         self.setSubTitle(self.tr(
@@ -177,6 +182,17 @@ class ClusterPage(QWizardPage):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self._plots: TrainingPlots | None = None
+        # In the plots' place until a job has epochs to draw (empty axes squeezed by the
+        # problems below looked broken).
+        self.curves_placeholder = QLabel(self.tr(
+            "The curves of the selected training job appear here once it has finished its "
+            "first epoch."))
+        self.curves_placeholder.setObjectName("curvesPlaceholder")
+        self.curves_placeholder.setWordWrap(True)
+        self.curves_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.curves_placeholder.setStyleSheet("color: #777")
+        self.curves_placeholder.setMinimumWidth(240)
+        self.splitter.addWidget(self.curves_placeholder)
         self.console = LogConsole()
         self.console.setObjectName("clusterLog")
         self.console.setPlaceholderText(self.tr("The log of the selected job appears here."))
@@ -324,6 +340,10 @@ class ClusterPage(QWizardPage):
         chooser.addWidget(self.refresh_button)
         chooser.addWidget(self.cancel_button)
         layout.addLayout(chooser)
+        self.refreshed_label = QLabel()
+        self.refreshed_label.setObjectName("lastRefreshedLabel")
+        self.refreshed_label.setStyleSheet("color: #555")
+        layout.addWidget(self.refreshed_label)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("jobsTable")
         self.table.setHorizontalHeaderLabels([self.tr("Job"), self.tr("Slurm id"),
@@ -351,9 +371,20 @@ class ClusterPage(QWizardPage):
             from nnft.gui.widgets.training_plots import TrainingPlots as Plots
 
             self._plots = Plots()
+            self._plots.setVisible(False)  # until there are curves (see _show_curves)
             self.splitter.insertWidget(0, self._plots)
-            self.splitter.setSizes([620, 420])
+            self.splitter.setSizes([0, 620, 420])
         return self._plots
+
+    def _show_curves(self, shown: bool) -> None:
+        """The plots when there is something to draw, else the placeholder in their place."""
+        sizes = self.splitter.sizes()
+        self.plots.setVisible(shown)
+        self.curves_placeholder.setVisible(not shown)
+        if len(sizes) == 3 and not (sizes[0] if shown else sizes[1]):
+            # Give the shown one the width the hidden one had.
+            width = sizes[0] + sizes[1]
+            self.splitter.setSizes([width, 0, sizes[2]] if shown else [0, width, sizes[2]])
 
     # -- the wizard ----------------------------------------------------------------------------
     def initializePage(self) -> None:  # Qt override
@@ -362,12 +393,52 @@ class ClusterPage(QWizardPage):
         if not self.folds_edit.text():
             self.folds_edit.setText(str(self.state.options.fold))
         self.plots  # noqa: B018 - build the plots now that the page is shown
+        self._show_curves(self.snapshot is not None and bool(self.snapshot.records))
         self.reload_chains()
         if not self.slurm.available():
             self.status_label.setText(self.tr(
                 "Slurm's commands (sbatch, squeue, scancel) are not installed on this computer. "
                 "Run nnFT on the cluster's login node, or export the chain as a script (Export "
                 "script…) and run it there with bash."))
+        else:
+            self.check_controller()
+
+    # -- is there a cluster at all? ------------------------------------------------------------
+    def check_controller(self) -> TaskHandle | None:
+        """Ask, in a worker thread, whether a Slurm controller answers from here (``scontrol
+        ping``); the answer is :attr:`controller_problem`, shown in plain words with the fix.
+        Returns the running question, or None without Slurm's commands."""
+        if not self.slurm.available():
+            return None
+        self.refreshed_label.setText(self.tr("Asking Slurm …"))
+        return self.background.submit(self.slurm.controller_problem,
+                                      on_done=self._on_controller_checked,
+                                      on_error=self._on_controller_check_failed,
+                                      key=CONTROLLER_TASK)
+
+    def _on_controller_checked(self, problem: P.Problem | None) -> None:
+        was_unreachable = self.controller_problem is not None
+        self.controller_problem = problem
+        self._stamp_refreshed()
+        if problem is not None:
+            self.status_label.setText(self.tr(
+                "Slurm is installed on this computer but reaches no cluster, so nothing can be "
+                "submitted or followed from here. What to do is below."))
+            self.problems.set_problems([problem])
+        elif was_unreachable:
+            self.status_label.setText(self.tr("Slurm's controller answers now."))
+            self.problems.set_problems([])
+
+    def _on_controller_check_failed(self, error: BaseException, details: str) -> None:
+        self._stamp_refreshed()
+        report_unhandled(error)  # controller_problem never raises: a bug, for the log
+
+    def _stamp_refreshed(self) -> None:
+        """Say when Slurm was last asked (a Refresh that changes nothing still shows)."""
+        text = self.tr("Last refreshed at {0}").format(time.strftime("%H:%M:%S"))
+        if self.controller_problem is not None:
+            text += " · " + self.tr("no Slurm controller reachable")
+        self.refreshed_label.setText(text)
 
     def nextId(self) -> int:  # Qt override
         from nnft.gui.wizard import PAGE_IDS
@@ -609,6 +680,16 @@ class ClusterPage(QWizardPage):
         self._update_submit_button()
         chain, problems = outcome.chain, outcome.problems
         self.problems.set_problems(problems)
+        unreachable = next((p for p in problems if p.code == S.SLURM_NO_CONTROLLER), None)
+        if unreachable is None and outcome.refused is not None:
+            # Lost since the check before sbatch: still not a question of partitions.
+            unreachable = S.no_controller_problem(outcome.refused, self.slurm.env)
+        if unreachable is not None:
+            self._on_controller_checked(unreachable)
+            self.status_label.setText(self.tr(
+                "Nothing was submitted: Slurm is installed on this computer but reaches no "
+                "cluster. What to do is below."))
+            return
         if chain is None:
             self.status_label.setText(self.tr("Nothing was submitted: see the problems below."))
             return
@@ -686,7 +767,10 @@ class ClusterPage(QWizardPage):
             self.refresh()
 
     def refresh(self) -> None:
-        """Ask Slurm again as soon as the running question (if any) is answered."""
+        """Ask Slurm again: whether its controller answers, and the chosen chain's jobs (as
+        soon as the running question, if any, is answered). :attr:`refreshed_label` says
+        when."""
+        self.check_controller()
         self._poll_now = True
         self._watch()
 
@@ -711,9 +795,11 @@ class ClusterPage(QWizardPage):
         record = self.current_record()
         if record is not None and snapshot.status.record.chain_id == record.chain_id:
             self.show_snapshot(snapshot)
+        self._stamp_refreshed()
 
     def _on_poll_failed(self, error: BaseException, details: str) -> None:
         # Shown; polling goes on (a cluster's commands fail now and then).
+        self._stamp_refreshed()
         self.status_label.setText(self.tr("Could not read the job states: {0}").format(error))
 
     def is_polling(self) -> bool:
@@ -745,6 +831,7 @@ class ClusterPage(QWizardPage):
             if task.slurm_id == snapshot.selected:
                 self.table.selectRow(row)
         self.table.blockSignals(False)
+        self._show_curves(bool(snapshot.records))
         self.plots.set_records(snapshot.records)
         self.plots.set_reference(snapshot.reference, self.tr("pretraining"))
         self.console.setPlainText("\n".join(snapshot.log_tail))

@@ -13,7 +13,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from nnft.core.datasets import inspect_dataset, list_dataset_ids, scan_image_headers
+from nnft.core.datasets import (
+    DatasetInfo,
+    inspect_dataset,
+    list_dataset_ids,
+    scan_image_headers,
+)
 from nnft.core.wizard_state import WizardState, next_page_available, problems_of_stage
 from nnft.gui.widgets.direction_diagram import DirectionDiagram
 from nnft.gui.widgets.problems_view import ProblemsView
@@ -42,7 +47,9 @@ class DatasetsPage(QWizardPage):
         for label in (self.pretrain_summary, self.finetune_summary):
             label.setWordWrap(True)
             label.setStyleSheet("color: #444")
-        pt_box = QGroupBox(self.tr("Pretraining (large, source of weights)"))
+        # No size in the titles: after a swap the pretraining set may be the smaller one (the
+        # diagram shows the case counts and the problems below warn then).
+        pt_box = QGroupBox(self.tr("Pretraining (source of weights)"))
         pt_layout = QVBoxLayout(pt_box)
         pt_layout.addWidget(self.pretrain_combo)
         pt_layout.addWidget(self.pretrain_summary)
@@ -82,13 +89,16 @@ class DatasetsPage(QWizardPage):
         if self.pretrain_combo.currentIndex() <= 0 and self.finetune_combo.currentIndex() <= 0 \
                 and len(ids) == 2:
             # Two datasets: the larger one is the likely pretraining dataset.
-            names = sorted(ids.values(), key=self._case_count, reverse=True)
+            names = sorted(ids.values(), key=lambda name: self._case_count(name) or 0,
+                           reverse=True)
             self._select(self.pretrain_combo, names[0])
             self._select(self.finetune_combo, names[1])
         self._filling = False
         self._on_choice_changed()
 
-    def _case_count(self, name: str) -> int:
+    def _case_count(self, name: str | None) -> int | None:
+        if not name or self.state.workspace is None:
+            return None
         info = inspect_dataset(self.state.workspace, name)
         return len(info.cases)
 
@@ -114,10 +124,14 @@ class DatasetsPage(QWizardPage):
         self._filling = False
         self._on_choice_changed()
 
-    def _summary(self, name: str | None) -> str:
+    def _info(self, name: str | None) -> DatasetInfo | None:
         if not name or self.state.workspace is None:
+            return None
+        return inspect_dataset(self.state.workspace, name)
+
+    def _summary(self, info: DatasetInfo | None) -> str:
+        if info is None:
             return ""
-        info = inspect_dataset(self.state.workspace, name)
         if info.dataset_json is None:
             return self.tr("dataset.json cannot be used (see below)")
         labels = ", ".join(k for k in info.labels if k != "background")
@@ -137,9 +151,13 @@ class DatasetsPage(QWizardPage):
             return
         self.state.pretrain = self.pretrain_combo.currentData()
         self.state.finetune = self.finetune_combo.currentData()
-        self.pretrain_summary.setText(self._summary(self.state.pretrain))
-        self.finetune_summary.setText(self._summary(self.state.finetune))
-        self.diagram.set_datasets(self.state.pretrain, self.state.finetune)
+        # Each dataset read once: its summary and its case count come from the same listing.
+        pretrain, finetune = self._info(self.state.pretrain), self._info(self.state.finetune)
+        self.pretrain_summary.setText(self._summary(pretrain))
+        self.finetune_summary.setText(self._summary(finetune))
+        self.diagram.set_datasets(self.state.pretrain, self.state.finetune,
+                                  len(pretrain.cases) if pretrain else None,
+                                  len(finetune.cases) if finetune else None)
         if self.state.pretrain and self.state.finetune:
             # Plans-identifier and output problems belong to the next page.
             self.problems.set_problems(problems_of_stage(self.state, "workspace", "datasets"))

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import dataclasses
+
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,6 +38,25 @@ from nnft.gui.worker import ChainRun
 
 #: The steps this page runs, from the registry (their keys, in chain order).
 PREPARATION_STEPS = keys_in_group(PREPARE)
+#: Stands for the plans identifier in the commands while the one typed is refused.
+REFUSED_PLACEHOLDER = "NEW_PLANS_IDENTIFIER"
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as high as their text wrapped to the column's width (Qt's own size hint does not
+    know the width, so a long title stayed one line and was cut with "…")."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # Qt override
+        hint = super().sizeHint(option, index)
+        width = max(40, self._view.columnWidth(index.column()) - 12)
+        text = str(index.data() or "")
+        needed = option.fontMetrics.boundingRect(
+            QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), text).height() + 4
+        return QSize(hint.width(), max(hint.height(), needed))
 
 
 class PlansPage(QWizardPage):
@@ -69,7 +94,18 @@ class PlansPage(QWizardPage):
         self.identifier_status = QLabel()
         self.identifier_status.setObjectName("plansNameStatus")
         self.identifier_status.setWordWrap(True)
-        form.addRow("", self.identifier_status)
+        self.identifier_status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The verdict changes with every keystroke, from one line to several: in a box of
+        # fixed height (scrolling when a message is longer) the page below it stays put.
+        status_box = QScrollArea()
+        status_box.setWidget(self.identifier_status)
+        status_box.setWidgetResizable(True)
+        status_box.setFrameShape(QFrame.Shape.NoFrame)
+        status_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        status_box.setFixedHeight(3 * self.fontMetrics().lineSpacing() + 6)
+        status_box.viewport().setAutoFillBackground(False)
+        self.identifier_status.setAutoFillBackground(False)
+        form.addRow("", status_box)
         self.reuse_check = QCheckBox(self.tr(
             "Reuse the existing plans file of this name if it is identical (a backup is made "
             "first)"))
@@ -94,6 +130,13 @@ class PlansPage(QWizardPage):
         self.step_list.setObjectName("stepList")
         self.step_list.setHeaderLabels([self.tr("Step"), self.tr("Status")])
         self.step_list.setRootIsDecorated(False)
+        # Titles name both datasets and are long: wrapped, never cut with "…".
+        self.step_list.setWordWrap(True)
+        self.step_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.step_list.setItemDelegateForColumn(0, _WrappingDelegate(self.step_list))
+        # Rows are measured when filled; a narrower or wider column needs them measured again.
+        header_of_steps = self.step_list.header()
+        header_of_steps.sectionResized.connect(lambda *_: self.step_list.doItemsLayout())
         header = self.step_list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
@@ -166,14 +209,18 @@ class PlansPage(QWizardPage):
 
     def suggest_identifier(self) -> None:
         ctx = self.state.context()
-        if ctx is None:
+        if ctx is None or self.is_running():
             return
         folder = ctx.pretrain_preprocessed
         self.identifier_edit.setText(plans_mod.suggest_plans_identifier(
             ctx.finetune.name, self.state.options.finetune_plans, folder))
 
     def refresh(self) -> None:
-        """Re-check the choice, show the identifier's validity, the commands and step states."""
+        """Re-check the choice, show the identifier's validity, the commands and step states.
+
+        A refused identifier never appears in the commands: they show the placeholder
+        :data:`REFUSED_PLACEHOLDER` and say that nothing of this can run yet.
+        """
         result = self.state.run_preflight()
         identifier_problems = [p for p in result.problems if p.code in PLANS_IDENTIFIER_CODES]
         errors = [p for p in identifier_problems if p.is_error]
@@ -193,6 +240,13 @@ class PlansPage(QWizardPage):
         ctx = result.context
         self.step_list.clear()
         self.commands.clear()
+        if ctx is not None and errors:
+            self.commands.appendPlainText(self.tr(
+                "# Not runnable yet: the plans identifier '{0}' is refused (see above).\n"
+                "# {1} stands for the identifier you choose.\n").format(
+                    ctx.options.plans_name, REFUSED_PLACEHOLDER))
+            ctx = dataclasses.replace(ctx, options=dataclasses.replace(
+                ctx.options, plans_name=REFUSED_PLACEHOLDER))
         if ctx is not None:
             steps = build_chain(ctx, groups=[PREPARE])
             done = 0
@@ -202,11 +256,12 @@ class PlansPage(QWizardPage):
                     self.tr("done") if step.is_done() else self.tr("pending"))
                 done += status in ("done", "skipped", self.tr("done"))
                 item = QTreeWidgetItem([f"{i}. {step.title}", status])
-                item.setToolTip(0, step.why)
+                item.setToolTip(0, f"{i}. {step.title}\n\n{step.why}")
                 self.step_list.addTopLevelItem(item)
                 self.commands.appendPlainText(f"# {i}. {step.title}\n{step.command_line()}\n")
             if not self.is_running():
                 self.progress.setValue(done)
+            self.commands.verticalScrollBar().setValue(0)  # the first lines say the most
         self.run_button.setEnabled(not self.is_running() and result.ok)
         self.completeChanged.emit()
 
@@ -242,10 +297,15 @@ class PlansPage(QWizardPage):
         self.run.finished.connect(self._on_finished)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.config_combo.setEnabled(False)
-        self.identifier_edit.setEnabled(False)
+        self._set_choices_enabled(False)
         self.run.start()
         self.completeChanged.emit()
+
+    def _set_choices_enabled(self, enabled: bool) -> None:
+        """The choices the running steps were built from stay as they are while they run."""
+        for widget in (self.config_combo, self.identifier_edit, self.suggest_button,
+                       self.reuse_check, self.overwrite_check):
+            widget.setEnabled(enabled)
 
     def cancel(self) -> None:
         if self.run is not None:
@@ -282,8 +342,7 @@ class PlansPage(QWizardPage):
 
     def _on_finished(self, outcome: ChainOutcome) -> None:
         self.cancel_button.setEnabled(False)
-        self.config_combo.setEnabled(True)
-        self.identifier_edit.setEnabled(True)
+        self._set_choices_enabled(True)
         statuses = dict(self.statuses)
         self.state.invalidate()
         self.refresh()

@@ -58,10 +58,10 @@ from nnft.core.training_history import (
     FoldLogFollower,
     estimate_remaining_seconds,
 )
-from nnft.core.training_history import format_duration as _duration
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
+from nnft.gui.texts import duration_text as _duration
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 
@@ -94,6 +94,8 @@ class WeightsCheckResult:
         The problems the check found (errors mean the weights do not fit).
     checked
         False when no comparison was made (unreadable checkpoint, fine-tuning not planned).
+    found
+        False when there is no file at the checkpoint's path (nothing was checked).
     """
 
     compatible: bool
@@ -101,10 +103,12 @@ class WeightsCheckResult:
     skipped: int
     problems: list[Problem] = field(default_factory=list)
     checked: bool = True
+    found: bool = True
 
     @property
     def fits(self) -> bool:
-        return self.checked and self.compatible and not any(p.is_error for p in self.problems)
+        return (self.found and self.checked and self.compatible
+                and not any(p.is_error for p in self.problems))
 
 
 def weights_check_argv(checkpoint: Path, ctx: ChainContext) -> list[str]:
@@ -120,8 +124,13 @@ def check_weights_in_child(checkpoint: Path, ctx: ChainContext,
     """Check ``checkpoint`` against the fine-tuning network in a child process.
 
     torch and nnunetv2 are imported there, never in the wizard's process (the first import
-    alone takes seconds). Raises RuntimeError when the child printed no JSON (it crashed).
+    alone takes seconds). A missing file is found here, in the worker thread (a path on a
+    network share may take seconds to stat): ``found`` is False and no child is started.
+    Raises RuntimeError when the child printed no JSON (it crashed).
     """
+    if not checkpoint.is_file():
+        return WeightsCheckResult(compatible=False, matching=0, skipped=0, checked=False,
+                                  found=False)
     completed = subprocess.run(weights_check_argv(checkpoint, ctx), capture_output=True,
                                text=True, timeout=timeout_s,
                                env=ctx.workspace.child_environment())
@@ -274,6 +283,9 @@ class TrainingPage(QWizardPage):
         # One reader per fold folder, remembering how far its logs were read (follow ticks).
         self._followers: dict[Path, FoldLogFollower] = {}
         self.weights_fit: bool | None = None  # the last weights check's verdict
+        # What the shown verdict (or the check under way) is about: checkpoint, dataset, plans,
+        # configuration, fold (see _weights_check_inputs); None while no verdict is shown.
+        self._verdict_inputs: tuple[str, ...] | None = None
         self.last_status = ""
         self._offer_follow = False  # the next read of the logs may start following a run
         self._stop_requested_outside = False  # SIGUSR1 sent to a followed run
@@ -298,6 +310,8 @@ class TrainingPage(QWizardPage):
             self.checkpoint_edit = QLineEdit()
             self.checkpoint_edit.setObjectName("checkpointEdit")
             self.checkpoint_edit.editingFinished.connect(self._on_checkpoint_edited)
+            # A verdict is about the path it was given: typing clears it at once.
+            self.checkpoint_edit.textChanged.connect(self._forget_stale_verdict)
             self.browse_button = QPushButton(self.tr("Browse…"))
             self.browse_button.setObjectName("checkpointBrowse")
             self.browse_button.clicked.connect(self._browse_checkpoint)
@@ -387,6 +401,7 @@ class TrainingPage(QWizardPage):
             self.checkpoint_edit.setText(str(ctx.pretrained_checkpoint) if ctx else "")
             self.fold_combo.setCurrentIndex(max(0, self.fold_combo.findData(
                 self.state.options.fold)))
+            self._forget_stale_verdict()  # the plans or configuration may have changed
         # A training of this fold running outside the wizard (the wizard was closed or
         # crashed, or it was started on the command line) is followed once the read shows it.
         self._offer_follow = True
@@ -503,6 +518,39 @@ class TrainingPage(QWizardPage):
         text = self.checkpoint_edit.text().strip()
         default = str(ctx.pretrain_fold_dir / "checkpoint_final.pth") if ctx else ""
         self.state.with_options(pretrained_weights=None if text in ("", default) else text)
+        self._forget_stale_verdict()
+        self._update_labels()
+
+    def _weights_check_inputs(self) -> tuple[str, ...] | None:
+        """Everything a weights check's verdict depends on (None without datasets chosen)."""
+        ctx = self.state.context()
+        if ctx is None:
+            return None
+        o = ctx.options
+        return (str(ctx.pretrained_checkpoint), ctx.finetune.name, o.finetune_plans,
+                o.configuration, str(o.fold))
+
+    def _forget_stale_verdict(self) -> None:
+        """Clear the verdict (and drop a check under way) once what it was about has changed:
+        the path typed or browsed, the fold, the plans or the configuration."""
+        if self.phase != FINETUNE or self._verdict_inputs is None:
+            return
+        assert self.checkpoint_edit is not None
+        inputs = self._weights_check_inputs()
+        typed = self.checkpoint_edit.text().strip()
+        if inputs == self._verdict_inputs and typed == self._verdict_inputs[0]:
+            return
+        self._verdict_inputs = None
+        checking = self.background.running(WEIGHTS_TASK)
+        if checking is not None:  # its answer would be about the old inputs
+            checking.cancel()
+            self._weights_check_over()
+            self.settings.setEnabled(True)
+            self.status_label.setText(self.tr("The weights check was dropped: its inputs "
+                                              "changed."))
+        self.weights_fit = None
+        self.weights_verdict.setStyleSheet("")
+        self.weights_verdict.clear()
         self._update_labels()
 
     def check_weights(self) -> TaskHandle | None:
@@ -517,12 +565,7 @@ class TrainingPage(QWizardPage):
         if ctx is None:
             return None
         checkpoint = ctx.pretrained_checkpoint
-        if not checkpoint.is_file():
-            self.weights_fit = False
-            self.weights_verdict.setStyleSheet("color: #8a5a00")
-            self.weights_verdict.setText(self.tr("{0} does not exist yet: finish the "
-                                                 "pretraining first.").format(checkpoint))
-            return None
+        # Whether the file exists is asked in the worker too (no stat on the GUI thread).
         handle = self.background.submit(check_weights_in_child, checkpoint, ctx,
                                         on_done=self.show_weights_verdict,
                                         on_error=self._on_weights_check_failed,
@@ -533,6 +576,7 @@ class TrainingPage(QWizardPage):
 
     def _show_weights_checking(self) -> None:
         self.weights_fit = None
+        self._verdict_inputs = self._weights_check_inputs()
         if self.phase == FINETUNE:
             self.check_weights_button.setText(self.tr("Checking…"))
             self.check_weights_button.setEnabled(False)
@@ -552,7 +596,19 @@ class TrainingPage(QWizardPage):
         self._weights_check_over()
         self.weights_fit = result.fits
         self.problems.set_problems(result.problems if problems is None else problems)
-        if result.fits:
+        ctx = self.state.context()
+        if not result.found and ctx is not None:
+            checkpoint = ctx.pretrained_checkpoint
+            if ctx.options.pretrained_weights:  # the user's own path
+                self.weights_verdict.setStyleSheet("color: #b3261e")
+                self.weights_verdict.setText(self.tr(
+                    "✗ File not found: {0}. Check the path, or choose the checkpoint with "
+                    "Browse…").format(checkpoint))
+            else:  # the pretraining's final checkpoint: the pretraining has not finished
+                self.weights_verdict.setStyleSheet("color: #8a5a00")
+                self.weights_verdict.setText(self.tr(
+                    "{0} does not exist yet: finish the pretraining first.").format(checkpoint))
+        elif result.fits:
             self.weights_verdict.setStyleSheet("color: #2e7d32")
             self.weights_verdict.setText(self.tr(
                 "✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are "
@@ -579,11 +635,12 @@ class TrainingPage(QWizardPage):
                                               self.tr("nnU-Net checkpoints (*.pth)"))
         if path:
             self.checkpoint_edit.setText(path)
-            self._on_checkpoint_edited()
+            self._on_checkpoint_edited()  # clears the verdict of the path before
 
     def _on_fold_changed(self) -> None:
         assert self.fold_combo is not None
         self.state.with_options(fold=self.fold_combo.currentData())
+        self._forget_stale_verdict()
         self.reload_records()
 
     def _update_labels(self) -> None:
@@ -663,6 +720,10 @@ class TrainingPage(QWizardPage):
         errors = [p for p in checked.problems if p.is_error]
         self.settings.setEnabled(True)
         self.show_weights_verdict(checked, errors)
+        if not checked.found:
+            self.status_label.setText(self.tr("Not started: there are no pretrained weights "
+                                              "at {0}.").format(ctx.pretrained_checkpoint))
+            return
         if errors:
             self.status_label.setText(self.tr("Not started: the pretrained weights do not fit "
                                               "(see the problems below)."))

@@ -15,6 +15,7 @@ from nnft.core.steps import step_number
 
 PLANS_COLOR = QColor("#1f6fb2")
 WEIGHTS_COLOR = QColor("#c2571a")
+WARNING_COLOR = QColor("#b3261e")
 
 
 def _short_id(name: str) -> str:
@@ -33,15 +34,21 @@ class DirectionDiagram(QWidget):
         self.pretrain_name = ""
         self.finetune_id = ""
         self.pretrain_id = ""
+        self.pretrain_cases: int | None = None
+        self.finetune_cases: int | None = None
         self.setMinimumHeight(190)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:  # Qt override
         return QSize(640, 200)
 
-    def set_datasets(self, pretrain_name: str | None, finetune_name: str | None) -> None:
+    def set_datasets(self, pretrain_name: str | None, finetune_name: str | None,
+                     pretrain_cases: int | None = None,
+                     finetune_cases: int | None = None) -> None:
+        """Show these datasets (None: not chosen yet) and their numbers of training cases."""
         self.pretrain_name = pretrain_name or ""
         self.finetune_name = finetune_name or ""
+        self.pretrain_cases, self.finetune_cases = pretrain_cases, finetune_cases
         self.pretrain_id = _short_id(self.pretrain_name)
         self.finetune_id = _short_id(self.finetune_name)
         self.update()
@@ -54,6 +61,26 @@ class DirectionDiagram(QWidget):
         return self.tr("weights  (step {n}: nnUNetv2_train {ft} ... -pretrained_weights)").format(
             n=step_number("finetune"), ft=self.finetune_id)
 
+    def pretrain_smaller(self) -> bool:
+        """The pretraining dataset has fewer cases than the fine-tuning one."""
+        return (self.pretrain_cases is not None and self.finetune_cases is not None
+                and self.pretrain_cases < self.finetune_cases)
+
+    def finetune_hint(self) -> str:
+        """The line under the fine-tuning box's name."""
+        if self.finetune_cases is None:
+            return self.tr("your target")
+        return self.tr("your target · {0} cases").format(self.finetune_cases)
+
+    def pretrain_hint(self) -> str:
+        """The line under the pretraining box's name: its size as it is, never claimed."""
+        if self.pretrain_cases is None:
+            return self.tr("source of weights")
+        if self.pretrain_smaller():
+            return self.tr("only {0} cases: the smaller one").format(
+                self.pretrain_cases)
+        return self.tr("source of weights · {0} cases").format(self.pretrain_cases)
+
     def paintEvent(self, event) -> None:  # Qt override
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -63,10 +90,10 @@ class DirectionDiagram(QWidget):
         left_box = QRectF(10, top, box_w, box_h)
         right_box = QRectF(w - 10 - box_w, top, box_w, box_h)
         self._draw_box(painter, left_box, self.tr("Fine-tuning dataset"),
-                       self.finetune_name or self.tr("(choose)"), self.tr("your target"))
+                       self.finetune_name or self.tr("(choose)"), self.finetune_hint())
         self._draw_box(painter, right_box, self.tr("Pretraining dataset"),
-                       self.pretrain_name or self.tr("(choose)"),
-                       self.tr("large, source of weights"))
+                       self.pretrain_name or self.tr("(choose)"), self.pretrain_hint(),
+                       warn=self.pretrain_smaller())
         # Plans: fine-tuning → pretraining, above the boxes' centre line.
         y_plans = top + box_h * 0.3
         self._draw_arrow(painter, QPointF(left_box.right(), y_plans),
@@ -78,7 +105,8 @@ class DirectionDiagram(QWidget):
                          self.weights_label(), above=False)
         painter.end()
 
-    def _draw_box(self, painter: QPainter, rect: QRectF, role: str, name: str, hint: str) -> None:
+    def _draw_box(self, painter: QPainter, rect: QRectF, role: str, name: str, hint: str,
+                  warn: bool = False) -> None:
         painter.setPen(QPen(QColor("#555"), 1.5))
         painter.setBrush(QColor("#f7f7f7"))
         painter.drawRoundedRect(rect, 8, 8)
@@ -91,7 +119,7 @@ class DirectionDiagram(QWidget):
         painter.setFont(self.font())
         painter.drawText(rect.adjusted(8, rect.height() * 0.36, -8, -rect.height() * 0.3),
                          Qt.AlignmentFlag.AlignCenter, name)
-        painter.setPen(QColor("#777"))
+        painter.setPen(WARNING_COLOR if warn else QColor("#777"))
         painter.drawText(rect.adjusted(8, rect.height() * 0.66, -8, -4),
                          Qt.AlignmentFlag.AlignCenter, hint)
 

@@ -30,11 +30,20 @@ class ProblemsView(QWidget):
                 Severity.INFO: self.tr("Note")}[severity]
 
     def set_problems(self, problems: list[Problem]) -> None:
+        """Show ``problems``, errors first. The same problems again change nothing on screen
+        (a page re-checks on every keystroke: rebuilding the labels made it jump)."""
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        ordered = sorted(problems, key=lambda p: order[p.severity])
+        if ordered == self.problems and len(self._labels) == len(ordered):
+            return
         for label in self._labels:
+            # Out of the layout now: deleteLater alone left the old labels taking space (a gap,
+            # twice the height) until the event loop came round.
+            self._layout.removeWidget(label)
+            label.hide()
             label.deleteLater()
         self._labels = []
-        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        self.problems = sorted(problems, key=lambda p: order[p.severity])
+        self.problems = ordered
         for problem in self.problems:
             fix = (f"<br><b>{escape(self.tr('Fix'))}:</b> {escape(problem.fix)}"
                    if problem.fix else "")

@@ -517,8 +517,21 @@ def _existing_transfer(demo, name: str = "MyPlans", **changes) -> Path:
 def test_plans_id_exists_identical_with_reuse_is_info(demo, expect) -> None:
     path = _existing_transfer(demo)
     result = demo.preflight(reuse_plans=True)
-    expect(result, P.PLANS_ID_EXISTS, INFO, str(path))
+    expect(result, P.PLANS_ID_EXISTS, INFO, str(path), "reused (reuse is allowed)")
     assert result.ok
+
+
+def test_a_reuse_without_the_tick_says_why(demo, expect) -> None:
+    """The plans file nnFT's transfer wrote continues the chain without the reuse tick; the
+    note says so instead of looking like a reuse the user allowed."""
+    from nnft.core.steps import record_transfer
+
+    path = _existing_transfer(demo)
+    ctx = demo.preflight(reuse_plans=True).context
+    record_transfer(ctx)
+    result = demo.preflight(reuse_plans=False)
+    problem = expect(result, P.PLANS_ID_EXISTS, INFO, str(path), "nnFT's own transfer wrote it")
+    assert "reuse is allowed" not in problem.message and "no reuse needed" in problem.message
 
 
 def test_plans_id_exists_identical_without_reuse_is_error(demo, expect) -> None:
@@ -1000,3 +1013,18 @@ def test_finetune_never_combines_continue_and_weights(demo, checkpoints, marker:
     assert ("--c" in argv) != ("-pretrained_weights" in argv)
     resumable = any(c != "checkpoint_final.pth" for c in checkpoints)
     assert ("--c" in argv) == (resumable and marker == "ours")
+
+
+# -- PRETRAIN_SMALLER --------------------------------------------------------------------------
+def test_pretraining_on_the_smaller_dataset_is_warned(demo, expect, find) -> None:
+    """The demo's pretraining dataset is the larger one; swapped, the warning names both
+    datasets and their case counts, and says how to swap back."""
+    n_pretrain = len(list((demo.raw / PRETRAIN / "labelsTr").iterdir()))
+    n_finetune = len(list((demo.raw / FINETUNE / "labelsTr").iterdir()))
+    assert n_pretrain > n_finetune
+    assert find(demo.preflight(), P.PRETRAIN_SMALLER) == []
+    swapped = demo.preflight(pretrain=2, finetune=1)
+    problem = expect(swapped, P.PRETRAIN_SMALLER, WARNING, FINETUNE, PRETRAIN,
+                     f"{n_finetune} cases", f"({n_pretrain})")
+    assert "swap" in problem.fix.lower()
+    assert swapped.ok  # a warning: the user may mean it

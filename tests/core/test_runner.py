@@ -181,6 +181,26 @@ def test_carriage_returns_end_lines():
     assert lines == ["10%", "50%", "100%", "next", "last"]
 
 
+def test_progress_bar_states_go_to_on_progress_and_leave_the_tail(tmp_path):
+    """tqdm redraws its bar with a leading \r and ends it with \n: its states (lines ended by
+    \r) go to ``on_progress``; the tail keeps only what a terminal would show."""
+    lines: list[str] = []
+    progress: list[str] = []
+    log = tmp_path / "step.log"
+    result = CommandRunner(script(r"""
+        import sys
+        sys.stdout.write("start\n")
+        for percent in range(0, 101, 10):
+            sys.stdout.write(f"\r{percent:3d}%|bar|")
+        sys.stdout.write("\ndone\nerror here\n")
+    """), on_line=lines.append, on_progress=progress.append, log_path=log,
+        tail_lines=5).run()
+    assert lines == ["start", "100%|bar|", "done", "error here"]
+    assert progress == ["", *[f"{p:3d}%|bar|" for p in range(0, 100, 10)]]
+    assert result.tail == ["start", "100%|bar|", "done", "error here"]
+    assert " 50%|bar|" in log.read_text()  # the log keeps everything
+
+
 def test_crlf_split_across_reads_is_one_line_end(tmp_path):
     """A \\r\\n whose \\r and \\n arrive in different reads ends one line, not two.
 

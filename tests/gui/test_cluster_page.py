@@ -9,7 +9,9 @@ page are in tests/slurm/test_cluster_page.py.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -456,3 +458,68 @@ def test_submit_and_cancel_run_in_the_background_with_busy_buttons(make_page, st
     assert "scancel 100 101 102" in calls.read_text()
     assert page.cancel_button.text() == "Cancel chain"
     assert S.ChainRecord.load(Path(record.chain_dir) / S.RECORD_NAME).cancelled
+
+
+# -- Slurm installed but not configured (issue 10, item 10) ----------------------------------
+needs_slurm_clients = pytest.mark.skipif(
+    shutil.which("scontrol") is None or shutil.which("sbatch") is None,
+    reason="Slurm's client tools are not installed")
+
+
+@pytest.fixture
+def unconfigured_slurm(tmp_path):
+    """The real client tools with a configuration they cannot use (an empty slurm.conf): they
+    fail as on a workstation where Slurm was installed but never set up."""
+    conf = tmp_path / "slurm.conf"
+    conf.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
+    return S.SlurmCommands(env={**env, "SLURM_CONF": str(conf)})
+
+
+@needs_slurm_clients
+def test_unconfigured_slurm_is_said_on_entering_and_submit_names_it(make_page, state, qtbot,
+                                                                    unconfigured_slurm):
+    page = make_page(unconfigured_slurm)
+    page.show()
+    # Asked in the background: the page is back at once and says it is asking.
+    assert page.refreshed_label.text() == "Asking Slurm …"
+    qtbot.waitUntil(lambda: not page.background.is_busy(), timeout=60000)
+    assert page.controller_problem is not None
+    assert page.problems.codes() == [S.SLURM_NO_CONTROLLER]
+    assert page.status_label.text().startswith("Slurm is installed on this computer but "
+                                               "reaches no cluster")
+    assert "not configured" in _problem(page, S.SLURM_NO_CONTROLLER)
+    assert page.refreshed_label.text().startswith("Last refreshed at ")
+    assert page.refreshed_label.text().endswith("no Slurm controller reachable")
+
+    page.problems.set_problems([])
+    submitting = page.submit()
+    assert submitting is not None and page.submit_button.text() == "Submitting…"
+    qtbot.waitUntil(lambda: not submitting.running, timeout=60000)
+    assert page.problems.codes() == [S.SLURM_NO_CONTROLLER]
+    assert page.status_label.text().startswith("Nothing was submitted: Slurm is installed")
+    shown = " ".join(label.text() for label in page.problems.findChildren(QLabel)
+                     if not label.isHidden())
+    assert "partition" not in shown and "DNS" not in page.status_label.text()
+    assert not _slurm_folder(state).exists()  # nothing written
+
+
+@needs_slurm_clients
+def test_refresh_shows_that_it_refreshed(make_page, qtbot, unconfigured_slurm):
+    page = make_page(unconfigured_slurm)
+    qtbot.waitUntil(lambda: not page.background.is_busy(), timeout=60000)
+    page.refreshed_label.setText("")
+    qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
+    assert page.refreshed_label.text() == "Asking Slurm …"
+    qtbot.waitUntil(lambda: not page.background.is_busy(), timeout=60000)
+    assert re.fullmatch(r"Last refreshed at \d\d:\d\d:\d\d · no Slurm controller reachable",
+                        page.refreshed_label.text()), page.refreshed_label.text()
+
+
+def test_no_empty_plots_before_a_job_has_epochs(make_page):
+    page = make_page()
+    page.show()
+    assert not page.plots.isVisibleTo(page)
+    assert page.curves_placeholder.isVisibleTo(page)
+    assert page.splitter.sizes()[1] > 0  # the placeholder has the plots' room
+    assert "appear here" in page.curves_placeholder.text()

@@ -159,8 +159,11 @@ def test_a_crashed_check_is_shown_not_lost(qtbot, weights_workspace, monkeypatch
     assert page.check_weights_button.isEnabled()
 
 
-def test_output_printed_before_the_json_is_skipped(quick_state, monkeypatch):
+def test_output_printed_before_the_json_is_skipped(quick_state, monkeypatch, tmp_path):
     quick_state.pretrain, quick_state.finetune = "1", "2"
+    checkpoint = tmp_path / "given.pth"  # only its existence is looked at before the child
+    checkpoint.write_bytes(b"x")
+    quick_state.with_options(pretrained_weights=str(checkpoint))
     ctx = quick_state.context()
     payload = json.dumps({"problems": [], "report": {
         "compatible": True, "counts": {"matching": 7, "skipped": 2}}}, indent=2)
@@ -168,3 +171,104 @@ def test_output_printed_before_the_json_is_skipped(quick_state, monkeypatch):
         sys.executable, "-c", f"print('a library says hello'); print({payload!r})"])
     checked = tp.check_weights_in_child(ctx.pretrained_checkpoint, ctx)
     assert checked.fits and (checked.matching, checked.skipped) == (7, 2)
+
+
+# -- the verdict follows its inputs (issue 10, item 6) ---------------------------------------
+_FITS_JSON = json.dumps({"problems": [], "report": {
+    "compatible": True, "counts": {"matching": 7, "skipped": 2}}})
+
+
+def _answer_fits(monkeypatch):
+    """The child answers at once that the weights fit (the real comparison is tested above);
+    these tests are about what the page shows around it."""
+    monkeypatch.setattr(tp, "weights_check_argv", lambda *_: [
+        sys.executable, "-c", f"print({_FITS_JSON!r})"])
+
+
+def _stats_on_gui_thread(monkeypatch, name):
+    """Record every is_file() of a path ending in ``name`` made on the GUI thread."""
+    import pathlib
+    import threading
+
+    calls = []
+    original = pathlib.Path.is_file
+
+    def is_file(path, *args, **kwargs):
+        if path.name == name and threading.current_thread() is threading.main_thread():
+            calls.append(str(path))
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "is_file", is_file)
+    return calls
+
+
+def test_a_mistyped_path_says_file_not_found_without_a_stat_on_the_gui_thread(
+        qtbot, demo, tmp_path, monkeypatch):
+    good = tmp_path / "good.pth"
+    good.write_bytes(b"not read: the child is replaced")
+    _answer_fits(monkeypatch)
+    page = _finetune_page(qtbot, demo, good)
+    page.checkpoint_edit.setText(str(good) + "x")  # good.pthx
+    page.checkpoint_edit.editingFinished.emit()
+    stats = _stats_on_gui_thread(monkeypatch, "good.pthx")
+    check = page.check_weights()
+    # "Checking…" at once: even whether the file exists is asked in the worker.
+    assert page.check_weights_button.text() == "Checking…"
+    assert page.weights_verdict.text().startswith("Checking the weights")
+    qtbot.waitUntil(lambda: not check.running, timeout=30000)
+    assert stats == []
+    text = page.weights_verdict.text()
+    assert text.startswith("✗ File not found:") and "good.pthx" in text, text
+    assert "finish the pretraining" not in text
+    assert page.weights_fit is False and page.check_weights_button.isEnabled()
+
+
+def test_the_default_checkpoint_before_the_pretraining_says_finish_it_first(qtbot, demo):
+    state = WizardState(workspace=Workspace.from_root(demo.root), pretrain="1", finetune="2",
+                        options=RunOptions(configuration="2d", device="cpu"),
+                        check_device=False)
+    page = tp.TrainingPage(state, tp.FINETUNE)
+    qtbot.addWidget(page)
+    page.initializePage()
+    check = page.check_weights()
+    assert page.check_weights_button.text() == "Checking…"
+    qtbot.waitUntil(lambda: not check.running, timeout=30000)
+    text = page.weights_verdict.text()
+    assert text.endswith("does not exist yet: finish the pretraining first."), text
+    assert "checkpoint_final.pth" in text and page.weights_fit is False
+
+
+def test_the_verdict_is_cleared_when_the_path_or_the_fold_changes(qtbot, demo, tmp_path,
+                                                                  monkeypatch):
+    good = tmp_path / "good.pth"
+    good.write_bytes(b"not read: the child is replaced")
+    _answer_fits(monkeypatch)
+    page = _finetune_page(qtbot, demo, good)
+
+    def check_and_wait():
+        check = page.check_weights()
+        qtbot.waitUntil(lambda: not check.running, timeout=30000)
+        assert page.weights_verdict.text().startswith("✓ The weights fit")
+        assert page.weights_fit is True
+
+    check_and_wait()
+    page.checkpoint_edit.setText(str(tmp_path / "other.pth"))  # typing, before Enter
+    assert page.weights_verdict.text() == "" and page.weights_fit is None
+    page.checkpoint_edit.setText(str(good))
+    page.checkpoint_edit.editingFinished.emit()
+    check_and_wait()
+    page.fold_combo.setCurrentIndex(page.fold_combo.findData("1"))
+    assert page.weights_verdict.text() == "" and page.weights_fit is None
+    check_and_wait()
+    # Browsing to another file clears it as well.
+    other = tmp_path / "other.pth"
+    other.write_bytes(b"x")
+    monkeypatch.setattr(tp.QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    page._browse_checkpoint()
+    assert page.weights_verdict.text() == "" and page.weights_fit is None
+    # A check under way when the input changes is dropped: its answer is about the old path.
+    check = page.check_weights()
+    page.checkpoint_edit.setText(str(good))
+    assert check.cancelled and page.check_weights_button.isEnabled()
+    page.background.wait(30)
+    assert page.weights_verdict.text() == "" and page.weights_fit is None

@@ -7,7 +7,7 @@ import os
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWizard  # noqa: F401
+from PySide6.QtWidgets import QGroupBox, QMessageBox, QWizard  # noqa: F401
 
 from nnft.gui.wizard import PAGE_IDS
 
@@ -52,6 +52,28 @@ def test_datasets_page_preselects_roles_and_swaps(make_wizard, quick_state, demo
     page.finetune_combo.setCurrentIndex(page.finetune_combo.findData(demo.pretrain_name))
     assert "SAME_DATASET" in page.problems.codes()
     assert not page.isComplete()
+
+
+def test_after_a_swap_no_label_claims_the_smaller_dataset_is_large(make_wizard, quick_state,
+                                                                   demo):
+    """Swapped, the demo pretrains on its 6-case dataset: the page says how many cases each
+    has and warns, and no title or hint calls that dataset large."""
+    wizard = make_wizard(quick_state)
+    wizard.show()
+    wizard.next()
+    page = wizard.pages["datasets"]
+    assert "PRETRAIN_SMALLER" not in page.problems.codes()
+    assert page.diagram.pretrain_hint() == "source of weights · 12 cases"
+    assert page.diagram.finetune_hint() == "your target · 6 cases"
+    page.swap()
+    assert "PRETRAIN_SMALLER" in page.problems.codes()
+    warning = next(p for p in page.problems.problems if p.code == "PRETRAIN_SMALLER")
+    assert demo.finetune_name in warning.message and "6 cases" in warning.message
+    assert page.diagram.pretrain_hint() == "only 6 cases: the smaller one"
+    assert page.diagram.finetune_hint() == "your target · 12 cases"
+    titles = [box.title() for box in page.findChildren(QGroupBox)]
+    assert titles and not [t for t in titles if "large" in t.lower()], titles
+    assert page.isComplete()  # a warning: the user may mean it
 
 
 @pytest.mark.parametrize("name, code", [("nnUNetPlans", "PLANS_ID_DEFAULT"),

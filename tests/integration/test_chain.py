@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -20,6 +21,15 @@ TRAINER = "nnFTTrainerQuickTrial"
 def test_chain_completes(chain_run):
     assert chain_run.result.returncode == 0, chain_run.output[-5000:]
     assert "Done in" in chain_run.result.stdout
+
+
+def test_progress_bars_leave_one_line_each_in_a_log(chain_run):
+    """nnU-Net's tqdm bars (fingerprints, preprocessing) redraw their line with carriage
+    returns; printed to a pipe or file, only each bar's last state is kept."""
+    bars = [line for line in chain_run.result.stdout.splitlines() if re.search(r"\d+%\|", line)]
+    assert bars, chain_run.result.stdout[-3000:]
+    assert all("100%|" in line for line in bars), bars
+    assert "\r" not in chain_run.result.stdout
 
 
 def test_finetuning_plans_and_data(chain_run):
