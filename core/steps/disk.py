@@ -56,7 +56,15 @@ def raw_data_signature(dataset: DatasetInfo) -> dict[str, Any]:
     ``stat`` per file, no reading. A case added, removed or replaced, or an edited
     ``dataset.json``, changes it. (A copy that does not keep modification times, such as
     ``cp -r`` without ``-p``, looks changed too: then the data is made again, nothing is lost.)
+    Taken once per :class:`DatasetInfo` (a snapshot, like its case list: a new preflight makes
+    a new one); 4,000 cases take about 0.1 s.
     """
+    if dataset.raw_signature is None:
+        dataset.raw_signature = _raw_data_signature(dataset)
+    return dataset.raw_signature
+
+
+def _raw_data_signature(dataset: DatasetInfo) -> dict[str, Any]:
     files: dict[str, list[int]] = {}
     for case in dataset.cases.values():
         for name in [*case.get("images", []), case.get("label")]:
