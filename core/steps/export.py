@@ -35,11 +35,10 @@ def step_lines(step: Step, command: str,
                quote: Callable[[Sequence[str]], str] = shlex.join) -> list[str]:
     """``command`` (the step's bash line) between the calls of its before and after hooks.
 
-    A step without an argv (a file operation nnFT does itself) has no hooks, as in the executor.
+    The hooks get the step's argv; a file operation nnFT does itself (its ``cp`` in a script)
+    gets none.
     """
-    if not step.argv:
-        return [command]
-    tail = ["--", *step.argv]
+    tail = ["--", *(step.argv or [])]
     return [f'"${{{HOOK_ARRAY}[@]}}" {BEFORE} {step.key} {quote(tail)}', command,
             f'"${{{HOOK_ARRAY}[@]}}" {AFTER} {step.key} {quote(tail)}']
 

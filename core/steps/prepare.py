@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nnft.core import plans as plans_mod
-from nnft.core.safety import atomic_copy, backup_path
+from nnft.core.safety import atomic_copy
 
 from .base import PREPARE, StepDefinition
 from .context import ChainContext, load_json
@@ -230,13 +230,18 @@ class CopyDatasetJson(StepDefinition):
         raw_json, copied_json = self._files(ctx)
 
         def copy_dataset_json(log: Callable[[str], None]) -> None:
-            if copied_json.exists():
-                backup = backup_path(ctx.workspace, copied_json)
-                log(f"Backing up the outdated {copied_json} to {backup}")
+            for line in self.before_start(ctx, None, False):
+                log(line)
             atomic_copy(raw_json, copied_json)
             log(f"Copied {raw_json} to {copied_json}")
 
         return copy_dataset_json
+
+    def before_start(self, ctx: ChainContext, argv: list[str] | None,
+                     fresh: bool) -> list[str]:
+        # The outdated copy goes to the backup first: in nnFT's own action above, and before
+        # the plain `cp` of exported and SLURM scripts (their hook).
+        return backup_outdated_copy(ctx, *self._files(ctx))
 
     def shell(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
         return shlex.join(["cp", *map(str, self._files(ctx))])
