@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     hook.add_argument("step", choices=STEP_KEYS, help="the step's key")
     hook.add_argument("step_argv", nargs="*", metavar="COMMAND",
                       help="after --: the step's command exactly as the script runs it")
-    hook.add_argument("--chain", required=True, metavar="JSON",
+    hook.add_argument("--spec", required=True, metavar="JSON",
                       help="the chain (datasets and options) as the script was written for it")
     hook.add_argument("--fresh", action="store_true",
                       help="the script's commands are those of a run from scratch")
@@ -229,10 +229,10 @@ def cmd_step_hook(args: argparse.Namespace) -> int:
               "nnft export/submit, which export the nnU-Net folders first.", file=sys.stderr)
         return EXIT_USAGE
     try:
-        spec = json.loads(args.chain)
+        spec = json.loads(args.spec)
         ctx = context_from_spec(workspace, spec)
     except ValueError as exc:
-        print(f"error: --chain is not a chain written by nnft export/submit: {exc}",
+        print(f"error: --spec is not a chain written by nnft export/submit: {exc}",
               file=sys.stderr)
         return EXIT_USAGE
     try:

@@ -17,7 +17,7 @@ HOOK_ARRAY = "NNFT_STEP_HOOK"
 
 def hook_array_line(ctx: ChainContext, *, fresh: bool, python: str | None = None,
                     quote: Callable[[Sequence[str]], str] = shlex.join) -> list[str]:
-    """The lines that define the script's hook command (``nnft step-hook --chain …``) once.
+    """The lines that define the script's hook command (``nnft step-hook --spec …``) once.
 
     ``quote`` turns the argv into bash words (the SLURM scripts pass one that expands the fold
     variable of a job array).

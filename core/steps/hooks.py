@@ -3,11 +3,11 @@
 The executor calls each step's ``before_start`` (guards, backups, markers) right before its
 command and ``after_done`` (bookkeeping) once it is done. Exported bash scripts and SLURM jobs run
 the same nnU-Net commands without the executor, so they call the same hooks through
-``nnft step-hook before|after KEY --chain JSON -- ARGV...`` (:func:`hook_argv`): one
+``nnft step-hook before|after KEY --spec JSON -- ARGV...`` (:func:`hook_argv`): one
 implementation, whether the chain ran in the wizard, through ``nnft run`` or from a script. The
 wizard and ``nnft run`` then judge a script's results exactly as their own.
 
-``--chain`` carries the chain as JSON (:func:`chain_spec`: the two datasets and every resolved
+``--spec`` carries the chain as JSON (:func:`chain_spec`: the two datasets and every resolved
 option), so the hook rebuilds the same :class:`~.context.ChainContext`; the workspace comes from
 the ``nnUNet_*`` variables the script exports.
 """
@@ -57,7 +57,7 @@ def context_from_spec(workspace: Workspace, spec: dict[str, Any]) -> ChainContex
 
 
 def hook_prefix(ctx: ChainContext, *, fresh: bool, python: str | None = None) -> list[str]:
-    """The start of every hook command of a script: ``nnft step-hook --chain JSON [--fresh]``.
+    """The start of every hook command of a script: ``nnft step-hook --spec JSON [--fresh]``.
 
     Scripts keep it in one bash array and append ``PHASE KEY -- ARGV...`` per step
     (:func:`hook_argv`).
@@ -72,7 +72,7 @@ def hook_prefix(ctx: ChainContext, *, fresh: bool, python: str | None = None) ->
         The Python with nnFT (default: the one running now).
     """
     command = [python or sys.executable, "-m", "nnft.core.cli", "step-hook",
-               "--chain", json.dumps(chain_spec(ctx), sort_keys=True, separators=(",", ":"))]
+               "--spec", json.dumps(chain_spec(ctx), sort_keys=True, separators=(",", ":"))]
     return command + (["--fresh"] if fresh else [])
 
 

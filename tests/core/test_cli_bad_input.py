@@ -261,13 +261,13 @@ def test_step_hook_bad_input_is_named_and_writes_nothing(demo, snapshot_of) -> N
     roots = {**_env_without_roots(), **{k: str(v) for k, v in demo.workspace.roots().items()}}
     before = snapshot_of(demo.root)
 
-    outside = _nnft("step-hook", "after", "transfer_plans", "--chain", chain)
+    outside = _nnft("step-hook", "after", "transfer_plans", "--spec", chain)
     assert outside.returncode == 2 and "nnUNet_raw" in outside.stderr
-    bad = _nnft("step-hook", "after", "transfer_plans", "--chain", '{"pretrain": 1}', env=roots)
+    bad = _nnft("step-hook", "after", "transfer_plans", "--spec", '{"pretrain": 1}', env=roots)
     assert bad.returncode == 2 and "not a chain" in bad.stderr
     assert "Traceback" not in outside.stderr + bad.stderr
     # The step's command did not make its outputs: nothing is recorded (as in the executor).
-    not_done = _nnft("step-hook", "after", "transfer_plans", "--chain", chain, "--",
+    not_done = _nnft("step-hook", "after", "transfer_plans", "--spec", chain, "--",
                      "nnUNetv2_move_plans_between_datasets", env=roots)
     assert not_done.returncode == 3
     assert "outputs are missing or incomplete; nothing was recorded" in not_done.stderr
