@@ -36,7 +36,9 @@ def exported_pretraining(root: Path) -> tuple[list[str], dict[str, str]]:
                     if line.startswith(f"# {PRETRAIN_STEP}. ")), None)
     if heading is None:
         raise BenchmarkError("nnft export printed no pretraining step")
-    command = next(line for line in script[heading + 1:] if line and not line.startswith("#"))
+    # The step's command, not the nnFT hook calls around it ("${NNFT_STEP_HOOK[@]}" ...).
+    command = next(line for line in script[heading + 1:]
+                   if line and not line.startswith(("#", '"${NNFT_STEP_HOOK')))
     tokens = shlex.split(command)
     while tokens and _ASSIGNMENT.match(tokens[0]):
         name, _, value = tokens.pop(0).partition("=")

@@ -32,7 +32,7 @@ from .steps import (
     step_number,
     transfer_made_by_nnft,
 )
-from .steps.guards import incomplete_checkpoint_problems
+from .steps.guards import incomplete_checkpoint_problems, stale_fingerprint_problems
 from .weights import check_weights
 from .workspace import Workspace
 
@@ -339,6 +339,8 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
             f"{ctx.pretrain.name} has no fingerprint yet; it is extracted in step "
             f"{step_number('fingerprint_pretrain')}.",
         ))
+    found += stale_fingerprint_problems(ctx, step_number("fingerprint_pretrain"),
+                                        step_number("plan_finetune"))
 
     # Data folders nnU-Net deletes and recreates on preprocessing (steps 1 and 5).
     if not definition("plan_finetune").is_done(ctx):

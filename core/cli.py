@@ -43,12 +43,23 @@ from .run_records import describe as describe_activity
 from .run_records import detect_training
 from .safety import atomic_write_text
 from .session import Session
-from .steps import build_chain, checkpoint_complete, export_bash, read_run_marker
+from .steps import (
+    STEP_KEYS,
+    StepNotDone,
+    StepRefused,
+    build_chain,
+    checkpoint_complete,
+    context_from_spec,
+    export_bash,
+    read_run_marker,
+    run_hook,
+)
+from .steps.hooks import PHASES
 from .training_history import estimate_remaining_seconds, parse_fold_dir
 from .training_history import format_duration as _duration
 from .training_log import TrainingLogParser
 from .weights import check_weights_against
-from .workspace import STATE_FOLDER_NAME
+from .workspace import STATE_FOLDER_NAME, Workspace
 
 
 def _add_overwrite(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
                          help="keep printing new epochs until the training is done")
     monitor.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
     add_slurm_commands(sub)
+
+    hook = sub.add_parser(
+        "step-hook",
+        help="run a step's nnFT hook (guards and markers) around a command a script runs; "
+             "exported and SLURM scripts call it")
+    hook.add_argument("phase", choices=PHASES,
+                      help="before: the step's guards, backups and markers; after: check that "
+                           "the step is done and record it")
+    hook.add_argument("step", choices=STEP_KEYS, help="the step's key")
+    hook.add_argument("step_argv", nargs="*", metavar="COMMAND",
+                      help="after --: the step's command exactly as the script runs it")
+    hook.add_argument("--spec", required=True, metavar="JSON",
+                      help="the chain (datasets and options) as the script was written for it")
+    hook.add_argument("--fresh", action="store_true",
+                      help="the script's commands are those of a run from scratch")
     return parser
 
 
@@ -232,6 +258,40 @@ class CommandOutput:
         if self.open:
             self.stream.write("\n")
             self.open = False
+
+
+def cmd_step_hook(args: argparse.Namespace) -> int:
+    """Run one step's hook for a script (the workspace from its ``nnUNet_*`` variables).
+
+    Exit status 0 when the hook ran, 1 when it refused (nothing was run: the script stops
+    before the command), 3 when the step's outputs are missing after its command.
+    """
+    workspace = Workspace.from_environment()
+    unset = [variable for variable, folder in workspace.roots().items() if folder is None]
+    if unset:
+        print(f"error: {', '.join(unset)} not set: nnft step-hook runs inside the scripts of "
+              "nnft export/submit, which export the nnU-Net folders first.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        spec = json.loads(args.spec)
+        ctx = context_from_spec(workspace, spec)
+    except ValueError as exc:
+        print(f"error: --spec is not a chain written by nnft export/submit: {exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        notes = run_hook(ctx, args.phase, args.step, args.step_argv or None,
+                         fresh=args.fresh)
+    except StepRefused as exc:
+        _print_problems([exc.problem])
+        print(f"nnFT: refused to start step '{args.step}'; nothing was run.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except StepNotDone as exc:
+        print(f"nnFT: failed: {exc}", file=sys.stderr)
+        return EXIT_STEP_FAILED
+    for line in notes:
+        print(line, flush=True)
+    return EXIT_OK
 
 
 def _format_epoch(record, total: int | None, eta_s: float | None) -> str:
@@ -544,9 +604,19 @@ def cmd_check_weights(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    step_argv: list[str] | None = None
+    if argv[:1] == ["step-hook"] and "--" in argv:
+        # The step's command goes verbatim after "--", whatever comes before it (argparse
+        # cannot take a variable-length positional after options reliably).
+        cut = argv.index("--")
+        argv, step_argv = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
+    if step_argv is not None:
+        args.step_argv = step_argv
     handlers = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "export": cmd_export,
-                "monitor": cmd_monitor, "check-weights": cmd_check_weights}
+                "monitor": cmd_monitor, "check-weights": cmd_check_weights,
+                "step-hook": cmd_step_hook}
     handler = handlers.get(args.command) or args.handler
     try:
         return handler(args)

@@ -265,6 +265,9 @@ class DatasetInfo:
     dataset_json: dict | None = None
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Memo of ``steps.disk.raw_data_signature`` (a ``stat`` of every listed file): taken once
+    #: per inspection, like the case list itself.
+    raw_signature: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def channel_names(self) -> dict[str, str]:

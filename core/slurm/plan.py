@@ -175,7 +175,8 @@ def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
     if prepare:
         name = f"nnft-prepare-{short_pt}-{short_ft}"
         jobs.append(JobScript("prepare", name, "1_prepare.sbatch",
-                              prepare_script(ctx, profile, chain_dir, name, prepare),
+                              prepare_script(ctx, profile, chain_dir, name, prepare,
+                                             fresh=not skip_done),
                               steps=tuple(s.key for s in prepare)))
 
     pretrain_done = skip_done and (ctx.pretrain_fold_dir / "checkpoint_final.pth").is_file()

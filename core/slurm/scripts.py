@@ -4,7 +4,6 @@ training scripts (first start or ``--c`` at run time, USR1 trap and requeue); ba
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import shlex
 import sys
@@ -23,6 +22,7 @@ from nnft.core.steps import (
     pretrain_argv,
     step_number,
 )
+from nnft.core.steps.export import HOOK_ARRAY, hook_array_line, step_lines
 from nnft.core.workspace import trainers_folder
 
 from .profiles import SlurmProfile
@@ -170,7 +170,7 @@ def _started_line(role: str) -> str:
 
 
 def prepare_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, name: str,
-                    steps: list) -> str:
+                    steps: list, *, fresh: bool = True) -> str:
     """The CPU preparation job (the registry's "prepare" steps): ``steps``' exact commands
     in order, stopping at the first failure.
 
@@ -184,6 +184,9 @@ def prepare_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, na
         ``--job-name``.
     steps
         The chain's steps to run (a subset of :data:`PREPARE_STEPS`).
+    fresh
+        ``steps`` were built for a run from scratch (told to the steps' hooks: nnFT's guards
+        and markers, run around each command as ``nnft run`` does).
     """
     keys = ", ".join(str(step_number(s.key)) for s in steps)
     lines = _header(profile, name=name, chain_dir=chain_dir, training=False,
@@ -198,13 +201,14 @@ def prepare_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, na
         "",
     ]
     lines += _environment_lines(ctx, profile, ctx.planning_env())
+    lines += ["", *hook_array_line(ctx, fresh=fresh)]
     lines += ["", _started_line("prepare")]
     for step in steps:
         lines += ["", f"# {step_number(step.key)}. {step.title}", f"# {step.why}"]
         # planning_env() is exported above; a step's own extra variables go in front.
         extra = {k: v for k, v in step.env.items() if ctx.planning_env().get(k) != v}
         prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(extra.items()))
-        lines.append(f"{prefix} {step.command_line()}".strip())
+        lines += step_lines(step, f"{prefix} {step.command_line()}".strip())
     lines += ["", 'echo "nnFT: finished: preparation done"', ""]
     return "\n".join(lines)
 
@@ -312,7 +316,8 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
         ]
     lines += [""]
     lines += _environment_lines(ctx, profile, ctx.training_env())
-    lines.append("")
+    lines += ["", *hook_array_line(fctx, fresh=False,
+                                   quote=lambda argv: _bash_command(argv, variables)), ""]
     if array:
         lines += ["# Array task i trains fold FOLDS[i].",
                   f"FOLDS=({' '.join(shlex.quote(f) for f in folds)})",
@@ -332,7 +337,7 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
     resumable = ('{ [ -f "$FOLD_DIR/checkpoint_latest.pth" ] || '
                  '[ -f "$FOLD_DIR/checkpoint_best.pth" ]; }')
     if role == "pretrain":
-        lines += [
+        choose = [
             f"if {resumable[2:-3]}; then",
             "    # Continue from the last checkpoint.",
             f"    TRAIN=({_bash_command(resume, variables)})",
@@ -341,25 +346,7 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
             "fi",
         ]
     else:
-        marker = {
-            "pretrained_weights": str(ctx.pretrained_checkpoint),
-            "pretrained_weights_relative": _relative_to_results(ctx, ctx.pretrained_checkpoint),
-            "pretrain_dataset": ctx.pretrain.name,
-            "pretrain_plans": o.plans_name,
-            "finetune_plans": o.finetune_plans,
-            "configuration": o.configuration,
-            "trainer": ctx.trainer,
-            "command": first,
-        }
-        marker_text = json.dumps(marker, indent=2, ensure_ascii=False)
-        if array:
-            # Unquoted here-document: only ${FOLD} expands; $, ` and \ are escaped.
-            open_marker = f'cat > "$FOLD_DIR/{RUN_MARKER}" <<NNFT_MARKER'
-            marker_text = (marker_text.replace("\\", "\\\\").replace("$", "\\$")
-                           .replace("`", "\\`").replace(_FOLD_TOKEN, f"${{{_FOLD_VARIABLE}}}"))
-        else:
-            open_marker = f"cat > \"$FOLD_DIR/{RUN_MARKER}\" <<'NNFT_MARKER'"
-        lines += [
+        choose = [
             f'if {resumable} && [ -f "$FOLD_DIR/{RUN_MARKER}" ]; then',
             "    # Continue from the last checkpoint: it holds the pretrained weights already",
             "    # (nnU-Net refuses --c together with -pretrained_weights).",
@@ -369,20 +356,35 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
             '        echo "nnFT: failed: the pretrained weights $PRETRAINED do not exist"',
             "        exit 1",
             "    fi",
-            "    # First start: record where the weights come from (nnFT's marker, read by "
-            "`nnft run`",
-            "    # and the wizard), then load them.",
-            '    mkdir -p "$FOLD_DIR"',
-            f"    {open_marker}",
-            *marker_text.splitlines(),
-            "NNFT_MARKER",
             f"    TRAIN=({_bash_command(first, variables)})",
             "fi",
         ]
+    # nnFT's guards and markers around the command, as `nnft run` runs them (the same hook):
+    # before a first fine-tuning start the run marker (where the weights come from, read by
+    # `nnft run` and the wizard); before any start, checkpoints cut off by a killed run are
+    # moved to the backup, and the command is chosen again without them.
+    hook = f'"${{{HOOK_ARRAY}[@]}}"'
+    before_hook = [f'    {hook} before {role} -- "${{TRAIN[@]}}" || {{',
+                   '        echo "nnFT: failed: nnFT refused to start the training (see above)"',
+                   "        exit 1",
+                   "    }"]
+    lines += ["choose_training() {", *(f"    {line}" for line in choose), "}",
+              "start_training() {", "    choose_training", *before_hook,
+              '    local chosen="${TRAIN[*]}"',
+              "    choose_training",
+              '    if [ "${TRAIN[*]}" != "$chosen" ]; then',
+              *(f"    {line}" for line in before_hook),
+              "    fi",
+              "}",
+              "start_training"]
     lines += ['echo "nnFT: running: ${TRAIN[*]}"']
     lines += wait + [""]
     lines += [
         'if [ -f "$FOLD_DIR/checkpoint_final.pth" ] && [ "$status" = 0 ]; then',
+        f'    {hook} after {role} -- "${{TRAIN[@]}}" || {{',
+        '        echo "nnFT: failed: the training ended, but its outputs are incomplete"',
+        "        exit 1",
+        "    }",
         '    echo "nnFT: finished: $FOLD_DIR/checkpoint_final.pth"',
         "    exit 0",
         "fi",
@@ -394,12 +396,3 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
                         .finetune_fold_dir) for f in folds} if role == "finetune" \
         else {"all": str(ctx.pretrain_fold_dir)}
     return "\n".join(lines), fold_dirs
-
-
-def _relative_to_results(ctx: ChainContext, checkpoint: Path) -> str | None:
-    if ctx.workspace.results is None:
-        return None
-    try:
-        return checkpoint.relative_to(ctx.workspace.results).as_posix()
-    except ValueError:
-        return None

@@ -11,6 +11,8 @@ Layout (each module imports only from those above it):
   context: what the executor runs);
 - :mod:`.prepare`, :mod:`.train`: the step definitions;
 - :mod:`.registry`: :data:`STEPS` in chain order, :func:`build_chain`, groups and numbers;
+- :mod:`.hooks`: a step's hooks as a command (``nnft step-hook``), for scripts run outside
+  nnFT;
 - :mod:`.export`: the chain as a bash script.
 """
 
@@ -47,6 +49,14 @@ from .disk import (
 )
 from .export import export_bash
 from .guards import StepRefused, finetune_fold_problem, preprocessed_data_problem
+from .hooks import (
+    StepNotDone,
+    chain_spec,
+    context_from_spec,
+    hook_argv,
+    hook_prefix,
+    run_hook,
+)
 from .prepare import (
     fingerprint_pretrain_argv,
     plan_finetune_argv,
@@ -70,17 +80,18 @@ from .registry import (
 from .train import cpu_copy_of_checkpoint, finetune_argv, pretrain_argv
 
 __all__ = [
-    "CHECKPOINT_NAMES", "DEFAULT_TRAINER", "EVALUATE", "FOLDS", "GRACEFUL_STOP_TRAINERS",
-    "GROUPS", "PREPARE", "PREPROCESSING_MARKER_PREFIX", "QUICK_TRIAL_TRAINER", "RUN_MARKER",
-    "STEPS", "STEP_KEYS", "TRAIN", "TRANSFERS_REGISTRY", "USE", "ChainContext", "RunOptions",
-    "Step", "StepDefinition", "StepRefused", "all_done", "build_chain", "checkpoint_complete",
-    "cpu_copy_of_checkpoint", "data_folder_owner", "definition", "export_bash",
-    "finetune_argv", "finetune_data_folder", "finetune_fold_owner", "finetune_fold_problem",
-    "fingerprint_complete", "fingerprint_pretrain_argv", "has_resumable_checkpoint",
+    "CHECKPOINT_NAMES", "ChainContext", "DEFAULT_TRAINER", "EVALUATE", "FOLDS",
+    "GRACEFUL_STOP_TRAINERS", "GROUPS", "PREPARE", "PREPROCESSING_MARKER_PREFIX",
+    "QUICK_TRIAL_TRAINER", "RUN_MARKER", "RunOptions", "STEPS", "STEP_KEYS", "Step",
+    "StepDefinition", "StepNotDone", "StepRefused", "TRAIN", "TRANSFERS_REGISTRY", "USE",
+    "all_done", "build_chain", "chain_spec", "checkpoint_complete", "context_from_spec",
+    "cpu_copy_of_checkpoint", "data_folder_owner", "definition", "export_bash", "finetune_argv",
+    "finetune_data_folder", "finetune_fold_owner", "finetune_fold_problem", "fingerprint_complete",
+    "fingerprint_pretrain_argv", "has_resumable_checkpoint", "hook_argv", "hook_prefix",
     "incomplete_checkpoints", "is_finetuned_from", "keys_in_group", "load_json",
     "plan_finetune_argv", "plan_finetune_done", "preprocess_pretrain_argv",
     "preprocess_pretrain_done", "preprocessed_cases_complete", "preprocessed_data_problem",
     "preprocessing_marker_path", "pretrain_argv", "pretrain_data_folder", "range_text",
-    "read_run_marker", "record_transfer", "step_number", "step_range", "transfer_done",
+    "read_run_marker", "record_transfer", "run_hook", "step_number", "step_range", "transfer_done",
     "transfer_made_by_nnft", "transfer_plans_argv", "write_preprocessing_marker",
 ]

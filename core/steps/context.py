@@ -106,6 +106,10 @@ class ChainContext:
         return _req(self.workspace.preprocessed) / self.finetune.name
 
     @property
+    def pretrain_fingerprint_file(self) -> Path:
+        return self.pretrain_preprocessed / "dataset_fingerprint.json"
+
+    @property
     def finetune_plans_file(self) -> Path:
         return plans_mod.plans_path(self.finetune_preprocessed, self.options.finetune_plans)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nnft.core import problems as P
+from nnft.core.datasets import DatasetInfo
 from nnft.core.problems import Problem
 from nnft.core.safety import backup_path
 
@@ -19,10 +20,13 @@ from .disk import (
     CHECKPOINT_NAMES,
     checkpoint_complete,
     data_folder_owner,
+    finetune_data_folder,
     finetune_fold_owner,
+    fingerprint_changes,
     has_resumable_checkpoint,
     incomplete_checkpoints,
     preprocessed_cases_complete,
+    preprocessed_data_changes,
     read_run_marker,
     sha256_of,
     write_preprocessing_marker,
@@ -58,10 +62,14 @@ def preprocessed_data_problem(ctx: ChainContext, step_key: str, number: int,
     command = "nnUNetv2_preprocess" if step_key == "preprocess_pretrain" \
         else "nnUNetv2_plan_and_preprocess / nnUNetv2_preprocess"
     if owner == "nnft":
+        dataset = ctx.finetune if step_key == "plan_finetune" else ctx.pretrain
+        changes = preprocessed_data_changes(folder, dataset)
+        why = (f"the raw data of {dataset.name} changed since: {'; '.join(changes)}"
+               if changes else "stopped half way, or changed since")
         return P.info(
             P.PREPROCESSED_DATA_EXISTS,
-            f"{folder} is left over from nnFT's own preprocessing with the same plans (stopped "
-            f"half way, or changed since); step {number} deletes and recreates it.",
+            f"{folder} is left over from nnFT's own preprocessing with the same plans ({why}); "
+            f"step {number} deletes and recreates it.",
         )
     if step_key == "preprocess_pretrain" and not plans_file.is_file():
         return P.error(
@@ -137,6 +145,52 @@ def finetune_fold_problem(ctx: ChainContext) -> Problem | None:
     )
 
 
+def stale_fingerprint_problems(ctx: ChainContext, fingerprint_number: int,
+                               plan_number: int) -> list[Problem]:
+    """``FINGERPRINT_STALE`` (warning) when a dataset's raw data changed after nnU-Net's
+    fingerprint of it was extracted (nnU-Net would go on using it: it re-extracts only with
+    ``--clean``).
+
+    The pretraining dataset's fingerprint is extracted again by step ``fingerprint_number``
+    (the old one moved to the backup first). The fine-tuning dataset's fingerprint made its
+    plans, which nnFT never rewrites (the pretraining is made with them): its data is
+    preprocessed again with the existing plans (step ``plan_number``), and the warning says how
+    to plan for the new data.
+    """
+    found: list[Problem] = []
+    fingerprint = ctx.pretrain_fingerprint_file
+    changes = fingerprint_changes(fingerprint, ctx.pretrain)
+    if changes:
+        found.append(P.warning(
+            P.FINGERPRINT_STALE,
+            f"The fingerprint {fingerprint} no longer describes the raw data of "
+            f"{ctx.pretrain.name} ({'; '.join(changes)}); nnU-Net would keep using it. Step "
+            f"{fingerprint_number} extracts it again and first moves the old one to "
+            f"{_backups(ctx)}/.",
+            f"Nothing to do if {ctx.pretrain.raw_dir} changed on purpose; otherwise restore its "
+            "files before running.",
+        ))
+    ft_fingerprint = ctx.finetune_preprocessed / "dataset_fingerprint.json"
+    changes = fingerprint_changes(ft_fingerprint, ctx.finetune) or []
+    plans = ctx.finetune_plans_file
+    if plans.is_file():
+        folder = finetune_data_folder(ctx)
+        changes = changes or ((preprocessed_data_changes(folder, ctx.finetune) or [])
+                              if folder is not None else [])
+    if changes and plans.is_file():
+        found.append(P.warning(
+            P.FINGERPRINT_STALE,
+            f"The raw data of {ctx.finetune.name} changed after it was planned "
+            f"({'; '.join(changes)}): its fingerprint and the plans {plans.name} describe the "
+            f"older data. nnFT keeps those plans (the pretraining is made with them) and step "
+            f"{plan_number} preprocesses the data as it is now with them.",
+            f"Nothing to do if the change is small. To plan for the new data, move "
+            f"{ft_fingerprint} and {plans} away (and the pretraining made with these plans), "
+            "then run again.",
+        ))
+    return found
+
+
 def incomplete_checkpoint_problems(ctx: ChainContext, fold: Path) -> list[Problem]:
     """A warning for checkpoints of ``fold`` that were cut off while being written."""
     bad = incomplete_checkpoints(fold)
@@ -163,12 +217,13 @@ def _refuse_or_move(ctx: ChainContext, problem: Problem | None, folder: Path) ->
 
 def guard_data_folder(ctx: ChainContext, step_key: str, number: int,
                       folder: Callable[[], Path | None], plans_file: Path,
-                      argv: list[str]) -> list[str]:
+                      argv: list[str], dataset: DatasetInfo | None = None) -> list[str]:
     """``before_start`` of a preprocessing step: nnU-Net deletes and recreates the data folder.
 
     nnFT's own folder (marker, same plans) is left to nnU-Net; any other one is refused, or moved
     to the backup when the user allowed it. Then the marker is written. ``folder`` is asked
-    only now: planning may have changed what it is since the step was built.
+    only now: planning may have changed what it is since the step was built. ``dataset``: the
+    raw data the folder is made from, recorded in the marker (to notice when it changes).
     """
     notes: list[str] = []
     target = folder()
@@ -179,8 +234,24 @@ def guard_data_folder(ctx: ChainContext, step_key: str, number: int,
                                                                 plans_file), target)
         notes.append(f"nnFT: moved {target} to the backup {backup} "
                      "(--backup-and-overwrite): nnUNetv2_preprocess deletes and recreates it.")
-    write_preprocessing_marker(target, plans_file, argv)
+    write_preprocessing_marker(target, plans_file, argv, dataset)
     return notes
+
+
+def backup_stale_fingerprint(ctx: ChainContext, fingerprint: Path,
+                             dataset: DatasetInfo) -> list[str]:
+    """Move an outdated fingerprint (raw data changed, or cases missing) to the backup.
+
+    nnU-Net extracts a fingerprint only when none exists (or with ``--clean``, which would
+    replace it unseen). Like nnU-Net's copies of raw files it is small and made from the raw
+    data, so it is moved without asking; the line returned names the backup.
+    """
+    if not fingerprint.exists():
+        return []
+    why = "; ".join(fingerprint_changes(fingerprint, dataset) or []) or "incomplete"
+    backup = backup_path(ctx.workspace, fingerprint, move=True)
+    return [f"nnFT: the fingerprint {fingerprint} is outdated ({why}); moved it to {backup} "
+            "so that it is extracted again."]
 
 
 def backup_outdated_copy(ctx: ChainContext, raw: Path, copy: Path) -> list[str]:

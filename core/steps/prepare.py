@@ -11,19 +11,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nnft.core import plans as plans_mod
-from nnft.core.safety import atomic_copy, backup_path
+from nnft.core.safety import atomic_copy
 
 from .base import PREPARE, StepDefinition
 from .context import ChainContext, load_json
 from .disk import (
     finetune_data_folder,
+    fingerprint_changes,
     fingerprint_complete,
     preprocessed_cases_complete,
+    preprocessed_data_changes,
     pretrain_data_folder,
     record_transfer,
+    write_fingerprint_marker,
     write_preprocessing_marker,
 )
-from .guards import backup_outdated_copy, guard_data_folder
+from .guards import backup_outdated_copy, backup_stale_fingerprint, guard_data_folder
 
 
 # -- argv builders (pure) ------------------------------------------------------------------
@@ -62,13 +65,28 @@ def preprocess_pretrain_argv(ctx: ChainContext) -> list[str]:
 
 # -- done checks (also used by the preflight) ------------------------------------------------
 def plan_finetune_done(ctx: ChainContext) -> bool:
+    """Planned, and every case preprocessed from the raw data as it is now.
+
+    The fingerprint must exist, but its case count is not compared: once the plans exist they
+    are never rewritten (the pretraining is made with them), so cases added since planning are
+    preprocessed with the existing plans (the preflight warns: ``FINGERPRINT_STALE``).
+    """
     folder = finetune_data_folder(ctx)
     case_ids = list(ctx.finetune.cases)
     return (folder is not None
             and (ctx.finetune_preprocessed / "dataset.json").is_file()
             and fingerprint_complete(ctx.finetune_preprocessed / "dataset_fingerprint.json",
-                                     len(case_ids))
-            and preprocessed_cases_complete(folder, case_ids))
+                                     None)
+            and preprocessed_cases_complete(folder, case_ids)
+            and not preprocessed_data_changes(folder, ctx.finetune))
+
+
+def fingerprint_pretrain_done(ctx: ChainContext) -> bool:
+    """The pretraining fingerprint exists, lists every case and was extracted from the raw
+    data as it is now (:func:`~.disk.fingerprint_changes`)."""
+    fingerprint = ctx.pretrain_fingerprint_file
+    return (fingerprint_complete(fingerprint, len(ctx.pretrain.cases))
+            and not fingerprint_changes(fingerprint, ctx.pretrain))
 
 
 def transfer_done(ctx: ChainContext) -> bool:
@@ -80,8 +98,9 @@ def transfer_done(ctx: ChainContext) -> bool:
 
 def preprocess_pretrain_done(ctx: ChainContext) -> bool:
     folder = pretrain_data_folder(ctx)
-    return folder is not None and transfer_done(ctx) and preprocessed_cases_complete(
-        folder, list(ctx.pretrain.cases))
+    return (folder is not None and transfer_done(ctx)
+            and preprocessed_cases_complete(folder, list(ctx.pretrain.cases))
+            and not preprocessed_data_changes(folder, ctx.pretrain))
 
 
 # -- the steps -----------------------------------------------------------------------------
@@ -119,13 +138,13 @@ class PlanFinetune(StepDefinition):
                                           ctx.finetune_preprocessed / "dataset.json")
         return notes + guard_data_folder(ctx, self.key, self.number,
                                          lambda: finetune_data_folder(ctx, predicted=True),
-                                         ctx.finetune_plans_file, argv)
+                                         ctx.finetune_plans_file, argv, ctx.finetune)
 
     def after_done(self, ctx: ChainContext, argv: list[str] | None) -> None:
         # Record the plans that planning has just written.
         folder = finetune_data_folder(ctx)
         if folder is not None and argv is not None:
-            write_preprocessing_marker(folder, ctx.finetune_plans_file, argv)
+            write_preprocessing_marker(folder, ctx.finetune_plans_file, argv, ctx.finetune)
 
 
 class FingerprintPretrain(StepDefinition):
@@ -146,10 +165,22 @@ class FingerprintPretrain(StepDefinition):
         return ctx.planning_env()
 
     def is_done(self, ctx: ChainContext) -> bool:
-        return fingerprint_complete(self.outputs(ctx)[0], len(ctx.pretrain.cases))
+        return fingerprint_pretrain_done(ctx)
 
     def outputs(self, ctx: ChainContext) -> list[Path]:
-        return [ctx.pretrain_preprocessed / "dataset_fingerprint.json"]
+        return [ctx.pretrain_fingerprint_file]
+
+    def before_start(self, ctx: ChainContext, argv: list[str] | None,
+                     fresh: bool) -> list[str]:
+        # nnU-Net keeps an existing fingerprint (it extracts again only with --clean): an
+        # outdated one is moved to the backup, so the command extracts it from the data now.
+        if fingerprint_pretrain_done(ctx):
+            return []
+        return backup_stale_fingerprint(ctx, ctx.pretrain_fingerprint_file, ctx.pretrain)
+
+    def after_done(self, ctx: ChainContext, argv: list[str] | None) -> None:
+        # Record what the fingerprint was extracted from (read back by fingerprint_changes).
+        write_fingerprint_marker(ctx.pretrain_fingerprint_file, ctx.pretrain)
 
 
 class TransferPlans(StepDefinition):
@@ -199,13 +230,18 @@ class CopyDatasetJson(StepDefinition):
         raw_json, copied_json = self._files(ctx)
 
         def copy_dataset_json(log: Callable[[str], None]) -> None:
-            if copied_json.exists():
-                backup = backup_path(ctx.workspace, copied_json)
-                log(f"Backing up the outdated {copied_json} to {backup}")
+            for line in self.before_start(ctx, None, False):
+                log(line)
             atomic_copy(raw_json, copied_json)
             log(f"Copied {raw_json} to {copied_json}")
 
         return copy_dataset_json
+
+    def before_start(self, ctx: ChainContext, argv: list[str] | None,
+                     fresh: bool) -> list[str]:
+        # The outdated copy goes to the backup first: in nnFT's own action above, and before
+        # the plain `cp` of exported and SLURM scripts (their hook).
+        return backup_outdated_copy(ctx, *self._files(ctx))
 
     def shell(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
         return shlex.join(["cp", *map(str, self._files(ctx))])
@@ -244,5 +280,5 @@ class PreprocessPretrain(StepDefinition):
         assert argv is not None
         return guard_data_folder(ctx, self.key, self.number,
                                  lambda: pretrain_data_folder(ctx), ctx.pretrain_plans_file,
-                                 argv)
+                                 argv, ctx.pretrain)
 

@@ -697,6 +697,62 @@ def test_fingerprint_missing_is_info(demo, expect, find) -> None:
     assert find(demo.preflight(), P.FINGERPRINT_MISSING) == []
 
 
+# -- FINGERPRINT_STALE -------------------------------------------------------------------------
+def _fingerprint_of_now(demo, n_cases: int = 12) -> Path:
+    """A fingerprint in nnU-Net's layout, with nnFT's marker of the raw data as it is now."""
+    from nnft.core.datasets import inspect_dataset
+    from nnft.core.steps.disk import write_fingerprint_marker
+
+    demo.pretrain_pre.mkdir(parents=True, exist_ok=True)
+    fingerprint = demo.pretrain_pre / "dataset_fingerprint.json"
+    fingerprint.write_text(json.dumps({
+        "spacings": [[1.0, 1.0, 1.0]] * n_cases, "shapes_after_crop": [[8, 8, 8]] * n_cases,
+        "foreground_intensity_properties_per_channel": {"0": {"mean": 1.0}},
+        "median_relative_size_after_cropping": 1.0}), encoding="utf-8")
+    write_fingerprint_marker(fingerprint, inspect_dataset(demo.workspace, PRETRAIN))
+    return fingerprint
+
+
+def test_fingerprint_of_replaced_case_is_stale_warning(demo, expect, find) -> None:
+    fingerprint = _fingerprint_of_now(demo)
+    assert find(demo.preflight(), P.FINGERPRINT_STALE) == []
+    images = demo.pretrain_raw / "imagesTr"
+    # A case replaced by other data (here: another case's image) after the extraction.
+    shutil.copyfile(images / "pt_002_0000.nii.gz", images / "pt_001_0000.nii.gz")
+    os.utime(images / "pt_001_0000.nii.gz", ns=(1, 1))
+    before = demo.snapshot()
+    result = demo.preflight()
+    problem = expect(result, P.FINGERPRINT_STALE, WARNING, str(fingerprint),
+                     "imagesTr/pt_001_0000.nii.gz", "Step 2", "nnFT/backups")
+    assert "restore" in problem.fix and result.ok
+    assert demo.snapshot() == before  # the preflight wrote nothing
+    step = next(s for s in build_chain(result.context) if s.key == "fingerprint_pretrain")
+    assert not step.is_done()  # extracted again, not skipped
+
+
+def test_fingerprint_after_dataset_json_edit_or_removed_case_is_stale(demo, expect) -> None:
+    fingerprint = _fingerprint_of_now(demo)
+    demo.edit_dataset_json(demo.pretrain_raw, lambda j: j.update(description="edited"))
+    expect(demo.preflight(), P.FINGERPRINT_STALE, WARNING, "dataset.json was edited")
+    # A fingerprint made outside nnFT (no marker) is still judged by its case count.
+    (demo.pretrain_pre / ".nnft_fingerprint.json").unlink()
+    _fingerprint_of_now(demo, n_cases=13)
+    (demo.pretrain_pre / ".nnft_fingerprint.json").unlink()
+    expect(demo.preflight(), P.FINGERPRINT_STALE, WARNING, str(fingerprint),
+           "13 case(s), the raw data has 12")
+
+
+def test_finetune_data_changed_after_planning_warns_that_plans_are_kept(demo, expect) -> None:
+    demo.write_finetune_plans()
+    demo.finetune_pre.mkdir(exist_ok=True)
+    (demo.finetune_pre / "dataset_fingerprint.json").write_text(json.dumps({
+        "spacings": [[1.0, 1.0, 1.0]] * 3,
+        "foreground_intensity_properties_per_channel": {}}), encoding="utf-8")
+    problem = expect(demo.preflight(), P.FINGERPRINT_STALE, WARNING, FINETUNE,
+                     "nnUNetPlans.json", "step 1")
+    assert "move" in problem.fix
+
+
 # -- never raises, never writes ----------------------------------------------------------------
 def _stale_folder(demo) -> None:
     (demo.results / "Dataset002_Stale").mkdir()

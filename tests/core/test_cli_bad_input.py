@@ -246,3 +246,29 @@ def test_monitor_refuses_a_file(tmp_path):
     assert result.returncode == 2 and "is a file" in result.stderr
     result = _nnft("monitor", str(tmp_path / "not_a_fold"), "--follow")
     assert result.returncode == 2 and "fold_0" in result.stderr
+
+
+# -- nnft step-hook (called by exported and SLURM scripts) -------------------------------------
+def test_step_hook_bad_input_is_named_and_writes_nothing(demo, snapshot_of) -> None:
+    from nnft.core.steps import RunOptions, chain_spec
+    from nnft.core.steps.hooks import context_from_spec
+
+    ctx = context_from_spec(demo.workspace, {
+        "pretrain": PRETRAIN, "finetune": FINETUNE,
+        "options": {"configuration": "2d", "plans_name": "MyPlans", "device": "cpu"}})
+    assert ctx.options == RunOptions(configuration="2d", plans_name="MyPlans", device="cpu")
+    chain = json.dumps(chain_spec(ctx))
+    roots = {**_env_without_roots(), **{k: str(v) for k, v in demo.workspace.roots().items()}}
+    before = snapshot_of(demo.root)
+
+    outside = _nnft("step-hook", "after", "transfer_plans", "--spec", chain)
+    assert outside.returncode == 2 and "nnUNet_raw" in outside.stderr
+    bad = _nnft("step-hook", "after", "transfer_plans", "--spec", '{"pretrain": 1}', env=roots)
+    assert bad.returncode == 2 and "not a chain" in bad.stderr
+    assert "Traceback" not in outside.stderr + bad.stderr
+    # The step's command did not make its outputs: nothing is recorded (as in the executor).
+    not_done = _nnft("step-hook", "after", "transfer_plans", "--spec", chain, "--",
+                     "nnUNetv2_move_plans_between_datasets", env=roots)
+    assert not_done.returncode == 3
+    assert "outputs are missing or incomplete; nothing was recorded" in not_done.stderr
+    assert snapshot_of(demo.root) == before

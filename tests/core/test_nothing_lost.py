@@ -581,3 +581,33 @@ def test_every_writer_in_core_is_atomic_or_a_log() -> None:
     # Helpers nested in an allowed function are listed under their own name; nested functions
     # of build_chain that write go through safety (checked by test_writer_is_atomic).
     assert unexpected == set(), f"non-atomic writes in core/: {sorted(unexpected)}"
+
+
+def test_exported_script_backs_up_an_outdated_dataset_json_copy(demo) -> None:
+    """The script's plain `cp` of step 4 runs after the step's hook, which backs up the copy it
+    replaces, as nnFT's own action does (one implementation: the step's before_start)."""
+    import subprocess
+
+    from nnft.core.steps import export_bash
+
+    result = demo.preflight()
+    assert result.context is not None, [str(p) for p in result.problems]
+    script = export_bash(result.context, build_chain(result.context, fresh=True))
+    lines = script.splitlines()
+    step4 = lines.index(next(line for line in lines if line.startswith("# 4. ")))
+    body = [line for line in lines[step4:] if line.strip()]
+    copy_lines = body[2:5]  # heading and why, then hook, cp, hook
+    assert copy_lines[0].startswith('"${NNFT_STEP_HOOK[@]}" before copy_dataset_json')
+    assert copy_lines[1].startswith("cp ")
+    head = [line for line in lines if line.startswith(("set ", "export ", "NNFT_STEP_HOOK="))]
+    copied = demo.pretrain_pre / "dataset.json"
+    copied.parent.mkdir(parents=True)
+    copied.write_text('{"outdated": true}', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("nnUNet_")}
+    ran = subprocess.run(["bash", "-c", "\n".join([*head, *copy_lines])], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert copied.read_bytes() == (demo.pretrain_raw / "dataset.json").read_bytes()
+    backups = list((demo.results / "nnFT" / "backups").rglob("dataset.json"))
+    assert [b.read_text(encoding="utf-8") for b in backups] == ['{"outdated": true}']
+    assert str(backups[0]) in ran.stdout  # the hook names the backup
