@@ -406,6 +406,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
     print(f"{'Following' if args.follow else 'Reading'} {fold_dir}", flush=True)
     print(f"  {_describe_fold(fold_dir)}", flush=True)
+    print(f"  ({EPOCH_NUMBERING_NOTE})", flush=True)
     if not fold_dir.is_dir():
         print("Waiting for the folder to appear (the training creates it when it starts); "
               "Ctrl-C stops following.", flush=True)

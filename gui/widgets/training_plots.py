@@ -75,7 +75,7 @@ def _set_line(curve, values: tuple[list[float], list[float]], smooth: bool) -> N
         curve.setSymbolSize(5)
         curve.setSymbolPen(pen)
         curve.setSymbolBrush(pen.color())
-    else:
+    elif curve.opts["symbol"] is not None:  # setSymbol redraws: only when it changes
         curve.setSymbol(None)
     _set(curve, values, smooth)
 
