@@ -258,9 +258,11 @@ class TrainingSettings(QWidget):
         trial.addStretch(1)
         form.addRow(self.tr("Trainer"), self.trainer_combo)
         self.trial_row = QWidget()
-        self.trial_row.setLayout(trial)
+        trial_column = QVBoxLayout(self.trial_row)
+        trial_column.setContentsMargins(0, 0, 0, 0)
+        trial_column.addLayout(trial)
+        trial_column.addWidget(self.validation_cost)  # right under the checkbox it explains
         form.addRow(self.tr("Quick trial"), self.trial_row)
-        form.addRow("", self.validation_cost)
         self.load()
         for signal in (self.trainer_combo.currentIndexChanged, self.epochs_spin.valueChanged,
                        self.iterations_spin.valueChanged, self.validation_check.toggled):
