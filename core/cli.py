@@ -217,7 +217,7 @@ def _format_epoch(record, total: int | None, eta_s: float | None) -> str:
              f"train_loss {num(record.train_loss)}", f"val_loss {num(record.val_loss)}",
              f"pseudo dice [{dice}]", f"EMA {num(record.ema_pseudo_dice)}",
              f"{num(record.epoch_time_s, 1)} s"]
-    if eta_s is not None:
+    if eta_s:  # none after the last epoch: what follows is the final validation, not epochs
         parts.append(f"ETA {_duration(eta_s)}")
     return "  ".join(parts)
 
