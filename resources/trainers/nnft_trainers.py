@@ -7,6 +7,8 @@
   nnU-Net's final validation (after ``checkpoint_final.pth`` was written, or in a ``--val`` run)
   SIGUSR1 stops the validation at once and exits 0: the trained model is kept, and
   ``nnUNetv2_train ... --val`` (nnFT's "Finish validation") runs the validation again later.
+  SIGUSR1 during the last epoch ends that epoch, writes ``checkpoint_final.pth`` and leaves the
+  final validation for later in the same way.
 - ``nnFTTrainerQuickTrial``: the same, with the number of epochs and iterations taken from the
   environment, for a quick trial run of the whole chain (and for tests):
 
@@ -107,17 +109,19 @@ class nnFTTrainer(nnUNetTrainer):  # nnU-Net's naming
         self._nnft_stop_requested = True
 
     def perform_actual_validation(self, save_probabilities: bool = False):
-        self._nnft_validating = not self._nnft_stop_requested
+        started = not self._nnft_stop_requested
+        self._nnft_validating = started
         try:
-            if self._nnft_stop_requested:
+            if not started:
                 # Stop was asked during the last epoch: do not start a long validation.
                 raise _StopValidation()
             return super().perform_actual_validation(save_probabilities)
         except _StopValidation:
+            when = ("during the final validation: validation stopped" if started else
+                    "during the last epoch: final validation not started")
             self.print_to_log_file(
-                "nnFT: stop requested during the final validation: validation stopped, the "
-                "trained model is kept (checkpoint_final.pth); finish the validation with "
-                "nnUNetv2_train ... --val")
+                f"nnFT: stop requested {when}; the trained model is kept "
+                "(checkpoint_final.pth); finish the validation with nnUNetv2_train ... --val")
             sys.exit(0)
         finally:
             self._nnft_validating = False

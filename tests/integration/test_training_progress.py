@@ -185,3 +185,35 @@ def test_nnft_run_cancelled_during_final_validation_then_runs_only_val(chain_run
     assert "final validation: case 1/" in result.stdout
     assert (fold / "validation" / "summary.json").is_file()
     assert parse_log_file(find_training_logs(fold)[-1]).epochs == []  # nothing retrained
+
+
+def test_stop_during_the_last_epoch_leaves_the_validation_for_later(chain_run, tmp_path):
+    """SIGUSR1 (the wizard's Stop, Slurm's warning signal) in the last epoch: the epoch ends,
+    checkpoint_final.pth is written, the long final validation is not started."""
+    assert chain_run.result.returncode == 0
+    root = tmp_path / "ws"
+    shutil.copytree(chain_run.demo.root, root)
+    args = ["run", "--workspace", str(root), "--pretrain", "1", "--finetune", "2",
+            "--config", "2d", "--epochs", "1", "--iterations", "2", "--device", "cpu",
+            "--fold", "3"]
+    process = subprocess.Popen([sys.executable, "-m", "nnft.core.cli", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        if ": Epoch 0" in line:  # the only, so the last, epoch has started
+            process.send_signal(signal.SIGUSR1)
+            break
+    rest, _ = process.communicate(timeout=300)
+    output = "".join(lines) + rest
+    assert process.returncode == 3, output[-3000:]  # the step stopped: not done
+    assert "[7/7] stopped" in output
+    fold = _fold(root, chain_run.demo, "3")
+    assert (fold / "checkpoint_final.pth").is_file()
+    assert not (fold / "validation").exists()
+    log = find_training_logs(fold)[-1].read_text(encoding="utf-8")
+    assert "nnFT: stop requested during the last epoch: final validation not started" in log
+    assert ": predicting " not in log
+    dry = nnft(*args, "--dry-run")
+    assert "--val" in dry.stdout.split("[7/7]")[1]
