@@ -51,11 +51,17 @@ from .steps import (
     checkpoint_complete,
     context_from_spec,
     export_bash,
+    final_validation_total,
     read_run_marker,
     run_hook,
 )
 from .steps.hooks import PHASES
-from .training_history import estimate_remaining_seconds, parse_fold_dir
+from .training_history import (
+    append_epoch,
+    estimate_remaining_seconds,
+    final_validation_progress,
+    parse_fold_dir,
+)
 from .training_history import format_duration as _duration
 from .training_log import TrainingLogParser
 from .weights import check_weights_against
@@ -294,7 +300,14 @@ def cmd_step_hook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: nnFT numbers epochs from 1 everywhere; nnU-Net's own log and output count from 0.
+EPOCH_NUMBERING_NOTE = ("epochs are counted from 1 here; nnU-Net's log counts from 0 (its "
+                        "'Epoch 0' is epoch 1)")
+
+
 def _format_epoch(record, total: int | None, eta_s: float | None) -> str:
+    """One epoch as ``epoch 3/5  train_loss …`` (1-based: nnU-Net's ``Epoch 2``)."""
+
     def num(value, digits=4):
         return "-" if value is None else f"{value:.{digits}f}"
 
@@ -303,9 +316,20 @@ def _format_epoch(record, total: int | None, eta_s: float | None) -> str:
              f"train_loss {num(record.train_loss)}", f"val_loss {num(record.val_loss)}",
              f"pseudo dice [{dice}]", f"EMA {num(record.ema_pseudo_dice)}",
              f"{num(record.epoch_time_s, 1)} s"]
-    if eta_s is not None:
+    if eta_s:  # none after the last epoch: what follows is the final validation, not epochs
         parts.append(f"ETA {_duration(eta_s)}")
     return "  ".join(parts)
+
+
+def _format_validation(ctx, key: str, parser: TrainingLogParser) -> str:
+    """``final validation: case 3/12 (case_007), about 1m10s left`` from the live output."""
+    progress = final_validation_progress([parser], final_validation_total(ctx, key))
+    total = f"/{progress.total}" if progress.total else ""
+    text = (f"final validation: case {progress.cases_started}{total} "
+            f"({parser.validation_cases[-1]})")
+    if progress.seconds_left is not None:
+        text += f", about {_duration(progress.seconds_left)} left"
+    return text
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -331,6 +355,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     total = len(steps)
     index = {s.key: s.number for s in steps}
     parser_state: dict[str, TrainingLogParser] = {}
+    # The fold's epochs so far: a resumed run's parser sees only the new log, and the EMA
+    # continues from the earlier epochs (nnU-Net restores it from the checkpoint).
+    history: dict[str, list] = {}
+    validation_shown: dict[str, int] = {}
+    fold_dirs = {"pretrain": ctx.pretrain_fold_dir, "finetune": ctx.finetune_fold_dir}
     total_epochs = ctx.options.trial_epochs if ctx.options.is_quick_trial else None
     if ctx.options.is_quick_trial and total_epochs is None:
         total_epochs = 5
@@ -355,15 +384,26 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"\n{tag} {step.title}\n$ {step.command_line()}", flush=True)
             if step.is_training:
                 parser_state[step.key] = TrainingLogParser()
+                fold_dir = fold_dirs.get(step.key)
+                resumed = "--c" in (step.argv or [])
+                history[step.key] = parse_fold_dir(fold_dir) if resumed and fold_dir else []
+                validation_shown[step.key] = 0
+                print(f"{tag} ({EPOCH_NUMBERING_NOTE})", flush=True)
         elif event.kind == "line":
             log_parser = parser_state.get(step.key)
             record = log_parser.feed_line(event.line) if log_parser else None
             if not args.quiet or event.line.startswith("nnFT: "):  # backups: always shown
                 output.line(event.line, event.progress)
             if record is not None and log_parser is not None:
-                eta = estimate_remaining_seconds(log_parser.epochs, total_epochs) \
+                history[step.key] = append_epoch(history.get(step.key, []), record)
+                eta = estimate_remaining_seconds(history[step.key], total_epochs) \
                     if total_epochs else None
-                print(f"{tag} {_format_epoch(record, total_epochs, eta)}", flush=True)
+                print(f"{tag} {_format_epoch(history[step.key][-1], total_epochs, eta)}",
+                      flush=True)
+            if log_parser is not None and \
+                    len(log_parser.validation_cases) > validation_shown.get(step.key, 0):
+                validation_shown[step.key] = len(log_parser.validation_cases)
+                print(f"{tag} {_format_validation(ctx, step.key, log_parser)}", flush=True)
         elif event.kind == "finished":
             took = f" in {_duration(event.result.duration_s)}" if event.result else ""
             print(f"{tag} {event.status.value}{took}"
@@ -464,6 +504,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
     print(f"{'Following' if args.follow else 'Reading'} {fold_dir}", flush=True)
     print(f"  {_describe_fold(fold_dir)}", flush=True)
+    print(f"  ({EPOCH_NUMBERING_NOTE})", flush=True)
     if not fold_dir.is_dir():
         print("Waiting for the folder to appear (the training creates it when it starts); "
               "Ctrl-C stops following.", flush=True)

@@ -13,7 +13,7 @@ import os
 import re
 import statistics
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,10 @@ from .training_log import (
 )
 
 __all__ = [
+    "append_epoch",
+    "pseudo_dice_class_names",
+    "FinalValidationProgress",
+    "final_validation_progress",
     "estimate_remaining_seconds",
     "FoldLogFollower",
     "find_training_logs",
@@ -115,6 +119,122 @@ def _merge_epochs(parsers: list[TrainingLogParser]) -> list[EpochRecord]:
     return records
 
 
+def append_epoch(history: list[EpochRecord], record: EpochRecord) -> list[EpochRecord]:
+    """``history`` continued by a newly completed ``record``, with nnU-Net's EMA carried on.
+
+    A live parser of a resumed run (``--c``) sees only the new log, so its EMA restarts at the
+    first new epoch's raw pseudo dice; nnU-Net's own EMA continues from the checkpoint. Here the
+    epochs from ``record.epoch`` on are replaced (a resumed run repeats the epochs after its
+    checkpoint) and the EMA is recomputed over the whole history, as :func:`parse_fold_dir`
+    does for the logs on disk. The records are copied: the inputs are left unchanged.
+
+    Parameters
+    ----------
+    history
+        The fold's completed epochs so far (e.g. from :func:`parse_fold_dir`), in order.
+    record
+        The epoch that just completed (from a :class:`TrainingLogParser` of the live output).
+
+    Returns
+    -------
+    list of EpochRecord
+        New records, sorted by epoch, ``ema_pseudo_dice`` as nnU-Net computes it.
+    """
+    merged = [replace(r) for r in history if r.epoch < record.epoch] + [replace(record)]
+    recompute_ema(merged)
+    return merged
+
+
+def pseudo_dice_class_names(labels: dict[str, Any]) -> list[str]:
+    """The names of nnU-Net's pseudo dice entries, in its order, from dataset.json's ``labels``.
+
+    nnU-Net logs one pseudo dice per foreground label, sorted by value (background 0 and the
+    ``ignore`` label left out). Region-based labels (lists of values) are listed in the file's
+    order. Returns an empty list when the labels cannot be read.
+    """
+    foreground: list[tuple[float, int, str]] = []
+    for position, (name, value) in enumerate(labels.items()):
+        if name == "ignore":
+            continue
+        if isinstance(value, bool):
+            return []
+        if isinstance(value, int):
+            if value != 0:
+                foreground.append((value, position, name))
+        elif isinstance(value, (list, tuple)):
+            if any(v != 0 for v in value):
+                foreground.append((math.inf, position, name))
+        else:
+            return []
+    return [name for _value, _position, name in sorted(foreground)]
+
+
+#: States of a fold's final validation (nnU-Net's ``perform_actual_validation``).
+VALIDATION_NOT_STARTED, VALIDATION_STARTED, VALIDATION_COMPLETE, VALIDATION_SKIPPED = (
+    "not started", "started", "complete", "skipped")
+
+
+@dataclass(frozen=True)
+class FinalValidationProgress:
+    """How far nnU-Net's final validation of a fold got, from its logs.
+
+    Attributes
+    ----------
+    state
+        :data:`VALIDATION_NOT_STARTED`, :data:`VALIDATION_STARTED` (``predicting`` lines, no
+        ``Validation complete`` yet: running, or killed), :data:`VALIDATION_COMPLETE` or
+        :data:`VALIDATION_SKIPPED` (nnFT's quick trial without final validation).
+    cases_started
+        ``predicting <case>`` lines of the latest validation.
+    total
+        Cases to validate (see ``steps.disk.final_validation_total``), None when unknown.
+    seconds_per_case
+        Median time between two ``predicting`` lines, None before the second case.
+    """
+
+    state: str = VALIDATION_NOT_STARTED
+    cases_started: int = 0
+    total: int | None = None
+    seconds_per_case: float | None = None
+
+    @property
+    def cases_done(self) -> int:
+        """Cases predicted completely (the last one started is still being predicted)."""
+        if self.state == VALIDATION_COMPLETE:
+            return self.total if self.total is not None else self.cases_started
+        return max(0, self.cases_started - 1)
+
+    @property
+    def seconds_left(self) -> float | None:
+        """Estimated seconds to the end of the predictions (None when unknown)."""
+        if self.state != VALIDATION_STARTED or self.total is None or \
+                self.seconds_per_case is None:
+            return None
+        return self.seconds_per_case * max(0, self.total - self.cases_done)
+
+
+def final_validation_progress(parsers: list[TrainingLogParser],
+                              total: int | None = None) -> FinalValidationProgress:
+    """The state of a fold's final validation from its logs' parsers (oldest log first).
+
+    The newest log that mentions the final validation decides: a ``--val`` run after an
+    interrupted validation starts a new log.
+    """
+    for parser in reversed(parsers):
+        if parser.final_validation_skipped:
+            return FinalValidationProgress(VALIDATION_SKIPPED, total=total)
+        if parser.validation_complete:
+            return FinalValidationProgress(VALIDATION_COMPLETE, len(parser.validation_cases),
+                                           total)
+        if parser.validation_cases:
+            times = [t for t in parser.validation_case_times if t is not None]
+            steps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+            per_case = float(statistics.median(steps)) if steps else None
+            return FinalValidationProgress(VALIDATION_STARTED, len(parser.validation_cases),
+                                           total, per_case)
+    return FinalValidationProgress(total=total)
+
+
 @dataclass
 class _LogTail:
     """How far one log file has been read, and the parser that read it."""
@@ -157,6 +277,13 @@ class FoldLogFollower:
             for gone in set(self._tails) - set(logs):
                 del self._tails[gone]
             return _merge_epochs([tail.parser for tail in tails if tail is not None])
+
+    def final_validation(self, total: int | None = None) -> FinalValidationProgress:
+        """The final validation's progress as of the last :meth:`read`."""
+        with self._lock:
+            logs = find_training_logs(self.fold_dir)
+            parsers = [self._tails[log].parser for log in logs if log in self._tails]
+            return final_validation_progress(parsers, total)
 
     def _read_tail(self, log: Path) -> _LogTail | None:
         try:

@@ -35,6 +35,7 @@ from typing import Any
 
 __all__ = [
     "EpochRecord",
+    "FINAL_VALIDATION_SKIPPED_TEXT",
     "TrainingLogParser",
     "parse_log_file",
     "parse_log_text",
@@ -71,6 +72,13 @@ _EPOCH_TIME_RE = re.compile(r"Epoch time: (.*) s")
 _NEW_BEST_RE = re.compile(r"Yayy! New best EMA pseudo Dice: (.*)")
 _TRAINING_DONE_RE = re.compile(r"Training done\.")
 _MEAN_VAL_DICE_RE = re.compile(r"Mean Validation Dice: +(.*)")
+# nnU-Net's final validation (perform_actual_validation, also alone with ``--val``): one
+# "predicting <case>" line before each case, "Validation complete" after the metrics.
+_PREDICTING_RE = re.compile(r"predicting (\S.*)")
+_VALIDATION_COMPLETE_RE = re.compile(r"Validation complete")
+# Written by nnFT's quick-trial trainer (resources/trainers/nnft_trainers.py) when it skips the
+# final validation on purpose (NNFT_TRIAL_FINAL_VALIDATION=0).
+FINAL_VALIDATION_SKIPPED_TEXT = "nnFT quick trial: final validation skipped"
 # Printed (stdout only, no timestamp) by nnunetv2.run.load_pretrained_weights:
 # print("################### Loading pretrained weights from file ", fname, '###################')
 # The closing "#####" is stripped afterwards rather than by the regex: a lazy group followed by
@@ -227,6 +235,15 @@ class TrainingLogParser:
         From ``Mean Validation Dice:`` after the final validation, else ``None``.
     pretrained_weights_loaded
         Path from the ``Loading pretrained weights from file`` line (stdout only), else ``None``.
+    validation_cases
+        The cases nnU-Net's final validation started to predict (its ``predicting <case>``
+        lines), in order; the last one is in progress until the next one or the end.
+    validation_case_times
+        When each of ``validation_cases`` started (the line's timestamp; None without one).
+    validation_complete
+        ``Validation complete`` was seen: ``validation/summary.json`` is written.
+    final_validation_skipped
+        nnFT's quick trial logged that it skipped the final validation on purpose.
     """
 
     def __init__(self, on_epoch: Callable[[EpochRecord], None] | None = None):
@@ -234,6 +251,10 @@ class TrainingLogParser:
         self.training_done: bool = False
         self.mean_validation_dice: float | None = None
         self.pretrained_weights_loaded: str | None = None
+        self.validation_cases: list[str] = []
+        self.validation_case_times: list[datetime | None] = []
+        self.validation_complete: bool = False
+        self.final_validation_skipped: bool = False
         self._epochs: list[EpochRecord] = []
         self._current: EpochRecord | None = None
         # EMA state carried from one completed epoch to the next (None: no epoch yet).
@@ -248,6 +269,12 @@ class TrainingLogParser:
     def epochs(self) -> list[EpochRecord]:
         """Completed epochs so far, in the order they were logged."""
         return list(self._epochs)
+
+    @property
+    def in_final_validation(self) -> bool:
+        """nnU-Net's final validation has started (training done, or a ``--val`` run) and
+        not completed yet, as far as this text goes."""
+        return bool(self.validation_cases) and not self.validation_complete
 
     @property
     def current(self) -> EpochRecord | None:
@@ -369,6 +396,16 @@ class TrainingLogParser:
             value = _parse_value(match.group(1))
             if value is not None:
                 self.mean_validation_dice = value
+            return None
+        if match := _PREDICTING_RE.fullmatch(message):
+            self.validation_cases.append(match.group(1).strip())
+            self.validation_case_times.append(timestamp)
+            return None
+        if _VALIDATION_COMPLETE_RE.fullmatch(message):
+            self.validation_complete = True
+            return None
+        if message.startswith(FINAL_VALIDATION_SKIPPED_TEXT):
+            self.final_validation_skipped = True
             return None
 
         record = self._current

@@ -65,6 +65,7 @@ class ChainRun(QObject):
     step_skipped = Signal(str)  # step key
     step_finished = Signal(str, str, str, list, str)  # key, status, message, tail, log path
     epoch_completed = Signal(str, object)  # step key, EpochRecord
+    validation_case_started = Signal(str, str)  # step key, case (nnU-Net's final validation)
     crashed = Signal(str)  # traceback of an unexpected exception
     finished = Signal(object)  # ChainOutcome
 
@@ -111,6 +112,13 @@ class ChainRun(QObject):
         """Leave the running training running on its own; the chain's run ends soon after."""
         return self.worker.executor.detach()
 
+    def log_parser(self, key: str) -> TrainingLogParser | None:
+        """The parser of a training step's live output (GUI thread), None before it started.
+
+        Its epochs' EMA starts afresh with each run: use
+        :func:`nnft.core.training_history.append_epoch` to continue a fold's history."""
+        return self._parsers.get(key)
+
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Block until the worker thread ended, then deliver what it left."""
         finished = self.thread.wait(timeout_ms)
@@ -147,9 +155,12 @@ class ChainRun(QObject):
             self.line_received.emit(key, event.line + PROGRESS_END if event.progress
                                     else event.line)
             parser = self._parsers.get(key)
+            cases = len(parser.validation_cases) if parser is not None else 0
             record = parser.feed_line(event.line) if parser is not None else None
             if record is not None:
                 self.epoch_completed.emit(key, record)
+            if parser is not None and len(parser.validation_cases) > cases:
+                self.validation_case_started.emit(key, parser.validation_cases[-1])
         elif event.kind == "skipped":
             self.step_skipped.emit(key)
         elif event.kind == "finished":

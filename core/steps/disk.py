@@ -17,6 +17,8 @@ from typing import Any
 from nnft.core import plans as plans_mod
 from nnft.core.datasets import DatasetInfo
 from nnft.core.safety import atomic_write_text
+from nnft.core.training_history import find_training_logs
+from nnft.core.training_log import FINAL_VALIDATION_SKIPPED_TEXT
 
 from .context import RUN_MARKER, ChainContext, load_json
 
@@ -238,6 +240,81 @@ def incomplete_checkpoints(fold_dir: Path) -> list[Path]:
 def has_resumable_checkpoint(fold_dir: Path) -> bool:
     return any(checkpoint_complete(fold_dir / name)
                for name in ("checkpoint_latest.pth", "checkpoint_best.pth"))
+
+
+#: nnU-Net writes this at the end of its final validation (real Dice per class).
+VALIDATION_SUMMARY = Path("validation") / "summary.json"
+
+
+def final_validation_finished(fold_dir: Path) -> bool:
+    """True when nnU-Net's final validation of this fold ended, or was skipped on purpose.
+
+    Ended: ``validation/summary.json`` exists (nnU-Net writes it last). Skipped: nnFT's quick
+    trial logged that it skipped the validation (``NNFT_TRIAL_FINAL_VALIDATION=0``), and no later
+    log started one. A run killed during the validation leaves ``checkpoint_final.pth`` without
+    either: its validation is still to be done (``nnUNetv2_train ... --val``).
+    """
+    if (fold_dir / VALIDATION_SUMMARY).is_file():
+        return True
+    for log in reversed(find_training_logs(fold_dir)):
+        try:
+            text = log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if FINAL_VALIDATION_SKIPPED_TEXT in text:
+            return True
+        if ": predicting " in text or "Training done." in text:
+            return False  # this log's run validated (or meant to) after the skip
+    return False
+
+
+def training_finished(ctx: ChainContext, fold_dir: Path) -> bool:
+    """A training step is done: a whole ``checkpoint_final.pth`` and a finished final validation.
+
+    The final validation is not asked for when the user switched it off for the quick trial.
+    """
+    if not checkpoint_complete(fold_dir / "checkpoint_final.pth"):
+        return False
+    if ctx.options.is_quick_trial and not ctx.options.final_validation:
+        return True
+    return final_validation_finished(fold_dir)
+
+
+def needs_final_validation(ctx: ChainContext, fold_dir: Path) -> bool:
+    """Trained (a whole ``checkpoint_final.pth``) but its final validation never finished: the
+    step runs ``nnUNetv2_train ... --val`` instead of training again."""
+    return checkpoint_complete(fold_dir / "checkpoint_final.pth") and \
+        not training_finished(ctx, fold_dir)
+
+
+def final_validation_total(ctx: ChainContext, phase: str) -> int | None:
+    """How many cases nnU-Net's final validation of a training step predicts.
+
+    Fold ``all`` (the pretraining): every preprocessed case (nnU-Net validates on the training
+    set). Folds 0-4: the ``val`` list of that fold in ``splits_final.json`` (written when the fold
+    first trains). None when it cannot be told yet.
+
+    Parameters
+    ----------
+    phase
+        ``"pretrain"`` or ``"finetune"``.
+    """
+    if phase == "pretrain":
+        folder, preprocessed, fold = pretrain_data_folder(ctx), ctx.pretrain_preprocessed, "all"
+    else:
+        folder, preprocessed = finetune_data_folder(ctx), ctx.finetune_preprocessed
+        fold = ctx.options.fold
+    if fold == "all":
+        try:
+            count = sum(1 for _ in folder.glob("*.pkl")) if folder is not None else 0
+        except OSError:
+            return None
+        return count or None
+    try:
+        splits = json.loads((preprocessed / "splits_final.json").read_text(encoding="utf-8"))
+        return len(splits[int(fold)]["val"])
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
 #: Written next to a preprocessed data folder before nnFT's preprocessing step starts (nnU-Net

@@ -15,27 +15,35 @@ from nnft.core.weights import cpu_copy_dir, make_cpu_copy, needs_cpu_copy
 from .base import TRAIN, StepDefinition
 from .context import ChainContext
 from .disk import (
-    checkpoint_complete,
     has_resumable_checkpoint,
     is_finetuned_from,
+    needs_final_validation,
+    training_finished,
     write_run_marker,
 )
 from .guards import guard_training
 
 
 # -- argv builders (pure) ------------------------------------------------------------------
-def pretrain_argv(ctx: ChainContext, resume: bool) -> list[str]:
+def pretrain_argv(ctx: ChainContext, resume: bool, validate: bool = False) -> list[str]:
+    """``validate``: only nnU-Net's final validation of the finished training (``--val``)."""
     argv = ["nnUNetv2_train", str(ctx.pretrain.dataset_id), ctx.options.configuration, "all",
             "-p", ctx.options.plans_name, "-tr", ctx.trainer, "-device", ctx.options.device]
+    if validate:
+        return argv + ["--val"]
     return argv + ["--c"] if resume else argv
 
 
-def finetune_argv(ctx: ChainContext, resume: bool, weights: Path | None = None) -> list[str]:
+def finetune_argv(ctx: ChainContext, resume: bool, weights: Path | None = None,
+                  validate: bool = False) -> list[str]:
     """``weights``: the file to load (default the pretrained checkpoint; its CPU copy when the
-    checkpoint was saved on a GPU and the fine-tuning runs on cpu/mps)."""
+    checkpoint was saved on a GPU and the fine-tuning runs on cpu/mps). ``validate``: only the
+    final validation of the finished fine-tuning (``--val``; nnU-Net loads no weights then)."""
     argv = ["nnUNetv2_train", str(ctx.finetune.dataset_id), ctx.options.configuration,
             ctx.options.fold, "-p", ctx.options.finetune_plans, "-tr", ctx.trainer,
             "-device", ctx.options.device]
+    if validate:
+        return argv + ["--val"]
     if resume:
         # nnU-Net refuses --c together with -pretrained_weights; the weights were loaded when
         # this fine-tuning started, and the checkpoint being continued already contains them.
@@ -67,6 +75,14 @@ def _loaded_weights(ctx: ChainContext, argv: list[str] | None) -> Path | None:
     return None if loaded == ctx.pretrained_checkpoint else loaded
 
 
+def _validation_note(argv: list[str] | None) -> str:
+    if not argv or "--val" not in argv:
+        return ""
+    return (" The training itself is finished (checkpoint_final.pth), but its final validation "
+            "did not finish (stopped or killed during it): --val runs only nnU-Net's final "
+            "validation, which writes validation/summary.json.")
+
+
 # -- the steps -----------------------------------------------------------------------------
 class Pretrain(StepDefinition):
     key = "pretrain"
@@ -79,17 +95,19 @@ class Pretrain(StepDefinition):
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
         return ("Pretraining uses all its data (fold 'all'); its final checkpoint becomes the "
-                "starting point of the fine-tuning.")
+                "starting point of the fine-tuning." + _validation_note(argv))
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
-        return pretrain_argv(ctx, resume=has_resumable_checkpoint(ctx.pretrain_fold_dir)
-                             and not fresh)
+        fold = ctx.pretrain_fold_dir
+        if not fresh and needs_final_validation(ctx, fold):
+            return pretrain_argv(ctx, resume=False, validate=True)
+        return pretrain_argv(ctx, resume=has_resumable_checkpoint(fold) and not fresh)
 
     def env(self, ctx: ChainContext) -> dict[str, str]:
         return ctx.training_env()
 
     def is_done(self, ctx: ChainContext) -> bool:
-        return checkpoint_complete(ctx.pretrain_fold_dir / "checkpoint_final.pth")
+        return training_finished(ctx, ctx.pretrain_fold_dir)
 
     def outputs(self, ctx: ChainContext) -> list[Path]:
         return [ctx.pretrain_fold_dir / "checkpoint_final.pth"]
@@ -116,10 +134,13 @@ class Finetune(StepDefinition):
             why += (" The checkpoint was saved on a GPU and nnU-Net loads it without "
                     f"map_location, which fails on {ctx.options.device}: nnFT first re-saves it "
                     f"with its tensors on the CPU as {cpu_copy} and fine-tunes from that copy.")
-        return why
+        return why + _validation_note(argv)
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         fold = ctx.finetune_fold_dir
+        if not fresh and needs_final_validation(ctx, fold) and \
+                is_finetuned_from(fold, ctx.pretrained_checkpoint):
+            return finetune_argv(ctx, resume=False, validate=True)
         resume = not fresh and (has_resumable_checkpoint(fold)
                                 and is_finetuned_from(fold, ctx.pretrained_checkpoint))
         # A script from scratch (fresh) pretrains on its own device; only a checkpoint the user
@@ -144,7 +165,7 @@ class Finetune(StepDefinition):
 
     def is_done(self, ctx: ChainContext) -> bool:
         fold = ctx.finetune_fold_dir
-        return (checkpoint_complete(fold / "checkpoint_final.pth")
+        return (training_finished(ctx, fold)
                 and is_finetuned_from(fold, ctx.pretrained_checkpoint))
 
     def outputs(self, ctx: ChainContext) -> list[Path]:
@@ -154,8 +175,8 @@ class Finetune(StepDefinition):
                      fresh: bool) -> list[str]:
         assert argv is not None
         notes = guard_training(ctx, ctx.finetune_fold_dir, finetune=True)
-        if "--c" in argv:
-            return notes  # continued: the marker of its start stays
+        if "--c" in argv or "--val" in argv:
+            return notes  # continued or only validated: the marker of its start stays
         cpu_copy = _loaded_weights(ctx, argv)
         if cpu_copy is not None:
             made = make_cpu_copy(ctx.pretrained_checkpoint, cpu_copy.parent)

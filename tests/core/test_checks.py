@@ -1012,11 +1012,50 @@ def test_chain_resumes_pretraining(demo, checkpoint: str) -> None:
     assert not steps["pretrain"].is_done()
 
 
+def _validated(fold: Path) -> None:
+    """What nnU-Net's final validation writes last."""
+    (fold / "validation").mkdir(parents=True, exist_ok=True)
+    (fold / "validation" / "summary.json").write_text("{}", encoding="utf-8")
+
+
 def test_chain_finished_pretraining_is_done(demo) -> None:
     _touch(_pretrain_fold(demo) / "checkpoint_final.pth")
+    _validated(_pretrain_fold(demo))
     _, steps = _steps(demo)
     assert "--c" not in steps["pretrain"].argv
     assert steps["pretrain"].is_done()
+
+
+def test_chain_pretraining_killed_during_final_validation_runs_only_the_validation(demo) -> None:
+    """checkpoint_final.pth without validation/summary.json: trained, not validated."""
+    fold = _pretrain_fold(demo)
+    _touch(fold / "checkpoint_final.pth")
+    (fold / "training_log_2026_11_29_10_00_00.txt").write_text(
+        "2026-11-29 10:05:00.000001: Training done. \n"
+        "2026-11-29 10:05:01.000001: predicting pt_000 \n", encoding="utf-8")
+    _, steps = _steps(demo)
+    assert not steps["pretrain"].is_done()
+    assert steps["pretrain"].argv == ["nnUNetv2_train", "1", "2d", "all", "-p", "MyPlans",
+                                      "-tr", "nnUNetTrainer", "-device", "cpu", "--val"]
+    assert "--val runs only nnU-Net's final validation" in steps["pretrain"].why
+    _validated(fold)
+    _, steps = _steps(demo)
+    assert steps["pretrain"].is_done()
+
+
+def test_chain_quick_trial_that_skipped_its_validation_on_purpose_is_done(demo) -> None:
+    fold = _pretrain_fold(demo, QUICK_TRIAL_TRAINER)
+    _touch(fold / "checkpoint_final.pth")
+    log = fold / "training_log_2026_11_29_10_00_00.txt"
+    log.write_text("2026-11-29 10:05:00.000001: Training done. \n2026-11-29 10:05:00.000002: "
+                   "nnFT quick trial: final validation skipped (NNFT_TRIAL_FINAL_VALIDATION=0) "
+                   "\n", encoding="utf-8")
+    _, steps = _steps(demo, trial_epochs=2, trial_iterations=2)
+    assert steps["pretrain"].is_done()  # the log says it was skipped on purpose
+    log.write_text("2026-11-29 10:05:00.000001: Training done. \n", encoding="utf-8")
+    assert not steps["pretrain"].is_done()
+    _, steps = _steps(demo, trial_epochs=2, trial_iterations=2, final_validation=False)
+    assert steps["pretrain"].is_done()  # the user does not want one now
 
 
 def test_chain_resumes_our_finetuning_without_weights(demo) -> None:
@@ -1042,6 +1081,14 @@ def test_chain_marker_then_resume(demo) -> None:
     _, steps = _steps(demo)
     assert steps["finetune"].argv[-1] == "--c"
     _touch(ctx.finetune_fold_dir / "checkpoint_final.pth")
+    assert not steps["finetune"].is_done()  # not validated yet
+    _, steps = _steps(demo)
+    assert steps["finetune"].argv[-1] == "--val"
+    assert "-pretrained_weights" not in steps["finetune"].argv
+    marker = (ctx.finetune_fold_dir / RUN_MARKER).read_bytes()
+    assert steps["finetune"].before_start() == []
+    assert (ctx.finetune_fold_dir / RUN_MARKER).read_bytes() == marker
+    _validated(ctx.finetune_fold_dir)
     assert steps["finetune"].is_done()
 
 
@@ -1066,9 +1113,12 @@ def test_finetune_never_combines_continue_and_weights(demo, checkpoints, marker:
     if result.context is None:
         return
     argv = {s.key: s for s in build_chain(result.context)}["finetune"].argv
-    assert ("--c" in argv) != ("-pretrained_weights" in argv)
+    assert [flag in argv for flag in ("--c", "-pretrained_weights", "--val")].count(True) == 1
     resumable = any(c != "checkpoint_final.pth" for c in checkpoints)
-    assert ("--c" in argv) == (resumable and marker == "ours")
+    # Trained but not validated (no validation/summary.json): only the validation runs.
+    trained = "checkpoint_final.pth" in checkpoints and marker == "ours"
+    assert ("--val" in argv) == trained
+    assert ("--c" in argv) == (resumable and marker == "ours" and not trained)
 
 
 # -- PRETRAIN_SMALLER --------------------------------------------------------------------------

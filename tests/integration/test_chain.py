@@ -233,6 +233,8 @@ def test_monitor_reads_a_finished_run(chain_run):
     assert result.returncode == 0, result.stderr
     epoch_lines = [line for line in result.stdout.splitlines() if line.startswith("epoch ")]
     assert len(epoch_lines) == 2
+    assert epoch_lines[0].startswith("epoch 1/2 ") and epoch_lines[1].startswith("epoch 2/2 ")
+    assert "epochs are counted from 1 here; nnU-Net's log counts from 0" in result.stdout
     assert "Training finished" in result.stdout
     # --follow on a finished run returns at once too.
     assert nnft("monitor", str(fold), "--follow", timeout=60).returncode == 0
