@@ -51,12 +51,15 @@ from .steps import (
     checkpoint_complete,
     context_from_spec,
     export_bash,
+    final_validation_finished,
     final_validation_total,
     read_run_marker,
     run_hook,
 )
+from .steps.disk import VALIDATION_SUMMARY
 from .steps.hooks import PHASES
 from .training_history import (
+    FoldLogFollower,
     append_epoch,
     estimate_remaining_seconds,
     final_validation_progress,
@@ -509,7 +512,9 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         print("Waiting for the folder to appear (the training creates it when it starts); "
               "Ctrl-C stops following.", flush=True)
     printed, said_waiting, said_marker = 0, False, False
-    said_activity, seen_running = "", False
+    said_activity, seen_running, said_cases = "", False, -1
+    # Reads only what the logs gained since the last look (a 1,000-epoch log is long).
+    follower = FoldLogFollower(fold_dir)
     final = fold_dir / "checkpoint_final.pth"
     try:
         while True:
@@ -518,16 +523,37 @@ def cmd_monitor(args: argparse.Namespace) -> int:
                 if marker and not said_marker and marker.get("pretrained_weights"):
                     print(f"  fine-tuned by nnFT from {marker['pretrained_weights']}", flush=True)
                     said_marker = True
-                records = parse_fold_dir(fold_dir)
+                records = follower.read()
                 total = _planned_epochs(fold_dir)
                 for i in range(printed, len(records)):
                     eta = estimate_remaining_seconds(records[:i + 1], total) if total else None
                     print(_format_epoch(records[i], total, eta), flush=True)
                 printed = max(printed, len(records))
-                finished = checkpoint_complete(final)
-                if finished:
-                    print(f"Training finished: {final}", flush=True)
-                    return EXIT_OK
+                if checkpoint_complete(final):
+                    # Trained; finished only once nnU-Net's final validation is (a run killed
+                    # during it left checkpoint_final.pth and no validation/summary.json).
+                    if final_validation_finished(fold_dir):
+                        skipped = not (fold_dir / VALIDATION_SUMMARY).is_file()
+                        print(f"Training finished: {final}"
+                              + (" (final validation skipped on purpose)" if skipped else
+                                 f" (final validation done: {VALIDATION_SUMMARY})"), flush=True)
+                        return EXIT_OK
+                    validation = follower.final_validation(None)
+                    still_running = args.follow and detect_training(
+                        fold_dir, _state_dir_of(fold_dir)).running_here
+                    if not still_running:
+                        print(f"Trained ({final}), but nnU-Net's final validation did not "
+                              f"finish ({VALIDATION_SUMMARY} is missing; "
+                              f"{validation.cases_started} case(s) were started). Run only the "
+                              "validation: nnUNetv2_train ... --val (nnft run does that, and "
+                              "'Finish validation' in the wizard).", flush=True)
+                        return EXIT_OK
+                    if validation.cases_started != said_cases:
+                        print(f"  final validation: case {validation.cases_started} is being "
+                              "predicted", flush=True)
+                        said_cases = validation.cases_started
+                    time.sleep(args.interval)
+                    continue
                 if not args.follow:
                     if not records:
                         print("No epochs logged yet.")

@@ -21,6 +21,7 @@ from nnft.core.steps import (
     build_chain,
     is_finetuned_from,
     range_text,
+    training_finished,
 )
 from nnft.core.workspace import Workspace
 
@@ -179,7 +180,9 @@ def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
                                              fresh=not skip_done),
                               steps=tuple(s.key for s in prepare)))
 
-    pretrain_done = skip_done and (ctx.pretrain_fold_dir / "checkpoint_final.pth").is_file()
+    # Done means trained *and* validated (a job killed during nnU-Net's final validation left
+    # checkpoint_final.pth only): the job then runs the validation alone (--val).
+    pretrain_done = skip_done and training_finished(ctx, ctx.pretrain_fold_dir)
     if not pretrain_done:
         name = f"nnft-pretrain-{short_pt}"
         text, fold_dirs = training_script(ctx, profile, chain_dir, role="pretrain", name=name,
@@ -191,9 +194,9 @@ def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
     todo = folds
     if skip_done:
         def fold_done(fold: str) -> bool:
-            fdir = dataclasses.replace(ctx, options=dataclasses.replace(
-                ctx.options, fold=fold)).finetune_fold_dir
-            return ((fdir / "checkpoint_final.pth").is_file()
+            fctx = dataclasses.replace(ctx, options=dataclasses.replace(ctx.options, fold=fold))
+            fdir = fctx.finetune_fold_dir
+            return (training_finished(fctx, fdir)
                     and is_finetuned_from(fdir, ctx.pretrained_checkpoint))
         todo = tuple(f for f in folds if not fold_done(f))
     if todo:

@@ -287,11 +287,14 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
         fold_dir = ctx.pretrain_fold_dir
         first = pretrain_argv(ctx, resume=False) + gpus_flag
         resume = pretrain_argv(ctx, resume=True) + gpus_flag
+        # Only nnU-Net's final validation, for a training killed during it (on one GPU).
+        validate = pretrain_argv(ctx, resume=False, validate=True)
         what = f"pretraining on {ctx.pretrain.name} (fold all, plans '{o.plans_name}')"
     else:
         fold_dir = fctx.finetune_fold_dir
         first = finetune_argv(fctx, resume=False) + gpus_flag
         resume = finetune_argv(fctx, resume=True) + gpus_flag
+        validate = finetune_argv(fctx, resume=False, validate=True)
         what = (f"fine-tuning on {ctx.finetune.name} (plans '{o.finetune_plans}') from the "
                 "pretrained weights, " + (f"folds {' '.join(folds)} as a job array"
                                           if array else f"fold {folds[0]}"))
@@ -328,16 +331,34 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
     lines += ["", _started_line(role if not array else f"{role} fold ${{{_FOLD_VARIABLE}}}"), ""]
     before, wait, after = _stop_and_requeue_lines(graceful)
     lines += (before + [""]) if before else []
+    # Finished means trained and validated (validation/summary.json, written last by nnU-Net's
+    # final validation), unless the quick trial's final validation is switched off; nnFT's
+    # trainers also log a deliberate skip, which `nnft run` and the wizard accept as well.
+    validation_wanted = not (o.is_quick_trial and not o.final_validation)
     lines += [
-        'if [ -f "$FOLD_DIR/checkpoint_final.pth" ]; then',
+        f"VALIDATION_WANTED={1 if validation_wanted else 0}",
+        "finished() {",
+        '    [ -f "$FOLD_DIR/checkpoint_final.pth" ] && '
+        '{ [ "$VALIDATION_WANTED" = 0 ] || [ -f "$FOLD_DIR/validation/summary.json" ]; }',
+        "}",
+        "if finished; then",
         '    echo "nnFT: finished: $FOLD_DIR/checkpoint_final.pth exists already"',
         "    exit 0",
         "fi",
     ]
     resumable = ('{ [ -f "$FOLD_DIR/checkpoint_latest.pth" ] || '
                  '[ -f "$FOLD_DIR/checkpoint_best.pth" ]; }')
+    # Trained but not validated (stopped or killed during nnU-Net's final validation): only the
+    # validation runs; the training is not repeated.
+    validate_first = [
+        'if [ -f "$FOLD_DIR/checkpoint_final.pth" ]; then',
+        f"    TRAIN=({_bash_command(validate, variables)})",
+        "    return",
+        "fi",
+    ]
     if role == "pretrain":
         choose = [
+            *validate_first,
             f"if {resumable[2:-3]}; then",
             "    # Continue from the last checkpoint.",
             f"    TRAIN=({_bash_command(resume, variables)})",
@@ -347,6 +368,7 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
         ]
     else:
         choose = [
+            *validate_first,
             f'if {resumable} && [ -f "$FOLD_DIR/{RUN_MARKER}" ]; then',
             "    # Continue from the last checkpoint: it holds the pretrained weights already",
             "    # (nnU-Net refuses --c together with -pretrained_weights).",
@@ -380,7 +402,7 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
     lines += ['echo "nnFT: running: ${TRAIN[*]}"']
     lines += wait + [""]
     lines += [
-        'if [ -f "$FOLD_DIR/checkpoint_final.pth" ] && [ "$status" = 0 ]; then',
+        'if finished && [ "$status" = 0 ]; then',
         f'    {hook} after {role} -- "${{TRAIN[@]}}" || {{',
         '        echo "nnFT: failed: the training ended, but its outputs are incomplete"',
         "        exit 1",

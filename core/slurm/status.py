@@ -14,7 +14,7 @@ from typing import Any
 
 from nnft.core import problems as P
 from nnft.core.problems import SLURM_CHAIN_ACTIVE, Problem
-from nnft.core.steps import ChainContext, has_resumable_checkpoint
+from nnft.core.steps import ChainContext, final_validation_finished, has_resumable_checkpoint
 from nnft.core.training_history import parse_fold_dir
 
 from .commands import (
@@ -52,7 +52,8 @@ class TaskState:
     epochs_done, last_epoch, total_epochs
         Completed epochs read from the fold folder's training logs (shared filesystem).
     finished
-        The training's ``checkpoint_final.pth`` exists.
+        The training's ``checkpoint_final.pth`` exists and its final validation finished (or
+        was skipped on purpose).
     """
 
     role: str
@@ -242,7 +243,9 @@ def chain_status(record: ChainRecord, slurm: SlurmCommands | None = None) -> Cha
             records = task.records = parse_fold_dir(results_dir)
             task.epochs_done = (records[-1].epoch + 1) if records else 0
             task.last_epoch = records[-1] if records else None
-            task.finished = (results_dir / "checkpoint_final.pth").is_file()
+            # Trained and validated: a job killed during nnU-Net's final validation is not.
+            task.finished = ((results_dir / "checkpoint_final.pth").is_file()
+                             and final_validation_finished(results_dir))
             if task.state == "UNKNOWN" and task.finished:
                 task.state, task.source = "COMPLETED", "results"
             elif task.state == "UNKNOWN" and has_resumable_checkpoint(results_dir):

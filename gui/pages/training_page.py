@@ -53,6 +53,7 @@ from nnft.core.steps import (
     ChainContext,
     build_chain,
     checkpoint_complete,
+    definition,
     final_validation_total,
     has_resumable_checkpoint,
     training_finished,
@@ -81,6 +82,8 @@ PRETRAIN, FINETUNE = "pretrain", "finetune"
 FOLLOW_INTERVAL_MS = 3000
 #: Background task keys: one weights check at a time; the latest read of the logs wins.
 WEIGHTS_TASK, RECORDS_TASK = "weights", "records"
+#: Start's weights check runs after Start's file lookups (WEIGHTS_TASK) have answered.
+WEIGHTS_CHECK_AT_START_TASK = "weights at start"
 #: Reading the output a followed run (started by nnFT outside this window) wrote to its log.
 RUN_LOG_TASK = "run-log"
 #: A weights check that takes longer than this (seconds) is given up.
@@ -160,6 +163,32 @@ def check_weights_in_child(checkpoint: Path, ctx: ChainContext,
         skipped=int(counts.get("skipped", 0)),
         problems=[Problem.from_dict(p) for p in data.get("problems", [])],
         checked=bool(report))
+
+
+@dataclass(frozen=True)
+class FinetuneStartFacts:
+    """What Start of a fine-tuning needs to know from disk (asked in a worker thread).
+
+    Attributes
+    ----------
+    weights_missing
+        The step would load the pretrained checkpoint (``-pretrained_weights``), which does not
+        exist. A fold continued with ``--c`` or validated with ``--val`` loads none.
+    check_needed
+        Starting loads the weights, so they are checked first (see
+        :func:`nnft.core.checks.weights_check_needed`).
+    """
+
+    weights_missing: bool
+    check_needed: bool
+
+
+def finetune_start_facts(ctx: ChainContext) -> FinetuneStartFacts:
+    """Look up, off the GUI thread, whether the weights exist and must be checked."""
+    loads_weights = "-pretrained_weights" in definition(FINETUNE).argv(ctx, False)
+    return FinetuneStartFacts(
+        weights_missing=loads_weights and not ctx.pretrained_checkpoint.is_file(),
+        check_needed=weights_check_needed(ctx))
 
 
 @dataclass(frozen=True)
@@ -783,19 +812,44 @@ class TrainingPage(QWizardPage):
         if not result.ok or result.context is None:
             return
         ctx = result.context
-        if self.phase == FINETUNE and weights_check_needed(ctx):
-            handle = self.background.submit(
-                check_weights_in_child, ctx.pretrained_checkpoint, ctx,
-                on_done=lambda checked: self._start_after_weights_check(ctx, checked),
-                on_error=self._on_start_weights_check_failed, key=WEIGHTS_TASK,
-                when_busy=REFUSE)
-            if handle is not None:
-                self.settings.setEnabled(False)
-                self._show_weights_checking()
-                self.status_label.setText(self.tr("Checking that the pretrained weights fit "
-                                                  "the fine-tuning network …"))
+        if self.phase != FINETUNE:
+            self._start_chain(ctx)
             return
-        self._start_chain(ctx)
+        # Whether the weights must be checked, and whether they exist, are file lookups (a
+        # network share can take seconds): asked in a worker, like the check itself.
+        handle = self.background.submit(
+            finetune_start_facts, ctx,
+            on_done=lambda facts: self._start_finetune(ctx, facts),
+            on_error=self._on_start_weights_check_failed, key=WEIGHTS_TASK, when_busy=REFUSE)
+        if handle is not None:
+            self.settings.setEnabled(False)
+            self._show_weights_checking()
+            self.status_label.setText(self.tr("Checking that the pretrained weights fit "
+                                              "the fine-tuning network …"))
+
+    def _start_finetune(self, ctx: ChainContext, facts: FinetuneStartFacts) -> None:
+        """The worker's answer to :func:`finetune_start_facts`: check the weights, or start."""
+        if facts.weights_missing:
+            self.settings.setEnabled(True)
+            self._weights_check_over()
+            self.weights_fit = False
+            self.problems.set_problems([])
+            self.weights_verdict.setText("")
+            self.status_label.setText(self.tr("The pretrained weights {0} do not exist yet: "
+                                              "finish the pretraining first.").format(
+                                                  ctx.pretrained_checkpoint))
+            self._update_labels()
+            return
+        if not facts.check_needed:
+            self.settings.setEnabled(True)
+            self._weights_check_over()
+            self._start_chain(ctx)
+            return
+        self.background.submit(
+            check_weights_in_child, ctx.pretrained_checkpoint, ctx,
+            on_done=lambda checked: self._start_after_weights_check(ctx, checked),
+            on_error=self._on_start_weights_check_failed, key=WEIGHTS_CHECK_AT_START_TASK,
+            when_busy=REFUSE)
 
     def _start_after_weights_check(self, ctx: ChainContext, checked: WeightsCheckResult) -> None:
         errors = [p for p in checked.problems if p.is_error]
@@ -820,12 +874,7 @@ class TrainingPage(QWizardPage):
     def _start_chain(self, ctx: ChainContext) -> None:
         if self.is_running():
             return
-        if self.phase == FINETUNE and not ctx.pretrained_checkpoint.is_file():
-            self.problems.set_problems([])
-            self.status_label.setText(self.tr("The pretrained weights {0} do not exist yet: "
-                                              "finish the pretraining first.").format(
-                                                  ctx.pretrained_checkpoint))
-            return
+        # (A fine-tuning comes here after finetune_start_facts found its weights.)
         self.last_status = ""
         self._stop_requested = False
         self.run = ChainRun(lambda: build_chain(ctx), ctx.workspace, only={self.step_key()},

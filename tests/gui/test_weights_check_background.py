@@ -272,3 +272,19 @@ def test_the_verdict_is_cleared_when_the_path_or_the_fold_changes(qtbot, demo, t
     assert check.cancelled and page.check_weights_button.isEnabled()
     page.background.wait(30)
     assert page.weights_verdict.text() == "" and page.weights_fit is None
+
+
+def test_start_asks_the_disk_about_the_weights_off_the_gui_thread(qtbot, weights_workspace,
+                                                                  monkeypatch):
+    """Start of a fine-tuning looks up whether its weights exist and must be checked in a
+    worker (a network share can take seconds to answer), then checks and starts."""
+    demo, good, _bad = weights_workspace
+    _answer_fits(monkeypatch)
+    page = _finetune_page(qtbot, demo, good)
+    qtbot.waitUntil(page.start_button.isEnabled, timeout=10000)
+    stats = _stats_on_gui_thread(monkeypatch, good.name)
+    page.start()
+    assert page.status_label.text().startswith("Checking that the pretrained weights fit")
+    qtbot.waitUntil(lambda: page.run is not None, timeout=60000)  # checked, fits: started
+    assert stats == []
+    qtbot.waitUntil(lambda: not page.is_running(), timeout=120000)  # (no data: it fails)

@@ -199,3 +199,54 @@ def test_changed_pretraining_data_is_fingerprinted_and_preprocessed_again(tmp_pa
     assert not [p for p in problems if p.code == P.FINGERPRINT_STALE]
     assert set(statuses.values()) == {StepStatus.SKIPPED}
 
+
+
+def test_slurm_job_of_a_trained_but_unvalidated_fold_runs_only_the_validation(chain_run,
+                                                                              tmp_path):
+    """A fine-tuning job killed during nnU-Net's final validation left checkpoint_final.pth but
+    no validation/summary.json: the planner does not count the fold as done, and its job script
+    runs ``nnUNetv2_train ... --val`` alone (no training), then says finished."""
+    import shutil
+
+    from nnft.core import slurm as S
+    from nnft.core.training_log import FINAL_VALIDATION_SKIPPED_TEXT
+
+    assert chain_run.result.returncode == 0, chain_run.output[-3000:]
+    root = tmp_path / "copied workspace"
+    shutil.copytree(chain_run.demo.root, root)  # copy2: the raw data's times stay (no staleness)
+    # The copy's plans were transferred in the original folder: reused here, as they are.
+    validated = dataclasses.replace(TRIAL_OPTIONS, final_validation=True, reuse_plans=True)
+    checked = preflight(Workspace.from_root(root), 1, 2, validated,
+                        check_device_present=False, check_weights=False)
+    assert checked.ok and checked.context is not None, [str(p) for p in checked.problems]
+    fold = checked.context.finetune_fold_dir
+    # The state a run killed during its final validation leaves: trained, and its logs say no
+    # more than that (the chain's trial skipped the validation on purpose; that line goes).
+    for log in fold.glob("training_log_*.txt"):
+        lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+        log.write_text("".join(line for line in lines
+                               if FINAL_VALIDATION_SKIPPED_TEXT not in line), encoding="utf-8")
+    trained_at = (fold / "checkpoint_final.pth").stat().st_mtime_ns
+    assert not (fold / "validation" / "summary.json").exists()
+    monitored = nnft("monitor", str(fold))
+    assert "final validation did not finish" in monitored.stdout, monitored.stdout
+    assert "Training finished" not in monitored.stdout
+
+    chain = S.plan_slurm_chain(checked.context, S.SlurmProfile(gpus=0, cpus_per_task=2),
+                               ["0"], chain_id="V", chain_dir=tmp_path / "jobs", skip_done=True)
+    assert [job.role for job in chain.jobs] == ["finetune"]
+    env = dict(_without_nnunet_variables(), SLURM_JOB_ID="2")
+    ran = subprocess.run(["bash", "-c", chain.jobs[0].text], capture_output=True, text=True,
+                         env=env, timeout=1200, cwd=tmp_path)
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 0, output[-3000:]
+    running = [line for line in ran.stdout.splitlines() if line.startswith("nnFT: running:")]
+    assert len(running) == 1 and running[0].endswith("--val"), running
+    assert "nnFT: finished" in ran.stdout
+    assert (fold / "validation" / "summary.json").is_file()
+    assert (fold / "checkpoint_final.pth").stat().st_mtime_ns == trained_at  # not retrained
+    assert "(final validation done: validation/summary.json)" in nnft("monitor", str(fold)).stdout
+    # Validated now: a new plan has nothing left to do for this fold.
+    again = S.plan_slurm_chain(checked.context, S.SlurmProfile(gpus=0, cpus_per_task=2),
+                               ["0"], chain_id="W", chain_dir=tmp_path / "jobs2", skip_done=True)
+    assert [job.role for job in again.jobs] == []
