@@ -4,424 +4,459 @@
 <context>
     <name>ClusterPage</name>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="158"/>
+        <location filename="../../gui/pages/cluster_page.py" line="163"/>
         <source>SLURM cluster</source>
-        <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
+        <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time; the latest question whether a Slurm controller answers at all wins. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="160"/>
+        <location filename="../../gui/pages/cluster_page.py" line="165"/>
         <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array. Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="182"/>
+        <location filename="../../gui/pages/cluster_page.py" line="188"/>
+        <source>The curves of the selected training job appear here once it has finished its first epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="198"/>
         <source>The log of the selected job appears here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="197"/>
+        <location filename="../../gui/pages/cluster_page.py" line="213"/>
         <source>Jobs to submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="203"/>
+        <location filename="../../gui/pages/cluster_page.py" line="219"/>
         <source>Cluster profiles are saved per user in {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="206"/>
+        <location filename="../../gui/pages/cluster_page.py" line="222"/>
         <source>Save profile…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="211"/>
-        <location filename="../../gui/pages/cluster_page.py" line="214"/>
+        <location filename="../../gui/pages/cluster_page.py" line="227"/>
+        <location filename="../../gui/pages/cluster_page.py" line="230"/>
         <source>cluster default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="218"/>
+        <location filename="../../gui/pages/cluster_page.py" line="234"/>
         <source>GPUs per training job (--gres=gpu:N); 0 trains on the CPU.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="223"/>
+        <location filename="../../gui/pages/cluster_page.py" line="239"/>
         <source>nnU-Net&apos;s -num_gpus: one training on several GPUs (DDP); at most the GPUs per job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="232"/>
+        <location filename="../../gui/pages/cluster_page.py" line="248"/>
         <source>Per job run, e.g. 24:00:00 or 2-00:00:00. Trainings are requeued and continue beyond it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="237"/>
+        <location filename="../../gui/pages/cluster_page.py" line="253"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="239"/>
+        <location filename="../../gui/pages/cluster_page.py" line="255"/>
         <source>How long before the time limit a training is asked to checkpoint and requeue itself (--signal=B:USR1@s); must cover one epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="243"/>
+        <location filename="../../gui/pages/cluster_page.py" line="259"/>
         <source>Fine-tuning folds: 0, 0-4 or 0,1,2 (a job array, one task per fold) or all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="247"/>
+        <location filename="../../gui/pages/cluster_page.py" line="263"/>
         <source>--qos=long</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="248"/>
+        <location filename="../../gui/pages/cluster_page.py" line="264"/>
         <source>More #SBATCH options, one per line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="251"/>
+        <location filename="../../gui/pages/cluster_page.py" line="267"/>
         <source>module load cuda</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="253"/>
+        <location filename="../../gui/pages/cluster_page.py" line="269"/>
         <source>Bash lines run first in every job, e.g. module load cuda, or source /path/venv/bin/activate. Empty: this Python&apos;s bin folder first on PATH.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="266"/>
+        <location filename="../../gui/pages/cluster_page.py" line="282"/>
         <source>Profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="268"/>
+        <location filename="../../gui/pages/cluster_page.py" line="284"/>
         <source>Partition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="269"/>
+        <location filename="../../gui/pages/cluster_page.py" line="285"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="270"/>
+        <location filename="../../gui/pages/cluster_page.py" line="286"/>
         <source>GPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="271"/>
+        <location filename="../../gui/pages/cluster_page.py" line="287"/>
         <source>-num_gpus</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="272"/>
+        <location filename="../../gui/pages/cluster_page.py" line="288"/>
         <source>CPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="273"/>
+        <location filename="../../gui/pages/cluster_page.py" line="289"/>
         <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="274"/>
+        <location filename="../../gui/pages/cluster_page.py" line="290"/>
         <source>Time limit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="275"/>
+        <location filename="../../gui/pages/cluster_page.py" line="291"/>
         <source>Stop before end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="276"/>
+        <location filename="../../gui/pages/cluster_page.py" line="292"/>
         <source>Folds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="277"/>
+        <location filename="../../gui/pages/cluster_page.py" line="293"/>
         <source>#SBATCH</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="278"/>
+        <location filename="../../gui/pages/cluster_page.py" line="294"/>
         <source>Set-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="281"/>
+        <location filename="../../gui/pages/cluster_page.py" line="297"/>
         <source>Show job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="284"/>
+        <location filename="../../gui/pages/cluster_page.py" line="300"/>
         <source>Export script…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="286"/>
+        <location filename="../../gui/pages/cluster_page.py" line="302"/>
         <source>One bash file that writes the job scripts and submits them, for a cluster this computer cannot reach.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="290"/>
-        <location filename="../../gui/pages/cluster_page.py" line="491"/>
+        <location filename="../../gui/pages/cluster_page.py" line="306"/>
+        <location filename="../../gui/pages/cluster_page.py" line="562"/>
         <source>Submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="309"/>
+        <location filename="../../gui/pages/cluster_page.py" line="325"/>
         <source>Submitted chains</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="316"/>
+        <location filename="../../gui/pages/cluster_page.py" line="332"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="319"/>
-        <location filename="../../gui/pages/cluster_page.py" line="808"/>
-        <location filename="../../gui/pages/cluster_page.py" line="815"/>
+        <location filename="../../gui/pages/cluster_page.py" line="335"/>
+        <location filename="../../gui/pages/cluster_page.py" line="895"/>
+        <location filename="../../gui/pages/cluster_page.py" line="902"/>
         <source>Cancel chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="329"/>
+        <location filename="../../gui/pages/cluster_page.py" line="349"/>
         <source>Job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="329"/>
+        <location filename="../../gui/pages/cluster_page.py" line="349"/>
         <source>Slurm id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="330"/>
+        <location filename="../../gui/pages/cluster_page.py" line="350"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="330"/>
+        <location filename="../../gui/pages/cluster_page.py" line="350"/>
         <source>Epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="331"/>
+        <location filename="../../gui/pages/cluster_page.py" line="351"/>
         <source>Restarts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="368"/>
+        <location filename="../../gui/pages/cluster_page.py" line="400"/>
         <source>Slurm&apos;s commands (sbatch, squeue, scancel) are not installed on this computer. Run nnFT on the cluster&apos;s login node, or export the chain as a script (Export script…) and run it there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="397"/>
+        <location filename="../../gui/pages/cluster_page.py" line="413"/>
+        <source>Asking Slurm …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="425"/>
+        <source>Slurm is installed on this computer but reaches no cluster, so nothing can be submitted or followed from here. What to do is below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="429"/>
+        <source>Slurm&apos;s controller answers now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="438"/>
+        <source>Last refreshed at {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="440"/>
+        <source>no Slurm controller reachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="468"/>
         <source>Fix or delete {0}; nnFT&apos;s defaults are used meanwhile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="404"/>
+        <location filename="../../gui/pages/cluster_page.py" line="475"/>
         <source>nnFT defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="455"/>
+        <location filename="../../gui/pages/cluster_page.py" line="526"/>
         <source>Save cluster profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="456"/>
+        <location filename="../../gui/pages/cluster_page.py" line="527"/>
         <source>Name of the profile (one per cluster or account):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="473"/>
+        <location filename="../../gui/pages/cluster_page.py" line="544"/>
         <source>The profile could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="474"/>
+        <location filename="../../gui/pages/cluster_page.py" line="545"/>
         <source>Check that {0} is writable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="478"/>
+        <location filename="../../gui/pages/cluster_page.py" line="549"/>
         <source>Saved cluster profile &apos;{0}&apos; to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="491"/>
+        <location filename="../../gui/pages/cluster_page.py" line="562"/>
         <source>Submitting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="507"/>
+        <location filename="../../gui/pages/cluster_page.py" line="578"/>
         <source>Choose a workspace and both datasets first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="508"/>
+        <location filename="../../gui/pages/cluster_page.py" line="579"/>
         <source>Go back to the Datasets page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="527"/>
+        <location filename="../../gui/pages/cluster_page.py" line="598"/>
         <source># Every step is done already: nothing would be submitted.
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="541"/>
+        <location filename="../../gui/pages/cluster_page.py" line="612"/>
         <source>Job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="554"/>
+        <location filename="../../gui/pages/cluster_page.py" line="625"/>
         <source>Export the chain for SLURM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="556"/>
+        <location filename="../../gui/pages/cluster_page.py" line="627"/>
         <source>Bash scripts (*.sh)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="574"/>
+        <location filename="../../gui/pages/cluster_page.py" line="645"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="576"/>
+        <location filename="../../gui/pages/cluster_page.py" line="647"/>
         <source>Wrote {0}; run it with bash on the cluster&apos;s login node.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="591"/>
+        <location filename="../../gui/pages/cluster_page.py" line="662"/>
         <source>Run nnFT on the cluster&apos;s login node, or use Export script… and run the file there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="604"/>
+        <location filename="../../gui/pages/cluster_page.py" line="675"/>
         <source>Submitting the chain to Slurm …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="613"/>
+        <location filename="../../gui/pages/cluster_page.py" line="690"/>
+        <source>Nothing was submitted: Slurm is installed on this computer but reaches no cluster. What to do is below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="694"/>
         <source>Nothing was submitted: see the problems below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="625"/>
+        <location filename="../../gui/pages/cluster_page.py" line="706"/>
         <source>Every step is done already: the fine-tuned model is in {0}. Nothing was submitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="618"/>
+        <location filename="../../gui/pages/cluster_page.py" line="699"/>
         <source>Jobs already submitted for this chain were cancelled again. Check the partition, account and limits (sinfo, sacctmgr show assoc).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="620"/>
+        <location filename="../../gui/pages/cluster_page.py" line="701"/>
         <source>Slurm refused the chain.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="634"/>
+        <location filename="../../gui/pages/cluster_page.py" line="715"/>
         <source>Submitted chain {0}: {1}. Scripts and job logs: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="640"/>
+        <location filename="../../gui/pages/cluster_page.py" line="721"/>
         <source>Nothing was submitted: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="673"/>
+        <location filename="../../gui/pages/cluster_page.py" line="754"/>
         <source>No chain was submitted from this workspace yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="675"/>
+        <location filename="../../gui/pages/cluster_page.py" line="756"/>
         <source>Scripts and job logs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="717"/>
+        <location filename="../../gui/pages/cluster_page.py" line="803"/>
         <source>Could not read the job states: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="743"/>
+        <location filename="../../gui/pages/cluster_page.py" line="829"/>
         <source>from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="749"/>
-        <location filename="../../gui/pages/cluster_page.py" line="780"/>
+        <location filename="../../gui/pages/cluster_page.py" line="836"/>
+        <location filename="../../gui/pages/cluster_page.py" line="867"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="756"/>
+        <location filename="../../gui/pages/cluster_page.py" line="843"/>
         <source>Chain {0} finished: fine-tuned model(s) in the results folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="760"/>
+        <location filename="../../gui/pages/cluster_page.py" line="847"/>
         <source>{0} (job {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="762"/>
+        <location filename="../../gui/pages/cluster_page.py" line="849"/>
         <source>nothing yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="763"/>
+        <location filename="../../gui/pages/cluster_page.py" line="850"/>
         <source>Chain {0}: running {1}. Updated every {2:.0f} s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="768"/>
+        <location filename="../../gui/pages/cluster_page.py" line="855"/>
         <source>Chain {0} ended without finishing ({1}). Submit again to continue from the checkpoints.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="778"/>
+        <location filename="../../gui/pages/cluster_page.py" line="865"/>
         <source>fine-tuning fold {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="779"/>
+        <location filename="../../gui/pages/cluster_page.py" line="866"/>
         <source>fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="780"/>
+        <location filename="../../gui/pages/cluster_page.py" line="867"/>
         <source>preparation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="792"/>
+        <location filename="../../gui/pages/cluster_page.py" line="879"/>
         <source>Cancel the chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="793"/>
+        <location filename="../../gui/pages/cluster_page.py" line="880"/>
         <source>Cancel every job of chain {0}? Running trainings stop at once; their last checkpoint stays on disk and a new Submit continues from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="803"/>
+        <location filename="../../gui/pages/cluster_page.py" line="890"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="809"/>
+        <location filename="../../gui/pages/cluster_page.py" line="896"/>
         <source>Cancelled chain {0}: scancel {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -429,52 +464,52 @@
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="29"/>
+        <location filename="../../gui/pages/datasets_page.py" line="34"/>
         <source>Datasets and direction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="30"/>
+        <location filename="../../gui/pages/datasets_page.py" line="35"/>
         <source>Pretrain on a large dataset, fine-tune on yours. nnFT moves plans and weights the right way round.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="45"/>
-        <source>Pretraining (large, source of weights)</source>
+        <location filename="../../gui/pages/datasets_page.py" line="52"/>
+        <source>Pretraining (source of weights)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="49"/>
+        <location filename="../../gui/pages/datasets_page.py" line="56"/>
         <source>Fine-tuning (your target)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="53"/>
+        <location filename="../../gui/pages/datasets_page.py" line="60"/>
         <source>⇄ Swap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="55"/>
+        <location filename="../../gui/pages/datasets_page.py" line="62"/>
         <source>Exchange the roles of the two datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="77"/>
+        <location filename="../../gui/pages/datasets_page.py" line="84"/>
         <source>(choose a dataset)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="122"/>
+        <location filename="../../gui/pages/datasets_page.py" line="136"/>
         <source>dataset.json cannot be used (see below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="125"/>
+        <location filename="../../gui/pages/datasets_page.py" line="139"/>
         <source>{0} cases · channels: {1} · labels: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="131"/>
+        <location filename="../../gui/pages/datasets_page.py" line="145"/>
         <source>median spacing {0} mm · median size {1} voxels</source>
         <translation type="unfinished"></translation>
     </message>
@@ -482,39 +517,82 @@
 <context>
     <name>DirectionDiagram</name>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="50"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="57"/>
         <source>plans  (step {n}: move_plans -s {ft} -t {pt})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="54"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="61"/>
         <source>weights  (step {n}: nnUNetv2_train {ft} ... -pretrained_weights)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="65"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="73"/>
+        <source>your target · {0} cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="78"/>
+        <source>source of weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="80"/>
+        <source>only {0} cases: the smaller one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="82"/>
+        <source>source of weights · {0} cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/direction_diagram.py" line="92"/>
         <source>Fine-tuning dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="66"/>
-        <location filename="../../gui/widgets/direction_diagram.py" line="68"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="93"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="95"/>
         <source>(choose)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="66"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="72"/>
         <source>your target</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="67"/>
+        <location filename="../../gui/widgets/direction_diagram.py" line="94"/>
         <source>Pretraining dataset</source>
         <translation type="unfinished"></translation>
     </message>
+</context>
+<context>
+    <name>Duration</name>
     <message>
-        <location filename="../../gui/widgets/direction_diagram.py" line="69"/>
-        <source>large, source of weights</source>
+        <location filename="../../gui/texts.py" line="18"/>
+        <source>{0} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="19"/>
+        <source>{0} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="20"/>
+        <source>{0} min {1} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="21"/>
+        <source>{0} h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="22"/>
+        <source>{0} h {1} min</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -583,138 +661,185 @@
 <context>
     <name>NnftWizard</name>
     <message>
-        <location filename="../../gui/wizard.py" line="35"/>
+        <location filename="../../gui/wizard.py" line="51"/>
         <source>nnFT — nnU-Net pretraining and fine-tuning</source>
-        <extracomment>Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing).</extracomment>
+        <extracomment>Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing). How the user chose to close the wizard while a command runs.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="55"/>
+        <location filename="../../gui/wizard.py" line="71"/>
         <source>Run on a cluster…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="58"/>
+        <location filename="../../gui/wizard.py" line="74"/>
         <source>Submit the chain as SLURM jobs and follow them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="72"/>
+        <location filename="../../gui/wizard.py" line="91"/>
         <source>Validate transferred plans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="137"/>
+        <location filename="../../gui/wizard.py" line="206"/>
         <source>A step is running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="138"/>
-        <source>An nnU-Net command is still running. Stop it and quit? (Training can be resumed later from its last checkpoint.)</source>
+        <location filename="../../gui/wizard.py" line="210"/>
+        <source>A training is running. Stop it after the epoch in progress (a checkpoint is written; Resume continues there) and quit?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="213"/>
+        <source>A training is running. Its trainer cannot stop after the epoch: stopping it now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="217"/>
+        <source>An nnU-Net command is still running. Stop it and quit? (The step starts again cleanly next time.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="222"/>
+        <source>Quit and leave it running: the training goes on without this window, its output goes into its log, and the wizard follows it when you open it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="226"/>
+        <source>Stop after this epoch and quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="229"/>
+        <source>Stop now and quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="232"/>
+        <source>Quit and leave it running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="275"/>
+        <source>nnFT — closing after the epoch in progress …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="278"/>
+        <source>Stopping after this epoch (a checkpoint is written); the wizard then closes.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>PlansPage</name>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="46"/>
+        <location filename="../../gui/pages/plans_page.py" line="71"/>
         <source>Plans transfer</source>
-        <extracomment>The steps this page runs, from the registry (their keys, in chain order).</extracomment>
+        <extracomment>The steps this page runs, from the registry (their keys, in chain order). Stands for the plans identifier in the commands while the one typed is refused.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="47"/>
+        <location filename="../../gui/pages/plans_page.py" line="72"/>
         <source>Plan the fine-tuning dataset, move its plans to the pretraining dataset under a new name, and preprocess both.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="54"/>
+        <location filename="../../gui/pages/plans_page.py" line="79"/>
         <source>Configuration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="59"/>
+        <location filename="../../gui/pages/plans_page.py" line="84"/>
         <source>The pretraining dataset receives the fine-tuning plans under this name (-tp). nnU-Net&apos;s default names would overwrite its own plans.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="62"/>
+        <location filename="../../gui/pages/plans_page.py" line="87"/>
         <source>Suggest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="68"/>
+        <location filename="../../gui/pages/plans_page.py" line="93"/>
         <source>New plans identifier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="74"/>
+        <location filename="../../gui/pages/plans_page.py" line="110"/>
         <source>Reuse the existing plans file of this name if it is identical (a backup is made first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="80"/>
+        <location filename="../../gui/pages/plans_page.py" line="116"/>
         <source>Move data folders that are in the way to nnFT&apos;s backup folder, then replace them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="83"/>
+        <location filename="../../gui/pages/plans_page.py" line="119"/>
         <source>Without this, nnFT refuses to run a step that would delete a folder it did not make itself. With it, the folder is moved to nnUNet_results/nnFT/backups first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="95"/>
+        <location filename="../../gui/pages/plans_page.py" line="131"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="95"/>
+        <location filename="../../gui/pages/plans_page.py" line="131"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="117"/>
+        <location filename="../../gui/pages/plans_page.py" line="160"/>
         <source>Run steps {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="120"/>
+        <location filename="../../gui/pages/plans_page.py" line="163"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="190"/>
+        <location filename="../../gui/pages/plans_page.py" line="237"/>
         <source>A new plans file will be written; nothing existing is touched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="202"/>
-        <location filename="../../gui/pages/plans_page.py" line="203"/>
+        <location filename="../../gui/pages/plans_page.py" line="245"/>
+        <source># Not runnable yet: the plans identifier &apos;{0}&apos; is refused (see above).
+# {1} stands for the identifier you choose.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="256"/>
+        <location filename="../../gui/pages/plans_page.py" line="257"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="202"/>
+        <location filename="../../gui/pages/plans_page.py" line="256"/>
         <source>pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="230"/>
+        <location filename="../../gui/pages/plans_page.py" line="285"/>
         <source>Backed up {0} to {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="252"/>
+        <location filename="../../gui/pages/plans_page.py" line="312"/>
         <source>Cancelling …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="279"/>
+        <location filename="../../gui/pages/plans_page.py" line="339"/>
         <source>Step {0} {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="281"/>
+        <location filename="../../gui/pages/plans_page.py" line="341"/>
         <source>Full log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -988,12 +1113,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="85"/>
+        <location filename="../../gui/pages/summary_page.py" line="92"/>
         <source>Save script</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="86"/>
+        <location filename="../../gui/pages/summary_page.py" line="94"/>
         <source>Shell scripts (*.sh)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1001,202 +1126,293 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="278"/>
+        <location filename="../../gui/pages/training_page.py" line="367"/>
         <source>Pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="279"/>
+        <location filename="../../gui/pages/training_page.py" line="368"/>
         <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="282"/>
+        <location filename="../../gui/pages/training_page.py" line="371"/>
         <source>Fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="283"/>
+        <location filename="../../gui/pages/training_page.py" line="372"/>
         <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="295"/>
+        <location filename="../../gui/pages/training_page.py" line="386"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="301"/>
-        <location filename="../../gui/pages/training_page.py" line="493"/>
+        <location filename="../../gui/pages/training_page.py" line="392"/>
+        <location filename="../../gui/pages/training_page.py" line="668"/>
         <source>Check weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="304"/>
+        <location filename="../../gui/pages/training_page.py" line="395"/>
         <source>Build the fine-tuning network and compare every layer with the checkpoint, without running any code stored in it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="308"/>
-        <location filename="../../gui/pages/training_page.py" line="524"/>
+        <location filename="../../gui/pages/training_page.py" line="399"/>
+        <location filename="../../gui/pages/training_page.py" line="711"/>
         <source>Pretrained weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="318"/>
+        <location filename="../../gui/pages/training_page.py" line="409"/>
         <source>Fold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="322"/>
-        <location filename="../../gui/pages/training_page.py" line="542"/>
+        <location filename="../../gui/pages/training_page.py" line="413"/>
+        <location filename="../../gui/pages/training_page.py" line="739"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="325"/>
+        <location filename="../../gui/pages/training_page.py" line="416"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="442"/>
-        <source>A training of this fold is running outside the wizard (its log is being written). Following it: the curves update every few seconds.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/training_page.py" line="438"/>
+        <location filename="../../gui/pages/training_page.py" line="584"/>
         <source>The run outside the wizard has stopped or finished.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="428"/>
+        <location filename="../../gui/pages/training_page.py" line="573"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="470"/>
+        <location filename="../../gui/pages/training_page.py" line="688"/>
         <source>{0} does not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="484"/>
+        <location filename="../../gui/pages/training_page.py" line="659"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="487"/>
+        <location filename="../../gui/pages/training_page.py" line="423"/>
+        <source>Epochs are counted from 1 here (and in nnft run, nnft monitor and the plots); nnU-Net&apos;s log counts from 0: its &quot;Epoch 0&quot; is epoch 1 here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="500"/>
+        <source>A training of this fold that nnFT started is running outside this window (process {0}). Following it: the curves update every few seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="504"/>
+        <source>An nnUNetv2_train of this fold, started outside nnFT, is running (process {0}). Following it: the curves update every few seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="508"/>
+        <source>nnFT started a training of this fold on {0}, and its log was written {1} s ago: it probably still runs there (this machine cannot check). Following its log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="520"/>
+        <source>— output of the running training (process {0}), from {1} —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="627"/>
+        <source>The weights check was dropped: its inputs changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="662"/>
         <source>Checking the weights against the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="505"/>
+        <location filename="../../gui/pages/training_page.py" line="683"/>
+        <source>✗ File not found: {0}. Check the path, or choose the checkpoint with Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="692"/>
         <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="509"/>
+        <location filename="../../gui/pages/training_page.py" line="696"/>
         <source>✗ These weights do not fit the fine-tuning network (details below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="517"/>
+        <location filename="../../gui/pages/training_page.py" line="704"/>
         <source>✗ The weights could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="526"/>
+        <location filename="../../gui/pages/training_page.py" line="713"/>
         <source>nnU-Net checkpoints (*.pth)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="542"/>
+        <location filename="../../gui/pages/training_page.py" line="733"/>
+        <source>Finish validation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="735"/>
+        <source>Run only nnU-Net&apos;s final validation of the finished training (nnUNetv2_train … --val): it writes validation/summary.json with the real Dice. The training is not repeated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="739"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="553"/>
-        <source>Epoch {0} / {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/training_page.py" line="555"/>
+        <location filename="../../gui/pages/training_page.py" line="776"/>
+        <location filename="../../gui/pages/training_page.py" line="1005"/>
         <source>about {0} left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="557"/>
+        <location filename="../../gui/pages/training_page.py" line="778"/>
         <source>EMA pseudo dice {0:.3f}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="560"/>
+        <location filename="../../gui/pages/training_page.py" line="781"/>
         <source>No epoch yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="562"/>
+        <location filename="../../gui/pages/training_page.py" line="783"/>
         <source>Finished: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="565"/>
-        <source>Stopped after a checkpoint. Resume continues at the next epoch.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/training_page.py" line="596"/>
+        <location filename="../../gui/pages/training_page.py" line="827"/>
         <source>Checking that the pretrained weights fit the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="606"/>
+        <location filename="../../gui/pages/training_page.py" line="863"/>
         <source>Not started: the pretrained weights do not fit (see the problems below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="614"/>
+        <location filename="../../gui/pages/training_page.py" line="871"/>
         <source>Not started: the pretrained weights could not be checked ({0}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="622"/>
+        <location filename="../../gui/pages/training_page.py" line="838"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="636"/>
+        <location filename="../../gui/pages/training_page.py" line="890"/>
         <source>Starting nnU-Net …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="646"/>
-        <source>Stopping after this epoch (a checkpoint is written) …</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/training_page.py" line="651"/>
+        <location filename="../../gui/pages/training_page.py" line="952"/>
         <source>Stop training</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="652"/>
+        <location filename="../../gui/pages/training_page.py" line="950"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="663"/>
+        <location filename="../../gui/pages/training_page.py" line="761"/>
+        <source>The training is finished (checkpoint_final.pth is written). nnU-Net&apos;s final validation now predicts every validation case with the trained model and writes the real Dice to validation/summary.json. Stop ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs it later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="769"/>
+        <source>Epoch {0} of {1} done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="772"/>
+        <source>training finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="774"/>
+        <source>training finished, final validation starting …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="787"/>
+        <source>Trained ({0}), but nnU-Net&apos;s final validation did not finish (stopped or killed during it). &quot;Finish validation&quot; runs only the validation (nnUNetv2_train … --val).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="793"/>
+        <source>Stopped after epoch {0} of {1} (checkpoint written). Resume continues with epoch {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="859"/>
+        <source>Not started: there are no pretrained weights at {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="912"/>
+        <source>Stopping the run outside the wizard after this epoch (a checkpoint is written) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="934"/>
+        <source>Stopping the final validation now. The trained model is kept (checkpoint_final.pth); &quot;Finish validation&quot; runs the validation later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="938"/>
+        <source>Stopping after this epoch (a checkpoint is written) … If this is the last epoch, the final validation is left for &quot;Finish validation&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="944"/>
+        <source>nnU-Net is running its final validation; the training itself is finished (checkpoint_final.pth). Stopping now ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs the validation later. Stop the validation?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="962"/>
         <source>Running. Log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="677"/>
+        <location filename="../../gui/pages/training_page.py" line="1000"/>
+        <source>Final validation: {0} / {1} cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="1003"/>
+        <source>Final validation: {0} cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="1013"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="680"/>
+        <location filename="../../gui/pages/training_page.py" line="1016"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1204,58 +1420,68 @@ Full log: {2}</source>
 <context>
     <name>TrainingPlots</name>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="49"/>
+        <location filename="../../gui/widgets/training_plots.py" line="116"/>
         <source>Loss</source>
-        <extracomment>Above this many epochs the pseudo-dice points are drawn as a line only, and curves without antialiasing: on a 1,000-epoch run, symbols and antialiased 2–3 px lines made each repaint of the four plots cost ~100 ms of the GUI thread (offscreen raster; measured in make bench&apos;s gui_stall_follow), without them ~25 ms. At that density the steps are below a pixel anyway.</extracomment>
+        <extracomment>Above this many epochs the pseudo-dice points are drawn as a line only, and curves without antialiasing: on a 1,000-epoch run, symbols and antialiased 2–3 px lines made each repaint of the four plots cost ~100 ms of the GUI thread (offscreen raster; measured in make bench&apos;s gui_stall_follow), without them ~25 ms. At that density the steps are below a pixel anyway. Thin per-class pseudo-dice lines, light so that the mean and its EMA stay in front. Classes beyond this many are drawn but share one legend entry (a legend of 100 regions would be taller than the plot).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="50"/>
+        <location filename="../../gui/widgets/training_plots.py" line="117"/>
         <source>Pseudo dice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="51"/>
+        <location filename="../../gui/widgets/training_plots.py" line="123"/>
         <source>Learning rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="52"/>
+        <location filename="../../gui/widgets/training_plots.py" line="124"/>
         <source>Epoch time (s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="57"/>
-        <source>epoch</source>
+        <location filename="../../gui/widgets/training_plots.py" line="130"/>
+        <source>epoch (from 1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="64"/>
+        <location filename="../../gui/widgets/training_plots.py" line="147"/>
+        <source>mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="141"/>
         <source>train</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="66"/>
+        <location filename="../../gui/widgets/training_plots.py" line="142"/>
         <source>validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="68"/>
-        <source>mean pseudo dice</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/widgets/training_plots.py" line="71"/>
+        <location filename="../../gui/widgets/training_plots.py" line="148"/>
         <source>EMA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="118"/>
+        <location filename="../../gui/widgets/training_plots.py" line="187"/>
+        <source>class {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="197"/>
+        <source>more classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/training_plots.py" line="275"/>
         <source>{0}: train</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="120"/>
+        <location filename="../../gui/widgets/training_plots.py" line="276"/>
         <source>{0}: EMA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1263,43 +1489,48 @@ Full log: {2}</source>
 <context>
     <name>TrainingSettings</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="208"/>
+        <location filename="../../gui/pages/training_page.py" line="275"/>
         <source>Quick trial (nnFT, short run)</source>
-        <extracomment>A log written within this many seconds means a training is still running. Background task keys: one weights check at a time; the latest read of the logs wins. A weights check that takes longer than this (seconds) is given up.</extracomment>
+        <extracomment>Background task keys: one weights check at a time; the latest read of the logs wins. Start&apos;s weights check runs after Start&apos;s file lookups (WEIGHTS_TASK) have answered. Reading the output a followed run (started by nnFT outside this window) wrote to its log. A weights check that takes longer than this (seconds) is given up.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="209"/>
+        <location filename="../../gui/pages/training_page.py" line="276"/>
         <source>nnUNetTrainer (nnU-Net default, 1000 epochs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="211"/>
+        <location filename="../../gui/pages/training_page.py" line="278"/>
         <source>nnFTTrainer (nnU-Net default + safe stop)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="219"/>
+        <location filename="../../gui/pages/training_page.py" line="286"/>
         <source>final validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="222"/>
+        <location filename="../../gui/pages/training_page.py" line="289"/>
+        <source>After the last epoch nnU-Net predicts every validation case with the trained model (the pretraining&apos;s fold &apos;all&apos;: every pretraining case) and writes the real Dice to validation/summary.json. The quick trial predicts each case once (no mirroring); on the demo on a shared 2-core CPU that took 1.7 of the pretraining&apos;s 3.8 minutes (12 cases) and 15 s of the fine-tuning&apos;s 46 s (2 cases). Off: the run ends after the last epoch, without real Dice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="301"/>
         <source>epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="224"/>
+        <location filename="../../gui/pages/training_page.py" line="303"/>
         <source>iterations per epoch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="228"/>
+        <location filename="../../gui/pages/training_page.py" line="307"/>
         <source>Trainer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="231"/>
+        <location filename="../../gui/pages/training_page.py" line="313"/>
         <source>Quick trial</source>
         <translation type="unfinished"></translation>
     </message>
