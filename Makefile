@@ -40,7 +40,7 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
-# The whole chain on the demo workspace, headless, as a quick trial on the CPU (~2 minutes).
+# The whole chain on the demo workspace, headless, as a quick trial on the CPU (~3 minutes).
 chain: install
 	rm -rf demo_workspace
 	$(BIN)/nnft demo demo_workspace

@@ -319,8 +319,7 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
         ]
     lines += [""]
     lines += _environment_lines(ctx, profile, ctx.training_env())
-    lines += ["", *hook_array_line(fctx, fresh=False,
-                                   quote=lambda argv: _bash_command(argv, variables)), ""]
+    lines += [""]
     if array:
         lines += ["# Array task i trains fold FOLDS[i].",
                   f"FOLDS=({' '.join(shlex.quote(f) for f in folds)})",
@@ -328,6 +327,10 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
     lines.append(f"FOLD_DIR={_bash_word(str(fold_dir), variables)}")
     if role == "finetune":
         lines.append(f"PRETRAINED={_bash_word(str(ctx.pretrained_checkpoint))}")
+    # After the fold is known: an array task's hook names its own fold (set -u: a variable used
+    # before it is set ends the job).
+    lines += ["", *hook_array_line(fctx, fresh=False,
+                                   quote=lambda argv: _bash_command(argv, variables))]
     lines += ["", _started_line(role if not array else f"{role} fold ${{{_FOLD_VARIABLE}}}"), ""]
     before, wait, after = _stop_and_requeue_lines(graceful)
     lines += (before + [""]) if before else []

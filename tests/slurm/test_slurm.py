@@ -126,8 +126,11 @@ def test_exported_script_has_the_exact_commands_dependencies_array_and_requeue(d
     expected = shlex.join(first).replace(" X ", ' "${FOLD}" ')
     assert f"TRAIN=({expected})" in finetune
     commands = [line for line in finetune.splitlines() if "TRAIN=(" in line]
-    assert len(commands) == 2
+    assert len(commands) == 3  # first start, --c, and --val for a trained but unvalidated fold
     assert sum(line.endswith(" --c)") for line in commands) == 1
+    assert sum(line.endswith(" --val)") for line in commands) == 1
+    # An array task's hook (and everything else) uses its fold only after it is set (set -u).
+    assert finetune.index('FOLD="${FOLDS[$SLURM_ARRAY_TASK_ID]}"') < finetune.index('"${FOLD}"')
     assert not any("--c" in line and "-pretrained_weights" in line for line in commands)
     # The driver submits each job after the one before.
     assert 'pretrain=$(sbatch --parsable --dependency=afterok:$prepare' in text
