@@ -1126,293 +1126,293 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="367"/>
+        <location filename="../../gui/pages/training_page.py" line="372"/>
         <source>Pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="368"/>
+        <location filename="../../gui/pages/training_page.py" line="373"/>
         <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="371"/>
+        <location filename="../../gui/pages/training_page.py" line="376"/>
         <source>Fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="372"/>
+        <location filename="../../gui/pages/training_page.py" line="377"/>
         <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="386"/>
+        <location filename="../../gui/pages/training_page.py" line="391"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="392"/>
-        <location filename="../../gui/pages/training_page.py" line="668"/>
+        <location filename="../../gui/pages/training_page.py" line="397"/>
+        <location filename="../../gui/pages/training_page.py" line="673"/>
         <source>Check weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="395"/>
+        <location filename="../../gui/pages/training_page.py" line="400"/>
         <source>Build the fine-tuning network and compare every layer with the checkpoint, without running any code stored in it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="399"/>
-        <location filename="../../gui/pages/training_page.py" line="711"/>
+        <location filename="../../gui/pages/training_page.py" line="404"/>
+        <location filename="../../gui/pages/training_page.py" line="716"/>
         <source>Pretrained weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="409"/>
+        <location filename="../../gui/pages/training_page.py" line="414"/>
         <source>Fold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="413"/>
-        <location filename="../../gui/pages/training_page.py" line="739"/>
+        <location filename="../../gui/pages/training_page.py" line="418"/>
+        <location filename="../../gui/pages/training_page.py" line="744"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="416"/>
+        <location filename="../../gui/pages/training_page.py" line="421"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="584"/>
+        <location filename="../../gui/pages/training_page.py" line="589"/>
         <source>The run outside the wizard has stopped or finished.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="573"/>
+        <location filename="../../gui/pages/training_page.py" line="578"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="688"/>
+        <location filename="../../gui/pages/training_page.py" line="693"/>
         <source>{0} does not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="659"/>
+        <location filename="../../gui/pages/training_page.py" line="664"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="423"/>
+        <location filename="../../gui/pages/training_page.py" line="428"/>
         <source>Epochs are counted from 1 here (and in nnft run, nnft monitor and the plots); nnU-Net&apos;s log counts from 0: its &quot;Epoch 0&quot; is epoch 1 here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="500"/>
+        <location filename="../../gui/pages/training_page.py" line="505"/>
         <source>A training of this fold that nnFT started is running outside this window (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="504"/>
+        <location filename="../../gui/pages/training_page.py" line="509"/>
         <source>An nnUNetv2_train of this fold, started outside nnFT, is running (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="508"/>
+        <location filename="../../gui/pages/training_page.py" line="513"/>
         <source>nnFT started a training of this fold on {0}, and its log was written {1} s ago: it probably still runs there (this machine cannot check). Following its log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="520"/>
+        <location filename="../../gui/pages/training_page.py" line="525"/>
         <source>— output of the running training (process {0}), from {1} —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="627"/>
+        <location filename="../../gui/pages/training_page.py" line="632"/>
         <source>The weights check was dropped: its inputs changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="662"/>
+        <location filename="../../gui/pages/training_page.py" line="667"/>
         <source>Checking the weights against the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="683"/>
+        <location filename="../../gui/pages/training_page.py" line="688"/>
         <source>✗ File not found: {0}. Check the path, or choose the checkpoint with Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="692"/>
+        <location filename="../../gui/pages/training_page.py" line="697"/>
         <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="696"/>
+        <location filename="../../gui/pages/training_page.py" line="701"/>
         <source>✗ These weights do not fit the fine-tuning network (details below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="704"/>
+        <location filename="../../gui/pages/training_page.py" line="709"/>
         <source>✗ The weights could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="713"/>
+        <location filename="../../gui/pages/training_page.py" line="718"/>
         <source>nnU-Net checkpoints (*.pth)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="733"/>
+        <location filename="../../gui/pages/training_page.py" line="738"/>
         <source>Finish validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="735"/>
+        <location filename="../../gui/pages/training_page.py" line="740"/>
         <source>Run only nnU-Net&apos;s final validation of the finished training (nnUNetv2_train … --val): it writes validation/summary.json with the real Dice. The training is not repeated.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="739"/>
+        <location filename="../../gui/pages/training_page.py" line="744"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="776"/>
-        <location filename="../../gui/pages/training_page.py" line="1005"/>
+        <location filename="../../gui/pages/training_page.py" line="781"/>
+        <location filename="../../gui/pages/training_page.py" line="1010"/>
         <source>about {0} left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="778"/>
+        <location filename="../../gui/pages/training_page.py" line="783"/>
         <source>EMA pseudo dice {0:.3f}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="781"/>
+        <location filename="../../gui/pages/training_page.py" line="786"/>
         <source>No epoch yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="783"/>
+        <location filename="../../gui/pages/training_page.py" line="788"/>
         <source>Finished: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="827"/>
+        <location filename="../../gui/pages/training_page.py" line="832"/>
         <source>Checking that the pretrained weights fit the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="863"/>
+        <location filename="../../gui/pages/training_page.py" line="868"/>
         <source>Not started: the pretrained weights do not fit (see the problems below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="871"/>
+        <location filename="../../gui/pages/training_page.py" line="876"/>
         <source>Not started: the pretrained weights could not be checked ({0}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="838"/>
+        <location filename="../../gui/pages/training_page.py" line="843"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="890"/>
+        <location filename="../../gui/pages/training_page.py" line="895"/>
         <source>Starting nnU-Net …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="952"/>
+        <location filename="../../gui/pages/training_page.py" line="957"/>
         <source>Stop training</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="950"/>
+        <location filename="../../gui/pages/training_page.py" line="955"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="761"/>
+        <location filename="../../gui/pages/training_page.py" line="766"/>
         <source>The training is finished (checkpoint_final.pth is written). nnU-Net&apos;s final validation now predicts every validation case with the trained model and writes the real Dice to validation/summary.json. Stop ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs it later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="769"/>
+        <location filename="../../gui/pages/training_page.py" line="774"/>
         <source>Epoch {0} of {1} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="772"/>
+        <location filename="../../gui/pages/training_page.py" line="777"/>
         <source>training finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="774"/>
+        <location filename="../../gui/pages/training_page.py" line="779"/>
         <source>training finished, final validation starting …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="787"/>
+        <location filename="../../gui/pages/training_page.py" line="792"/>
         <source>Trained ({0}), but nnU-Net&apos;s final validation did not finish (stopped or killed during it). &quot;Finish validation&quot; runs only the validation (nnUNetv2_train … --val).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="793"/>
+        <location filename="../../gui/pages/training_page.py" line="798"/>
         <source>Stopped after epoch {0} of {1} (checkpoint written). Resume continues with epoch {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="859"/>
+        <location filename="../../gui/pages/training_page.py" line="864"/>
         <source>Not started: there are no pretrained weights at {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="912"/>
+        <location filename="../../gui/pages/training_page.py" line="917"/>
         <source>Stopping the run outside the wizard after this epoch (a checkpoint is written) …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="934"/>
+        <location filename="../../gui/pages/training_page.py" line="939"/>
         <source>Stopping the final validation now. The trained model is kept (checkpoint_final.pth); &quot;Finish validation&quot; runs the validation later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="938"/>
+        <location filename="../../gui/pages/training_page.py" line="943"/>
         <source>Stopping after this epoch (a checkpoint is written) … If this is the last epoch, the final validation is left for &quot;Finish validation&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="944"/>
+        <location filename="../../gui/pages/training_page.py" line="949"/>
         <source>nnU-Net is running its final validation; the training itself is finished (checkpoint_final.pth). Stopping now ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs the validation later. Stop the validation?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="962"/>
+        <location filename="../../gui/pages/training_page.py" line="967"/>
         <source>Running. Log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1000"/>
+        <location filename="../../gui/pages/training_page.py" line="1005"/>
         <source>Final validation: {0} / {1} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1003"/>
+        <location filename="../../gui/pages/training_page.py" line="1008"/>
         <source>Final validation: {0} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1013"/>
+        <location filename="../../gui/pages/training_page.py" line="1018"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1016"/>
+        <location filename="../../gui/pages/training_page.py" line="1021"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1515,22 +1515,27 @@ Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="301"/>
+        <location filename="../../gui/pages/training_page.py" line="299"/>
+        <source>Final validation: real Dice in validation/summary.json, one prediction per validation case (demo, 2-core CPU: 1.7 of the pretraining&apos;s 3.8 minutes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="306"/>
         <source>epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="303"/>
+        <location filename="../../gui/pages/training_page.py" line="308"/>
         <source>iterations per epoch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="307"/>
+        <location filename="../../gui/pages/training_page.py" line="312"/>
         <source>Trainer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="313"/>
+        <location filename="../../gui/pages/training_page.py" line="318"/>
         <source>Quick trial</source>
         <translation type="unfinished"></translation>
     </message>
