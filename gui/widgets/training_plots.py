@@ -1,17 +1,19 @@
 """Live training curves (pyqtgraph): created once, then only ``setData`` per epoch.
 
-Epochs are counted from 1 (nnU-Net's log counts from 0), with whole-number ticks only. Each
-legend sits in its own row under its plot, so it never covers a curve, and holds each name
-once. The axis ranges are set from the data (a single point gets a range around it, not
-pyqtgraph's ±0.5).
+Epochs are counted from 1 (nnU-Net's log counts from 0), with whole-number ticks only. The
+legends are Qt labels under the plots (loss on the left, pseudo dice on the right), so they never
+cover a curve, and hold each name once. The axis ranges are set from the data (a single point
+gets a range around it, not pyqtgraph's ±0.5).
 """
 
 from __future__ import annotations
 
+import html
 import math
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnft.core.training_log import EpochRecord
 
@@ -95,6 +97,29 @@ def value_range(values: list[float]) -> tuple[float, float]:
     return low - margin, high + margin
 
 
+class CurveLegend(QLabel):
+    """A plot's legend as one line of rich text: a short stroke in each curve's colour (dashed
+    for a dashed curve) and its name, after the plot's title in bold."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet("font-size: 8pt")
+        self.set_entries({})
+
+    def set_entries(self, entries: dict[str, object]) -> None:
+        """Show ``entries`` (name → curve, in order)."""
+        parts = [f"<b>{html.escape(self.title)}</b>"]
+        for name, curve in entries.items():
+            pen = pg.mkPen(curve.opts.get("pen"))
+            stroke = "╌╌" if pen.style() == Qt.PenStyle.DashLine else "━━"
+            parts.append(f'<span style="color:{pen.color().name()}">{stroke}</span>&nbsp;'
+                         f"{html.escape(name)}")
+        self.setText("&nbsp;&nbsp; ".join(parts))
+
+
 class TrainingPlots(QWidget):
     """Loss, pseudo dice (mean, EMA, per class), learning rate and epoch time, per epoch.
 
@@ -106,8 +131,21 @@ class TrainingPlots(QWidget):
         self.setObjectName("trainingPlots")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         self.graphics = pg.GraphicsLayoutWidget()
-        layout.addWidget(self.graphics)
+        layout.addWidget(self.graphics, 1)
+        # The legends are Qt labels under the plots, outside pyqtgraph's scene: they never
+        # cover a curve, and pyqtgraph's LegendItem (LabelItems inside a GraphicsLayout) could
+        # be sent a resize while being torn down, which crashed the test suite.
+        legends = QHBoxLayout()
+        legends.setContentsMargins(8, 0, 8, 0)
+        self.loss_legend = CurveLegend(self.tr("Loss"))
+        self.dice_legend = CurveLegend(self.tr("Pseudo dice"))
+        self.loss_legend.setObjectName("lossLegend")
+        self.dice_legend.setObjectName("diceLegend")
+        legends.addWidget(self.loss_legend, 1)
+        legends.addWidget(self.dice_legend, 1)
+        layout.addLayout(legends)
 
         def add_plot(row: int, col: int, title: str):
             return self.graphics.addPlot(row=row, col=col, title=title,
@@ -115,13 +153,8 @@ class TrainingPlots(QWidget):
 
         self.loss_plot = add_plot(0, 0, self.tr("Loss"))
         self.dice_plot = add_plot(0, 1, self.tr("Pseudo dice"))
-        # Legends in their own row under their plot: they never cover a curve.
-        self.loss_legend = pg.LegendItem(colCount=2, labelTextSize="8pt", frame=False)
-        self.dice_legend = pg.LegendItem(colCount=3, labelTextSize="8pt", frame=False)
-        self.graphics.addItem(self.loss_legend, row=1, col=0)
-        self.graphics.addItem(self.dice_legend, row=1, col=1)
-        self.lr_plot = add_plot(2, 0, self.tr("Learning rate"))
-        self.time_plot = add_plot(2, 1, self.tr("Epoch time (s)"))
+        self.lr_plot = add_plot(1, 0, self.tr("Learning rate"))
+        self.time_plot = add_plot(1, 1, self.tr("Epoch time (s)"))
         self.all_plots = (self.loss_plot, self.dice_plot, self.lr_plot, self.time_plot)
         for plot in self.all_plots:
             # Horizontal grid lines only: each axis with a grid repaints the whole plot area,
@@ -156,23 +189,23 @@ class TrainingPlots(QWidget):
         self._fit_ranges()
 
     # -- legends ------------------------------------------------------------------------------
-    def _legend(self, legend: pg.LegendItem, curve, name: str) -> None:
-        """Add ``name`` to ``legend`` once: a name already there is moved to ``curve``."""
-        entries = self._legend_entries[id(legend)]
-        if name in entries:
-            legend.removeItem(entries[name])
-        legend.addItem(curve, name)
-        entries[name] = curve
+    def _legend(self, legend: CurveLegend, curve, name: str) -> None:
+        """Show ``name`` for ``curve`` in ``legend``, once (a name already there moves)."""
+        self._legend_entries[id(legend)][name] = curve
+        legend.set_entries(self._legend_entries[id(legend)])
 
-    def _unlegend(self, legend: pg.LegendItem, name: str) -> None:
-        curve = self._legend_entries[id(legend)].pop(name, None)
-        if curve is not None:
-            legend.removeItem(curve)
+    def _rename_legend(self, legend: CurveLegend, old: str, new: str) -> None:
+        """Give the entry ``old`` the name ``new`` (its curve stays, and its place)."""
+        entries = self._legend_entries[id(legend)]
+        if old not in entries or new in entries:
+            return
+        self._legend_entries[id(legend)] = {new if n == old else n: c for n, c in entries.items()}
+        legend.set_entries(self._legend_entries[id(legend)])
 
     def legend_names(self) -> list[str]:
         """The names in both legends, in order (for tests: no name twice)."""
-        return [label.text for legend in (self.loss_legend, self.dice_legend)
-                for _sample, label in legend.items]
+        return [name for legend in (self.loss_legend, self.dice_legend)
+                for name in self._legend_entries[id(legend)]]
 
     # -- data ---------------------------------------------------------------------------------
     def set_class_names(self, names: list[str]) -> None:
@@ -187,14 +220,17 @@ class TrainingPlots(QWidget):
         return self.tr("class {0}").format(index + 1)
 
     def _name_class(self, index: int) -> None:
+        if index > CLASS_LEGEND_LIMIT:
+            return  # shares the "more classes" entry
         curve = self.class_curves[index]
-        for name in list(self._legend_entries[id(self.dice_legend)]):
-            if self._legend_entries[id(self.dice_legend)][name] is curve:
-                self._unlegend(self.dice_legend, name)
-        if index < CLASS_LEGEND_LIMIT:
-            self._legend(self.dice_legend, curve, self._class_name(index))
-        elif index == CLASS_LEGEND_LIMIT:
-            self._legend(self.dice_legend, curve, self.tr("more classes"))
+        name = self._class_name(index) if index < CLASS_LEGEND_LIMIT else \
+            self.tr("more classes")
+        entries = self._legend_entries[id(self.dice_legend)]
+        current = [n for n, entry in entries.items() if entry is curve]
+        if current:
+            self._rename_legend(self.dice_legend, current[0], name)
+        else:
+            self._legend(self.dice_legend, curve, name)
 
     def _ensure_class_curves(self, count: int) -> None:
         while len(self.class_curves) < count:
@@ -257,14 +293,13 @@ class TrainingPlots(QWidget):
         page calls this on every read of the fold folder.
         """
         if self.reference_curves and label != self.reference_label:
-            for plot, legend, curve in zip((self.loss_plot, self.dice_plot),
-                                           (self.loss_legend, self.dice_legend),
-                                           self.reference_curves, strict=True):
-                for name, entry in list(self._legend_entries[id(legend)].items()):
-                    if entry is curve:
-                        self._unlegend(legend, name)
-                plot.removeItem(curve)
-            self.reference_curves = []
+            # Another reference run: the same curves, renamed.
+            old = self.reference_label
+            self._rename_legend(self.loss_legend, self.tr("{0}: train").format(old),
+                                self.tr("{0}: train").format(label))
+            self._rename_legend(self.dice_legend, self.tr("{0}: EMA").format(old),
+                                self.tr("{0}: EMA").format(label))
+            self.reference_label = label
         if not self.reference_curves:
             if not records:
                 return

@@ -1420,68 +1420,74 @@ Full log: {2}</source>
 <context>
     <name>TrainingPlots</name>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="116"/>
+        <location filename="../../gui/widgets/training_plots.py" line="142"/>
+        <location filename="../../gui/widgets/training_plots.py" line="154"/>
         <source>Loss</source>
         <extracomment>Above this many epochs the pseudo-dice points are drawn as a line only, and curves without antialiasing: on a 1,000-epoch run, symbols and antialiased 2–3 px lines made each repaint of the four plots cost ~100 ms of the GUI thread (offscreen raster; measured in make bench&apos;s gui_stall_follow), without them ~25 ms. At that density the steps are below a pixel anyway. Thin per-class pseudo-dice lines, light so that the mean and its EMA stay in front. Classes beyond this many are drawn but share one legend entry (a legend of 100 regions would be taller than the plot).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="117"/>
+        <location filename="../../gui/widgets/training_plots.py" line="143"/>
+        <location filename="../../gui/widgets/training_plots.py" line="155"/>
         <source>Pseudo dice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="123"/>
+        <location filename="../../gui/widgets/training_plots.py" line="156"/>
         <source>Learning rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="124"/>
+        <location filename="../../gui/widgets/training_plots.py" line="157"/>
         <source>Epoch time (s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="130"/>
+        <location filename="../../gui/widgets/training_plots.py" line="163"/>
         <source>epoch (from 1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="147"/>
+        <location filename="../../gui/widgets/training_plots.py" line="180"/>
         <source>mean</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="141"/>
+        <location filename="../../gui/widgets/training_plots.py" line="174"/>
         <source>train</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="142"/>
+        <location filename="../../gui/widgets/training_plots.py" line="175"/>
         <source>validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="148"/>
+        <location filename="../../gui/widgets/training_plots.py" line="181"/>
         <source>EMA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="187"/>
+        <location filename="../../gui/widgets/training_plots.py" line="220"/>
         <source>class {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="197"/>
+        <location filename="../../gui/widgets/training_plots.py" line="227"/>
         <source>more classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="275"/>
+        <location filename="../../gui/widgets/training_plots.py" line="298"/>
+        <location filename="../../gui/widgets/training_plots.py" line="299"/>
+        <location filename="../../gui/widgets/training_plots.py" line="310"/>
         <source>{0}: train</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/training_plots.py" line="276"/>
+        <location filename="../../gui/widgets/training_plots.py" line="300"/>
+        <location filename="../../gui/widgets/training_plots.py" line="301"/>
+        <location filename="../../gui/widgets/training_plots.py" line="311"/>
         <source>{0}: EMA</source>
         <translation type="unfinished"></translation>
     </message>

@@ -53,13 +53,16 @@ def test_legends_hold_each_name_once_over_stop_and_resume(plots, records):
 
 
 def test_legends_sit_outside_the_plots(plots, records):
+    """The legends are labels under the plots, not items drawn over them."""
     plots.set_records(records)
+    plots.set_reference(records, "pretraining")
     plots.show()
-    for legend, plot in ((plots.loss_legend, plots.loss_plot),
-                         (plots.dice_legend, plots.dice_plot)):
-        legend_box = legend.mapRectToScene(legend.boundingRect())
-        view_box = plot.vb.mapRectToScene(plot.vb.boundingRect())
-        assert not legend_box.intersects(view_box)
+    graphics = plots.graphics.geometry()
+    for legend in (plots.loss_legend, plots.dice_legend):
+        assert legend.isVisible() and not graphics.intersects(legend.geometry())
+        assert legend.geometry().top() >= graphics.bottom()
+    assert "pretraining: train" in plots.loss_legend.text()
+    assert "EMA" in plots.dice_legend.text() and "class 2" in plots.dice_legend.text()
 
 
 def test_one_epoch_gets_a_range_around_it(plots, records):
