@@ -41,16 +41,6 @@ def state_dir(tmp_path) -> Path:
     return tmp_path / "nnUNet_results" / "nnFT"
 
 
-@pytest.fixture
-def processes():
-    """Children started by a test; SIGKILLed and reaped at teardown."""
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        process.kill()
-        process.wait()
-
-
 def sleeper(processes, argv_tail: list[str] | None = None, name: Path | None = None,
             results: Path | None = None):
     """A real process; with ``name``, run as ``python NAME ARGS`` (how console scripts run);

@@ -23,16 +23,6 @@ REAL_LOG = Path(__file__).resolve().parents[1] / "core" / "data" / "real" / \
 SLEEPER = "import time; print('up', flush=True); time.sleep(120)"
 
 
-@pytest.fixture
-def processes():
-    """Children a test starts; killed and reaped at teardown."""
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        process.kill()
-        process.wait()
-
-
 def living_process(processes) -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-c", SLEEPER], stdout=subprocess.PIPE)
     assert process.stdout is not None and process.stdout.readline().strip() == b"up"

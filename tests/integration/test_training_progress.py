@@ -147,6 +147,22 @@ def test_page_stop_resume_shows_nnunets_ema_and_stop_during_validation_then_fini
     assert [r.epoch for r in parse_fold_dir(fold)] == list(range(4))
 
 
+def _run_signalled_at(args: list[str], trigger: str, signum: int) -> tuple[int, str]:
+    """Run ``nnft`` with ``args``; send ``signum`` at the first output line holding ``trigger``.
+    Returns the exit status and the whole output."""
+    process = subprocess.Popen([sys.executable, "-m", "nnft.core.cli", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        if trigger in line:
+            process.send_signal(signum)
+            break
+    rest, _ = process.communicate(timeout=300)
+    return process.returncode, "".join(lines) + rest
+
+
 def test_nnft_run_cancelled_during_final_validation_then_runs_only_val(chain_run, tmp_path):
     assert chain_run.result.returncode == 0
     root = tmp_path / "ws"
@@ -154,21 +170,12 @@ def test_nnft_run_cancelled_during_final_validation_then_runs_only_val(chain_run
     args = ["run", "--workspace", str(root), "--pretrain", "1", "--finetune", "2",
             "--config", "2d", "--epochs", "2", "--iterations", "2", "--device", "cpu",
             "--fold", "2"]
-    process = subprocess.Popen([sys.executable, "-m", "nnft.core.cli", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.append(line)
-        if "final validation: case 1/" in line:
-            process.send_signal(signal.SIGINT)  # Ctrl-C: cancels the step and its workers
-            break
-    rest, _ = process.communicate(timeout=300)
-    output = "".join(lines) + rest
+    # Ctrl-C at the first validated case: cancels the step and its workers.
+    returncode, output = _run_signalled_at(args, "final validation: case 1/", signal.SIGINT)
     assert "epochs are counted from 1 here" in output
     last_epoch = next(line for line in output.splitlines() if line.startswith("[7/7] epoch 2/2"))
     assert "ETA" not in last_epoch  # no "ETA 0m00s" before the final validation
-    assert process.returncode == 3, output[-3000:]
+    assert returncode == 3, output[-3000:]
     fold = _fold(root, chain_run.demo, "2")
     assert (fold / "checkpoint_final.pth").is_file()
     assert not (fold / "validation" / "summary.json").exists()
@@ -196,18 +203,9 @@ def test_stop_during_the_last_epoch_leaves_the_validation_for_later(chain_run, t
     args = ["run", "--workspace", str(root), "--pretrain", "1", "--finetune", "2",
             "--config", "2d", "--epochs", "1", "--iterations", "2", "--device", "cpu",
             "--fold", "3"]
-    process = subprocess.Popen([sys.executable, "-m", "nnft.core.cli", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.append(line)
-        if ": Epoch 0" in line:  # the only, so the last, epoch has started
-            process.send_signal(signal.SIGUSR1)
-            break
-    rest, _ = process.communicate(timeout=300)
-    output = "".join(lines) + rest
-    assert process.returncode == 3, output[-3000:]  # the step stopped: not done
+    # ": Epoch 0": the only, so the last, epoch has started.
+    returncode, output = _run_signalled_at(args, ": Epoch 0", signal.SIGUSR1)
+    assert returncode == 3, output[-3000:]  # the step stopped: not done
     assert "[7/7] stopped" in output
     fold = _fold(root, chain_run.demo, "3")
     assert (fold / "checkpoint_final.pth").is_file()
