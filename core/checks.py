@@ -16,10 +16,14 @@ from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
 from .problems import Problem
 from .steps import (
+    DEFAULT_PRESET,
+    FINETUNE_PRESETS,
     FOLDS,
+    FROZEN_ENCODER_PRESET,
     QUICK_TRIAL_TRAINER,
     ChainContext,
     RunOptions,
+    baseline_fold_problem,
     checkpoint_complete,
     definition,
     finetune_data_folder,
@@ -33,6 +37,7 @@ from .steps import (
     transfer_made_by_nnft,
 )
 from .steps.guards import incomplete_checkpoint_problems, stale_fingerprint_problems
+from .steps.presets import PRESET_BASE_TRAINERS
 from .weights import check_weights
 from .workspace import Workspace
 
@@ -121,6 +126,56 @@ def compare_datasets(pretrain: DatasetInfo, finetune: DatasetInfo) -> list[Probl
     return found
 
 
+def _check_preset_options(options: RunOptions) -> list[Problem]:
+    """The fine-tuning preset, its frozen epochs and the baseline."""
+    found: list[Problem] = []
+    if options.finetune_preset not in FINETUNE_PRESETS:
+        found.append(P.error(
+            P.OPTIONS_INVALID,
+            f"There is no fine-tuning preset '{options.finetune_preset}'.",
+            f"Choose one of {', '.join(FINETUNE_PRESETS)}.",
+        ))
+        return found
+    custom = options.finetune_preset != DEFAULT_PRESET or options.baseline
+    if custom and not options.is_quick_trial and options.trainer not in PRESET_BASE_TRAINERS:
+        what = " and ".join(x for x in (
+            f"the '{options.finetune_preset}' preset"
+            if options.finetune_preset != DEFAULT_PRESET else "",
+            "the from-scratch baseline" if options.baseline else "") if x)
+        found.append(P.error(
+            P.OPTIONS_INVALID,
+            f"{what[0].upper() + what[1:]} repeat nnU-Net's default schedule (1000 epochs) or "
+            f"the quick trial's; they cannot copy the schedule of the trainer "
+            f"'{options.trainer}'.",
+            "Use --trainer nnUNetTrainer or nnFTTrainer (or a quick trial), or fine-tune with "
+            "the default preset and without --baseline.",
+        ))
+    if options.freeze_epochs is not None:
+        if options.finetune_preset != FROZEN_ENCODER_PRESET:
+            found.append(P.error(
+                P.OPTIONS_INVALID,
+                f"--freeze-epochs applies to the frozen-encoder preset, not to "
+                f"'{options.finetune_preset}'.",
+                "Add --finetune-preset frozen-encoder, or drop --freeze-epochs.",
+            ))
+        elif options.freeze_epochs < 1:
+            found.append(P.error(P.OPTIONS_INVALID,
+                                 f"The encoder must stay frozen for at least one epoch, got "
+                                 f"{options.freeze_epochs}.",
+                                 "Give --freeze-epochs 1 or more."))
+        else:
+            total = options.trial_epochs or 5 if options.is_quick_trial else 1000
+            if options.freeze_epochs >= total:
+                found.append(P.warning(
+                    P.OPTIONS_INVALID,
+                    f"The encoder stays frozen for all {total} epochs "
+                    f"(--freeze-epochs {options.freeze_epochs}): it is never trained on your "
+                    "data.",
+                    f"Give fewer frozen epochs than {total} for staged unfreezing.",
+                ))
+    return found
+
+
 def check_options(options: RunOptions) -> list[Problem]:
     """Problems with the options alone."""
     found: list[Problem] = []
@@ -158,6 +213,7 @@ def check_options(options: RunOptions) -> list[Problem]:
             f"'{options.trainer}'.",
             "Drop --trainer, or drop --epochs/--iterations for a full run with your trainer.",
         ))
+    found += _check_preset_options(options)
     if options.augmentation_workers is not None and options.augmentation_workers < 0:
         found.append(P.error(P.OPTIONS_INVALID,
                              f"The number of augmentation workers cannot be negative, got "
@@ -373,6 +429,9 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
                 "Look at its training_log_*.txt if that run failed.",
             ))
 
+    baseline_problem = baseline_fold_problem(ctx)
+    if baseline_problem is not None:
+        found.append(baseline_problem)
     ft_fold = ctx.finetune_fold_dir
     problem = finetune_fold_problem(ctx)
     if problem is not None:

@@ -348,6 +348,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"Configuration {ctx.options.configuration}, new plans '{ctx.options.plans_name}', "
           f"trainer {ctx.trainer}, device {ctx.options.device}, "
           f"{ctx.options.preprocessing_workers} preprocessing worker(s)")
+    if ctx.finetune_trainer != ctx.trainer:
+        print(f"Fine-tuning preset '{ctx.options.finetune_preset}': trainer "
+              f"{ctx.finetune_trainer}"
+              + (f", encoder frozen for {ctx.freeze_epochs} epoch(s)" if ctx.freeze_epochs
+                 else ""))
+    if ctx.options.baseline:
+        print(f"From-scratch baseline: trainer {ctx.baseline_trainer} (compare with nnft "
+              "compare)")
     if args.dry_run:
         for step in steps:
             state = "done, skipped" if step.is_done() else "to run"
@@ -362,12 +370,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     # continues from the earlier epochs (nnU-Net restores it from the checkpoint).
     history: dict[str, list] = {}
     validation_shown: dict[str, int] = {}
-    fold_dirs = {"pretrain": ctx.pretrain_fold_dir, "finetune": ctx.finetune_fold_dir}
-    total_epochs = ctx.options.trial_epochs if ctx.options.is_quick_trial else None
-    if ctx.options.is_quick_trial and total_epochs is None:
-        total_epochs = 5
-    elif not ctx.options.is_quick_trial and ctx.trainer in ("nnUNetTrainer", "nnFTTrainer"):
-        total_epochs = 1000
+    fold_dirs = {"pretrain": ctx.pretrain_fold_dir, "finetune": ctx.finetune_fold_dir,
+                 "baseline": ctx.baseline_fold_dir}
+    total_epochs = ctx.total_epochs
 
     session_path = ctx.workspace.state_dir / "session.json"
     session = Session(raw=str(ctx.workspace.raw), preprocessed=str(ctx.workspace.preprocessed),

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from .machine import default_device, preprocessing_workers
 from .problems import Problem
-from .steps import RunOptions
+from .steps import DEFAULT_PRESET, FINETUNE_PRESETS, RunOptions, preset_names
 from .workspace import Workspace
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_STEP_FAILED = 0, 1, 2, 3
@@ -81,6 +81,17 @@ def add_chain_arguments(parser: argparse.ArgumentParser) -> None:
                         help="quick trial: N training iterations per epoch")
     parser.add_argument("--no-final-validation", action="store_true",
                         help="quick trial: skip nnU-Net's final sliding-window validation")
+    parser.add_argument(
+        "--finetune-preset", default=DEFAULT_PRESET, choices=preset_names(), metavar="NAME",
+        help="how the fine-tuning trains: " + "; ".join(
+            f"{p.name} = {p.label}" for p in FINETUNE_PRESETS.values()) + " (default default)")
+    parser.add_argument("--freeze-epochs", type=positive_int, metavar="N",
+                        help="frozen-encoder preset: epochs with the encoder frozen (default: "
+                             "a tenth of the training)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also train the fine-tuning dataset from scratch (same fold, "
+                             "plans, configuration and epochs, no pretrained weights) to see "
+                             "whether the pretraining helped (nnft compare)")
     parser.add_argument("--pretrained-weights", metavar="PATH",
                         help="fine-tune from this nnU-Net v2 checkpoint instead of the "
                              "pretraining's checkpoint_final.pth (checked before anything runs)")
@@ -114,6 +125,9 @@ def run_options_from_args(args: argparse.Namespace) -> RunOptions:
         reuse_plans=args.reuse_plans,
         augmentation_workers=args.da_workers,
         allow_overwrite=getattr(args, "backup_and_overwrite", False),
+        finetune_preset=args.finetune_preset,
+        freeze_epochs=args.freeze_epochs,
+        baseline=args.baseline,
         pretrained_weights=(str(Path(args.pretrained_weights).expanduser().absolute())
                             if getattr(args, "pretrained_weights", None) else None),
     )

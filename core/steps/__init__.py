@@ -2,6 +2,7 @@
 
 Layout (each module imports only from those above it):
 
+- :mod:`.presets`: the fine-tuning presets and the from-scratch baseline's trainer names;
 - :mod:`.context`: :class:`RunOptions` (the user's choices) and :class:`ChainContext`
   (workspace + datasets + options: every path the steps need);
 - :mod:`.disk`: what is on disk and what it means (complete data, checkpoints, nnFT's markers);
@@ -31,6 +32,7 @@ from .disk import (
     CHECKPOINT_NAMES,
     PREPROCESSING_MARKER_PREFIX,
     TRANSFERS_REGISTRY,
+    baseline_fold_owner,
     checkpoint_complete,
     data_folder_owner,
     final_validation_finished,
@@ -40,6 +42,7 @@ from .disk import (
     fingerprint_complete,
     has_resumable_checkpoint,
     incomplete_checkpoints,
+    is_baseline_run,
     is_finetuned_from,
     needs_final_validation,
     preprocessed_cases_complete,
@@ -52,7 +55,12 @@ from .disk import (
     write_preprocessing_marker,
 )
 from .export import export_bash
-from .guards import StepRefused, finetune_fold_problem, preprocessed_data_problem
+from .guards import (
+    StepRefused,
+    baseline_fold_problem,
+    finetune_fold_problem,
+    preprocessed_data_problem,
+)
 from .hooks import (
     StepNotDone,
     chain_spec,
@@ -70,6 +78,17 @@ from .prepare import (
     transfer_done,
     transfer_plans_argv,
 )
+from .presets import (
+    BASELINE_QUICK_TRIAL_TRAINER,
+    BASELINE_TRAINER,
+    DEFAULT_PRESET,
+    FINETUNE_PRESETS,
+    FREEZE_EPOCHS_ENV,
+    FROZEN_ENCODER_PRESET,
+    GENTLE_PRESET,
+    FinetunePreset,
+    preset_names,
+)
 from .registry import (
     STEP_KEYS,
     STEPS,
@@ -81,9 +100,13 @@ from .registry import (
     step_number,
     step_range,
 )
-from .train import cpu_copy_of_checkpoint, finetune_argv, pretrain_argv
+from .train import baseline_argv, cpu_copy_of_checkpoint, finetune_argv, pretrain_argv
 
 __all__ = [
+    "BASELINE_QUICK_TRIAL_TRAINER", "BASELINE_TRAINER", "DEFAULT_PRESET", "FINETUNE_PRESETS",
+    "FREEZE_EPOCHS_ENV", "FROZEN_ENCODER_PRESET", "GENTLE_PRESET", "FinetunePreset",
+    "baseline_argv", "baseline_fold_owner", "baseline_fold_problem", "is_baseline_run",
+    "preset_names",
     "CHECKPOINT_NAMES", "ChainContext", "DEFAULT_TRAINER", "EVALUATE", "FOLDS",
     "GRACEFUL_STOP_TRAINERS", "GROUPS", "PREPARE", "PREPROCESSING_MARKER_PREFIX",
     "QUICK_TRIAL_TRAINER", "RUN_MARKER", "RunOptions", "STEPS", "STEP_KEYS", "Step",

@@ -73,6 +73,11 @@ class StepDefinition:
     #: 1-based place in the chain, set by the registry ("step 5" in messages and labels).
     number: int = 0
 
+    def applies(self, ctx: ChainContext) -> bool:
+        """False for an optional step the chain's options did not ask for (it is then left
+        out of the chain: not run, not exported, not shown)."""
+        return True
+
     def title(self, ctx: ChainContext) -> str:
         """One line naming what the step does, with the datasets concerned."""
         raise NotImplementedError

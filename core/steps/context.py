@@ -17,10 +17,23 @@ from nnft.core.datasets import DatasetInfo
 from nnft.core.machine import augmentation_workers
 from nnft.core.workspace import Workspace
 
+from .presets import (
+    BASELINE_QUICK_TRIAL_TRAINER,
+    BASELINE_TRAINER,
+    DEFAULT_PRESET,
+    FINETUNE_PRESETS,
+    FREEZE_EPOCHS_ENV,
+    FROZEN_ENCODER_PRESET,
+    PRESET_TRAINERS,
+    default_freeze_epochs,
+)
+
 DEFAULT_TRAINER = "nnUNetTrainer"
 QUICK_TRIAL_TRAINER = "nnFTTrainerQuickTrial"
+#: nnU-Net's default number of epochs (nnUNetTrainer, nnFTTrainer and the preset trainers).
+NNUNET_DEFAULT_EPOCHS = 1000
 #: Trainers that handle SIGUSR1 (finish the epoch, checkpoint, exit 0).
-GRACEFUL_STOP_TRAINERS = frozenset({"nnFTTrainer", QUICK_TRIAL_TRAINER})
+GRACEFUL_STOP_TRAINERS = frozenset({"nnFTTrainer", QUICK_TRIAL_TRAINER}) | PRESET_TRAINERS
 #: Marker nnFT writes into a fine-tuning fold folder: nnU-Net names a fine-tuned run exactly like
 #: a from-scratch run and records nowhere on disk that weights were loaded.
 RUN_MARKER = "nnft_run.json"
@@ -59,6 +72,16 @@ class RunOptions:
         Accept an existing plans file under ``plans_name`` when it is identical to the transfer.
     pretrained_weights
         Fine-tune from this checkpoint instead of the pretraining's ``checkpoint_final.pth``.
+    finetune_preset
+        How the fine-tuning trains (:data:`~.presets.FINETUNE_PRESETS`): ``default``,
+        ``gentle`` or ``frozen-encoder``. The pretraining always runs ``trainer``.
+    freeze_epochs
+        ``frozen-encoder`` only: epochs with the encoder frozen (default: a tenth of the
+        training, :func:`~.presets.default_freeze_epochs`).
+    baseline
+        Also train the fine-tuning dataset from scratch (same fold, configuration, plans and
+        epochs, no pretrained weights) under :data:`~.presets.BASELINE_TRAINER`, to see
+        whether the pretraining helped.
     allow_overwrite
         The user confirmed (``--backup-and-overwrite``) that preprocessed data folders and a
         fine-tuning fold folder nnFT did not make may be replaced: each is moved to
@@ -81,6 +104,9 @@ class RunOptions:
     reuse_plans: bool = False
     pretrained_weights: str | None = None
     allow_overwrite: bool = False
+    finetune_preset: str = DEFAULT_PRESET
+    freeze_epochs: int | None = None
+    baseline: bool = False
 
     @property
     def is_quick_trial(self) -> bool:
@@ -119,17 +145,59 @@ class ChainContext:
 
     @property
     def trainer(self) -> str:
+        """The pretraining's trainer (and the fine-tuning's with the ``default`` preset)."""
         return QUICK_TRIAL_TRAINER if self.options.is_quick_trial else self.options.trainer
 
-    def training_output_folder(self, dataset: DatasetInfo, plans_name: str) -> Path:
-        """``nnUNet_results/<dataset>/<Trainer>__<plans>__<configuration>`` (nnU-Net's rule)."""
+    @property
+    def finetune_trainer(self) -> str:
+        """The fine-tuning's trainer: the preset's own class, or :attr:`trainer`."""
+        preset = FINETUNE_PRESETS.get(self.options.finetune_preset)
+        if preset is None or preset.trainer is None:
+            return self.trainer
+        if self.options.is_quick_trial:
+            return preset.quick_trial_trainer or QUICK_TRIAL_TRAINER
+        return preset.trainer
+
+    @property
+    def baseline_trainer(self) -> str:
+        """The from-scratch baseline's trainer (its own results folder)."""
+        return BASELINE_QUICK_TRIAL_TRAINER if self.options.is_quick_trial else BASELINE_TRAINER
+
+    def trainer_of(self, step_key: str) -> str:
+        """The trainer a training step runs: ``pretrain``, ``finetune`` or ``baseline``."""
+        return {"pretrain": self.trainer, "finetune": self.finetune_trainer,
+                "baseline": self.baseline_trainer}[step_key]
+
+    @property
+    def total_epochs(self) -> int | None:
+        """Epochs of each training: the quick trial's, nnU-Net's 1000 for its default trainers,
+        None for another trainer (only its code knows)."""
+        if self.options.is_quick_trial:
+            return self.options.trial_epochs or 5
+        if self.options.trainer in ("nnUNetTrainer", "nnFTTrainer"):
+            return NNUNET_DEFAULT_EPOCHS
+        return None
+
+    @property
+    def freeze_epochs(self) -> int | None:
+        """Epochs with the encoder frozen (``frozen-encoder`` preset), else None."""
+        if self.options.finetune_preset != FROZEN_ENCODER_PRESET:
+            return None
+        if self.options.freeze_epochs is not None:
+            return self.options.freeze_epochs
+        return default_freeze_epochs(self.total_epochs or NNUNET_DEFAULT_EPOCHS)
+
+    def training_output_folder(self, dataset: DatasetInfo, plans_name: str,
+                               trainer: str | None = None) -> Path:
+        """``nnUNet_results/<dataset>/<Trainer>__<plans>__<configuration>`` (nnU-Net's rule);
+        ``trainer`` defaults to :attr:`trainer`."""
         # Lazy: the wizard paints its window without importing nnunetv2 (and numpy with it).
         from nnunetv2.utilities.file_path_utilities import (
             convert_trainer_plans_config_to_identifier,
         )
 
         return (_req(self.workspace.results) / dataset.name /
-                convert_trainer_plans_config_to_identifier(self.trainer, plans_name,
+                convert_trainer_plans_config_to_identifier(trainer or self.trainer, plans_name,
                                                            self.options.configuration))
 
     @property
@@ -138,7 +206,16 @@ class ChainContext:
 
     @property
     def finetune_fold_dir(self) -> Path:
-        return (self.training_output_folder(self.finetune, self.options.finetune_plans)
+        return (self.training_output_folder(self.finetune, self.options.finetune_plans,
+                                            self.finetune_trainer)
+                / f"fold_{self.options.fold}")
+
+    @property
+    def baseline_fold_dir(self) -> Path:
+        """The from-scratch baseline's fold folder: same dataset, plans, configuration and
+        fold as the fine-tuning, its own trainer name."""
+        return (self.training_output_folder(self.finetune, self.options.finetune_plans,
+                                            self.baseline_trainer)
                 / f"fold_{self.options.fold}")
 
     @property
@@ -180,6 +257,14 @@ class ChainContext:
             env["NNFT_TRIAL_EPOCHS"] = str(self.options.trial_epochs or 5)
             env["NNFT_TRIAL_ITERATIONS"] = str(self.options.trial_iterations or 10)
             env["NNFT_TRIAL_FINAL_VALIDATION"] = "1" if self.options.final_validation else "0"
+        return env
+
+    def finetune_env(self) -> dict[str, str]:
+        """:meth:`training_env` plus the preset's settings (the frozen epochs)."""
+        env = self.training_env()
+        freeze = self.freeze_epochs
+        if freeze is not None:
+            env[FREEZE_EPOCHS_ENV] = str(freeze)
         return env
 
 

@@ -427,6 +427,42 @@ def write_run_marker(ctx: ChainContext, command: list[str]) -> None:
         "pretrain_plans": ctx.options.plans_name,
         "finetune_plans": ctx.options.finetune_plans,
         "configuration": ctx.options.configuration,
-        "trainer": ctx.trainer,
+        "trainer": ctx.finetune_trainer,
+        "finetune_preset": ctx.options.finetune_preset,
+        "freeze_epochs": ctx.freeze_epochs,
+        "command": command,
+    }, indent=2))
+
+
+def is_baseline_run(fold_dir: Path) -> bool:
+    """True when nnFT's marker says this fold is a from-scratch baseline it started."""
+    marker = read_run_marker(fold_dir)
+    return marker is not None and marker.get("from_scratch") is True
+
+
+def baseline_fold_owner(ctx: ChainContext) -> str:
+    """``"none"`` (missing or empty), ``"nnft"`` (nnFT's from-scratch baseline) or ``"other"``
+    (any other run in that folder)."""
+    fold = ctx.baseline_fold_dir
+    try:
+        if not fold.is_dir() or not any(fold.iterdir()):
+            return "none"
+    except OSError:
+        return "other"
+    return "nnft" if is_baseline_run(fold) else "other"
+
+
+def write_baseline_marker(ctx: ChainContext, command: list[str]) -> None:
+    """Record in the baseline's fold folder that it trains from scratch, and for which
+    fine-tuning it is the comparison (same dataset, plans, configuration, fold, epochs)."""
+    fold = ctx.baseline_fold_dir
+    fold.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(fold / RUN_MARKER, json.dumps({
+        "from_scratch": True,
+        "pretrained_weights": None,
+        "baseline_for": relative_to_results(fold, ctx.finetune_fold_dir),
+        "finetune_plans": ctx.options.finetune_plans,
+        "configuration": ctx.options.configuration,
+        "trainer": ctx.baseline_trainer,
         "command": command,
     }, indent=2))

@@ -18,6 +18,7 @@ from nnft.core.safety import backup_path
 from .context import ChainContext
 from .disk import (
     CHECKPOINT_NAMES,
+    baseline_fold_owner,
     checkpoint_complete,
     data_folder_owner,
     finetune_data_folder,
@@ -145,6 +146,29 @@ def finetune_fold_problem(ctx: ChainContext) -> Problem | None:
     )
 
 
+def baseline_fold_problem(ctx: ChainContext) -> Problem | None:
+    """``RESULTS_FOLDER_EXISTS`` when the baseline's fold folder holds a run nnFT's baseline
+    did not start (refused, or moved to the backup first with ``allow_overwrite``)."""
+    if not ctx.options.baseline or baseline_fold_owner(ctx) != "other":
+        return None
+    fold = ctx.baseline_fold_dir
+    if ctx.options.allow_overwrite:
+        return P.warning(
+            P.RESULTS_FOLDER_EXISTS,
+            f"{fold} holds a run that is not nnFT's from-scratch baseline; nnFT first moves it "
+            f"to {_backups(ctx)}/ (--backup-and-overwrite).",
+            "Nothing to do; the backup is named in the step's log.",
+        )
+    return P.error(
+        P.RESULTS_FOLDER_EXISTS,
+        f"{fold} already holds a run that is not nnFT's from-scratch baseline (no nnFT marker "
+        "says it trained without pretrained weights); training the baseline there would "
+        "overwrite it.",
+        "Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: nnFT "
+        f"then moves it to {_backups(ctx)}/ before the baseline starts.",
+    )
+
+
 def stale_fingerprint_problems(ctx: ChainContext, fingerprint_number: int,
                                plan_number: int) -> list[Problem]:
     """``FINGERPRINT_STALE`` (warning) when a dataset's raw data changed after nnU-Net's
@@ -264,7 +288,8 @@ def backup_outdated_copy(ctx: ChainContext, raw: Path, copy: Path) -> list[str]:
     return [f"nnFT: {copy} differs from {raw} and is replaced; backed up to {backup}."]
 
 
-def guard_training(ctx: ChainContext, fold_dir: Path, *, finetune: bool) -> list[str]:
+def guard_training(ctx: ChainContext, fold_dir: Path, *, finetune: bool,
+                   baseline: bool = False) -> list[str]:
     """``before_start`` of a training step.
 
     Fine-tuning into a fold folder that holds another run is refused, or that folder is moved to
@@ -276,6 +301,10 @@ def guard_training(ctx: ChainContext, fold_dir: Path, *, finetune: bool) -> list
         backup = _refuse_or_move(ctx, finetune_fold_problem(ctx), fold_dir)
         notes.append(f"nnFT: moved {fold_dir} (another run) to the backup {backup} "
                      "(--backup-and-overwrite) before fine-tuning starts there.")
+    if baseline and baseline_fold_owner(ctx) == "other":
+        backup = _refuse_or_move(ctx, baseline_fold_problem(ctx), fold_dir)
+        notes.append(f"nnFT: moved {fold_dir} (another run) to the backup {backup} "
+                     "(--backup-and-overwrite) before the baseline starts there.")
     for path in incomplete_checkpoints(fold_dir):
         backup = backup_path(ctx.workspace, path, move=True)
         notes.append(f"nnFT: {path.name} was cut off while it was written (the run was "

@@ -19,7 +19,7 @@ from .prepare import (
     PreprocessPretrain,
     TransferPlans,
 )
-from .train import Finetune, Pretrain
+from .train import Baseline, Finetune, Pretrain
 
 
 def _numbered(*definitions: StepDefinition) -> tuple[StepDefinition, ...]:
@@ -40,6 +40,7 @@ STEPS: tuple[StepDefinition, ...] = _numbered(
     PreprocessPretrain(),
     Pretrain(),
     Finetune(),
+    Baseline(),
 )
 
 #: The keys of :data:`STEPS`, in order.
@@ -92,9 +93,12 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False,
         ``preprocess`` instead of planning, no ``--c``): for scripts that run elsewhere.
     groups
         Only the steps of these groups (default: all).
+
+    Optional steps the options did not ask for (:meth:`~.base.StepDefinition.applies`, e.g.
+    the from-scratch baseline) are left out.
     """
     wanted = set(GROUPS if groups is None else groups)
-    return [d.bind(ctx, fresh=fresh) for d in STEPS if d.group in wanted]
+    return [d.bind(ctx, fresh=fresh) for d in STEPS if d.group in wanted and d.applies(ctx)]
 
 
 def all_done(steps: Iterable[Step], keys: Iterable[str]) -> bool:

@@ -15,10 +15,12 @@ from nnft.core.weights import cpu_copy_dir, make_cpu_copy, needs_cpu_copy
 from .base import TRAIN, StepDefinition
 from .context import ChainContext
 from .disk import (
+    baseline_fold_owner,
     has_resumable_checkpoint,
     is_finetuned_from,
     needs_final_validation,
     training_finished,
+    write_baseline_marker,
     write_run_marker,
 )
 from .guards import guard_training
@@ -40,7 +42,7 @@ def finetune_argv(ctx: ChainContext, resume: bool, weights: Path | None = None,
     checkpoint was saved on a GPU and the fine-tuning runs on cpu/mps). ``validate``: only the
     final validation of the finished fine-tuning (``--val``; nnU-Net loads no weights then)."""
     argv = ["nnUNetv2_train", str(ctx.finetune.dataset_id), ctx.options.configuration,
-            ctx.options.fold, "-p", ctx.options.finetune_plans, "-tr", ctx.trainer,
+            ctx.options.fold, "-p", ctx.options.finetune_plans, "-tr", ctx.finetune_trainer,
             "-device", ctx.options.device]
     if validate:
         return argv + ["--val"]
@@ -49,6 +51,17 @@ def finetune_argv(ctx: ChainContext, resume: bool, weights: Path | None = None,
         # this fine-tuning started, and the checkpoint being continued already contains them.
         return argv + ["--c"]
     return argv + ["-pretrained_weights", str(weights or ctx.pretrained_checkpoint)]
+
+
+def baseline_argv(ctx: ChainContext, resume: bool, validate: bool = False) -> list[str]:
+    """The from-scratch baseline: the fine-tuning's dataset, configuration, fold, plans and
+    epochs, without pretrained weights, under :attr:`ChainContext.baseline_trainer`."""
+    argv = ["nnUNetv2_train", str(ctx.finetune.dataset_id), ctx.options.configuration,
+            ctx.options.fold, "-p", ctx.options.finetune_plans, "-tr", ctx.baseline_trainer,
+            "-device", ctx.options.device]
+    if validate:
+        return argv + ["--val"]
+    return argv + ["--c"] if resume else argv
 
 
 def cpu_copy_of_checkpoint(ctx: ChainContext) -> Path | None:
@@ -161,7 +174,7 @@ class Finetune(StepDefinition):
                 + f" && {env_prefix} {shlex.join(argv)}")
 
     def env(self, ctx: ChainContext) -> dict[str, str]:
-        return ctx.training_env()
+        return ctx.finetune_env()
 
     def is_done(self, ctx: ChainContext) -> bool:
         fold = ctx.finetune_fold_dir
@@ -183,4 +196,54 @@ class Finetune(StepDefinition):
             notes.append(f"nnFT: {ctx.pretrained_checkpoint} was saved on a GPU; fine-tuning "
                          f"on {ctx.options.device} loads its CPU copy {made}.")
         write_run_marker(ctx, argv)
+        return notes
+
+
+class Baseline(StepDefinition):
+    """The same training as the fine-tuning, from scratch: did the pretraining help?
+
+    Only in a chain whose options ask for it (``baseline``); it can be added to a chain whose
+    fine-tuning is already done. It needs only the fine-tuning dataset's preprocessed data, not
+    the pretraining.
+    """
+
+    key = "baseline"
+    group = TRAIN
+    is_training = True
+
+    def applies(self, ctx: ChainContext) -> bool:
+        return ctx.options.baseline
+
+    def title(self, ctx: ChainContext) -> str:
+        return (f"Baseline: train {ctx.finetune.name} from scratch (fold {ctx.options.fold}, "
+                "no pretrained weights)")
+
+    def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
+        return ("The same training as the fine-tuning without the pretrained weights: its "
+                "final validation Dice tells whether the pretraining helped."
+                + _validation_note(argv))
+
+    def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
+        fold = ctx.baseline_fold_dir
+        ours = baseline_fold_owner(ctx) == "nnft"
+        if not fresh and ours and needs_final_validation(ctx, fold):
+            return baseline_argv(ctx, resume=False, validate=True)
+        return baseline_argv(ctx, resume=not fresh and ours and has_resumable_checkpoint(fold))
+
+    def env(self, ctx: ChainContext) -> dict[str, str]:
+        return ctx.training_env()
+
+    def is_done(self, ctx: ChainContext) -> bool:
+        fold = ctx.baseline_fold_dir
+        return training_finished(ctx, fold) and baseline_fold_owner(ctx) == "nnft"
+
+    def outputs(self, ctx: ChainContext) -> list[Path]:
+        return [ctx.baseline_fold_dir / "checkpoint_final.pth"]
+
+    def before_start(self, ctx: ChainContext, argv: list[str] | None,
+                     fresh: bool) -> list[str]:
+        assert argv is not None
+        notes = guard_training(ctx, ctx.baseline_fold_dir, finetune=False, baseline=True)
+        if "--c" not in argv and "--val" not in argv:
+            write_baseline_marker(ctx, argv)
         return notes

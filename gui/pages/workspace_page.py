@@ -135,6 +135,8 @@ class WorkspacePage(QWizardPage):
             "pretrain": self.tr("Pretrain on all of it (fold 'all')."),
             "finetune": self.tr("Fine-tune on your dataset <b>from the pretrained "
                                 "weights</b>."),
+            "baseline": self.tr("Optionally, train your dataset <b>from scratch</b> too, to "
+                                "see whether the pretraining helped."),
         }
 
     def _overview_html(self) -> str:

@@ -917,7 +917,8 @@ def _steps(demo, **overrides):
 
 def test_chain_argv_fresh_workspace(demo) -> None:
     ctx, steps = _steps(demo, augmentation_workers=3)
-    assert tuple(steps) == STEP_KEYS
+    # The from-scratch baseline is optional: only in a chain that asks for it.
+    assert tuple(steps) == tuple(k for k in STEP_KEYS if k != "baseline")
     checkpoint = (demo.results / PRETRAIN / "nnUNetTrainer__MyPlans__2d" / "fold_all"
                   / "checkpoint_final.pth")
     assert ctx.pretrained_checkpoint == checkpoint
@@ -1134,3 +1135,39 @@ def test_pretraining_on_the_smaller_dataset_is_warned(demo, expect, find) -> Non
                      f"{n_finetune} cases", f"({n_pretrain})")
     assert "swap" in problem.fix.lower()
     assert swapped.ok  # a warning: the user may mean it
+
+
+def test_chain_presets_and_baseline(demo) -> None:
+    """Each preset and the baseline train under their own trainer name, so their results
+    folders never collide; the baseline is the fine-tuning's twin without weights."""
+    ctx, steps = _steps(demo, finetune_preset="gentle", baseline=True, trial_epochs=3)
+    assert list(steps)[-2:] == ["finetune", "baseline"]
+    finetune, baseline = steps["finetune"].argv, steps["baseline"].argv
+    assert finetune[finetune.index("-tr") + 1] == "nnFTTrainerGentleFinetuneQuickTrial"
+    assert baseline == ["nnUNetv2_train", "2", "2d", "0", "-p", "nnUNetPlans", "-tr",
+                        "nnFTTrainerFromScratchQuickTrial", "-device", "cpu"]
+    assert ctx.finetune_fold_dir.parent.name == \
+        "nnFTTrainerGentleFinetuneQuickTrial__nnUNetPlans__2d"
+    assert ctx.baseline_fold_dir.parent.name == \
+        "nnFTTrainerFromScratchQuickTrial__nnUNetPlans__2d"
+    assert ctx.pretrain_fold_dir.parent.name.startswith("nnFTTrainerQuickTrial__")
+    assert steps["baseline"].env["NNFT_TRIAL_EPOCHS"] == "3"
+
+    ctx, steps = _steps(demo, finetune_preset="frozen-encoder", freeze_epochs=2)
+    argv = steps["finetune"].argv
+    assert argv[argv.index("-tr") + 1] == "nnFTTrainerFrozenEncoder"
+    assert steps["finetune"].env["NNFT_FREEZE_EPOCHS"] == "2"
+    assert "NNFT_FREEZE_EPOCHS" not in steps["pretrain"].env
+
+    # The default preset keeps today's folder: chains fine-tuned before presets existed go on.
+    ctx, _ = _steps(demo)
+    assert ctx.finetune_fold_dir.parent.name == "nnUNetTrainer__nnUNetPlans__2d"
+
+
+def test_preset_options_checked(demo, expect) -> None:
+    expect(demo.preflight(finetune_preset="fast"), P.OPTIONS_INVALID, ERROR, "fast")
+    expect(demo.preflight(freeze_epochs=3), P.OPTIONS_INVALID, ERROR, "--freeze-epochs")
+    expect(demo.preflight(finetune_preset="frozen-encoder", freeze_epochs=5, trial_epochs=5),
+           P.OPTIONS_INVALID, WARNING, "never trained")
+    expect(demo.preflight(baseline=True, trainer="nnUNetTrainer_250epochs"),
+           P.OPTIONS_INVALID, ERROR, "nnUNetTrainer_250epochs")

@@ -16,15 +16,16 @@ from nnft.core.steps.context import ChainContext
 
 def test_registry_order_groups_and_numbers() -> None:
     assert S.STEP_KEYS == ("plan_finetune", "fingerprint_pretrain", "transfer_plans",
-                           "copy_dataset_json", "preprocess_pretrain", "pretrain", "finetune")
+                           "copy_dataset_json", "preprocess_pretrain", "pretrain", "finetune",
+                           "baseline")
     assert [d.number for d in S.STEPS] == list(range(1, len(S.STEPS) + 1))
     assert S.keys_in_group(S.PREPARE) == S.STEP_KEYS[:5]
-    assert S.keys_in_group(S.TRAIN) == ("pretrain", "finetune")
+    assert S.keys_in_group(S.TRAIN) == ("pretrain", "finetune", "baseline")
     assert S.keys_in_group(S.PREPARE, S.TRAIN) == S.STEP_KEYS
     assert S.step_number("transfer_plans") == 3
     assert S.step_range(S.PREPARE) == (1, 5)
     assert S.range_text(S.PREPARE) == "1–5"
-    assert S.range_text(S.TRAIN, dash="-") == "6-7"
+    assert S.range_text(S.TRAIN, dash="-") == "6-8"
     assert all(d.is_training == (d.group == S.TRAIN) for d in S.STEPS)
 
 
@@ -38,8 +39,12 @@ def test_unknown_group_is_refused() -> None:
 def test_bound_steps_carry_key_group_number(demo) -> None:
     ctx = demo.preflight().context
     steps = S.build_chain(ctx)
-    assert [s.key for s in steps] == list(S.STEP_KEYS)
-    assert [(s.group, s.number) for s in steps] == [(d.group, d.number) for d in S.STEPS]
+    # The baseline is optional: left out unless the options ask for it.
+    optional = [d for d in S.STEPS if not d.applies(ctx)]
+    assert [d.key for d in optional] == ["baseline"]
+    assert [s.key for s in steps] == [k for k in S.STEP_KEYS if k != "baseline"]
+    assert [(s.group, s.number) for s in steps] == [(d.group, d.number) for d in S.STEPS
+                                                    if d not in optional]
     prepare = S.build_chain(ctx, groups=[S.PREPARE])
     assert [s.key for s in prepare] == list(S.keys_in_group(S.PREPARE))
     assert [s.command_line() for s in prepare] == [s.command_line() for s in steps[:5]]
