@@ -9,6 +9,8 @@
   ``nnUNetv2_train ... --val`` (nnFT's "Finish validation") runs the validation again later.
   SIGUSR1 during the last epoch ends that epoch, writes ``checkpoint_final.pth`` and leaves the
   final validation for later in the same way.
+- ``nnFTTrainerFromScratch`` and ``nnFTTrainerFromScratchQuickTrial``: the from-scratch baseline
+  (nnFTTrainer and the quick trial under names of their own: their own results folders).
 - ``nnFTTrainerQuickTrial``: the same, with the number of epochs and iterations taken from the
   environment, for a quick trial run of the whole chain (and for tests):
 
@@ -185,3 +187,13 @@ class nnFTTrainerQuickTrial(nnFTTrainer):  # nnU-Net's naming
         self.print_to_log_file("nnFT quick trial: final validation skipped "
                                "(NNFT_TRIAL_FINAL_VALIDATION=0)")
         return None
+
+
+class nnFTTrainerFromScratch(nnFTTrainer):  # nnU-Net's naming
+    """The from-scratch baseline: nnU-Net's default training (and nnFT's graceful stop) under a
+    name of its own, so that its results folder is never the fine-tuning's (nnU-Net names
+    both ``<Trainer>__<plans>__<configuration>``)."""
+
+
+class nnFTTrainerFromScratchQuickTrial(nnFTTrainerQuickTrial):  # nnU-Net's naming
+    """The from-scratch baseline of a quick trial (lengths from ``NNFT_TRIAL_*``)."""
