@@ -34,8 +34,27 @@ from .steps import (
 from .workspace import Workspace
 
 #: The wizard's main pages, in order (the Cluster page is off this path: see CLUSTER below).
-PAGES = ("workspace", "datasets", "plans", "validation", "pretrain", "finetune", "summary")
+PAGES = ("workspace", "datasets", "plans", "validation", "pretrain", "finetune", "baseline",
+         "results", "summary")
 CLUSTER = "cluster"
+#: Pages in the flow only when the options ask for them: the from-scratch baseline.
+BASELINE_PAGE = "baseline"
+
+
+def page_flow(options: RunOptions) -> tuple[str, ...]:
+    """The pages a user walks through with these options, in order: :data:`PAGES` without
+    the baseline page unless ``options.baseline`` (finetune → baseline → results → summary,
+    else finetune → results → summary)."""
+    return tuple(page for page in PAGES if page != BASELINE_PAGE or options.baseline)
+
+
+def next_page(options: RunOptions, page: str) -> str | None:
+    """The page after ``page`` in :func:`page_flow` (None after the last one).
+
+    A page not in the flow (the baseline page after its box was unticked) leads where the
+    page before it leads."""
+    index = PAGES.index(page)
+    return next((p for p in page_flow(options) if PAGES.index(p) > index), None)
 
 
 @dataclass
@@ -144,6 +163,10 @@ class WizardState:
 
 
 # -- gating ------------------------------------------------------------------------------------
+NOT_CHOSEN_BASELINE = ("Tick \"Also train a from-scratch baseline\" on the fine-tuning page "
+                       "first.")
+
+
 @dataclass(frozen=True)
 class PageAvailability:
     """Whether a page may be entered, and if not, why (plain words naming what to do)."""
@@ -164,7 +187,9 @@ def page_availability(state: WizardState,
     A page may be entered when everything before it is settled: the workspace folders
     (datasets page), the choice of datasets and options (plans page and the Cluster page),
     the preparation steps done on disk (validation and pretraining pages), the pretraining done
-    or other weights chosen (fine-tuning page), the fine-tuning done (summary).
+    or other weights chosen (fine-tuning page), the baseline chosen (baseline page: it needs the
+    preprocessed fine-tuning dataset, not the pretraining nor the fine-tuning), the
+    fine-tuning done (results and summary).
 
     Parameters
     ----------
@@ -179,6 +204,8 @@ def page_availability(state: WizardState,
     dict
         Page key (:data:`PAGES` and :data:`CLUSTER`) → :class:`PageAvailability`, in page
         order; a page after one that is not available is not available for the same reason.
+        The baseline page is not available while the baseline is not chosen, and then blocks
+        no page after it (it is not in the :func:`page_flow`).
     """
     def workspace_settled() -> tuple[bool, str]:
         if state.workspace is None:
@@ -203,16 +230,23 @@ def page_availability(state: WizardState,
         "finetune": lambda: (
             state.step_done("pretrain") or bool(state.options.pretrained_weights),
             "Finish the pretraining first, or choose pretrained weights of your own."),
+        # Reached from the fine-tuning page, so the pages before it are settled; the
+        # baseline itself needs only the preprocessed fine-tuning dataset (prepared()).
+        BASELINE_PAGE: lambda: (state.options.baseline, NOT_CHOSEN_BASELINE),
+        "results": lambda: (state.step_done("finetune"), "Finish the fine-tuning first."),
         "summary": lambda: (state.step_done("finetune"), "Finish the fine-tuning first."),
     }
     pages: dict[str, PageAvailability] = {"workspace": PageAvailability(True)}
     blocked: PageAvailability | None = None
     for page in PAGES[1:]:
-        if blocked is None:
+        if blocked is not None:
+            pages[page] = blocked
+        else:
             ok, reason = gates[page]()
-            if not ok:
-                blocked = PageAvailability(False, reason)
-        pages[page] = blocked or PageAvailability(True)
+            pages[page] = PageAvailability(ok, "" if ok else reason)
+            # The baseline page off the flow is not to be entered, but holds back no page.
+            if not ok and page != BASELINE_PAGE:
+                blocked = pages[page]
         if page == "plans":
             pages[CLUSTER] = pages[page]  # the Cluster job plans and preprocesses itself
         if page == up_to:
@@ -221,9 +255,9 @@ def page_availability(state: WizardState,
 
 
 def next_page_available(state: WizardState, page: str) -> bool:
-    """True when the page after ``page`` (in :data:`PAGES`) may be entered."""
-    index = PAGES.index(page)
-    if index + 1 >= len(PAGES):
+    """True when the page after ``page`` (in the :func:`page_flow` of the state's options)
+    may be entered."""
+    following = next_page(state.options, page)
+    if following is None:
         return True
-    following = PAGES[index + 1]
     return page_availability(state, up_to=following)[following].available

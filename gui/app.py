@@ -93,13 +93,17 @@ def render_screenshots(wizard, folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     saved = []
+    from nnft.core.wizard_state import CLUSTER, page_flow
+
     from .background import BackgroundTasks
     from .wizard import PAGE_IDS
 
     wizard.show()
-    for key, page_id in PAGE_IDS.items():
+    # The pages of this chain's flow (the baseline page only when chosen), then the Cluster page.
+    for key in (*page_flow(wizard.state.options), CLUSTER):
+        page_id = PAGE_IDS[key]
         # Walk forward through the pages as a user would, so each initializePage runs.
-        while wizard.currentId() < page_id and wizard.currentId() != -1:
+        while wizard.currentId() != page_id and wizard.currentId() != -1:
             before = wizard.currentId()
             wizard.next()
             QApplication.processEvents()

@@ -9,18 +9,26 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget, QWizard
 
 from nnft.core.session import Session
-from nnft.core.wizard_state import PAGES, PageAvailability, WizardState, page_availability
+from nnft.core.wizard_state import (
+    PAGES,
+    PageAvailability,
+    WizardState,
+    next_page,
+    page_availability,
+)
 
 from .background import BackgroundTasks
 from .pages.cluster_page import ClusterPage
 from .pages.datasets_page import DatasetsPage
 from .pages.plans_page import PlansPage
 from .pages.summary_page import SummaryPage
-from .pages.training_page import FINETUNE, PRETRAIN, TrainingPage
+from .pages.training_page import BASELINE, FINETUNE, PRETRAIN, TrainingPage
 from .pages.workspace_page import WorkspacePage
 
+#: Page ids: the order of the flow is :func:`~nnft.core.wizard_state.page_flow`'s (see
+#: nextId), not the ids' (the pages added later got the next free ids).
 PAGE_IDS = {"workspace": 0, "datasets": 1, "plans": 2, "validation": 3, "pretrain": 4,
-            "finetune": 5, "summary": 6, "cluster": 7}
+            "finetune": 5, "summary": 6, "cluster": 7, "results": 8, "baseline": 9}
 #: Pages from which the Cluster page can be opened (the datasets are chosen by then; the
 #: cluster's preparation job can also do the planning and preprocessing).
 CLUSTER_FROM = ("plans", "validation", "pretrain", "finetune")
@@ -59,6 +67,8 @@ class NnftWizard(QWizard):
             "validation": self._validation_page(),
             "pretrain": TrainingPage(self.state, PRETRAIN),
             "finetune": TrainingPage(self.state, FINETUNE),
+            "baseline": TrainingPage(self.state, BASELINE),
+            "results": self._results_page(),
             "summary": SummaryPage(self.state),
             "cluster": ClusterPage(self.state),
         }
@@ -91,6 +101,14 @@ class NnftWizard(QWizard):
             page.setTitle(self.tr("Validate transferred plans"))
             return page
         return ValidationPage(self.state)
+
+    def _results_page(self):
+        from PySide6.QtWidgets import QWizardPage  # until the results page lands
+
+        page = QWizardPage()
+        page.setObjectName("resultsPage")
+        page.setTitle(self.tr("Results"))
+        return page
 
     # -- session ------------------------------------------------------------------------------
     def _restore_state(self) -> WizardState:
@@ -182,6 +200,12 @@ class NnftWizard(QWizard):
         # open_page, so the usual flow is untouched.
         if self._jump_target is not None:
             return self._jump_target
+        # The main pages follow the flow of the options (the baseline page only when chosen);
+        # the summary and the Cluster page say themselves where they lead.
+        key = next((k for k, i in PAGE_IDS.items() if i == self.currentId()), None)
+        if key in PAGES and key != "summary":
+            following = next_page(self.state.options, key)
+            return PAGE_IDS[following] if following is not None else -1
         return super().nextId()
 
     def initializePage(self, page_id: int) -> None:  # Qt override

@@ -1,4 +1,4 @@
-"""Page 7: what was done, where the results are, and the chain as a copyable script."""
+"""The last page: what was done, where the results are, and the chain as a copyable script."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from nnft.core.steps import build_chain, export_bash
+from nnft.core.steps import ChainContext, build_chain, export_bash
 from nnft.core.wizard_state import WizardState
+from nnft.gui.texts import preset_texts
 
 
 class SummaryPage(QWizardPage):
@@ -77,9 +78,21 @@ class SummaryPage(QWizardPage):
                 ctx.options.plans_name)) + "</p>"
             f"<table cellspacing='4'>{rows}</table>"
             "<p>" + escape(self.tr("Pretrained weights: {0}").format(ctx.pretrained_checkpoint))
+            + "<br>" + escape(self.preset_line(ctx))
             + "<br>" + escape(self.tr("Fine-tuned model: {0}").format(ctx.finetune_fold_dir))
+            + ("<br>" + escape(self.tr("Trained from scratch for comparison (baseline): {0}")
+                               .format(ctx.baseline_fold_dir)) if ctx.options.baseline else "")
             + "</p>")
         self.script.setPlainText(export_bash(ctx, build_chain(ctx, fresh=True)))
+
+    def preset_line(self, ctx: ChainContext) -> str:
+        """How the fine-tuning trains: the preset, with its frozen epochs."""
+        label = preset_texts().get(ctx.options.finetune_preset, (ctx.options.finetune_preset,))[0]
+        freeze = ctx.freeze_epochs
+        if freeze is not None:
+            label += " · " + self.tr("frozen epochs: {0}").format(freeze)
+        return self.tr("Fine-tuning preset: {0} (trainer {1})").format(
+            label, ctx.finetune_trainer)
 
     def script_default_path(self) -> str:
         """Where "Save script…" proposes to save: in the workspace (the folder that holds the

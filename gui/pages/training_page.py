@@ -1,4 +1,8 @@
-"""Pages 5 and 6: pretraining and fine-tuning, with live curves, stop and resume.
+"""The training pages: pretraining, fine-tuning and the from-scratch baseline, with live
+curves, stop and resume.
+
+One class for the three phases; what differs between them (fold folder, dataset, the run drawn
+dashed for comparison, the fine-tuning's own controls) is in the :data:`PHASES` table.
 
 What waits for disk or torch runs through :class:`~nnft.gui.background.BackgroundTasks`: the
 weights check in a child process (``python -m nnft.core.cli check-weights --json``, so torch and
@@ -12,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core.checks import weights_check_needed
+from nnft.core.datasets import DatasetInfo
 from nnft.core.executor import ChainOutcome
 from nnft.core.problems import Problem
 from nnft.core.run_records import (
@@ -70,6 +76,7 @@ from nnft.core.training_history import (
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
+from nnft.gui.pages.finetune_options import FinetuneOptions
 from nnft.gui.texts import duration_text as _duration
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
@@ -78,7 +85,7 @@ if TYPE_CHECKING:
     from nnft.gui.widgets.training_plots import TrainingPlots
 from nnft.gui.worker import ChainRun
 
-PRETRAIN, FINETUNE = "pretrain", "finetune"
+PRETRAIN, FINETUNE, BASELINE = "pretrain", "finetune", "baseline"
 FOLLOW_INTERVAL_MS = 3000
 #: Background task keys: one weights check at a time; the latest read of the logs wins.
 WEIGHTS_TASK, RECORDS_TASK = "weights", "records"
@@ -88,6 +95,44 @@ WEIGHTS_CHECK_AT_START_TASK = "weights at start"
 RUN_LOG_TASK = "run-log"
 #: A weights check that takes longer than this (seconds) is given up.
 WEIGHTS_CHECK_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class Phase:
+    """What one training page is about (the page key is also its step key).
+
+    Attributes
+    ----------
+    fold_dir
+        The fold folder the step trains into.
+    dataset
+        The dataset it trains on (its class names name the pseudo-dice curves).
+    reference
+        Another run's fold folder, drawn dashed for comparison (None: none).
+    loads_weights
+        The step starts from pretrained weights: the page has the checkpoint field, the
+        weights check, the fold choice and the fine-tuning options.
+    own_settings
+        The page may change the trainer and the quick trial's lengths. The baseline repeats
+        the fine-tuning's (same trainer schedule and epochs): shown, not changed there.
+    """
+
+    fold_dir: Callable[[ChainContext], Path]
+    dataset: Callable[[ChainContext], DatasetInfo]
+    reference: Callable[[ChainContext], Path] | None
+    loads_weights: bool
+    own_settings: bool = True
+
+
+#: The training phases, keyed by page and step key.
+PHASES: dict[str, Phase] = {
+    PRETRAIN: Phase(lambda c: c.pretrain_fold_dir, lambda c: c.pretrain, None,
+                    loads_weights=False),
+    FINETUNE: Phase(lambda c: c.finetune_fold_dir, lambda c: c.finetune,
+                    lambda c: c.pretrain_fold_dir, loads_weights=True),
+    BASELINE: Phase(lambda c: c.baseline_fold_dir, lambda c: c.finetune,
+                    lambda c: c.finetune_fold_dir, loads_weights=False, own_settings=False),
+}
 
 
 # -- work done off the GUI thread (no Qt here) -----------------------------------------------------
@@ -353,6 +398,7 @@ class TrainingPage(QWizardPage):
         super().__init__(parent)
         self.state = state
         self.phase = phase
+        self.spec = PHASES[phase]
         self.run: ChainRun | None = None
         self.records: list[EpochRecord] = []
         self.progress: FoldProgress | None = None  # the last read of the fold folder
@@ -368,21 +414,39 @@ class TrainingPage(QWizardPage):
         self._run_log: LogTail | None = None  # the followed run's step log, read so far
         self.background = BackgroundTasks(self, name=f"nnft-{phase}")
         self.setObjectName(f"{phase}Page")
-        if phase == PRETRAIN:
-            self.setTitle(self.tr("Pretraining"))
-            self.setSubTitle(self.tr("Train on the pretraining dataset with the transferred "
-                                     "plans, on all of its cases (fold 'all')."))
-        else:
-            self.setTitle(self.tr("Fine-tuning"))
-            self.setSubTitle(self.tr("Train on your dataset, starting from the pretrained "
-                                     "weights (all layers but the segmentation head)."))
+        title, subtitle, self.reference_label = {
+            PRETRAIN: (self.tr("Pretraining"),
+                       self.tr("Train on the pretraining dataset with the transferred plans, on "
+                               "all of its cases (fold 'all')."), ""),
+            FINETUNE: (self.tr("Fine-tuning"),
+                       self.tr("Train on your dataset, starting from the pretrained weights "
+                               "(all layers but the segmentation head)."),
+                       self.tr("pretraining")),
+            BASELINE: (self.tr("Baseline: from scratch"),
+                       self.tr("Train your dataset again without the pretrained weights (same "
+                               "fold, configuration, plans and epochs), to see whether the "
+                               "pretraining helped."),
+                       self.tr("fine-tuned")),
+        }[phase]
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
         layout = QVBoxLayout(self)
         self.settings = TrainingSettings(state)
         layout.addWidget(self.settings)
+        self.baseline_note: QLabel | None = None
+        if not self.spec.own_settings:
+            # The baseline repeats the fine-tuning's schedule: changing it here would change
+            # the fine-tuning too (and its results folder).
+            self.baseline_note = QLabel()
+            self.baseline_note.setObjectName("baselineNote")
+            self.baseline_note.setWordWrap(True)
+            self.baseline_note.setStyleSheet("color: #555")
+            layout.addWidget(self.baseline_note)
         extra = QFormLayout()
         self.checkpoint_edit: QLineEdit | None = None
         self.fold_combo: QComboBox | None = None
-        if phase == FINETUNE:
+        self.finetune_options: FinetuneOptions | None = None
+        if self.spec.loads_weights:
             self.checkpoint_edit = QLineEdit()
             self.checkpoint_edit.setObjectName("checkpointEdit")
             self.checkpoint_edit.editingFinished.connect(self._on_checkpoint_edited)
@@ -412,6 +476,16 @@ class TrainingPage(QWizardPage):
                 self.fold_combo.addItem(fold, fold)
             self.fold_combo.currentIndexChanged.connect(self._on_fold_changed)
             extra.addRow(self.tr("Fold"), self.fold_combo)
+            self.finetune_options = FinetuneOptions(state)
+            # Another preset trains into another folder: show what is there.
+            self.finetune_options.preset_changed.connect(self.reload_records)
+            # The baseline page joins or leaves the flow: Next goes elsewhere.
+            self.finetune_options.baseline_changed.connect(self._update_labels)
+            # The default frozen epochs follow the number of epochs.
+            for signal in (self.settings.trainer_combo.currentIndexChanged,
+                           self.settings.epochs_spin.valueChanged):
+                signal.connect(self.finetune_options.load)
+            extra.addRow(self.finetune_options)
         layout.addLayout(extra)
 
         controls = QHBoxLayout()
@@ -449,6 +523,7 @@ class TrainingPage(QWizardPage):
         self.follow_timer = QTimer(self)
         self.follow_timer.setInterval(FOLLOW_INTERVAL_MS)
         self.follow_timer.timeout.connect(self._follow_tick)
+        self._enable_settings(True)
 
     @property
     def plots(self) -> TrainingPlots:
@@ -468,7 +543,19 @@ class TrainingPage(QWizardPage):
         ctx = self.state.context()
         if ctx is None:
             return None
-        return ctx.pretrain_fold_dir if self.phase == PRETRAIN else ctx.finetune_fold_dir
+        return self.spec.fold_dir(ctx)
+
+    def _enable_settings(self, enabled: bool) -> None:
+        """The trainer settings may be changed (never on the baseline page: see Phase)."""
+        self.settings.setEnabled(enabled and self.spec.own_settings)
+
+    def _show_baseline_note(self) -> None:
+        if self.baseline_note is None:
+            return
+        self.baseline_note.setText(self.tr(
+            "The baseline trains exactly like the fine-tuning: the same trainer, epochs and "
+            "fold ({0}), from scratch. Change them on the fine-tuning page.").format(
+                self.state.options.fold))
 
     def total_epochs(self) -> int:
         o = self.state.options
@@ -476,6 +563,9 @@ class TrainingPage(QWizardPage):
 
     def initializePage(self) -> None:  # Qt override
         self.settings.load()
+        self._show_baseline_note()
+        if self.finetune_options is not None:
+            self.finetune_options.load()
         if self.checkpoint_edit is not None and self.fold_combo is not None:
             ctx = self.state.context()
             self.checkpoint_edit.setText(str(ctx.pretrained_checkpoint) if ctx else "")
@@ -546,8 +636,8 @@ class TrainingPage(QWizardPage):
         """
         ctx = self.state.context()
         folder = self.fold_dir()
-        reference = ctx.pretrain_fold_dir if ctx is not None and self.phase == FINETUNE \
-            else None
+        reference = self.spec.reference(ctx) if ctx is not None and \
+            self.spec.reference is not None else None
         state_dir = ctx.workspace.state_dir if ctx is not None and \
             ctx.workspace.results is not None else None
         def follower(path: Path | None) -> FoldLogFollower | None:
@@ -571,11 +661,11 @@ class TrainingPage(QWizardPage):
         self.records = list(progress.records) + live
         ctx = self.state.context()
         if ctx is not None:
-            dataset = ctx.pretrain if self.phase == PRETRAIN else ctx.finetune
+            dataset = self.spec.dataset(ctx)
             self.plots.set_class_names(pseudo_dice_class_names(dataset.labels))
         self.plots.set_records(self.records)
-        if self.phase == FINETUNE:
-            self.plots.set_reference(progress.reference, self.tr("pretraining"))
+        if self.spec.reference is not None:
+            self.plots.set_reference(progress.reference, self.reference_label)
         if previous is not None and (previous.done, previous.resumable) != (
                 progress.done, progress.resumable):
             # A run (outside the wizard, too) checkpointed or finished: the state's cached
@@ -616,7 +706,7 @@ class TrainingPage(QWizardPage):
     def _forget_stale_verdict(self) -> None:
         """Clear the verdict (and drop a check under way) once what it was about has changed:
         the path typed or browsed, the fold, the plans or the configuration."""
-        if self.phase != FINETUNE or self._verdict_inputs is None:
+        if not self.spec.loads_weights or self._verdict_inputs is None:
             return
         assert self.checkpoint_edit is not None
         inputs = self._weights_check_inputs()
@@ -628,7 +718,7 @@ class TrainingPage(QWizardPage):
         if checking is not None:  # its answer would be about the old inputs
             checking.cancel()
             self._weights_check_over()
-            self.settings.setEnabled(True)
+            self._enable_settings(True)
             self.status_label.setText(self.tr("The weights check was dropped: its inputs "
                                               "changed."))
         self.weights_fit = None
@@ -660,7 +750,7 @@ class TrainingPage(QWizardPage):
     def _show_weights_checking(self) -> None:
         self.weights_fit = None
         self._verdict_inputs = self._weights_check_inputs()
-        if self.phase == FINETUNE:
+        if self.spec.loads_weights:
             self.check_weights_button.setText(self.tr("Checking…"))
             self.check_weights_button.setEnabled(False)
             self.weights_verdict.setStyleSheet("color: #555")
@@ -669,7 +759,7 @@ class TrainingPage(QWizardPage):
         self._update_labels()
 
     def _weights_check_over(self) -> None:
-        if self.phase == FINETUNE:
+        if self.spec.loads_weights:
             self.check_weights_button.setText(self.tr("Check weights"))
             self.check_weights_button.setEnabled(True)
 
@@ -756,7 +846,7 @@ class TrainingPage(QWizardPage):
         if not running and not self.background.is_busy(WEIGHTS_TASK):
             # A followed run's trainer and lengths are its own: not to be changed meanwhile
             # (the wizard's own run locks them in _start_chain).
-            self.settings.setEnabled(not blocked)
+            self._enable_settings(not blocked)
         total = self.total_epochs()
         validation = self.validation_phase()
         if validation is not None:
@@ -817,7 +907,7 @@ class TrainingPage(QWizardPage):
         if not result.ok or result.context is None:
             return
         ctx = result.context
-        if self.phase != FINETUNE:
+        if not self.spec.loads_weights:
             self._start_chain(ctx)
             return
         # Whether the weights must be checked, and whether they exist, are file lookups (a
@@ -827,7 +917,7 @@ class TrainingPage(QWizardPage):
             on_done=lambda facts: self._start_finetune(ctx, facts),
             on_error=self._on_start_weights_check_failed, key=WEIGHTS_TASK, when_busy=REFUSE)
         if handle is not None:
-            self.settings.setEnabled(False)
+            self._enable_settings(False)
             self._show_weights_checking()
             self.status_label.setText(self.tr("Checking that the pretrained weights fit "
                                               "the fine-tuning network …"))
@@ -835,7 +925,7 @@ class TrainingPage(QWizardPage):
     def _start_finetune(self, ctx: ChainContext, facts: FinetuneStartFacts) -> None:
         """The worker's answer to :func:`finetune_start_facts`: check the weights, or start."""
         if facts.weights_missing:
-            self.settings.setEnabled(True)
+            self._enable_settings(True)
             self._weights_check_over()
             self.weights_fit = False
             self.problems.set_problems([])
@@ -846,7 +936,7 @@ class TrainingPage(QWizardPage):
             self._update_labels()
             return
         if not facts.check_needed:
-            self.settings.setEnabled(True)
+            self._enable_settings(True)
             self._weights_check_over()
             self._start_chain(ctx)
             return
@@ -858,7 +948,7 @@ class TrainingPage(QWizardPage):
 
     def _start_after_weights_check(self, ctx: ChainContext, checked: WeightsCheckResult) -> None:
         errors = [p for p in checked.problems if p.is_error]
-        self.settings.setEnabled(True)
+        self._enable_settings(True)
         self.show_weights_verdict(checked, errors)
         if not checked.found:
             self.status_label.setText(self.tr("Not started: there are no pretrained weights "
@@ -871,7 +961,7 @@ class TrainingPage(QWizardPage):
         self._start_chain(ctx)
 
     def _on_start_weights_check_failed(self, error: BaseException, details: str) -> None:
-        self.settings.setEnabled(True)
+        self._enable_settings(True)
         self._on_weights_check_failed(error, details)
         self.status_label.setText(self.tr("Not started: the pretrained weights could not be "
                                           "checked ({0}).").format(error))
@@ -891,7 +981,7 @@ class TrainingPage(QWizardPage):
         worker.validation_case_started.connect(self._on_validation_case)
         worker.step_finished.connect(self._on_step_finished)
         self.run.finished.connect(self._on_finished)
-        self.settings.setEnabled(False)
+        self._enable_settings(False)
         self.status_label.setText(self.tr("Starting nnU-Net …"))
         self.run.start()
         self._update_labels()
@@ -899,10 +989,12 @@ class TrainingPage(QWizardPage):
     def _lock_run_inputs(self, locked: bool) -> None:
         """What a running training of this page uses (fold, pretrained weights) stays as it
         is while it runs."""
-        if self.phase != FINETUNE:
+        if not self.spec.loads_weights:
             return
         assert self.fold_combo is not None and self.checkpoint_edit is not None
+        assert self.finetune_options is not None
         self.fold_combo.setEnabled(not locked)
+        self.finetune_options.setEnabled(not locked)
         self.checkpoint_edit.setReadOnly(locked)
         self.browse_button.setEnabled(not locked)
         if not self.background.is_busy(WEIGHTS_TASK):  # "Checking…" stays disabled anyway
@@ -930,7 +1022,9 @@ class TrainingPage(QWizardPage):
         if self.run is None or not self.is_running():
             self.stop_outside_run()
             return
-        trainer = self.state.context().trainer if self.state.context() else ""
+        # The trainer of this page's step: the pretraining's, the preset's or the baseline's.
+        ctx = self.state.context()
+        trainer = ctx.trainer_of(self.step_key()) if ctx is not None else ""
         validating = self.live_validation() is not None
         if trainer in GRACEFUL_STOP_TRAINERS and self.run.stop_gracefully():
             self._stop_requested = True
@@ -1023,7 +1117,7 @@ class TrainingPage(QWizardPage):
 
     def _on_finished(self, outcome: ChainOutcome) -> None:
         self.state.invalidate()  # the training wrote checkpoints
-        self.settings.setEnabled(True)
+        self._enable_settings(True)
         self.reload_records()
         self._update_labels()
 

@@ -103,7 +103,8 @@ def test_gating_follows_the_disk(demo, monkeypatch) -> None:
         monkeypatch.setattr(definition(key), "is_done", lambda ctx, key=key: done[key])
     assert _available(state) == {"workspace": True, "datasets": True, "plans": True,
                                  "cluster": True, "validation": False, "pretrain": False,
-                                 "finetune": False, "summary": False}
+                                 "finetune": False, "baseline": False, "results": False,
+                                 "summary": False}
     assert "preparation" in page_availability(state)["validation"].reason
     for key in list(done)[:5]:
         done[key] = True
@@ -120,6 +121,42 @@ def test_gating_follows_the_disk(demo, monkeypatch) -> None:
     done["finetune"] = True
     state.invalidate()
     assert next_page_available(state, "finetune") and next_page_available(state, "summary")
+    assert _available(state)["results"] and _available(state)["summary"]
+
+
+def test_the_baseline_page_is_in_the_flow_only_when_chosen(demo, monkeypatch) -> None:
+    """finetune → baseline → results → summary with the baseline, else finetune → results;
+    the baseline page needs the preparation (and the fine-tuning page before it), not the
+    fine-tuning; the results page needs the fine-tuning done, not the baseline."""
+    state = make_state(demo)
+    done = {"pretrain": True, "finetune": False, "baseline": False}
+    monkeypatch.setattr(W.WizardState, "preparation_done", lambda self: True)
+    monkeypatch.setattr(W.WizardState, "step_done", lambda self, key: done.get(key, False))
+    assert W.page_flow(state.options)[5:] == ("finetune", "results", "summary")
+    assert W.next_page(state.options, "finetune") == "results"
+    pages = page_availability(state)
+    assert not pages["baseline"].available and "baseline" in pages["baseline"].reason
+    # Off the flow, the unchosen baseline holds back no page after it.
+    assert not pages["results"].available and "fine-tuning" in pages["results"].reason
+    assert not next_page_available(state, "finetune")
+    done["finetune"] = True
+    assert next_page_available(state, "finetune") and pages != page_availability(state)
+    assert page_availability(state)["results"].available
+
+    state.with_options(baseline=True)  # ticked later, on a fine-tuned chain
+    assert W.page_flow(state.options)[5:] == ("finetune", "baseline", "results", "summary")
+    assert W.next_page(state.options, "finetune") == "baseline"
+    assert W.next_page(state.options, "baseline") == "results"
+    assert page_availability(state)["baseline"].available
+    # The baseline may train before the fine-tuning: its page is open, the results wait.
+    done["finetune"] = False
+    assert next_page_available(state, "finetune")
+    assert not next_page_available(state, "baseline")
+    # No pretraining and no weights of one's own: the fine-tuning page is shut, so is the rest.
+    done["pretrain"] = False
+    pages = page_availability(state)
+    assert not pages["baseline"].available and pages["baseline"].reason == \
+        pages["finetune"].reason
 
 
 def test_dataset_errors_block_the_plans_page_only_from_their_stage(demo, monkeypatch) -> None:

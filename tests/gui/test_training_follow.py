@@ -134,7 +134,8 @@ def test_what_a_followed_fine_tuning_uses_is_locked(qtbot, quick_state, processe
     page.follow_timer.setInterval(100)
     page.initializePage()
     qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
-    inputs = (page.fold_combo, page.browse_button, page.check_weights_button, page.settings)
+    inputs = (page.fold_combo, page.browse_button, page.check_weights_button, page.settings,
+              page.finetune_options)  # the preset, its frozen epochs, the baseline box
     assert not any(w.isEnabled() for w in inputs)
     assert page.checkpoint_edit.isReadOnly()
     training.kill()
@@ -142,6 +143,37 @@ def test_what_a_followed_fine_tuning_uses_is_locked(qtbot, quick_state, processe
     qtbot.waitUntil(lambda: not page.follow_timer.isActive(), timeout=10000)
     assert all(w.isEnabled() for w in inputs)
     assert not page.checkpoint_edit.isReadOnly()
+
+
+
+@POSIX_ONLY
+def test_a_baseline_running_outside_the_wizard_is_followed_on_the_baseline_page(
+        qtbot, quick_state, processes):
+    """The baseline page follows its own fold folder (the from-scratch trainer's), with the
+    fine-tuning's curves drawn dashed for comparison."""
+    from nnft.gui.pages.training_page import BASELINE
+
+    quick_state.pretrain, quick_state.finetune = "1", "2"
+    quick_state.with_options(baseline=True)
+    ctx = quick_state.context()
+    for fold in (ctx.baseline_fold_dir, ctx.finetune_fold_dir):
+        fold.mkdir(parents=True)
+        shutil.copy(REAL_LOG, fold / "training_log_2026_11_27_23_42_51.txt")
+    training = living_process(processes)
+    record_run(quick_state, training.pid, ctx.baseline_fold_dir)
+    page = TrainingPage(quick_state, BASELINE)
+    qtbot.addWidget(page)
+    page.follow_timer.setInterval(100)
+    page.initializePage()
+    qtbot.waitUntil(page.follow_timer.isActive, timeout=10000)
+    assert f"process {training.pid}" in page.status_label.text()
+    assert not page.start_button.isEnabled()
+    assert page.stop_button.isEnabled()  # nnFTTrainerFromScratchQuickTrial stops gracefully
+    assert page.plots.point_count() == 2
+    assert "fine-tuned: EMA" in page.plots.legend_names()
+    training.kill()
+    training.wait()
+    qtbot.waitUntil(lambda: not page.follow_timer.isActive(), timeout=10000)
 
 
 def test_check_weights_button_reports_fit_and_misfit(qtbot, weights_workspace):

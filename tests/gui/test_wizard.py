@@ -20,7 +20,8 @@ def test_every_page_constructs_and_has_its_object_name(make_wizard, quick_state)
     wizard = make_wizard(quick_state)
     names = {page.objectName() for page in wizard.pages.values()}
     assert names == {"workspacePage", "datasetsPage", "plansPage", "validationPage",
-                     "pretrainPage", "finetunePage", "summaryPage", "clusterPage"}
+                     "pretrainPage", "finetunePage", "baselinePage", "resultsPage",
+                     "summaryPage", "clusterPage"}
     assert wizard.objectName() == "nnftWizard"
 
 
