@@ -40,12 +40,13 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
-# The whole chain on the demo workspace, headless, as a quick trial on the CPU (~3 minutes).
+# The whole chain on the demo workspace, headless, as a quick trial on the CPU (~3 minutes, and
+# the from-scratch baseline about as long again as the fine-tuning: the results page compares).
 chain: install
 	rm -rf demo_workspace
 	$(BIN)/nnft demo demo_workspace
 	$(BIN)/nnft run --workspace demo_workspace --pretrain 1 --finetune 2 --config 2d \
-		--epochs 2 --iterations 5 --device cpu
+		--epochs 2 --iterations 5 --device cpu --baseline
 
 # Render every wizard page of a finished demo chain to docs/screenshots (needs `make chain`);
 # the Cluster page is then shot during a real run on the test Slurm (tests/slurm; needs root).

@@ -21,6 +21,7 @@ from .background import BackgroundTasks
 from .pages.cluster_page import ClusterPage
 from .pages.datasets_page import DatasetsPage
 from .pages.plans_page import PlansPage
+from .pages.results_page import ResultsPage
 from .pages.summary_page import SummaryPage
 from .pages.training_page import BASELINE, FINETUNE, PRETRAIN, TrainingPage
 from .pages.workspace_page import WorkspacePage
@@ -68,7 +69,7 @@ class NnftWizard(QWizard):
             "pretrain": TrainingPage(self.state, PRETRAIN),
             "finetune": TrainingPage(self.state, FINETUNE),
             "baseline": TrainingPage(self.state, BASELINE),
-            "results": self._results_page(),
+            "results": ResultsPage(self.state),
             "summary": SummaryPage(self.state),
             "cluster": ClusterPage(self.state),
         }
@@ -101,14 +102,6 @@ class NnftWizard(QWizard):
             page.setTitle(self.tr("Validate transferred plans"))
             return page
         return ValidationPage(self.state)
-
-    def _results_page(self):
-        from PySide6.QtWidgets import QWizardPage  # until the results page lands
-
-        page = QWizardPage()
-        page.setObjectName("resultsPage")
-        page.setTitle(self.tr("Results"))
-        return page
 
     # -- session ------------------------------------------------------------------------------
     def _restore_state(self) -> WizardState:
