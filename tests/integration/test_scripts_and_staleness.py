@@ -31,7 +31,7 @@ from nnft.core.steps import (
     load_json,
     read_run_marker,
 )
-from nnft.core.wizard_state import PAGES, WizardState, page_availability
+from nnft.core.wizard_state import CLUSTER, PAGES, WizardState, page_availability, page_flow
 from nnft.core.workspace import Workspace
 
 from .conftest import PLANS_NAME, TRIAL_ARGS, nnft
@@ -91,7 +91,10 @@ def test_exported_script_leaves_the_records_of_nnft_run(chain_run, tmp_path):
     # Not equal by luck: the chain is finished and recognised as nnFT's in both.
     assert all(by_script["done"].values())  # type: ignore[union-attr]
     assert set(by_script["pages"]) >= set(PAGES)  # type: ignore[arg-type]
-    assert all(by_script["pages"].values())  # type: ignore[union-attr]
+    # Every page of the flow may be entered; the baseline page, not chosen, is off the flow.
+    pages: dict[str, bool] = by_script["pages"]  # type: ignore[assignment]
+    assert all(pages[page] for page in (*page_flow(TRIAL_OPTIONS), CLUSTER))
+    assert not pages["baseline"]
     assert by_script["fine-tuned from"] == (f"{PRETRAIN}/nnFTTrainerQuickTrial__{PLANS_NAME}__2d/"
                                             "fold_all/checkpoint_final.pth")
     assert f"nnUNet_preprocessed/{PRETRAIN}/.nnft_fingerprint.json" in by_script["records"]
