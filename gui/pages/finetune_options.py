@@ -26,6 +26,13 @@ from nnft.core.wizard_state import WizardState
 from nnft.gui.texts import preset_texts
 
 
+def training_epochs(state: WizardState) -> int:
+    """Epochs of the chain's trainings: the quick trial's, else nnU-Net's 1000 (the presets
+    repeat nnU-Net's default schedule)."""
+    options = state.options
+    return (options.trial_epochs or 5) if options.is_quick_trial else 1000
+
+
 def shown_freeze_epochs(state: WizardState) -> int:
     """The frozen epochs the spin box shows: the user's, else the chain's default (a tenth
     of its epochs, :attr:`ChainContext.freeze_epochs`)."""
@@ -36,8 +43,7 @@ def shown_freeze_epochs(state: WizardState) -> int:
     if ctx is not None and ctx.freeze_epochs is not None:
         return ctx.freeze_epochs
     # No context yet (or another preset): the same rule on the options' own epochs.
-    total = (options.trial_epochs or 5) if options.is_quick_trial else 1000
-    return default_freeze_epochs(total)
+    return default_freeze_epochs(training_epochs(state))
 
 
 class FinetuneOptions(QWidget):
@@ -118,6 +124,14 @@ class FinetuneOptions(QWidget):
         try:
             index = self.preset_combo.findData(options.finetune_preset)
             self.preset_combo.setCurrentIndex(max(0, index))
+            # Staged unfreezing: at least the last epoch trains every layer (core warns when
+            # the encoder would stay frozen throughout).
+            most = max(1, training_epochs(self.state) - 1)
+            self.freeze_spin.setMaximum(most)
+            if options.freeze_epochs is not None and options.freeze_epochs > most:
+                # Fewer epochs were chosen since: the frozen ones follow, visibly.
+                self._typed_freeze = most
+                self.state.with_options(freeze_epochs=most)
             self.freeze_spin.setValue(shown_freeze_epochs(self.state))
             self.baseline_check.setChecked(options.baseline)
         finally:

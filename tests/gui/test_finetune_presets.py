@@ -35,6 +35,7 @@ def test_every_preset_has_a_translated_gui_text(qapp):
 
 def test_preset_combo_writes_the_options_and_frozen_epochs_only_for_frozen_encoder(
         qtbot, chosen):
+    chosen.with_options(trial_epochs=10)
     page = _page(qtbot, chosen, FINETUNE)
     combo = page.findChild(QComboBox, "finetunePresetCombo")
     spin = page.findChild(QSpinBox, "freezeEpochsSpin")
@@ -53,7 +54,7 @@ def test_preset_combo_writes_the_options_and_frozen_epochs_only_for_frozen_encod
 
     combo.setCurrentIndex(combo.findData("frozen-encoder"))
     assert spin.isEnabled()
-    # The default shown is the chain's: a tenth of the 2 quick-trial epochs, at least one.
+    # The default shown is the chain's: a tenth of the 10 quick-trial epochs.
     assert spin.value() == chosen.context().freeze_epochs == 1
     assert chosen.options.freeze_epochs is None  # not chosen: the default stays a default
     spin.setValue(2)
@@ -85,9 +86,17 @@ def test_preset_combo_writes_the_options_and_frozen_epochs_only_for_frozen_encod
 def test_the_default_frozen_epochs_follow_the_number_of_epochs(qtbot, chosen):
     chosen.with_options(finetune_preset="frozen-encoder")
     page = _page(qtbot, chosen, FINETUNE)
+    spin = page.finetune_options.freeze_spin
     page.settings.epochs_spin.setValue(30)
     assert chosen.options.trial_epochs == 30
-    assert page.finetune_options.freeze_spin.value() == 3 == chosen.context().freeze_epochs
+    assert spin.value() == 3 == chosen.context().freeze_epochs
+    # At least the last epoch trains all layers: no more frozen epochs than that allows.
+    assert spin.maximum() == 29
+    spin.setValue(20)
+    assert chosen.options.freeze_epochs == 20
+    page.settings.epochs_spin.setValue(10)  # fewer epochs: the frozen ones follow, visibly
+    assert spin.value() == 9 == chosen.options.freeze_epochs == chosen.context().freeze_epochs
+    assert "OPTIONS_INVALID" not in chosen.run_preflight().codes()
 
 
 def test_only_the_fine_tuning_page_has_the_preset_controls(qtbot, chosen):
