@@ -190,3 +190,16 @@ def test_summary_names_the_preset_and_the_baseline(make_wizard, chosen):
     summary.initializePage()
     assert "from scratch" not in summary.summary.text()
 
+
+
+def test_reopening_skips_the_baseline_page_off_the_flow():
+    from nnft.core.wizard_state import PAGES, PageAvailability
+    from nnft.gui.wizard import page_to_reopen
+
+    def available(*shut):
+        return {k: PageAvailability(k not in shut, "not now") for k in PAGES}
+
+    assert page_to_reopen("results", available("baseline")) == "results"
+    assert page_to_reopen("baseline", available()) == "baseline"
+    # Closed on the baseline page, whose box was unticked since: the page before it.
+    assert page_to_reopen("baseline", available("baseline")) == "finetune"
