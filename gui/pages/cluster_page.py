@@ -426,18 +426,22 @@ class ClusterPage(QWizardPage):
 
     def show_chain_choices(self) -> None:
         """Say which fine-tuning preset the fine-tuning job runs and whether a baseline job
-        trains the same folds from scratch (both from the wizard's options)."""
+        trains the same folds from scratch (both from the wizard's options): one short line,
+        the explanation in its tooltip (the form has no room to spare)."""
         o = self.state.options
         preset = FINETUNE_PRESETS.get(o.finetune_preset)
-        text = self.tr("Fine-tuning preset: {0}.").format(
-            preset.label if preset is not None else o.finetune_preset)
         if o.baseline:
-            text += " " + self.tr("From-scratch baseline: trained too, same folds, in a job of "
-                                  "its own (4_baseline) that waits only for the preparation "
-                                  "and so runs alongside the pretraining.")
+            text = self.tr("Fine-tuning preset: {0}; from-scratch baseline: yes (4_baseline)")
         else:
-            text += " " + self.tr("No from-scratch baseline.")
-        self.choices_label.setText(text)
+            text = self.tr("Fine-tuning preset: {0}; from-scratch baseline: no")
+        self.choices_label.setText(text.format(o.finetune_preset))
+        tip = [preset.label if preset is not None else o.finetune_preset]
+        tip.append(self.tr("Chosen on the fine-tuning page."))
+        if o.baseline:
+            tip.append(self.tr("The baseline trains the same folds without the pretrained "
+                               "weights, in a job of its own that waits only for the "
+                               "preparation, so it runs alongside the pretraining."))
+        self.choices_label.setToolTip(" ".join(tip))
 
     # -- is there a cluster at all? ------------------------------------------------------------
     def check_controller(self) -> TaskHandle | None:

@@ -537,9 +537,10 @@ def test_the_wizards_preset_and_baseline_reach_the_jobs_and_are_shown(make_page,
     curves (real nnU-Net logs in the results folders)."""
     state.with_options(finetune_preset="gentle", baseline=True)
     page = make_page()
-    choices = page.choices_label.text()
-    assert "Fine-tuning preset: Gentle (learning rate 1e-3 with warm-up)." in choices
-    assert "From-scratch baseline: trained too, same folds" in choices
+    assert page.choices_label.text() == ("Fine-tuning preset: gentle; from-scratch baseline: "
+                                         "yes (4_baseline)")
+    assert page.choices_label.toolTip().startswith("Gentle (learning rate 1e-3 with warm-up)")
+    assert "runs alongside the pretraining" in page.choices_label.toolTip()
     page.gpus_spin.setValue(0)
     page.folds_edit.setText("0,1")
     text = page.scripts_text()
@@ -582,6 +583,6 @@ def test_the_wizards_preset_and_baseline_reach_the_jobs_and_are_shown(make_page,
 
 def test_without_a_baseline_the_page_says_so(make_page):
     page = make_page()
-    assert page.choices_label.text() == ("Fine-tuning preset: nnU-Net's default (learning rate "
-                                         "1e-2). No from-scratch baseline.")
+    assert page.choices_label.text() == ("Fine-tuning preset: default; from-scratch baseline: "
+                                         "no")
     assert "4_baseline" not in page.scripts_text()
