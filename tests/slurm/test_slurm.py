@@ -556,3 +556,18 @@ def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
     assert local.returncode == 0, local.stdout + local.stderr
     assert "(to run)" not in local.stdout, local.stdout
     assert "Baseline: train Dataset002_DemoFinetune from scratch" in local.stdout
+
+    # A second submission leaves out what is done: with fold 1 added, only fold 1's
+    # fine-tuning and baseline are left, and neither waits for anything (the preparation and
+    # the pretraining are done). With fold 0 alone everything is done.
+    again = nnft("submit", "--workspace", str(root), *chain_args, "--folds", "0,1",
+                 *PROFILE_ARGS, "--dry-run")
+    assert again.returncode == 0, again.stdout + again.stderr
+    submitted = [line for line in again.stdout.splitlines() if line.startswith("$ sbatch")]
+    assert [line.rsplit("/", 1)[1] for line in submitted] == ["3_finetune.sbatch",
+                                                              "4_baseline.sbatch"]
+    assert not any("--dependency" in line for line in submitted)
+    fold_dirs = [line for line in again.stdout.splitlines() if line.startswith("FOLD_DIR=")]
+    assert len(fold_dirs) == 2 and all(line.rstrip("'").endswith("/fold_1") for line in fold_dirs)
+    done = nnft("submit", "--workspace", str(root), *chain_args, *PROFILE_ARGS, "--dry-run")
+    assert done.returncode == 0 and "Every step is done already" in done.stdout, done.stdout
