@@ -208,8 +208,10 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     ctx = chain.ctx
     if not chain.jobs:
+        baseline = (f", from-scratch baseline(s) in {ctx.baseline_fold_dir.parent}"
+                    if ctx.options.baseline else "")
         print(f"Every step is done already: fine-tuned model(s) in "
-              f"{ctx.finetune_fold_dir.parent}. Nothing was submitted.")
+              f"{ctx.finetune_fold_dir.parent}{baseline}. Nothing was submitted.")
         return EXIT_OK
     print(f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come FROM it)")
     print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go TO it)")

@@ -571,3 +571,4 @@ def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
     assert len(fold_dirs) == 2 and all(line.rstrip("'").endswith("/fold_1") for line in fold_dirs)
     done = nnft("submit", "--workspace", str(root), *chain_args, *PROFILE_ARGS, "--dry-run")
     assert done.returncode == 0 and "Every step is done already" in done.stdout, done.stdout
+    assert f"from-scratch baseline(s) in {baseline_dir.parent}." in done.stdout
