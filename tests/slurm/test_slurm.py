@@ -487,16 +487,16 @@ def test_local_chain_sees_the_cluster_results_as_done(submitted):
 
 
 # -- the from-scratch baseline on the cluster (issue 11) ----------------------------------------
-#: The fine-tuning preset of the baseline chain. The gentle and frozen-encoder trainers are
-#: checked by the planner tests (tests/core/test_slurm_presets.py); this chain runs nnU-Net's
-#: default fine-tuning next to the from-scratch baseline.
-BASELINE_CHAIN_PRESET = "default"
+#: The fine-tuning preset of the baseline chain (the frozen-encoder preset's job is checked by
+#: the planner tests, tests/core/test_slurm_presets.py).
+BASELINE_CHAIN_PRESET = "gentle"
 
 
 def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
-    """A quick-trial chain submitted with ``--baseline``: the baseline job waits for the
-    preparation only, trains the fine-tuning dataset from scratch under its own trainer and
-    folder, and ``nnft jobs`` and ``nnft run`` see its results as nnFT's own."""
+    """A quick-trial chain submitted with ``--baseline --finetune-preset gentle``: the
+    fine-tuning job runs the preset's trainer into the preset's folder; the baseline job waits
+    for the preparation only, trains the fine-tuning dataset from scratch under its own trainer
+    and folder; ``nnft jobs`` and ``nnft run`` see both results as nnFT's own."""
     root = write_demo_workspace(tmp_path / "baseline").root
     chain_args = ["--pretrain", "1", "--finetune", "2", "--config", "2d", "--device", "cpu",
                   "--no-final-validation", "--epochs", "2", "--iterations", "3", "--baseline",
@@ -505,6 +505,8 @@ def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
     result = nnft("submit", "--workspace", str(root), *chain_args, *PROFILE_ARGS)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "From-scratch baseline: trainer nnFTTrainerFromScratchQuickTrial" in result.stdout
+    assert ("Fine-tuning preset 'gentle': trainer nnFTTrainerGentleFinetuneQuickTrial"
+            in result.stdout)
     record = S.find_chain(Workspace.from_root(root))
     assert [j.role for j in record.jobs] == ["prepare", "pretrain", "finetune", "baseline"]
     prepare, pretrain, finetune, baseline = record.jobs
@@ -513,6 +515,7 @@ def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
     assert f"--dependency=afterok:{prepare.job_id}" in baseline.sbatch_argv
     assert f"--dependency=afterok:{pretrain.job_id}" in finetune.sbatch_argv
     assert baseline.trainer == "nnFTTrainerFromScratchQuickTrial"
+    assert finetune.trainer == "nnFTTrainerGentleFinetuneQuickTrial"
 
     def chain_over():
         status = S.chain_status(record)
@@ -525,13 +528,21 @@ def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
 
     finetune_dir = Path(finetune.fold_dirs["0"])
     baseline_dir = Path(baseline.fold_dirs["0"])
-    assert finetune_dir.parent.name == "nnFTTrainerQuickTrial__nnUNetPlans__2d"
+    assert finetune_dir.parent.name == "nnFTTrainerGentleFinetuneQuickTrial__nnUNetPlans__2d"
     assert baseline_dir.parent.name == "nnFTTrainerFromScratchQuickTrial__nnUNetPlans__2d"
     for fold_dir in (finetune_dir, baseline_dir):
         assert (fold_dir / "checkpoint_final.pth").is_file(), fold_dir
         assert [e.epoch for e in parse_fold_dir(fold_dir)] == [0, 1], fold_dir
     assert is_finetuned_from(finetune_dir, Path(pretrain.fold_dirs["all"]) /
                              "checkpoint_final.pth")
+    finetune_marker = json.loads((finetune_dir / "nnft_run.json").read_text())
+    assert finetune_marker["finetune_preset"] == "gentle"
+    assert finetune_marker["trainer"] == "nnFTTrainerGentleFinetuneQuickTrial"
+    # The preset really trained: its first epoch's learning rate, as nnU-Net logged it, is the
+    # gentle one (1e-3 after a warm-up), not nnU-Net's 1e-2 the pretraining started with.
+    pretrain_lr = parse_fold_dir(Path(pretrain.fold_dirs["all"]))[0].learning_rate
+    finetune_lr = parse_fold_dir(finetune_dir)[0].learning_rate
+    assert pretrain_lr == pytest.approx(0.01) and 0 < finetune_lr <= 0.001
     marker = json.loads((baseline_dir / "nnft_run.json").read_text())
     assert marker["from_scratch"] is True and marker["pretrained_weights"] is None
     assert marker["trainer"] == "nnFTTrainerFromScratchQuickTrial"
@@ -544,7 +555,8 @@ def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
     shown = nnft("jobs", "--workspace", str(root))
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "baseline (from scratch), fold 0" in shown.stdout
-    assert "trainers: baseline nnFTTrainerFromScratchQuickTrial" in shown.stdout
+    assert ("trainers: finetune nnFTTrainerGentleFinetuneQuickTrial, baseline "
+            "nnFTTrainerFromScratchQuickTrial") in shown.stdout
     tasks = _status(root)["tasks"]
     assert [(t["role"], t["state"]) for t in tasks] == [
         ("prepare", "COMPLETED"), ("pretrain", "COMPLETED"), ("finetune", "COMPLETED"),
