@@ -3,7 +3,9 @@
 Registered by :func:`add_commands` (called from :mod:`nnft.core.cli`); the work is done by
 :mod:`nnft.core.evaluation`. Exit status: 0 both summaries found and compared, 1 a needed
 summary or baseline is missing (the message says which and the command that makes it) or the
-run to compare is not found / not unique, 2 usage error.
+run to compare is not found / not unique, 2 usage error. With ``--json`` the comparison is
+printed even when a summary is missing (``null`` figures, ``"missing"`` says what to run); when
+no run can be chosen nothing is printed on stdout and the message goes to stderr.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ Entry points
 - :func:`verdict`: the result in plain, honest words;
 - :meth:`Comparison.to_json`: the ``nnft compare --json`` contract.
 
-Pure Python: no Qt, no torch, no numpy.
+Pure Python: no Qt, no torch, no numpy. Everything here reads files (summaries, markers, the
+training logs behind the curves): the GUI calls it from a background task, never on its thread.
 """
 
 from __future__ import annotations
