@@ -63,7 +63,7 @@ def _number(value: float | None, signed: bool = False) -> str:
 
 def print_comparison(comparison: Comparison) -> None:
     """The human-readable table: per class fine-tuned, baseline and their difference; the
-    mean; epochs to 90%; the verdict and notes."""
+    mean; epochs to 90%; the verdict (with the notes)."""
     c = comparison
     print(f"{c.dataset}, {c.configuration}, fold {c.fold}")
     print(f"  fine-tuned   {c.finetuned_dir}")
@@ -92,9 +92,7 @@ def print_comparison(comparison: Comparison) -> None:
           f"fine-tuned {_epochs(e90.get('finetuned'))}, from scratch "
           f"{_epochs(e90.get('baseline'))}")
     print()
-    print(verdict(c))
-    for note in c.notes:
-        print(f"Note: {note}")
+    print(verdict(c))  # the notes (e.g. unequal lengths) are its last lines
 
 
 def _epochs(value: int | None) -> str:

@@ -998,8 +998,14 @@ def verdict(comparison: Comparison) -> str:
 
     One fold is an estimate (and fold ``all`` validates on its own training cases); with two
     or more folds the per-fold spread decides whether there is a difference at all; missing
-    summaries are named, with the commands that make them.
+    summaries are named, with the commands that make them; :attr:`Comparison.notes` (e.g.
+    runs of unequal length) follow on lines of their own.
     """
+    words = _verdict_words(comparison)
+    return "\n".join([words] + comparison.notes) if not comparison.missing else words
+
+
+def _verdict_words(comparison: Comparison) -> str:
     c = comparison
     if c.missing:
         return "\n".join(["Not comparable yet."] + [m.sentence() for m in c.missing])
