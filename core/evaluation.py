@@ -55,6 +55,7 @@ __all__ = [
     "DeltaSpread",
     "DiceRow",
     "FoldComparison",
+    "FoldPair",
     "MissingResult",
     "RunInfo",
     "RunSelectionError",
