@@ -445,10 +445,9 @@ def plot_curves(runs: Iterable[TrainingRun]) -> dict[str, str]:
     runs = [r for r in runs if r.epochs]
     if not runs:
         return {}
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure  # no pyplot: no global state, safe in a thread
+    # matplotlib's Figure without pyplot: no global backend or state (safe in the wizard's
+    # worker thread); savefig renders a PNG with the Agg canvas.
+    from matplotlib.figure import Figure
 
     plots = {}
     loss = Figure(figsize=(10.5, 3.6))
@@ -482,9 +481,6 @@ def plot_dice(comparison: DiceComparison) -> str | None:
     rows = [r for r in comparison.rows if r.finetuned is not None or r.baseline is not None]
     if not rows:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(7.5, 3.2))

@@ -1,0 +1,133 @@
+"""`nnft report` on a real finished chain with a from-scratch baseline, both validated by
+nnU-Net: the report holds the Dice figures of the two summary.json files and every command the
+chain ran; a real headless browser (Debian's chromium) renders it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from nnft.core import command_history as H
+from nnft.core.training_history import format_duration
+from nnft.core.workspace import Workspace
+
+from .conftest import TRIAL_ARGS, ChainRun, nnft
+
+pytestmark = pytest.mark.integration
+
+FINETUNE_TRAINER = "nnFTTrainerQuickTrial"
+BASELINE_TRAINER = "nnFTTrainerFromScratchQuickTrial"
+SCREENSHOT_NAME = "10_report.png"
+
+
+@dataclass
+class ReportedRun:
+    root: Path
+    finetune_fold: Path
+    baseline_fold: Path
+    report: Path
+    result: subprocess.CompletedProcess
+
+
+def _validate(root: Path, trainer: str) -> None:
+    """nnU-Net's own final validation of a trained fold (``nnUNetv2_train … --val``)."""
+    env = Workspace.from_root(root).child_environment(extra={
+        "NNFT_TRIAL_FINAL_VALIDATION": "1", "nnUNet_n_proc_DA": "0", "nnUNet_def_n_proc": "1"})
+    done = subprocess.run(["nnUNetv2_train", "2", "2d", "0", "-tr", trainer, "-p", "nnUNetPlans",
+                           "-device", "cpu", "--val"], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+
+
+@pytest.fixture(scope="module")
+def reported_run(chain_run: ChainRun, tmp_path_factory) -> ReportedRun:
+    """A copy of the chain (made without final validation) plus a from-scratch baseline
+    trained by ``nnft run --baseline``, both fine-tuning folds then validated by nnU-Net, and
+    the report of it all."""
+    assert chain_run.result.returncode == 0, chain_run.output[-3000:]
+    root = tmp_path_factory.mktemp("report") / "demo workspace ü"
+    shutil.copytree(chain_run.demo.root, root)  # copy2 keeps mtimes: the chain stays done
+    env = {k: v for k, v in os.environ.items() if not k.startswith("nnUNet_")}
+    choice = ["--workspace", str(root), "--pretrain", "1", "--finetune", "2", *TRIAL_ARGS]
+    baseline = nnft("run", *choice, "--baseline", env=env)
+    assert baseline.returncode == 0, (baseline.stdout + baseline.stderr)[-5000:]
+    results = root / "nnUNet_results" / chain_run.demo.finetune_name
+    finetune_fold = results / f"{FINETUNE_TRAINER}__nnUNetPlans__2d" / "fold_0"
+    baseline_fold = results / f"{BASELINE_TRAINER}__nnUNetPlans__2d" / "fold_0"
+    _validate(root, FINETUNE_TRAINER)
+    _validate(root, BASELINE_TRAINER)
+    report = root.parent / "report ü.html"
+    result = nnft("report", *choice, "--output", str(report), env=env)
+    return ReportedRun(root, finetune_fold, baseline_fold, report, result)
+
+
+def test_report_holds_the_dice_of_both_summary_files(reported_run: ReportedRun) -> None:
+    assert reported_run.result.returncode == 0, reported_run.result.stderr[-3000:]
+    text = reported_run.report.read_text(encoding="utf-8")
+    finetuned = json.loads((reported_run.finetune_fold / "validation" / "summary.json")
+                           .read_text(encoding="utf-8"))
+    baseline = json.loads((reported_run.baseline_fold / "validation" / "summary.json")
+                          .read_text(encoding="utf-8"))
+    assert set(finetuned["mean"]) == set(baseline["mean"]) and finetuned["mean"]
+    for label, metrics in finetuned["mean"].items():
+        ft, bl = metrics["Dice"], baseline["mean"][label]["Dice"]
+        row = (f'<td class="num">{ft:.4f}</td>\n<td class="num">{bl:.4f}</td>\n'
+               f'<td class="num">{ft - bl:+.4f}</td>')
+        assert row.replace("\n", "") in text.replace("\n", ""), label
+    ft_mean, bl_mean = finetuned["foreground_mean"]["Dice"], baseline["foreground_mean"]["Dice"]
+    assert f"{ft_mean:.4f}" in text and f"{bl_mean:.4f}" in text
+    assert f"{ft_mean - bl_mean:+.4f} mean Dice" in text  # the verdict names the difference
+    assert "on fold 0 of 5. One fold is an estimate" in text
+    # Curves of all three trainings and the Dice chart, embedded.
+    assert text.count('src="data:image/png;base64,') == 3
+    for label in ("Pretraining", "Fine-tuning", "From scratch (baseline)"):
+        assert f"<td>{label}</td>" in text
+
+
+def test_report_lists_every_command_the_chain_ran(reported_run: ReportedRun) -> None:
+    text = reported_run.report.read_text(encoding="utf-8")
+    records = H.finished_commands(H.read_history(reported_run.root / "nnUNet_results" / "nnFT"))
+    steps = [r.step for r in records]
+    # The chain's steps (nnft run in chain_run) and the baseline (nnft run --baseline here).
+    assert steps == ["plan_finetune", "fingerprint_pretrain", "transfer_plans",
+                     "copy_dataset_json", "preprocess_pretrain", "pretrain", "finetune",
+                     "baseline"], steps
+    for record in records:
+        assert record.status == "done" and record.duration_s is not None
+        assert html.escape(record.command) in text
+        assert f"({record.duration_s:.1f} s)" in text
+        assert format_duration(record.duration_s) in text
+    assert text.count("exit 0</span>") == len([r for r in records if r.argv])
+    assert "not recorded</span>" not in text
+
+
+def test_report_renders_in_a_headless_browser(reported_run: ReportedRun, tmp_path) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed here (CI installs it: .ci/run)")
+    shot = tmp_path / "report.png"
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
+         "--window-size=1200,2000", "--hide-scrollbars", reported_run.report.as_uri()],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "HOME": str(tmp_path)})  # its profile goes into the test's folder
+    assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(str(shot))
+    assert pixels.shape[:2] == (2000, 1200)
+    colours = {tuple(p) for p in pixels[::7, ::7, :3].reshape(-1, 3).round(2).tolist()}
+    assert len(colours) > 50, "the page rendered blank or nearly so"
+    # Dark text in the top rows (the title), not only a white page.
+    assert pixels[:120, :, :3].min() < 0.2
+    folder = os.environ.get("NNFT_SCREENSHOT_DIR")  # `make screenshots`
+    if folder:
+        shutil.copyfile(shot, Path(folder) / SCREENSHOT_NAME)
