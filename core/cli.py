@@ -31,6 +31,7 @@ from .cli_common import (
     workspace_from_args,
 )
 from .cli_common import print_problems as _print_problems
+from .cli_compare import add_commands as add_compare_commands
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
 from .datasets import (
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="keep printing new epochs until the training is done")
     monitor.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
     add_slurm_commands(sub)
+    add_compare_commands(sub)
 
     hook = sub.add_parser(
         "step-hook",
