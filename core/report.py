@@ -31,19 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from . import command_history
+from .evaluation import Comparison, comparison_from_context, verdict
 from .run_records import target_of_fold_dir, train_target_of
 from .safety import atomic_write_text, backup_path
 from .steps import ChainContext, build_chain
+from .steps.disk import VALIDATION_SUMMARY
 from .training_history import format_duration, parse_fold_dir
 from .training_log import EpochRecord
 
 #: The three trainings a report can show, in this order.
 RUN_LABELS = {"pretrain": "Pretraining", "finetune": "Fine-tuning",
               "baseline": "From scratch (baseline)"}
-#: Mean Dice differences smaller than this are reported as "about the same".
-SAME_DICE_MARGIN = 0.01
-#: nnU-Net's results of the final validation, in a fold folder.
-SUMMARY_FILE = Path("validation") / "summary.json"
 PSEUDO_DICE_NOTE = (
     "Pseudo dice is nnU-Net's quick estimate during training (random patches of the validation "
     "cases, true and false positives summed over a whole epoch). It is NOT the real Dice: the "
@@ -98,31 +96,6 @@ class TrainingRun:
         return self.fold_dir.is_dir()
 
 
-@dataclass(frozen=True)
-class DiceRow:
-    """Real Dice of one class: fine-tuned, from scratch (None when not validated), difference."""
-
-    label: str
-    name: str
-    finetuned: float | None
-    baseline: float | None
-    delta: float | None
-
-
-@dataclass
-class DiceComparison:
-    """The real Dice of the fine-tuned and the from-scratch run of one fold."""
-
-    fold: str
-    rows: list[DiceRow]
-    mean_finetuned: float | None
-    mean_baseline: float | None
-    mean_delta: float | None
-    verdict: str
-    finetune_summary: Path
-    baseline_summary: Path
-
-
 @dataclass
 class RunReport:
     """Everything the HTML shows, collected from the disk (see :func:`collect_report`)."""
@@ -140,8 +113,9 @@ class RunReport:
     commands: list[CommandRow]
     versions: list[tuple[str, str]]
     runs: list[TrainingRun]
-    dice: DiceComparison | None
-    dice_note: str
+    #: Real Dice, fine-tuned vs from scratch (core/evaluation.py; what it lacks is in
+    #: ``dice.missing``, each with the command that makes it).
+    dice: Comparison
     history_file: Path
     workspace: dict[str, str]
 
@@ -285,89 +259,6 @@ def read_debug_json(fold_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def read_summary(fold_dir: Path) -> dict[str, Any] | None:
-    """nnU-Net's ``validation/summary.json`` of a fold, or None."""
-    try:
-        data = json.loads((fold_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _label_names(labels: dict[str, Any]) -> dict[str, str]:
-    """summary.json's class keys (``"1"``, ``"(1, 2)"`` for regions) → dataset.json's names."""
-    names: dict[str, str] = {}
-    for name, value in labels.items():
-        if isinstance(value, (list, tuple)):
-            names[str(tuple(value))] = name
-        else:
-            names[str(value)] = name
-    return names
-
-
-def _dice_of(summary: dict[str, Any] | None, key: str) -> float | None:
-    try:
-        value = float((summary or {})["mean"][key]["Dice"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value
-
-
-def _foreground_mean(summary: dict[str, Any] | None) -> float | None:
-    try:
-        value = float((summary or {})["foreground_mean"]["Dice"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value
-
-
-def _diff(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a - b
-
-
-def dice_verdict(mean_delta: float | None, fold: str, folds_total: int = 5) -> str:
-    """The verdict in plain words, honest about what one fold can say."""
-    if mean_delta is None:
-        return ("No verdict: both the fine-tuned and the from-scratch run need nnU-Net's final "
-                "validation (validation/summary.json).")
-    if abs(mean_delta) < SAME_DICE_MARGIN:
-        what = (f"Pretraining made no clear difference ({mean_delta:+.4f} mean Dice, within "
-                f"±{SAME_DICE_MARGIN})")
-    elif mean_delta > 0:
-        what = f"Pretraining helped: {mean_delta:+.4f} mean Dice over training from scratch"
-    else:
-        what = f"Pretraining hurt: {mean_delta:+.4f} mean Dice against training from scratch"
-    if fold == "all":
-        return (what + " on fold 'all', which validates on its own training cases: not a "
-                "held-out estimate. Train folds 0-4 for one.")
-    return (what + f" on fold {fold} of {folds_total}. One fold is an estimate; run all folds "
-            "to be sure.")
-
-
-def dice_from_summary_files(ctx: ChainContext) -> DiceComparison | None:
-    """The Dice comparison read straight from the two ``validation/summary.json`` files.
-
-    A stand-in for ``core/evaluation.py`` (real Dice, per class and mean, taken exactly from
-    nnU-Net's files); None when the fine-tuning has no summary. The baseline's figures are None
-    when it has none.
-    """
-    ft_path = ctx.finetune_fold_dir / SUMMARY_FILE
-    bl_path = ctx.baseline_fold_dir / SUMMARY_FILE
-    finetuned, baseline = read_summary(ctx.finetune_fold_dir), read_summary(ctx.baseline_fold_dir)
-    if finetuned is None:
-        return None
-    names = _label_names(ctx.finetune.labels)
-    keys = list((finetuned.get("mean") or {}).keys())
-    rows = []
-    for key in keys:
-        ft, bl = _dice_of(finetuned, key), _dice_of(baseline, key)
-        rows.append(DiceRow(key, names.get(key, key), ft, bl, _diff(ft, bl)))
-    mean_ft, mean_bl = _foreground_mean(finetuned), _foreground_mean(baseline)
-    delta = _diff(mean_ft, mean_bl)
-    return DiceComparison(ctx.options.fold, rows, mean_ft, mean_bl, delta,
-                          dice_verdict(delta, ctx.options.fold), ft_path, bl_path)
-
-
 def collect_report(ctx: ChainContext) -> RunReport:
     """Read everything the report shows from the disk (and this machine's versions)."""
     runs = []
@@ -376,18 +267,6 @@ def collect_report(ctx: ChainContext) -> RunReport:
                           ("baseline", ctx.baseline_fold_dir)):
         runs.append(TrainingRun(key, fold_dir, parse_fold_dir(fold_dir) if fold_dir.is_dir()
                                 else [], read_debug_json(fold_dir)))
-    dice = dice_from_summary_files(ctx)
-    if dice is None:
-        missing = ctx.finetune_fold_dir / SUMMARY_FILE
-        dice_note = (f"The fine-tuning has no final validation yet ({missing} is missing): "
-                     "no real Dice to show. Run nnft run again (it finishes the "
-                     "validation) or nnUNetv2_train … --val.")
-    elif dice.mean_baseline is None:
-        dice_note = (f"No validated from-scratch baseline for fold {ctx.options.fold} "
-                     f"({dice.baseline_summary} is missing): the fine-tuned Dice alone cannot say "
-                     "whether pretraining helped. Add one with nnft run … --baseline.")
-    else:
-        dice_note = ""
     ws = ctx.workspace
     return RunReport(
         created=command_history.now_iso(),
@@ -403,7 +282,7 @@ def collect_report(ctx: ChainContext) -> RunReport:
                        ctx.pretrained_checkpoint)],
         commands=chain_commands(ctx),
         versions=software_versions(),
-        runs=runs, dice=dice, dice_note=dice_note,
+        runs=runs, dice=comparison_from_context(ctx),
         history_file=command_history.history_path(ws.state_dir),
         workspace={k: str(v) for k, v in ws.roots().items()},
     )
@@ -476,9 +355,9 @@ def plot_curves(runs: Iterable[TrainingRun]) -> dict[str, str]:
     return plots
 
 
-def plot_dice(comparison: DiceComparison) -> str | None:
+def plot_dice(comparison: Comparison) -> str | None:
     """Per-class real Dice, fine-tuned vs from scratch, as a bar chart (PNG ``data:`` URI)."""
-    rows = [r for r in comparison.rows if r.finetuned is not None or r.baseline is not None]
+    rows = [r for r in comparison.classes if r.finetuned is not None or r.baseline is not None]
     if not rows:
         return None
     from matplotlib.figure import Figure
@@ -577,32 +456,38 @@ def _runs_html(report: RunReport) -> list[str]:
 
 
 def _dice_html(report: RunReport) -> list[str]:
-    out = []
     dice = report.dice
-    if report.dice_note:
-        out.append(f'<p class="note">{_e(report.dice_note)}</p>')
-    if dice is None:
+    out = []
+    # The verdict's first line; what is missing follows, each with the command that makes it.
+    for i, line in enumerate(verdict(dice).splitlines()):
+        out.append(f'<p class="{"verdict" if i == 0 else "note"}">{_e(line)}</p>')
+    out += [f'<p class="note">{_e(note)}</p>' for note in dice.notes]
+    if not any(r.finetuned is not None or r.baseline is not None
+               for r in [*dice.classes, dice.mean]):
         return out
-    out.append(f'<p class="verdict">{_e(dice.verdict)}</p>')
     out.append("<table><tr><th>class</th><th>label</th><th>fine-tuned</th>"
                "<th>from scratch</th><th>difference</th></tr>")
-    for row in dice.rows:
+    for row in dice.classes:
         out.append(f"<tr><td>{_e(row.name)}</td><td>{_e(row.label)}</td>"
                    f"<td class=\"num\">{_num(row.finetuned)}</td>"
                    f"<td class=\"num\">{_num(row.baseline)}</td>"
                    f"<td class=\"num\">{_num(row.delta, sign=True)}</td></tr>")
     out.append(f"<tr><th>mean (foreground)</th><th></th>"
-               f"<th class=\"num\">{_num(dice.mean_finetuned)}</th>"
-               f"<th class=\"num\">{_num(dice.mean_baseline)}</th>"
-               f"<th class=\"num\">{_num(dice.mean_delta, sign=True)}</th></tr></table>")
+               f"<th class=\"num\">{_num(dice.mean.finetuned)}</th>"
+               f"<th class=\"num\">{_num(dice.mean.baseline)}</th>"
+               f"<th class=\"num\">{_num(dice.mean.delta, sign=True)}</th></tr></table>")
     chart = plot_dice(dice)
     if chart:
         out.append(f'<p><img alt="Dice per class, fine-tuned and from scratch" '
                    f'src="{chart}"></p>')
+    reached = dice.epochs_to_90
+    out.append("<p>Epochs to reach 90% of the final EMA pseudo dice (a measure of speed, not "
+               f"of quality): fine-tuned {_e(reached.get('finetuned') or '—')}, from scratch "
+               f"{_e(reached.get('baseline') or '—')}.</p>")
+    files = [f"<code>{_e(folder / VALIDATION_SUMMARY)}</code>"
+             for folder in (dice.finetuned_dir, dice.baseline_dir) if folder is not None]
     out.append(f"<p><small>Real Dice of nnU-Net's final validation, exactly as in "
-               f"<code>{_e(dice.finetune_summary)}</code> and "
-               f"<code>{_e(dice.baseline_summary)}</code> (differences: fine-tuned minus from "
-               "scratch).</small></p>")
+               f"{' and '.join(files)} (difference: fine-tuned minus from scratch).</small></p>")
     return out
 
 
