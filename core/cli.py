@@ -266,6 +266,13 @@ def cmd_report(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Wrote {output}", file=sys.stderr)
+    ctx = result.context
+    if not ctx.finetune_fold_dir.is_dir():
+        # The trainer names come from the options: a quick trial's folders need its options.
+        print(f"note: the fine-tuning of this chain was not found ({ctx.finetune_fold_dir} "
+              "does not exist): not trained yet, or other options than nnft run's (a quick "
+              "trial's --epochs and --iterations, --trainer, --finetune-preset, --fold).",
+              file=sys.stderr)
     return EXIT_OK
 
 

@@ -172,3 +172,9 @@ def test_nnft_report_refuses_to_replace_a_file(chain, tmp_path, capsys) -> None:
     assert output.read_text(encoding="utf-8") == "mine"
     assert main([*args, "--overwrite"]) == 0
     assert Path(output).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # No fine-tuning under these options' trainer name: said, with the likely cause.
+    assert "the fine-tuning of this chain was not found" in capsys.readouterr().err
+    assert main(["report", *args[1:5], "--finetune", "9", "--output",
+                 str(tmp_path / "other.html")]) == 1
+    assert "DATASET_NOT_FOUND" in capsys.readouterr().err
+    assert not (tmp_path / "other.html").exists()
