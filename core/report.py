@@ -395,6 +395,7 @@ code, .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 0.85em;
 .note { background: #fff8e1; border-left: 4px solid #f0b400; padding: 6px 10px; }
 .verdict { font-size: 1.1em; font-weight: bold; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
+.nowrap { white-space: nowrap; }
 .direction { font-size: 1.05em; }
 """
 
@@ -431,7 +432,8 @@ def _commands_html(report: RunReport) -> list[str]:
         message = f"<br><small>{_e(row.message)}</small>" if row.message else ""
         out.append(f"<tr><td>{i}</td><td>{_e(row.title)}<br><code>{_e(row.step)}</code></td>"
                    f"<td><code>{_e(row.command)}</code>{message}</td>"
-                   f"<td>{_e(row.started) or '—'}</td><td class=\"num\">{_e(duration)}</td>"
+                   f"<td class=\"nowrap\">{_e(row.started.replace('T', ' ')) or '—'}</td>"
+                   f"<td class=\"num nowrap\">{_e(duration)}</td>"
                    f"<td>{_status_cell(row)}</td><td>{_e(where)}</td></tr>")
     out.append("</table>")
     return out
