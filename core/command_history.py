@@ -151,23 +151,41 @@ def read_history(state_dir: Path) -> list[CommandRecord]:
     return records
 
 
+#: A script's start line superseded this soon by another start of the same step on the same
+#: host never ran its command: the SLURM training job runs its before hook again when the
+#: hook changed what the command must be (a cut-off checkpoint moved away: no ``--c``).
+RECHOSEN_WITHIN_S = 10.0
+
+
 def finished_commands(records: list[CommandRecord]) -> list[CommandRecord]:
     """The commands that ended, oldest first: every :data:`FINISHED` line, and a script's
     :data:`STARTED` line that no finished line of the same step and command followed (the
-    command failed or was killed: a script stops at the failure) with unknown exit status."""
+    command failed, was killed or stopped: a script stops at a failure) with unknown exit
+    status."""
     result: list[CommandRecord] = []
-    open_starts: dict[tuple[str, str, str], CommandRecord] = {}
+    open_starts: dict[tuple[str, str], CommandRecord] = {}
     for record in records:
-        key = (record.step, record.command, record.host)
+        key = (record.step, record.host)
         if record.event == STARTED:
-            if key in open_starts:  # started again without an end: the earlier one ended badly
-                result.append(_unfinished(open_starts.pop(key)))
+            earlier = open_starts.pop(key, None)
+            if earlier is not None and not _seconds_between(earlier, record) < RECHOSEN_WITHIN_S:
+                result.append(_unfinished(earlier))  # started again: the earlier one ended badly
             open_starts[key] = record
         elif record.event == FINISHED:
-            open_starts.pop(key, None)
+            if key in open_starts and open_starts[key].command == record.command:
+                del open_starts[key]
             result.append(record)
     result += [_unfinished(r) for r in open_starts.values()]
     return sorted(result, key=lambda r: r.started)
+
+
+def _seconds_between(first: CommandRecord, second: CommandRecord) -> float:
+    """Seconds from ``first``'s start to ``second``'s (infinite when a time is unreadable)."""
+    try:
+        return (datetime.fromisoformat(second.started)
+                - datetime.fromisoformat(first.started)).total_seconds()
+    except (TypeError, ValueError):
+        return float("inf")
 
 
 def _unfinished(start: CommandRecord) -> CommandRecord:

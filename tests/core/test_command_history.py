@@ -91,6 +91,28 @@ def test_a_script_start_without_an_end_is_reported_as_unknown(tmp_path) -> None:
     assert finished["pretrain"].status == "no end recorded"
 
 
+def test_a_command_chosen_again_at_once_is_not_reported(tmp_path) -> None:
+    """A SLURM training job runs its before hook again when the hook changed the command
+    (a cut-off checkpoint moved away): only the command that ran is listed; a start long
+    before another one (a stopped job, requeued) ended without a recorded end."""
+    state = tmp_path / "nnFT"
+
+    def start(command: str, at: str) -> None:
+        H.append_record(state, H.CommandRecord(step="finetune", command=command, started=at,
+                                               source="script", event=H.STARTED))
+
+    start("nnUNetv2_train 2 2d 0 --c", "2026-11-29T10:00:00+00:00")
+    start("nnUNetv2_train 2 2d 0 -pretrained_weights w.pth", "2026-11-29T10:00:01+00:00")
+    start("nnUNetv2_train 2 2d 0 --c", "2026-11-29T14:00:00+00:00")  # requeued after a stop
+    H.append_record(state, H.CommandRecord(step="finetune", command="nnUNetv2_train 2 2d 0 --c",
+                                           started="2026-11-29T14:00:00+00:00", exit_code=0,
+                                           duration_s=60.0, status="done", source="script"))
+    rows = H.finished_commands(H.read_history(state))
+    assert [(r.command, r.status) for r in rows] == [
+        ("nnUNetv2_train 2 2d 0 -pretrained_weights w.pth", "no end recorded"),
+        ("nnUNetv2_train 2 2d 0 --c", "done")]
+
+
 def test_a_script_step_between_nnft_hooks_is_recorded(demo) -> None:
     """An exported script runs `nnft step-hook before`, the command, `nnft step-hook after`:
     the history gets the command's start and its success with the duration in between."""
