@@ -34,6 +34,7 @@ from . import command_history
 from .evaluation import Comparison, comparison_from_context, verdict
 from .run_records import target_of_fold_dir, train_target_of
 from .safety import atomic_write_text, backup_path
+from .slurm.submit import ChainRecord, list_chains
 from .steps import ChainContext, build_chain
 from .steps.disk import VALIDATION_SUMMARY
 from .training_history import format_duration, parse_fold_dir
@@ -117,6 +118,9 @@ class RunReport:
     #: ``dice.missing``, each with the command that makes it).
     dice: Comparison
     history_file: Path
+    #: Chains of these datasets submitted to SLURM (``nnft submit``'s chain.json records);
+    #: their commands' exit status and duration are in the history through the jobs' hooks.
+    slurm_chains: list[ChainRecord]
     workspace: dict[str, str]
 
 
@@ -284,6 +288,8 @@ def collect_report(ctx: ChainContext) -> RunReport:
         versions=software_versions(),
         runs=runs, dice=comparison_from_context(ctx),
         history_file=command_history.history_path(ws.state_dir),
+        slurm_chains=[c for c in list_chains(ws) if (c.pretrain, c.finetune, c.configuration)
+                      == (ctx.pretrain.name, ctx.finetune.name, ctx.options.configuration)],
         workspace={k: str(v) for k, v in ws.roots().items()},
     )
 
@@ -493,6 +499,28 @@ def _dice_html(report: RunReport) -> list[str]:
     return out
 
 
+def _slurm_html(report: RunReport) -> list[str]:
+    """The SLURM jobs submitted for these datasets (from their chain.json records; their
+    states now: ``nnft jobs``)."""
+    if not report.slurm_chains:
+        return []
+    out = ["<p>Submitted to SLURM (<code>nnft submit</code>; states and logs: <code>nnft "
+           "jobs</code>). Their commands appear above through the jobs' <code>nnft "
+           "step-hook</code> calls when the cluster nodes write into this workspace.</p>",
+           "<table><tr><th>chain</th><th>submitted</th><th>job</th><th>role</th>"
+           "<th>steps</th><th>folds</th></tr>"]
+    for chain in report.slurm_chains:
+        cancelled = f" (cancelled {chain.cancelled})" if chain.cancelled else ""
+        for job in chain.jobs:
+            out.append(f"<tr><td><code>{_e(chain.chain_id)}</code>{_e(cancelled)}</td>"
+                       f"<td class=\"nowrap\">{_e(chain.created)}</td>"
+                       f"<td><code>{_e(job.job_id)}</code></td><td>{_e(job.role)}</td>"
+                       f"<td>{_e(', '.join(job.steps))}</td>"
+                       f"<td>{_e(', '.join(job.folds))}</td></tr>")
+    out.append("</table>")
+    return out
+
+
 def render_html(report: RunReport, plots: dict[str, str] | None = None) -> str:
     """The report as one HTML document (every value escaped; images as ``data:`` URIs)."""
     plots = plot_curves(report.runs) if plots is None else plots
@@ -554,6 +582,7 @@ def render_html(report: RunReport, plots: dict[str, str] | None = None) -> str:
                    "unknown. The command shown is the one nnFT runs for that step from "
                    "scratch, not necessarily the one that ran.</p>")
     out += _commands_html(report)
+    out += _slurm_html(report)
 
     out.append("<h2>Versions</h2>")
     out.append("<table>" + "".join(f"<tr><th>{_e(name)}</th><td>{_e(value)}</td></tr>"

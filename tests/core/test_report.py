@@ -143,6 +143,27 @@ def test_without_validation_the_report_says_there_is_no_real_dice(chain) -> None
     assert "NOT the real Dice" in text  # the pseudo dice note
 
 
+def test_slurm_jobs_of_these_datasets_are_listed(chain) -> None:
+    """`nnft submit`'s chain record names the jobs; another chain's record is left out."""
+    from nnft.core.slurm.plan import slurm_folder
+    from nnft.core.slurm.submit import ChainRecord, SubmittedJob
+
+    def record(chain_id: str, finetune: str, job_id: str) -> None:
+        folder = slurm_folder(chain.workspace) / chain_id
+        folder.mkdir(parents=True)
+        ChainRecord(chain_id, str(folder), "2026-11-29T10:00:00", chain.pretrain.name, finetune,
+                    "2d", "nnUNetTrainer", "cuda", ["0"], 1000, {}, {}, {},
+                    jobs=[SubmittedJob("finetune", job_id, "nnft-finetune", "finetune.sh",
+                                       ["sbatch", "finetune.sh"], folds=["0"],
+                                       steps=["finetune"])]).save()
+
+    record("chain-<1>", chain.finetune.name, "4242")
+    record("chain-2", "Dataset009_Other", "777")
+    text = render_html(collect_report(chain), plots={})
+    assert "<code>chain-&lt;1&gt;</code>" in text and "<code>4242</code>" in text
+    assert "777" not in text
+
+
 def test_an_existing_report_is_kept_unless_overwrite_and_then_backed_up(chain, tmp_path) -> None:
     output = tmp_path / "out ü" / "report.html"
     output.parent.mkdir()
