@@ -209,8 +209,8 @@ def _record_belongs(record: command_history.CommandRecord, ctx: ChainContext,
     if record.step in fold_dirs:
         target, wanted = train_target_of(record.argv), target_of_fold_dir(fold_dirs[record.step])
         return target is not None and wanted is not None and target.same_fold(wanted)
-    if not record.argv:  # nnFT's own file operation: only its step key is known
-        return True
+    if not record.argv:  # nnFT's own file operation (a copy): its paths name the dataset
+        return ctx.pretrain.name in record.command or ctx.finetune.name in record.command
     ids = _mentioned_datasets(record.argv)
     if not ids or not ids <= {ctx.pretrain.dataset_id, ctx.finetune.dataset_id}:
         return False
