@@ -82,7 +82,8 @@ def add_slurm_options(parser: argparse.ArgumentParser) -> None:
 def add_commands(subparsers) -> None:
     """Register ``submit`` and ``jobs``; each sets ``handler`` (``args.handler(args)``)."""
     submit = subparsers.add_parser(
-        "submit", help="submit the chain as SLURM jobs (preparation, pretraining, fine-tuning)")
+        "submit", help="submit the chain as SLURM jobs (preparation, pretraining, fine-tuning; "
+                       "with --baseline also the from-scratch baseline)")
     add_chain_arguments(submit)
     add_slurm_options(submit)
     submit.add_argument("--dry-run", action="store_true",
@@ -207,13 +208,17 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     ctx = chain.ctx
     if not chain.jobs:
+        baseline = (f", from-scratch baseline(s) in {ctx.baseline_fold_dir.parent}"
+                    if ctx.options.baseline else "")
         print(f"Every step is done already: fine-tuned model(s) in "
-              f"{ctx.finetune_fold_dir.parent}. Nothing was submitted.")
+              f"{ctx.finetune_fold_dir.parent}{baseline}. Nothing was submitted.")
         return EXIT_OK
     print(f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come FROM it)")
     print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go TO it)")
     print(f"Configuration {ctx.options.configuration}, new plans '{ctx.options.plans_name}', "
           f"trainer {ctx.trainer}, device {ctx.options.device}, folds {' '.join(chain.folds)}")
+    for line in _chain_choice_lines(ctx):
+        print(line)
     if args.dry_run:
         for job in chain.jobs:
             dependency = f"afterok:<{job.after} job>" if job.after else None
@@ -249,15 +254,36 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _chain_choice_lines(ctx) -> list[str]:
+    """The fine-tuning preset and the baseline, when chosen (as ``nnft run`` prints them)."""
+    lines = []
+    if ctx.finetune_trainer != ctx.trainer:
+        lines.append(f"Fine-tuning preset '{ctx.options.finetune_preset}': trainer "
+                     f"{ctx.finetune_trainer}"
+                     + (f", encoder frozen for {ctx.freeze_epochs} epoch(s)"
+                        if ctx.freeze_epochs else ""))
+    if ctx.options.baseline:
+        lines.append(f"From-scratch baseline: trainer {ctx.baseline_trainer}, same folds, after "
+                     "the preparation only (alongside the pretraining)")
+    return lines
+
+
 def _workspace_hint(args: argparse.Namespace) -> str:
     return f" --workspace {shlex.quote(args.workspace)}" if getattr(args, "workspace", None) \
         else ""
 
 
 # -- jobs --------------------------------------------------------------------------------------
-def _format_task(task: S.TaskState) -> str:
+def task_label(task: S.TaskState) -> str:
+    """``prepare``, ``pretrain``, ``finetune fold 0``, ``baseline (from scratch), fold 0``."""
+    if task.role == "baseline":
+        return "baseline (from scratch)" + (f", fold {task.fold}" if task.fold else "")
     fold = f" fold {task.fold}" if task.fold and task.role == "finetune" else ""
-    line = f"  {task.role + fold:<16} job {task.slurm_id:<10} {task.describe()}"
+    return task.role + fold
+
+
+def _format_task(task: S.TaskState, width: int = 16) -> str:
+    line = f"  {task_label(task):<{width}} job {task.slurm_id:<10} {task.describe()}"
     last = task.last_epoch
     if last is not None and task.role != "prepare":
         def num(value, digits=4):
@@ -276,8 +302,14 @@ def _print_status(status: S.ChainStatus) -> None:
     print(f"Chain {r.chain_id} (submitted {r.created.replace('T', ' ')}"
           + (f", cancelled {r.cancelled.replace('T', ' ')}" if r.cancelled else "") + ")")
     print(f"  {r.pretrain} -> {r.finetune}, {r.configuration}, {r.trainer}, device {r.device}")
+    # The fine-tuning preset's and the baseline's trainers, where they differ from the chain's.
+    others = [f"{job.role} {job.trainer}" for job in r.jobs
+              if job.trainer and job.trainer != r.trainer]
+    if others:
+        print(f"  trainers: {', '.join(others)}")
+    width = max([16, *(len(task_label(task)) for task in status.tasks)])
     for task in status.tasks:
-        print(_format_task(task))
+        print(_format_task(task, width))
     for note in status.notes:
         print(f"  note: {note}")
 

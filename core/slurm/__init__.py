@@ -1,12 +1,16 @@
 """The chain on a SLURM cluster: profiles, job scripts, submission, job states, cancel.
 
-Three jobs, chained with ``--dependency=afterok``:
+Three or four jobs, chained with ``--dependency=afterok``:
 
 1. **prepare** (CPU): the "prepare" steps of :func:`nnft.core.steps.build_chain` (1-5), their
    exact commands
    (the ``dataset.json`` copy as ``cp``);
-2. **pretrain** (GPU, fold ``all``);
-3. **finetune**: one job, or a job array with one task per fold.
+2. **pretrain** (GPU, fold ``all``), after the preparation;
+3. **finetune**: one job, or a job array with one task per fold, after the pretraining; it runs
+   the fine-tuning preset's trainer (:meth:`ChainContext.trainer_of`) with its settings;
+4. **baseline** (only with ``--baseline``): the same folds trained from scratch under the
+   baseline's trainer, after the preparation only (it needs the fine-tuning dataset's
+   preprocessed data, not the pretraining), so it runs alongside the pretraining.
 
 Training scripts decide at run time between a first start and ``--c`` (a checkpoint in the fold
 folder), so a job that is requeued continues where it stopped. With nnFT's trainers (which finish
@@ -89,8 +93,10 @@ from .profiles import (
 from .scripts import (
     PREPARE_STEPS,
     ROLES,
+    TRAINING_ROLES,
     JobScript,
     default_setup_lines,
+    training_roles,
 )
 from .status import (
     LOG_TAIL_BYTES,
@@ -148,6 +154,8 @@ __all__ = [
     "save_profile",
     "delete_profile",
     "ROLES",
+    "TRAINING_ROLES",
+    "training_roles",
     "PREPARE_STEPS",
     "JobScript",
     "default_setup_lines",

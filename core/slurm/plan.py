@@ -19,7 +19,7 @@ from nnft.core.steps import (
     PREPARE,
     ChainContext,
     build_chain,
-    is_finetuned_from,
+    definition,
     range_text,
     training_finished,
 )
@@ -31,6 +31,7 @@ from .scripts import (
     _END_OF_SCRIPT,
     JobScript,
     prepare_script,
+    training_roles,
     training_script,
 )
 
@@ -97,10 +98,18 @@ def slurm_problems(ctx: ChainContext, profile: SlurmProfile,
             SLURM_OPTIONS_INVALID,
             f"The jobs request {profile.gpus} GPU(s) but train on {o.device}.",
             "Use --device cuda, or --gpus 0 for CPU-only jobs."))
-    if ctx.trainer not in GRACEFUL_STOP_TRAINERS:
+    # Each training job runs its own step's trainer (the fine-tuning preset's, the baseline's).
+    roles = training_roles(ctx)
+    lacking = [role for role in roles if ctx.trainer_of(role) not in GRACEFUL_STOP_TRAINERS]
+    if lacking:
+        names = list(dict.fromkeys(ctx.trainer_of(role) for role in lacking))
+        which = "" if len(lacking) == len(roles) else (
+            f", which the {' and '.join(lacking)} job{'s' if len(lacking) > 1 else ''} "
+            f"run{'' if len(lacking) > 1 else 's'}")
         found.append(P.warning(
             SLURM_NO_GRACEFUL_STOP,
-            f"{ctx.trainer} has no signal handling (nnU-Net 2.8.1 has none): a training job "
+            f"{' and '.join(names)} {'has' if len(names) == 1 else 'have'} no signal handling "
+            f"(nnU-Net 2.8.1 has none){which}: a training job "
             "cannot checkpoint when its time limit comes, so it is not requeued to continue; "
             "nnU-Net only writes checkpoint_latest.pth every 50 epochs.",
             "Use --trainer nnFTTrainer (nnU-Net's training plus a graceful stop on SIGUSR1), or "
@@ -145,13 +154,14 @@ def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
     profile
         Resources and set-up; default :class:`SlurmProfile`.
     folds
-        Fine-tuning folds; more than one gives a job array.
+        Fine-tuning folds (and the from-scratch baseline's, when the options ask for one);
+        more than one gives a job array.
     chain_id, chain_dir
         Where scripts and job logs go (default ``nnUNet_results/nnFT/slurm/<chain id>``).
     skip_done
         Leave out what is done on disk now (preparation steps, a finished pretraining, finished
-        folds), as ``nnft run`` skips it: for submitting from this machine. Off for an export,
-        whose script runs from scratch.
+        folds of the fine-tuning and of the baseline), as ``nnft run`` skips it: for
+        submitting from this machine. Off for an export, whose script runs from scratch.
 
     Raises
     ------
@@ -189,25 +199,45 @@ def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
                                            folds=("all",))
         jobs.append(JobScript("pretrain", name, "2_pretrain.sbatch", text,
                               after="prepare" if prepare else None, folds=("all",),
-                              fold_dirs=fold_dirs, steps=("pretrain",)))
+                              fold_dirs=fold_dirs, steps=("pretrain",), trainer=ctx.trainer))
 
-    todo = folds
-    if skip_done:
-        def fold_done(fold: str) -> bool:
-            fctx = dataclasses.replace(ctx, options=dataclasses.replace(ctx.options, fold=fold))
-            fdir = fctx.finetune_fold_dir
-            return (training_finished(fctx, fdir)
-                    and is_finetuned_from(fdir, ctx.pretrained_checkpoint))
-        todo = tuple(f for f in folds if not fold_done(f))
+    todo = _folds_to_train(ctx, "finetune", folds, skip_done)
     if todo:
         name = f"nnft-finetune-{short_ft}"
         text, fold_dirs = training_script(ctx, profile, chain_dir, role="finetune", name=name,
                                            folds=todo)
         after = "pretrain" if not pretrain_done else ("prepare" if prepare else None)
         jobs.append(JobScript("finetune", name, "3_finetune.sbatch", text, after=after,
-                              folds=todo, fold_dirs=fold_dirs, steps=("finetune",)))
+                              folds=todo, fold_dirs=fold_dirs, steps=("finetune",),
+                              trainer=ctx.finetune_trainer))
+
+    # The from-scratch baseline needs only the fine-tuning dataset's preprocessed data (step
+    # 1, in the preparation job), not the pretraining: it waits for the preparation alone and
+    # runs alongside the pretraining when the cluster has room.
+    todo = _folds_to_train(ctx, "baseline", folds, skip_done) \
+        if "baseline" in training_roles(ctx) else ()
+    if todo:
+        name = f"nnft-baseline-{short_ft}"
+        text, fold_dirs = training_script(ctx, profile, chain_dir, role="baseline", name=name,
+                                           folds=todo)
+        jobs.append(JobScript("baseline", name, "4_baseline.sbatch", text,
+                              after="prepare" if prepare else None, folds=todo,
+                              fold_dirs=fold_dirs, steps=("baseline",),
+                              trainer=ctx.baseline_trainer))
     return SlurmChain(ctx, profile, folds, chain_id, chain_dir, jobs,
                       [p for p in problems if not p.is_error])
+
+
+def _folds_to_train(ctx: ChainContext, key: str, folds: tuple[str, ...],
+                    skip_done: bool) -> tuple[str, ...]:
+    """``folds``, without those whose step ``key`` (``finetune``/``baseline``) is done on disk
+    (its own ``is_done``: trained, validated, and nnFT's marker says it is that run) when
+    ``skip_done``."""
+    if not skip_done:
+        return folds
+    step = definition(key)
+    return tuple(fold for fold in folds if not step.is_done(dataclasses.replace(
+        ctx, options=dataclasses.replace(ctx.options, fold=fold))))
 
 
 def export_slurm_text(ctx: ChainContext, profile: SlurmProfile | None = None,
@@ -225,18 +255,22 @@ def export_slurm_text(ctx: ChainContext, profile: SlurmProfile | None = None,
         As :func:`plan_slurm_chain`.
     """
     chain = plan_slurm_chain(ctx, profile, folds, chain_id=chain_id, chain_dir=chain_dir)
+    baseline = (f", and train {ctx.finetune.name} from scratch as a baseline"
+                if chain.job("baseline") else "")
     lines = [
         "#!/usr/bin/env bash",
         f"# nnFT: pretrain on {ctx.pretrain.name} and fine-tune on {ctx.finetune.name} "
-        f"({ctx.options.configuration}) as SLURM jobs.",
+        f"({ctx.options.configuration}) as SLURM jobs{baseline}.",
         "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
         "# Run it with bash on the cluster's login node: it writes the job scripts below into",
-        "# the chain folder and submits them, each waiting for the one before (afterok).",
+        "# the chain folder and submits them, each waiting for the job it needs (afterok).",
     ]
     for job in chain.jobs:
         what = {"prepare": f"steps {range_text(PREPARE, dash='-')} on the CPU",
-                "pretrain": "pretraining, fold all",
-                "finetune": f"fine-tuning, fold(s) {' '.join(job.folds)}"}[job.role]
+                "pretrain": f"pretraining, fold all, trainer {job.trainer}",
+                "finetune": f"fine-tuning, fold(s) {' '.join(job.folds)}, trainer {job.trainer}",
+                "baseline": f"from-scratch baseline, fold(s) {' '.join(job.folds)}, trainer "
+                            f"{job.trainer} (after the preparation only)"}[job.role]
         lines.append(f"#   {job.filename}: {what}")
     for problem in chain.problems:
         lines.append(f"# {problem.severity.value.upper()} [{problem.code}] {problem.message}")

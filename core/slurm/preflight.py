@@ -11,7 +11,7 @@ from nnft.core.checks import finetune_fold_problem, preflight
 from nnft.core.datasets import largest_image_voxels
 from nnft.core.machine import augmentation_workers, preprocessing_workers
 from nnft.core.problems import Problem
-from nnft.core.steps import RunOptions
+from nnft.core.steps import RunOptions, baseline_fold_problem
 from nnft.core.workspace import Workspace
 
 from .commands import SlurmCommands, SlurmConfigError, parse_memory_mb
@@ -71,11 +71,12 @@ def cluster_preflight(workspace: Workspace, pretrain: str, finetune: str, option
     ctx = dataclasses.replace(ctx, options=dataclasses.replace(
         ctx.options, preprocessing_workers=workers, augmentation_workers=da_workers))
     result.context = ctx
+    # The preflight checked the first fold's folders; the job array trains the others too.
     for fold in (parsed or ())[1:]:
-        problem = finetune_fold_problem(dataclasses.replace(
-            ctx, options=dataclasses.replace(ctx.options, fold=fold)))
-        if problem is not None:
-            result.problems.append(problem)
+        fold_ctx = dataclasses.replace(ctx, options=dataclasses.replace(ctx.options, fold=fold))
+        for problem in (finetune_fold_problem(fold_ctx), baseline_fold_problem(fold_ctx)):
+            if problem is not None:
+                result.problems.append(problem)
     return result, parsed
 
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nnft.core.steps import (
+    DEFAULT_PRESET,
     GRACEFUL_STOP_TRAINERS,
     PREPARE,
     RUN_MARKER,
     STEPS,
     ChainContext,
+    baseline_argv,
+    definition,
     finetune_argv,
     keys_in_group,
     pretrain_argv,
@@ -27,10 +30,22 @@ from nnft.core.workspace import trainers_folder
 
 from .profiles import SlurmProfile
 
-#: Roles of the jobs of a chain, in order.
-ROLES = ("prepare", "pretrain", "finetune")
+#: Roles of the jobs of a chain, in order. ``baseline`` (the from-scratch comparison, only when
+#: the chain's options ask for it) waits for the preparation only: it runs alongside the
+#: pretraining.
+ROLES = ("prepare", "pretrain", "finetune", "baseline")
+#: Roles that train: each is one step of the chain, with the same key.
+TRAINING_ROLES = ("pretrain", "finetune", "baseline")
 #: The steps of the CPU preparation job: the registry's "prepare" group.
 PREPARE_STEPS = keys_in_group(PREPARE)
+
+
+def training_roles(ctx: ChainContext) -> tuple[str, ...]:
+    """The training jobs this chain has: the pretraining, the fine-tuning and, when the options
+    ask for it, the from-scratch baseline (the registry's :meth:`~StepDefinition.applies`)."""
+    return tuple(role for role in TRAINING_ROLES if definition(role).applies(ctx))
+
+
 #: Exit status of a process killed by SIGUSR1 (128 + 10 on Linux).
 _KILLED_BY_USR1 = 138
 
@@ -46,7 +61,7 @@ class JobScript:
     Attributes
     ----------
     role
-        ``prepare``, ``pretrain`` or ``finetune``.
+        ``prepare``, ``pretrain``, ``finetune`` or ``baseline``.
     name
         ``--job-name``.
     filename
@@ -61,6 +76,8 @@ class JobScript:
         Fold → results folder of the training (its logs and checkpoints).
     steps
         Keys of the pipeline steps this job runs.
+    trainer
+        The nnU-Net trainer of a training job (``-tr``), empty for the preparation.
     """
 
     role: str
@@ -71,6 +88,7 @@ class JobScript:
     folds: tuple[str, ...] = ()
     fold_dirs: dict[str, str] = field(default_factory=dict)
     steps: tuple[str, ...] = ()
+    trainer: str = ""
 
     @property
     def is_array(self) -> bool:
@@ -195,7 +213,7 @@ def prepare_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, na
         "#",
         f"# nnFT: preparation of the chain 'pretrain on {ctx.pretrain.name}, fine-tune on "
         f"{ctx.finetune.name}' ({ctx.options.configuration}), on the CPU: step(s) {keys} of "
-        f"{len(STEPS)}.",
+        f"{sum(1 for d in STEPS if d.applies(ctx))}.",
         "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
         "# The exact commands `nnft run` runs, in order; the job stops at the first failure.",
         "",
@@ -260,14 +278,19 @@ def _stop_and_requeue_lines(graceful: bool) -> tuple[list[str], list[str], list[
 def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *, role: str,
                      name: str, folds: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     """A training job: first start or ``--c`` decided at run time, nnFT's run marker before a
-    fine-tuning loads the weights, and (with a graceful-stop trainer) the USR1 trap + requeue.
+    fine-tuning loads the weights (or the baseline starts from scratch), and (with a
+    graceful-stop trainer) the USR1 trap + requeue.
+
+    Each role runs its own step's trainer (:meth:`ChainContext.trainer_of`: the fine-tuning
+    preset's, the baseline's) with that step's environment (the fine-tuning's includes the
+    preset's settings, e.g. ``NNFT_FREEZE_EPOCHS``).
 
     Parameters
     ----------
     ctx, profile, chain_dir, name
         As for :func:`prepare_script`.
     role
-        ``pretrain`` or ``finetune``.
+        ``pretrain``, ``finetune`` or ``baseline``.
     folds
         The folds; more than one makes the script a job array (one task per fold).
 
@@ -276,8 +299,11 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
     (script, fold_dirs)
         The script text, and fold → the results folder the training writes into.
     """
+    if role not in TRAINING_ROLES:
+        raise ValueError(f"not a training role: {role!r} (one of {', '.join(TRAINING_ROLES)})")
     o = ctx.options
-    graceful = ctx.trainer in GRACEFUL_STOP_TRAINERS and profile.num_gpus <= 1
+    trainer = ctx.trainer_of(role)
+    graceful = trainer in GRACEFUL_STOP_TRAINERS and profile.num_gpus <= 1
     array = len(folds) > 1
     variables = {_FOLD_TOKEN: _FOLD_VARIABLE} if array else None
     fold = _FOLD_TOKEN if array else folds[0]
@@ -290,19 +316,32 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
         # Only nnU-Net's final validation, for a training killed during it (on one GPU).
         validate = pretrain_argv(ctx, resume=False, validate=True)
         what = f"pretraining on {ctx.pretrain.name} (fold all, plans '{o.plans_name}')"
-    else:
+        env = ctx.training_env()
+    elif role == "finetune":
         fold_dir = fctx.finetune_fold_dir
         first = finetune_argv(fctx, resume=False) + gpus_flag
         resume = finetune_argv(fctx, resume=True) + gpus_flag
         validate = finetune_argv(fctx, resume=False, validate=True)
+        preset = ("" if o.finetune_preset == DEFAULT_PRESET
+                  else f" with the '{o.finetune_preset}' preset")
         what = (f"fine-tuning on {ctx.finetune.name} (plans '{o.finetune_plans}') from the "
-                "pretrained weights, " + (f"folds {' '.join(folds)} as a job array"
-                                          if array else f"fold {folds[0]}"))
+                f"pretrained weights{preset}, " + (f"folds {' '.join(folds)} as a job array"
+                                                   if array else f"fold {folds[0]}"))
+        env = ctx.finetune_env()
+    else:
+        fold_dir = fctx.baseline_fold_dir
+        first = baseline_argv(fctx, resume=False) + gpus_flag
+        resume = baseline_argv(fctx, resume=True) + gpus_flag
+        validate = baseline_argv(fctx, resume=False, validate=True)
+        what = (f"from-scratch baseline on {ctx.finetune.name} (plans '{o.finetune_plans}', no "
+                "pretrained weights), " + (f"folds {' '.join(folds)} as a job array"
+                                           if array else f"fold {folds[0]}"))
+        env = ctx.training_env()
     signal = graceful
     lines = _header(profile, name=name, chain_dir=chain_dir, training=True,
                     output_pattern="%x-%A_%a.out" if array else "%x-%j.out",
                     array=f"0-{len(folds) - 1}" if array else None, signal=signal)
-    lines += ["#", f"# nnFT: {what}; {o.configuration}, trainer {ctx.trainer}, device {o.device}."]
+    lines += ["#", f"# nnFT: {what}; {o.configuration}, trainer {trainer}, device {o.device}."]
     if graceful:
         lines += [
             f"# {profile.signal_seconds_before_end} s before the time limit Slurm sends SIGUSR1; "
@@ -312,13 +351,13 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
         ]
     else:
         reason = (f"-num_gpus {profile.num_gpus} (DDP)" if profile.num_gpus > 1
-                  else f"{ctx.trainer} has no signal handling")
+                  else f"{trainer} has no signal handling")
         lines += [
             f"# No graceful stop: {reason}. At the time limit the job is killed; nnU-Net writes",
             "# checkpoint_latest.pth every 50 epochs, and a new submission continues with --c.",
         ]
     lines += [""]
-    lines += _environment_lines(ctx, profile, ctx.training_env())
+    lines += _environment_lines(ctx, profile, env)
     lines += [""]
     if array:
         lines += ["# Array task i trains fold FOLDS[i].",
@@ -369,6 +408,17 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
             f"    TRAIN=({_bash_command(first, variables)})",
             "fi",
         ]
+    elif role == "baseline":
+        choose = [
+            *validate_first,
+            f'if {resumable} && [ -f "$FOLD_DIR/{RUN_MARKER}" ]; then',
+            "    # Continue the baseline from its last checkpoint (the before hook refuses a",
+            "    # folder whose marker is not the baseline's).",
+            f"    TRAIN=({_bash_command(resume, variables)})",
+            "else",
+            f"    TRAIN=({_bash_command(first, variables)})",
+            "fi",
+        ]
     else:
         choose = [
             *validate_first,
@@ -385,9 +435,10 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
             "fi",
         ]
     # nnFT's guards and markers around the command, as `nnft run` runs them (the same hook):
-    # before a first fine-tuning start the run marker (where the weights come from, read by
-    # `nnft run` and the wizard); before any start, checkpoints cut off by a killed run are
-    # moved to the backup, and the command is chosen again without them.
+    # before a first fine-tuning or baseline start the run marker (where the weights come
+    # from, or that there were none; read by `nnft run` and the wizard); before any start,
+    # checkpoints cut off by a killed run are moved to the backup, and the command is chosen
+    # again without them.
     hook = f'"${{{HOOK_ARRAY}[@]}}"'
     before_hook = [f'    {hook} before {role} -- "${{TRAIN[@]}}" || {{',
                    '        echo "nnFT: failed: nnFT refused to start the training (see above)"',
@@ -417,7 +468,17 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
     lines += after
     lines += ['echo "nnFT: failed: nnUNetv2_train ended with status $status"',
               'exit "$(( status == 0 ? 1 : status ))"', ""]
-    fold_dirs = {f: str(dataclasses.replace(ctx, options=dataclasses.replace(o, fold=f))
-                        .finetune_fold_dir) for f in folds} if role == "finetune" \
-        else {"all": str(ctx.pretrain_fold_dir)}
-    return "\n".join(lines), fold_dirs
+    return "\n".join(lines), training_fold_dirs(ctx, role, folds)
+
+
+def training_fold_dirs(ctx: ChainContext, role: str, folds: Sequence[str]) -> dict[str, str]:
+    """Fold → the results folder the training of ``role`` writes into: the pretraining's
+    fold ``all``, the fine-tuning preset's folder, or the baseline's."""
+    if role == "pretrain":
+        return {"all": str(ctx.pretrain_fold_dir)}
+    dirs = {}
+    for fold in folds:
+        fctx = dataclasses.replace(ctx, options=dataclasses.replace(ctx.options, fold=fold))
+        dirs[fold] = str(fctx.finetune_fold_dir if role == "finetune"
+                         else fctx.baseline_fold_dir)
+    return dirs

@@ -24,6 +24,7 @@ from .commands import (
     SlurmError,
     SlurmNotFound,
 )
+from .scripts import training_fold_dirs, training_roles
 from .submit import ChainRecord, list_chains
 
 _MARKER_RE = re.compile(r"^nnFT: (finished|failed|requeued|started|[a-z]+ job \S+ started)")
@@ -36,7 +37,10 @@ class TaskState:
     Attributes
     ----------
     role, fold
-        ``prepare`` / ``pretrain`` / ``finetune``; the fold of a training.
+        ``prepare`` / ``pretrain`` / ``finetune`` / ``baseline`` (from scratch); the fold of a
+        training.
+    trainer
+        The training's ``-tr`` (empty for the preparation or when the record predates it).
     slurm_id
         ``12`` or ``12_3`` (array task).
     state
@@ -64,6 +68,7 @@ class TaskState:
     source: str = ""
     restarts: int | None = None
     exit_code: str = ""
+    trainer: str = ""
     fold_dir: str | None = None
     log_path: str | None = None
     epochs_done: int = 0
@@ -198,6 +203,7 @@ def chain_status(record: ChainRecord, slurm: SlurmCommands | None = None) -> Cha
             fold_dir = job.fold_dirs.get(fold or "") if fold else None
             tasks.append(TaskState(
                 role=job.role, slurm_id=slurm_id, fold=fold, fold_dir=fold_dir,
+                trainer=job.trainer,
                 log_path=str(job.log_path(chain_dir, f"{job.job_id}_{task_key}"
                                           if job.is_array else job.job_id)),
                 total_epochs=record.total_epochs))
@@ -282,11 +288,11 @@ def signal_job(job_id: str, signal: str = "USR1", slurm: SlurmCommands | None = 
 
 
 def chain_fold_dirs(ctx: ChainContext, folds: Sequence[str]) -> set[str]:
-    """The results folders the trainings of a chain write into."""
-    dirs = {str(ctx.pretrain_fold_dir)}
-    for fold in folds:
-        dirs.add(str(dataclasses.replace(
-            ctx, options=dataclasses.replace(ctx.options, fold=fold)).finetune_fold_dir))
+    """The results folders the trainings of a chain write into (the fine-tuning preset's
+    folders, and the baseline's when the chain has one)."""
+    dirs: set[str] = set()
+    for role in training_roles(ctx):
+        dirs.update(training_fold_dirs(ctx, role, folds).values())
     return dirs
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from nnft.core.safety import atomic_write_text
-from nnft.core.steps import ChainContext
 from nnft.core.workspace import Workspace
 
 from .commands import SlurmCommands, SlurmError, SlurmNotFound, sbatch_argv
@@ -36,6 +35,9 @@ class SubmittedJob:
     folds: list[str] = field(default_factory=list)
     fold_dirs: dict[str, str] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
+    #: The training's ``-tr`` (empty for the preparation, and in records written before nnFT
+    #: recorded it).
+    trainer: str = ""
 
     @property
     def is_array(self) -> bool:
@@ -61,6 +63,8 @@ class ChainRecord:
     pretrain: str
     finetune: str
     configuration: str
+    #: The chain's trainer (the pretraining's); each training job records its own -tr
+    #: (:attr:`SubmittedJob.trainer`: the fine-tuning preset's, the baseline's).
     trainer: str
     device: str
     folds: list[str]
@@ -104,13 +108,6 @@ class ChainRecord:
         return record
 
 
-def _total_epochs(ctx: ChainContext) -> int | None:
-    o = ctx.options
-    if o.is_quick_trial:
-        return o.trial_epochs or 5
-    return 1000 if ctx.trainer in ("nnUNetTrainer", "nnFTTrainer") else None
-
-
 def write_chain_scripts(chain: SlurmChain) -> dict[str, Path]:
     """Write the job scripts into the chain folder (made here: Slurm does not create the
     folder of ``--output``); role → script path."""
@@ -143,7 +140,7 @@ def submit_chain(chain: SlurmChain, slurm: SlurmCommands | None = None) -> Chain
         created=datetime.now().isoformat(timespec="seconds"),
         pretrain=ctx.pretrain.name, finetune=ctx.finetune.name,
         configuration=ctx.options.configuration, trainer=ctx.trainer,
-        device=ctx.options.device, folds=list(chain.folds), total_epochs=_total_epochs(ctx),
+        device=ctx.options.device, folds=list(chain.folds), total_epochs=ctx.total_epochs,
         workspace={k: (str(v) if v else None) for k, v in ctx.workspace.roots().items()},
         profile=chain.profile.to_dict(), options=dataclasses.asdict(ctx.options),
         submitted_from=socket.gethostname())
@@ -157,7 +154,7 @@ def submit_chain(chain: SlurmChain, slurm: SlurmCommands | None = None) -> Chain
                 role=job.role, job_id=job_id, name=job.name, script=str(paths[job.role]),
                 sbatch_argv=sbatch_argv(paths[job.role], dependency=dependency),
                 after=job.after, folds=list(job.folds), fold_dirs=dict(job.fold_dirs),
-                steps=list(job.steps)))
+                steps=list(job.steps), trainer=job.trainer))
             record.save()
     except SlurmError:
         if ids:

@@ -56,10 +56,12 @@ def export_bash(ctx: ChainContext, steps: list[Step], *, fresh: bool = True) -> 
         The steps were built for a run from scratch (the hooks are told so).
     """
     ws = ctx.workspace
+    baseline = (f", and train {ctx.finetune.name} from scratch as a baseline"
+                if any(step.key == "baseline" for step in steps) else "")
     lines = [
         "#!/usr/bin/env bash",
         f"# nnFT: pretrain on {ctx.pretrain.name} and fine-tune on {ctx.finetune.name} "
-        f"({ctx.options.configuration}).",
+        f"({ctx.options.configuration}){baseline}.",
         "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
         "set -euo pipefail",
         "",

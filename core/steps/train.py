@@ -166,9 +166,10 @@ class Finetune(StepDefinition):
         cpu_copy = _loaded_weights(ctx, argv)
         if cpu_copy is None or argv is None:
             return ""
-        # Exported scripts make the copy themselves (the environment goes with nnUNetv2_train).
+        # Exported scripts make the copy themselves (the environment goes with nnUNetv2_train,
+        # the preset's settings included).
         env_prefix = " ".join(f"{k}={shlex.quote(v)}"
-                              for k, v in sorted(ctx.training_env().items()))
+                              for k, v in sorted(ctx.finetune_env().items()))
         return (shlex.join([sys.executable, "-m", "nnft.core.weights", "cpu-copy",
                             str(ctx.pretrained_checkpoint), str(cpu_copy.parent)])
                 + f" && {env_prefix} {shlex.join(argv)}")

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from nnft.core import problems as P
 from nnft.core import slurm as S
+from nnft.core.steps.presets import FINETUNE_PRESETS
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle, report_unhandled
@@ -73,6 +74,9 @@ class ClusterSnapshot:
     reference: list[EpochRecord]
     log_tail: list[str]
     selected: str | None
+    #: Whose curves ``reference`` is: ``pretrain`` (under a fine-tuning) or ``finetune`` (the
+    #: same fold's fine-tuning, under the from-scratch baseline); empty without one.
+    reference_role: str = ""
 
 
 def poll_chain(record: S.ChainRecord, selected: str | None,
@@ -89,14 +93,21 @@ def poll_chain(record: S.ChainRecord, selected: str | None,
             (t for t in status.tasks if t.state == "RUNNING"), None)
     if task is None:
         return ClusterSnapshot(status, [], [], [], None)
-    reference = []
+    reference, reference_role = [], ""
     if task.role == "finetune":
         # The pretraining's curves, dashed (when its job is part of this chain).
         pretrain = next((t for t in status.tasks if t.role == "pretrain"), None)
         reference = pretrain.records if pretrain is not None else []
+        reference_role = "pretrain"
+    elif task.role == "baseline":
+        # The same fold's fine-tuning, dashed: did the pretraining help?
+        finetune = next((t for t in status.tasks
+                         if t.role == "finetune" and t.fold == task.fold), None)
+        reference = finetune.records if finetune is not None else []
+        reference_role = "finetune"
     return ClusterSnapshot(status, task.records, reference,
                            S.read_log_tail(task.log_path, LOG_TAIL_LINES) if task.log_path
-                           else [], task.slurm_id)
+                           else [], task.slurm_id, reference_role)
 
 
 @dataclass
@@ -163,8 +174,10 @@ class ClusterPage(QWizardPage):
         self.setTitle(self.tr("SLURM cluster"))
         self.setSubTitle(self.tr(
             "Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds "
-            "as a job array. Each training checkpoints before its time limit and requeues "
-            "itself. Follow the jobs here; the curves are read from the results folder."))
+            "as a job array (and, when chosen, the from-scratch baseline of the same folds "
+            "alongside the pretraining). Each training checkpoints before its time limit and "
+            "requeues itself. Follow the jobs here; the curves are read from the results "
+            "folder."))
 
         layout = QVBoxLayout(self)
         # Form and jobs above, curves and log below; the user can move the divider.
@@ -271,6 +284,12 @@ class ClusterPage(QWizardPage):
         for edit in (self.extra_edit, self.setup_edit):
             edit.setFixedHeight(52)
         self.training = TrainingSettings(self.state)
+        # The fine-tuning preset and the baseline are chosen on the fine-tuning page; the jobs
+        # take them from the wizard's options, and this line says what they will be.
+        self.choices_label = QLabel()
+        self.choices_label.setObjectName("clusterChainChoices")
+        self.choices_label.setWordWrap(True)
+        self.choices_label.setStyleSheet("color: #555")
 
         def row(r: int, label: str, widget: QWidget, column: int = 0) -> None:
             grid.addWidget(QLabel(label), r, column * 2)
@@ -293,6 +312,7 @@ class ClusterPage(QWizardPage):
         row(6, self.tr("#SBATCH"), self.extra_edit)
         row(6, self.tr("Set-up"), self.setup_edit, 1)
         grid.addWidget(self.training, 8, 0, 1, 4)
+        grid.addWidget(self.choices_label, 9, 0, 1, 4)
         buttons = QHBoxLayout()
         self.preview_button = QPushButton(self.tr("Show job scripts"))
         self.preview_button.setObjectName("previewScriptsButton")
@@ -311,7 +331,7 @@ class ClusterPage(QWizardPage):
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.submit_button)
-        grid.addLayout(buttons, 9, 0, 1, 4)
+        grid.addLayout(buttons, 10, 0, 1, 4)
         for edit in (self.partition_edit, self.account_edit, self.mem_edit, self.time_edit,
                      self.folds_edit):
             edit.textChanged.connect(self._on_form_changed)
@@ -389,6 +409,7 @@ class ClusterPage(QWizardPage):
     # -- the wizard ----------------------------------------------------------------------------
     def initializePage(self) -> None:  # Qt override
         self.training.load()
+        self.show_chain_choices()
         self.load_profiles()
         if not self.folds_edit.text():
             self.folds_edit.setText(str(self.state.options.fold))
@@ -402,6 +423,25 @@ class ClusterPage(QWizardPage):
                 "script…) and run it there with bash."))
         else:
             self.check_controller()
+
+    def show_chain_choices(self) -> None:
+        """Say which fine-tuning preset the fine-tuning job runs and whether a baseline job
+        trains the same folds from scratch (both from the wizard's options): one short line,
+        the explanation in its tooltip (the form has no room to spare)."""
+        o = self.state.options
+        preset = FINETUNE_PRESETS.get(o.finetune_preset)
+        if o.baseline:
+            text = self.tr("Fine-tuning preset: {0}; from-scratch baseline: yes (4_baseline)")
+        else:
+            text = self.tr("Fine-tuning preset: {0}; from-scratch baseline: no")
+        self.choices_label.setText(text.format(o.finetune_preset))
+        tip = [preset.label if preset is not None else o.finetune_preset]
+        tip.append(self.tr("Chosen on the fine-tuning page."))
+        if o.baseline:
+            tip.append(self.tr("The baseline trains the same folds without the pretrained "
+                               "weights, in a job of its own that waits only for the "
+                               "preparation, so it runs alongside the pretraining."))
+        self.choices_label.setToolTip(" ".join(tip))
 
     # -- is there a cluster at all? ------------------------------------------------------------
     def check_controller(self) -> TaskHandle | None:
@@ -833,7 +873,9 @@ class ClusterPage(QWizardPage):
         self.table.blockSignals(False)
         self._show_curves(bool(snapshot.records))
         self.plots.set_records(snapshot.records)
-        self.plots.set_reference(snapshot.reference, self.tr("pretraining"))
+        self.plots.set_reference(snapshot.reference, self.tr("fine-tuning")
+                                 if snapshot.reference_role == "finetune"
+                                 else self.tr("pretraining"))
         self.console.setPlainText("\n".join(snapshot.log_tail))
         self.console.verticalScrollBar().setValue(self.console.verticalScrollBar().maximum())
         record = status.record
@@ -864,6 +906,9 @@ class ClusterPage(QWizardPage):
         if role == "finetune":
             return self.tr("fine-tuning fold {0}").format(fold) if fold is not None else \
                 self.tr("fine-tuning")
+        if role == "baseline":
+            return self.tr("baseline (from scratch), fold {0}").format(fold) \
+                if fold is not None else self.tr("baseline (from scratch)")
         return {"prepare": self.tr("preparation"), "pretrain": self.tr("pretraining")}[role]
 
     def cancel_chain(self) -> TaskHandle | None:

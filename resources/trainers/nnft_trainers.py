@@ -9,8 +9,6 @@
   ``nnUNetv2_train ... --val`` (nnFT's "Finish validation") runs the validation again later.
   SIGUSR1 during the last epoch ends that epoch, writes ``checkpoint_final.pth`` and leaves the
   final validation for later in the same way.
-- ``nnFTTrainerFromScratch`` and ``nnFTTrainerFromScratchQuickTrial``: the from-scratch baseline
-  (nnFTTrainer and the quick trial under names of their own: their own results folders).
 - ``nnFTTrainerQuickTrial``: the same, with the number of epochs and iterations taken from the
   environment, for a quick trial run of the whole chain (and for tests):
 
@@ -23,8 +21,23 @@
   demo the larger part of a quick trial on a CPU. The checkpoints still record nnU-Net's mirroring
   axes, so a later ``--val`` or prediction of a full run is unchanged.
 
+The fine-tuning presets and the from-scratch baseline (``nnft.core.steps.presets`` names them):
+each has its own class, so nnU-Net gives it a results folder of its own
+(``<Trainer>__<plans>__<configuration>``), and a quick-trial twin ``...QuickTrial`` that is the
+same class combined with ``nnFTTrainerQuickTrial``. All of them keep the graceful stop.
+
+- ``nnFTTrainerGentleFinetune`` (preset ``gentle``): learning rate 1e-3 instead of 1e-2, reached
+  by a linear warm-up, then nnU-Net's poly decay: upstream nnU-Net's schedule for fine-tuning
+  pretrained checkpoints (see the class).
+- ``nnFTTrainerFrozenEncoder`` (preset ``frozen-encoder``): the encoder frozen for the first
+  ``NNFT_FREEZE_EPOCHS`` epochs (default: a tenth of the epochs, at least 1), then all layers
+  train with nnU-Net's default schedule (see the class).
+- ``nnFTTrainerFromScratch``: the from-scratch baseline, nnU-Net's default training under a name
+  of its own.
+
 Epochs: nnU-Net's log counts them from 0 (``Epoch 0`` is the first); nnFT counts from 1
-everywhere (pages, ``nnft run``, ``nnft monitor``, plots). The graceful-stop line says both.
+everywhere (pages, ``nnft run``, ``nnft monitor``, plots). The graceful-stop line and the
+frozen-encoder lines say both.
 
 The module name is unique on purpose: nnU-Net imports external trainer modules under their bare
 names.
@@ -32,10 +45,12 @@ names.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
 import threading
+from fractions import Fraction
 from os.path import join
 
 import torch
@@ -43,7 +58,11 @@ from batchgenerators.dataloading.multi_threaded_augmenter import MultiThreadedAu
 from batchgenerators.dataloading.nondet_multi_threaded_augmenter import (
     NonDetMultiThreadedAugmenter,
 )
+from nnunetv2.training.lr_scheduler.warmup import Lin_incr_LRScheduler, PolyLRScheduler_offset
 from nnunetv2.training.nnUNetTrainer.nnUNetTrainer import nnUNetTrainer
+from torch import nn
+from torch._dynamo import OptimizedModule
+from torch.nn.parallel import DistributedDataParallel
 
 # nnU-Net's own default device, as a module constant.
 _CUDA = torch.device("cuda")
@@ -195,5 +214,244 @@ class nnFTTrainerFromScratch(nnFTTrainer):  # nnU-Net's naming
     both ``<Trainer>__<plans>__<configuration>``)."""
 
 
-class nnFTTrainerFromScratchQuickTrial(nnFTTrainerQuickTrial):  # nnU-Net's naming
+class nnFTTrainerFromScratchQuickTrial(nnFTTrainerFromScratch, nnFTTrainerQuickTrial):
     """The from-scratch baseline of a quick trial (lengths from ``NNFT_TRIAL_*``)."""
+
+
+# --- Preset "gentle": upstream nnU-Net's fine-tuning schedule ----------------------------------
+
+#: Upstream nnU-Net's learning rate for fine-tuning pretrained weights
+#: (``PretrainedTrainer.initial_lr``; nnU-Net's default training starts at 1e-2).
+GENTLE_INITIAL_LR = 1e-3
+#: Upstream's warm-up: 50 of its 1000 epochs (``PretrainedTrainer.warmup_duration_whole_net``).
+FULL_RUN_WARMUP_SHARE = Fraction(50, 1000)
+#: A quick trial's warm-up: a third of its few epochs (see nnFTTrainerGentleFinetune).
+QUICK_TRIAL_WARMUP_SHARE = Fraction(1, 3)
+
+
+def warmup_epochs(num_epochs: int, share: Fraction) -> int:
+    """Epochs of linear warm-up.
+
+    Parameters
+    ----------
+    num_epochs
+        Epochs of the whole training.
+    share
+        The part of them that warms up.
+
+    Returns
+    -------
+    int
+        ``share`` of ``num_epochs`` rounded up, at least 1 and at most ``num_epochs``
+        (50 of 1000 at :data:`FULL_RUN_WARMUP_SHARE`, 2 of 5 at :data:`QUICK_TRIAL_WARMUP_SHARE`).
+    """
+    return min(num_epochs, max(1, math.ceil(num_epochs * share)))
+
+
+class WarmupThenPolyLR:
+    """Upstream nnU-Net's two fine-tuning schedulers, switched at the end of the warm-up.
+
+    Epochs ``0 .. warmup-1`` (nnU-Net's numbering): nnU-Net's ``Lin_incr_LRScheduler``,
+    ``lr = initial_lr * (epoch + 1) / warmup``. From epoch ``warmup`` on: its
+    ``PolyLRScheduler_offset``, ``lr = initial_lr * (1 - (epoch - warmup) / (num_epochs -
+    warmup)) ** 0.9``. Both act on the same optimizer, whose momentum carries over the switch,
+    as upstream keeps its optimizer. nnU-Net steps the scheduler at every epoch start with the
+    epoch index (``lr_scheduler.step(self.current_epoch)``), so a resumed run (``--c``) gets the
+    right rate without any saved scheduler state (nnU-Net's checkpoints keep none).
+    """
+
+    def __init__(self, optimizer: torch.optim.Optimizer, initial_lr: float, num_epochs: int,
+                 warmup: int):
+        self.optimizer = optimizer
+        self.warmup_epochs = warmup
+        # Each scheduler sets the rate once when built: the decay first, so the optimizer holds
+        # the warm-up's first rate until nnU-Net steps. No decay when the warm-up is the whole
+        # training (a 1-epoch run; the decay would divide by zero).
+        self.decay = (PolyLRScheduler_offset(optimizer, initial_lr, num_epochs, warmup)
+                      if warmup < num_epochs else None)
+        self.warmup = Lin_incr_LRScheduler(optimizer, initial_lr, warmup)
+        self._next_epoch = 0
+
+    def step(self, current_step: int | None = None) -> None:
+        """Set the learning rate of epoch ``current_step`` (default: the one after the last)."""
+        epoch = self._next_epoch if current_step is None or current_step == -1 else current_step
+        self._next_epoch = epoch + 1
+        if self.decay is None or epoch < self.warmup_epochs:
+            self.warmup.step(epoch)
+        else:
+            self.decay.step(epoch)
+
+    def get_last_lr(self) -> list[float]:
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+
+class nnFTTrainerGentleFinetune(nnFTTrainer):  # nnU-Net's naming
+    """Fine-tuning at learning rate 1e-3 after a linear warm-up, then nnU-Net's poly decay.
+
+    This is the schedule upstream nnU-Net uses to fine-tune pretrained checkpoints on ``main``
+    (after 2.8.1): github.com/MIC-DKFZ/nnUNet, ``nnunetv2/training/nnUNetTrainer/pretraining/
+    pretrainedTrainer.py``, class ``PretrainedTrainer`` (added in commit 887c02ee "full nnssl
+    integration", read at 0e495086): ``initial_lr = 1e-3`` (1e-2 when it trains the same
+    network from scratch), ``warmup_duration_whole_net = 50`` of its 1000 epochs with
+    ``Lin_incr_LRScheduler``, then ``PolyLRScheduler_offset`` (exponent 0.9) from 1e-3 over the
+    remaining 950, on nnU-Net's SGD (momentum 0.99, Nesterov, weight decay 3e-5) kept across the
+    switch. nnU-Net 2.8.1 ships both schedulers (``nnunetv2/training/lr_scheduler/warmup.py``,
+    also behind its ``nnUNetTrainer_warmup``, which warms up to 1e-2); this trainer uses them
+    (:class:`WarmupThenPolyLR`). Upstream's other changes in that trainer (batch size 2, no deep
+    supervision, its own weight loading) serve its nnssl architectures and are not taken over:
+    nnU-Net's network and its ``-pretrained_weights`` loading stay as they are.
+
+    Warm-up length: a full run (1000 epochs) warms up for 50, exactly like upstream (whose
+    150-epoch variant, ``PretrainedTrainer_150ep``, warms up for 15). A quick trial warms up for
+    a third of its epochs, rounded up (:data:`QUICK_TRIAL_WARMUP_SHARE`: 2 of 4 or 5, 4 of 10, 1
+    of 1-3): the ramp ``1e-3 * (epoch + 1) / warm-up`` reaches 1e-3 in the warm-up's last
+    epoch, so a 1-epoch warm-up (upstream's 5 % of a few epochs) would be no warm-up at all.
+
+    nnU-Net's log then says (``Current learning rate``, 5 decimals): full run 2e-05, 4e-05, ...,
+    0.001 at epochs 49 and 50 (counted from 0), then decaying; a 4-epoch trial 0.0005, 0.001,
+    0.001, 0.00054.
+    """
+
+    #: The part of the epochs that warms up (the quick trial's twin has its own).
+    nnft_warmup_share = FULL_RUN_WARMUP_SHARE
+
+    def __init__(self, plans: dict, configuration: str, fold: int, dataset_json: dict,
+                 device: torch.device = _CUDA):
+        super().__init__(plans, configuration, fold, dataset_json, device)
+        self.initial_lr = GENTLE_INITIAL_LR
+        # After super(): a quick trial sets num_epochs there.
+        self.nnft_warmup_epochs = warmup_epochs(self.num_epochs, self.nnft_warmup_share)
+
+    def configure_optimizers(self):
+        # nnU-Net's own optimizer (now at 1e-3); only the schedule is replaced.
+        optimizer, _ = super().configure_optimizers()
+        return optimizer, WarmupThenPolyLR(optimizer, self.initial_lr, self.num_epochs,
+                                           self.nnft_warmup_epochs)
+
+    def on_train_start(self):
+        super().on_train_start()
+        warmup = self.nnft_warmup_epochs
+        self.print_to_log_file(
+            f"nnFT gentle fine-tuning: learning rate rises linearly to {self.initial_lr:g} over "
+            f"{'epoch 1' if warmup == 1 else f'epochs 1-{warmup}'} (counted from 1), then "
+            "nnU-Net's poly decay")
+
+
+class nnFTTrainerGentleFinetuneQuickTrial(nnFTTrainerGentleFinetune, nnFTTrainerQuickTrial):
+    """The gentle preset in a quick trial: lengths from ``NNFT_TRIAL_*``, warm-up a third."""
+
+    nnft_warmup_share = QUICK_TRIAL_WARMUP_SHARE
+
+
+# --- Preset "frozen-encoder": staged unfreezing -------------------------------------------------
+
+#: Epochs with the encoder frozen; set by nnFT (ChainContext.finetune_env).
+FREEZE_EPOCHS_ENV = "NNFT_FREEZE_EPOCHS"
+
+
+def default_freeze_epochs(total_epochs: int) -> int:
+    """Epochs with the encoder frozen when ``NNFT_FREEZE_EPOCHS`` is unset: a tenth of the
+    training, at least one (the same rule as ``nnft.core.steps.presets.default_freeze_epochs``;
+    this module does not import nnFT's core, it runs inside nnU-Net)."""
+    return max(1, total_epochs // 10)
+
+
+def plain_network(network: nn.Module) -> nn.Module:
+    """The network itself, out of nnU-Net's DDP (``.module``) and torch.compile
+    (``._orig_mod``) wrappers (nnU-Net wraps in that order: DDP(compile(network)))."""
+    if isinstance(network, DistributedDataParallel):
+        network = network.module
+    if isinstance(network, OptimizedModule):
+        network = network._orig_mod
+    return network
+
+
+class nnFTTrainerFrozenEncoder(nnFTTrainer):  # nnU-Net's naming
+    """Fine-tuning with the pretrained encoder frozen for the first epochs, then all layers.
+
+    The encoder (``network.encoder`` of nnU-Net's U-Nets, ``PlainConvUNet`` and
+    ``ResidualEncoderUNet``: every stage, the stem included) is frozen for epochs
+    ``1..N`` (counted from 1; nnU-Net's ``Epoch 0`` to ``Epoch N-1``), N from
+    ``NNFT_FREEZE_EPOCHS`` (default :func:`default_freeze_epochs`); from epoch N+1 on all layers
+    train. The learning-rate schedule is nnU-Net's default (poly from 1e-2).
+
+    Frozen means the encoder's weights do not move at all: its parameters get
+    ``requires_grad=False``, so their gradients stay None (nnU-Net zeroes gradients with
+    ``set_to_none=True``) and SGD skips them entirely: no update, no weight decay, no momentum
+    buffer (with momentum 0.99 a kept buffer would move them long after their gradients
+    stopped). They also drop out of nnU-Net's gradient clipping, and no gradient is computed
+    through the encoder, which makes the frozen epochs faster. The encoder also runs in eval
+    mode while frozen, so normalization layers with running statistics (BatchNorm; nnU-Net's
+    InstanceNorm has none) keep their pretrained ones. At unfreezing, SGD creates the encoder's
+    momentum buffers from its first gradients, exactly as at the start of a training; the
+    decoder's buffers carry on.
+
+    The decision is made at every epoch start from ``current_epoch``, which nnU-Net restores on
+    ``--c``: a run resumed inside the frozen epochs is frozen again, one resumed after them
+    trains all layers; the optimizer state saved in either phase loads (SGD keeps state per
+    parameter only once it had a gradient). Under DDP the wrapper is rebuilt at each switch,
+    because DDP takes the parameters that need gradients once, when it is built. The log says
+    when the encoder is frozen and when it is unfrozen.
+    """
+
+    def __init__(self, plans: dict, configuration: str, fold: int, dataset_json: dict,
+                 device: torch.device = _CUDA):
+        super().__init__(plans, configuration, fold, dataset_json, device)
+        # After super(): a quick trial sets num_epochs there.
+        self.nnft_freeze_epochs = _positive_int_from_env(
+            FREEZE_EPOCHS_ENV, default_freeze_epochs(self.num_epochs))
+        self._nnft_encoder_frozen: bool | None = None  # None: not decided in this process yet
+
+    def _nnft_encoder(self) -> nn.Module:
+        network = plain_network(self.network)
+        encoder = getattr(network, "encoder", None)
+        if not isinstance(encoder, nn.Module):
+            raise RuntimeError(
+                f"nnFT frozen-encoder preset: the network {type(network).__name__} has no "
+                "'encoder' to freeze. The preset works with nnU-Net's U-Nets (PlainConvUNet, "
+                "ResidualEncoderUNet); choose the default or the gentle preset for this one.")
+        return encoder
+
+    def _nnft_set_encoder_frozen(self, frozen: bool) -> None:
+        for parameter in self._nnft_encoder().parameters():
+            parameter.requires_grad_(not frozen)
+        if isinstance(self.network, DistributedDataParallel):
+            # DDP reduces the gradients of the parameters that needed them when it was built;
+            # rebuild it the way nnU-Net's initialize() builds it.
+            module = self.network.module
+            self.network = module  # drop the old wrapper (and its hooks) first
+            self.network = DistributedDataParallel(module, device_ids=[self.local_rank])
+        self._nnft_encoder_frozen = frozen
+
+    def on_train_epoch_start(self):
+        super().on_train_epoch_start()  # network.train(), learning rate, "Epoch N" line
+        epoch = self.current_epoch  # nnU-Net's, from 0 (nnFT's is epoch + 1); restored by --c
+        freeze = epoch < self.nnft_freeze_epochs
+        first_epoch_here = self._nnft_encoder_frozen is None
+        if freeze != bool(self._nnft_encoder_frozen):
+            self._nnft_set_encoder_frozen(freeze)
+            self.print_to_log_file(self._nnft_freeze_message(epoch, freeze, first_epoch_here))
+        elif first_epoch_here:  # resumed after the frozen epochs: nothing to change
+            self._nnft_encoder_frozen = False
+            self.print_to_log_file(self._nnft_freeze_message(epoch, False, True))
+        if freeze:
+            self._nnft_encoder().eval()  # after network.train(): keep running statistics
+
+    def _nnft_freeze_message(self, epoch: int, frozen: bool, first_epoch_here: bool) -> str:
+        last = self.nnft_freeze_epochs
+        frozen_epochs = ("epoch 1 (counted from 1; this log's 'Epoch 0')" if last == 1 else
+                         f"epochs 1-{last} (counted from 1; this log's 'Epoch 0' to "
+                         f"'Epoch {last - 1}')")
+        resumed = f"; resumed at epoch {epoch + 1}" if first_epoch_here and epoch > 0 else ""
+        if frozen:
+            whole = (f"; that is all {self.num_epochs} epochs: only the decoder is trained"
+                     if last >= self.num_epochs else "")
+            return f"nnFT: encoder frozen for {frozen_epochs}{whole}{resumed}"
+        if resumed:
+            return f"nnFT: all layers train (the encoder was frozen for {frozen_epochs}{resumed})"
+        return (f"nnFT: encoder unfrozen from epoch {last + 1} (this log's 'Epoch {last}'); "
+                "all layers train")
+
+
+class nnFTTrainerFrozenEncoderQuickTrial(nnFTTrainerFrozenEncoder, nnFTTrainerQuickTrial):
+    """The frozen-encoder preset in a quick trial (lengths from ``NNFT_TRIAL_*``)."""

@@ -485,6 +485,14 @@ def test_finetune_step_uses_the_cpu_copy(demo, ckpts):
     assert step.argv[step.argv.index("-pretrained_weights") + 1] == str(cuda)
     assert "GPU" not in step.why
 
+    # The shell line of an exported script gives nnUNetv2_train the preset's settings too.
+    result = demo.preflight(pretrained_weights=str(cuda), device="cpu",
+                            finetune_preset="frozen-encoder", freeze_epochs=3)
+    step = build_chain(result.context)[-1]
+    copy_line, train_line = step.command_line().split(" && ")
+    assert "cpu-copy" in copy_line
+    assert "NNFT_FREEZE_EPOCHS=3 " in train_line and "-tr nnFTTrainerFrozenEncoder " in train_line
+
 
 def test_cpu_checkpoint_is_used_as_is(demo, ckpts):
     result = demo.preflight(pretrained_weights=str(ckpts["compatible"]), device="cpu")

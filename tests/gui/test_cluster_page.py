@@ -523,3 +523,66 @@ def test_no_empty_plots_before_a_job_has_epochs(make_page):
     assert page.curves_placeholder.isVisibleTo(page)
     assert page.splitter.sizes()[1] > 0  # the placeholder has the plots' room
     assert "appear here" in page.curves_placeholder.text()
+
+
+# -- the fine-tuning preset and the from-scratch baseline (issue 11) ---------------------------
+REAL_LOGS = Path(__file__).resolve().parents[1] / "core" / "data" / "real"
+
+
+def test_the_wizards_preset_and_baseline_reach_the_jobs_and_are_shown(make_page, state,
+                                                                     no_slurm):
+    """The Cluster page has no preset or baseline controls of its own: what the fine-tuning page
+    chose (the wizard's options) is said on the page and goes into the job scripts; the
+    baseline's tasks are named in the table, with the same fold's fine-tuning as reference
+    curves (real nnU-Net logs in the results folders)."""
+    state.with_options(finetune_preset="gentle", baseline=True)
+    page = make_page()
+    assert page.choices_label.text() == ("Fine-tuning preset: gentle; from-scratch baseline: "
+                                         "yes (4_baseline)")
+    assert page.choices_label.toolTip().startswith("Gentle (learning rate 1e-3 with warm-up)")
+    assert "runs alongside the pretraining" in page.choices_label.toolTip()
+    page.gpus_spin.setValue(0)
+    page.folds_edit.setText("0,1")
+    text = page.scripts_text()
+    assert re.search(r"^# \$ sbatch --parsable --dependency=afterok:<prepare job> "
+                     r"\S+/4_baseline\.sbatch$", text, re.MULTILINE)
+    assert "-tr nnFTTrainerGentleFinetuneQuickTrial -device cpu -pretrained_weights" in text
+    assert "-tr nnFTTrainerFromScratchQuickTrial -device cpu)" in text
+
+    # A recorded chain with a baseline array, read back as `nnft jobs` reads it.
+    chain, _ = page.plan(skip_done=True)
+    finetune, baseline = chain.job("finetune"), chain.job("baseline")
+    for fold_dir, log in ((finetune.fold_dirs["0"], "finetune_2d_quicktrial_training_log.txt"),
+                          (baseline.fold_dirs["0"], "pretrain_2d_quicktrial_training_log.txt")):
+        Path(fold_dir).mkdir(parents=True)
+        shutil.copy(REAL_LOGS / log, Path(fold_dir) / "training_log_2026_1_1_00_00_00.txt")
+    record = S.ChainRecord(
+        chain_id="C", chain_dir=str(chain.chain_dir), created="2026-01-01T00:00:00",
+        pretrain=state.pretrain, finetune=state.finetune, configuration="2d",
+        trainer=chain.ctx.trainer, device="cpu", folds=["0", "1"], total_epochs=2,
+        workspace={}, profile={}, options={},
+        jobs=[S.SubmittedJob(role=j.role, job_id=str(10 + i), name=j.name, script="",
+                             sbatch_argv=[], after=j.after, folds=list(j.folds),
+                             fold_dirs=dict(j.fold_dirs), trainer=j.trainer)
+              for i, j in enumerate(chain.jobs)])
+    from nnft.gui.pages.cluster_page import poll_chain
+
+    snapshot = poll_chain(record, "13_0", no_slurm)
+    assert snapshot.selected == "13_0" and snapshot.reference_role == "finetune"
+    assert snapshot.records and snapshot.reference  # the baseline's and fine-tuning's epochs
+    page.show_snapshot(snapshot)
+    names = [page.table.item(r, 0).text() for r in range(page.table.rowCount())]
+    assert names == ["preparation", "pretraining", "fine-tuning fold 0", "fine-tuning fold 1",
+                     "baseline (from scratch), fold 0", "baseline (from scratch), fold 1"]
+    assert page.plots.reference_label == "fine-tuning"
+    assert page.plots.point_count() == len(snapshot.records)
+    assert [t.trainer for t in snapshot.status.tasks][-1] == "nnFTTrainerFromScratchQuickTrial"
+    # A fine-tuning task keeps the pretraining as its reference.
+    assert poll_chain(record, "12_0", no_slurm).reference_role == "pretrain"
+
+
+def test_without_a_baseline_the_page_says_so(make_page):
+    page = make_page()
+    assert page.choices_label.text() == ("Fine-tuning preset: default; from-scratch baseline: "
+                                         "no")
+    assert "4_baseline" not in page.scripts_text()

@@ -484,3 +484,103 @@ def test_local_chain_sees_the_cluster_results_as_done(submitted):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(to run)" not in result.stdout, result.stdout
 
+
+
+# -- the from-scratch baseline on the cluster (issue 11) ----------------------------------------
+#: The fine-tuning preset of the baseline chain (the frozen-encoder preset's job is checked by
+#: the planner tests, tests/core/test_slurm_presets.py).
+BASELINE_CHAIN_PRESET = "gentle"
+
+
+def test_baseline_chain_on_the_cluster(slurm_cluster, tmp_path):
+    """A quick-trial chain submitted with ``--baseline --finetune-preset gentle``: the
+    fine-tuning job runs the preset's trainer into the preset's folder; the baseline job waits
+    for the preparation only, trains the fine-tuning dataset from scratch under its own trainer
+    and folder; ``nnft jobs`` and ``nnft run`` see both results as nnFT's own."""
+    root = write_demo_workspace(tmp_path / "baseline").root
+    chain_args = ["--pretrain", "1", "--finetune", "2", "--config", "2d", "--device", "cpu",
+                  "--no-final-validation", "--epochs", "2", "--iterations", "3", "--baseline",
+                  "--finetune-preset", BASELINE_CHAIN_PRESET]
+    start = time.monotonic()
+    result = nnft("submit", "--workspace", str(root), *chain_args, *PROFILE_ARGS)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "From-scratch baseline: trainer nnFTTrainerFromScratchQuickTrial" in result.stdout
+    assert ("Fine-tuning preset 'gentle': trainer nnFTTrainerGentleFinetuneQuickTrial"
+            in result.stdout)
+    record = S.find_chain(Workspace.from_root(root))
+    assert [j.role for j in record.jobs] == ["prepare", "pretrain", "finetune", "baseline"]
+    prepare, pretrain, finetune, baseline = record.jobs
+    # The baseline needs the fine-tuning dataset's preprocessed data, not the pretraining.
+    assert baseline.after == "prepare"
+    assert f"--dependency=afterok:{prepare.job_id}" in baseline.sbatch_argv
+    assert f"--dependency=afterok:{pretrain.job_id}" in finetune.sbatch_argv
+    assert baseline.trainer == "nnFTTrainerFromScratchQuickTrial"
+    assert finetune.trainer == "nnFTTrainerGentleFinetuneQuickTrial"
+
+    def chain_over():
+        status = S.chain_status(record)
+        return status if not status.active else None
+
+    status = wait_until(chain_over, 900, "the chain with the baseline to finish", interval=5)
+    print(f"\nchain with the baseline through Slurm (2 epochs each): "
+          f"{time.monotonic() - start:.0f} s")
+    assert status.done, [(t.role, t.slurm_id, t.state, t.source) for t in status.tasks]
+
+    finetune_dir = Path(finetune.fold_dirs["0"])
+    baseline_dir = Path(baseline.fold_dirs["0"])
+    assert finetune_dir.parent.name == "nnFTTrainerGentleFinetuneQuickTrial__nnUNetPlans__2d"
+    assert baseline_dir.parent.name == "nnFTTrainerFromScratchQuickTrial__nnUNetPlans__2d"
+    for fold_dir in (finetune_dir, baseline_dir):
+        assert (fold_dir / "checkpoint_final.pth").is_file(), fold_dir
+        assert [e.epoch for e in parse_fold_dir(fold_dir)] == [0, 1], fold_dir
+    assert is_finetuned_from(finetune_dir, Path(pretrain.fold_dirs["all"]) /
+                             "checkpoint_final.pth")
+    finetune_marker = json.loads((finetune_dir / "nnft_run.json").read_text())
+    assert finetune_marker["finetune_preset"] == "gentle"
+    assert finetune_marker["trainer"] == "nnFTTrainerGentleFinetuneQuickTrial"
+    # The preset really trained: its first epoch's learning rate, as nnU-Net logged it, is the
+    # gentle one (1e-3 after a warm-up), not nnU-Net's 1e-2 the pretraining started with.
+    pretrain_lr = parse_fold_dir(Path(pretrain.fold_dirs["all"]))[0].learning_rate
+    finetune_lr = parse_fold_dir(finetune_dir)[0].learning_rate
+    assert pretrain_lr == pytest.approx(0.01) and 0 < finetune_lr <= 0.001
+    marker = json.loads((baseline_dir / "nnft_run.json").read_text())
+    assert marker["from_scratch"] is True and marker["pretrained_weights"] is None
+    assert marker["trainer"] == "nnFTTrainerFromScratchQuickTrial"
+    job_log = (Path(record.chain_dir) / f"{baseline.name}-{baseline.job_id}.out").read_text()
+    runs = [line for line in job_log.splitlines() if line.startswith("nnFT: running:")]
+    assert len(runs) == 1 and "-tr nnFTTrainerFromScratchQuickTrial" in runs[0]
+    assert "-pretrained_weights" not in job_log and "nnFT: finished" in job_log
+
+    # `nnft jobs` names the baseline's task; `nnft run` judges its results as its own.
+    shown = nnft("jobs", "--workspace", str(root))
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "baseline (from scratch), fold 0" in shown.stdout
+    assert ("trainers: finetune nnFTTrainerGentleFinetuneQuickTrial, baseline "
+            "nnFTTrainerFromScratchQuickTrial") in shown.stdout
+    tasks = _status(root)["tasks"]
+    assert [(t["role"], t["state"]) for t in tasks] == [
+        ("prepare", "COMPLETED"), ("pretrain", "COMPLETED"), ("finetune", "COMPLETED"),
+        ("baseline", "COMPLETED")]
+    assert tasks[3]["epochs_done"] == 2 and tasks[3]["finished"]
+    local = subprocess.run(
+        [sys.executable, "-m", "nnft.core.cli", "run", "--workspace", str(root), *chain_args,
+         "--dry-run"], capture_output=True, text=True, timeout=300)
+    assert local.returncode == 0, local.stdout + local.stderr
+    assert "(to run)" not in local.stdout, local.stdout
+    assert "Baseline: train Dataset002_DemoFinetune from scratch" in local.stdout
+
+    # A second submission leaves out what is done: with fold 1 added, only fold 1's
+    # fine-tuning and baseline are left, and neither waits for anything (the preparation and
+    # the pretraining are done). With fold 0 alone everything is done.
+    again = nnft("submit", "--workspace", str(root), *chain_args, "--folds", "0,1",
+                 *PROFILE_ARGS, "--dry-run")
+    assert again.returncode == 0, again.stdout + again.stderr
+    submitted = [line for line in again.stdout.splitlines() if line.startswith("$ sbatch")]
+    assert [line.rsplit("/", 1)[1] for line in submitted] == ["3_finetune.sbatch",
+                                                              "4_baseline.sbatch"]
+    assert not any("--dependency" in line for line in submitted)
+    fold_dirs = [line for line in again.stdout.splitlines() if line.startswith("FOLD_DIR=")]
+    assert len(fold_dirs) == 2 and all(line.rstrip("'").endswith("/fold_1") for line in fold_dirs)
+    done = nnft("submit", "--workspace", str(root), *chain_args, *PROFILE_ARGS, "--dry-run")
+    assert done.returncode == 0 and "Every step is done already" in done.stdout, done.stdout
+    assert f"from-scratch baseline(s) in {baseline_dir.parent}." in done.stdout
