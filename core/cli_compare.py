@@ -3,7 +3,9 @@
 Registered by :func:`add_commands` (called from :mod:`nnft.core.cli`); the work is done by
 :mod:`nnft.core.evaluation`. Exit status: 0 both summaries found and compared, 1 a needed
 summary or baseline is missing (the message says which and the command that makes it) or the
-run to compare is not found / not unique, 2 usage error.
+run to compare is not found / not unique, 2 usage error. With ``--json`` the comparison is
+printed even when a summary is missing (``null`` figures, ``"missing"`` says what to run); when
+no run can be chosen nothing is printed on stdout and the message goes to stderr.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def _number(value: float | None, signed: bool = False) -> str:
 
 def print_comparison(comparison: Comparison) -> None:
     """The human-readable table: per class fine-tuned, baseline and their difference; the
-    mean; epochs to 90%; the verdict and notes."""
+    mean; epochs to 90%; the verdict (with the notes)."""
     c = comparison
     print(f"{c.dataset}, {c.configuration}, fold {c.fold}")
     print(f"  fine-tuned   {c.finetuned_dir}")
@@ -90,9 +92,7 @@ def print_comparison(comparison: Comparison) -> None:
           f"fine-tuned {_epochs(e90.get('finetuned'))}, from scratch "
           f"{_epochs(e90.get('baseline'))}")
     print()
-    print(verdict(c))
-    for note in c.notes:
-        print(f"Note: {note}")
+    print(verdict(c))  # the notes (e.g. unequal lengths) are its last lines
 
 
 def _epochs(value: int | None) -> str:

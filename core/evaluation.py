@@ -22,7 +22,8 @@ Entry points
 - :func:`verdict`: the result in plain, honest words;
 - :meth:`Comparison.to_json`: the ``nnft compare --json`` contract.
 
-Pure Python: no Qt, no torch, no numpy.
+Pure Python: no Qt, no torch, no numpy. Everything here reads files (summaries, markers, the
+training logs behind the curves): the GUI calls it from a background task, never on its thread.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ __all__ = [
     "DeltaSpread",
     "DiceRow",
     "FoldComparison",
+    "FoldPair",
     "MissingResult",
     "RunInfo",
     "RunSelectionError",
@@ -997,8 +999,14 @@ def verdict(comparison: Comparison) -> str:
 
     One fold is an estimate (and fold ``all`` validates on its own training cases); with two
     or more folds the per-fold spread decides whether there is a difference at all; missing
-    summaries are named, with the commands that make them.
+    summaries are named, with the commands that make them; :attr:`Comparison.notes` (e.g.
+    runs of unequal length) follow on lines of their own.
     """
+    words = _verdict_words(comparison)
+    return "\n".join([words] + comparison.notes) if not comparison.missing else words
+
+
+def _verdict_words(comparison: Comparison) -> str:
     c = comparison
     if c.missing:
         return "\n".join(["Not comparable yet."] + [m.sentence() for m in c.missing])

@@ -318,3 +318,23 @@ def test_nnft_compare_exit_status(tmp_path, capsys):
         main(argv + ["--fold", "7"])
     assert usage.value.code == 2
     assert "'7' is not a fold" in capsys.readouterr().err
+
+
+def test_curves_and_epochs_to_90_come_from_the_training_logs(tmp_path):
+    """The fine-tuning's log is a real 2-epoch quick trial's; the baseline's a real 8-epoch
+    log: the curves are theirs, and the unequal lengths are pointed out."""
+    data = Path(__file__).parent / "data"
+    ft = _place_run(tmp_path, QUICK, "0", "two_classes_q4.json")
+    bl = _place_run(tmp_path, BASELINE_QUICK, "0", "two_classes_q2.json", from_scratch=True)
+    shutil.copy(data / "real" / "finetune_2d_quicktrial_training_log.txt",
+                ft / "training_log_2026_9_30_10_00_00.txt")
+    shutil.copy(data / "log_numpy1_complete.txt", bl / "training_log_2026_9_30_11_00_00.txt")
+    comparison = find_comparison(_workspace(tmp_path), DATASET, "2d", ["0"])
+    assert [len(c) for c in comparison.curves.values()] == [2, 8]
+    # EMA 0.1657, 0.2033: 90% of 0.2033 is first reached in epoch 1 (2 epochs); the
+    # baseline's EMA climbs steadily and reaches 90% of its final value only at the end.
+    assert comparison.epochs_to_90 == {"finetuned": 2, "baseline": 8}
+    assert comparison.notes == ["Fold 0: the fine-tuning trained 2 epochs, the baseline 8: "
+                                "the comparison is not like for like."]
+    assert comparison.to_json()["notes"] == comparison.notes
+    assert verdict(comparison).endswith("the comparison is not like for like.")

@@ -1,13 +1,17 @@
 """Integration fixtures: the real nnU-Net chain on the demo workspace, on the CPU.
 
 The chain runs once per session (about 1.5 minutes on 2 cores) and the tests assert on what it
-left on disk. Tests that change the workspace use their own copy.
+left on disk. Tests that change the workspace use their own copy. ``compared_run`` adds nnU-Net's
+final validation of the fine-tuning and of its from-scratch baseline (in a copy), for the tests
+of the real Dice comparison, the results page and the report.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from nnft.core.checks import preflight
 from nnft.core.demo import DemoWorkspace, write_demo_workspace
+from nnft.core.steps import ChainContext, RunOptions, baseline_argv, finetune_argv
+from nnft.core.workspace import Workspace
 
 PLANS_NAME = "nnUNetPlans_pretrain_for_Dataset002"
 TRIAL_ARGS = ["--config", "2d", "--epochs", "2", "--iterations", "3", "--device", "cpu",
@@ -57,6 +64,73 @@ def chain_run(tmp_path_factory) -> ChainRun:
     env = dict(os.environ)
     for variable in ("nnUNet_raw", "nnUNet_preprocessed", "nnUNet_results"):
         env.pop(variable, None)
+    # --baseline: the chain also trains the fine-tuning dataset from scratch (fold 0), so
+    # that the comparison tests have both runs.
     result = nnft("run", "--workspace", str(demo.root), "--pretrain", "1", "--finetune", "2",
-                  *TRIAL_ARGS, env=env)
+                  *TRIAL_ARGS, "--baseline", env=env)
     return ChainRun(demo, result)
+
+
+@dataclass
+class ComparedRun:
+    """A copy of ``chain_run``'s workspace whose fine-tuning and baseline (fold 0) have
+    nnU-Net's final validation: both ``validation/summary.json`` exist.
+
+    Attributes
+    ----------
+    demo
+        The copied workspace (its own paths: ``demo.root``, ``demo.results``, ...).
+    ctx
+        The chain's context in the copy (``ctx.finetune_fold_dir``, ``ctx.baseline_fold_dir``).
+    commands
+        The two ``nnUNetv2_train ... --val`` argv lists that were run, fine-tuning first.
+    """
+
+    demo: DemoWorkspace
+    ctx: ChainContext
+    commands: list[list[str]]
+
+    @property
+    def finetune_summary(self) -> Path:
+        return self.ctx.finetune_fold_dir / "validation" / "summary.json"
+
+    @property
+    def baseline_summary(self) -> Path:
+        return self.ctx.baseline_fold_dir / "validation" / "summary.json"
+
+
+#: The run options of ``chain_run`` (TRIAL_ARGS + --baseline) with the final validation on.
+CHAIN_OPTIONS = RunOptions(configuration="2d", plans_name=PLANS_NAME, device="cpu",
+                           trial_epochs=2, trial_iterations=3, final_validation=True,
+                           baseline=True, preprocessing_workers=1)
+
+
+@pytest.fixture(scope="session")
+def compared_run(chain_run, tmp_path_factory) -> ComparedRun:
+    """``chain_run`` (fine-tuning + from-scratch baseline, fold 0, 2d, 2 epochs x 3
+    iterations, trained with ``--no-final-validation``), copied, then nnFT's "Finish
+    validation": the real ``nnUNetv2_train ... --val`` of the fine-tuning and of the baseline
+    (argv from ``finetune_argv``/``baseline_argv(validate=True)``, the workspace's child
+    environment + the chain's training environment with ``NNFT_TRIAL_FINAL_VALIDATION=1``).
+
+    Read-only for the tests that use it (copy ``demo.root`` to change anything). Costs about
+    40 s on 2 cores on top of ``chain_run`` (two nnU-Net start-ups, 3 validation cases each).
+    """
+    assert chain_run.result.returncode == 0, chain_run.output[-3000:]
+    root = tmp_path_factory.mktemp("compared") / "demo workspace ü"
+    shutil.copytree(chain_run.demo.root, root)
+    demo = dataclasses.replace(chain_run.demo, root=root, raw=root / "nnUNet_raw",
+                               preprocessed=root / "nnUNet_preprocessed",
+                               results=root / "nnUNet_results")
+    workspace = Workspace.from_root(root)
+    checked = preflight(workspace, "1", "2", CHAIN_OPTIONS, check_weights=False)
+    ctx = checked.context
+    assert ctx is not None, checked.problems
+    env = workspace.child_environment(extra=ctx.training_env())
+    assert env["NNFT_TRIAL_FINAL_VALIDATION"] == "1"
+    commands = [finetune_argv(ctx, resume=False, validate=True),
+                baseline_argv(ctx, resume=False, validate=True)]
+    for argv in commands:
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, (argv, done.stdout[-3000:], done.stderr[-3000:])
+    return ComparedRun(demo, ctx, commands)

@@ -113,11 +113,14 @@ def test_step_commands_printed_in_order(chain_run):
                 f"$ nnUNetv2_preprocess -d 1 -plans_name {PLANS_NAME} -c 2d",
                 f"$ nnUNetv2_train 1 2d all -p {PLANS_NAME} -tr {TRAINER} -device cpu",
                 f"$ nnUNetv2_train 2 2d 0 -p nnUNetPlans -tr {TRAINER} -device cpu "
-                "-pretrained_weights "]
+                "-pretrained_weights ",
+                # chain_run passes --baseline: the from-scratch twin trains last
+                "$ nnUNetv2_train 2 2d 0 -p nnUNetPlans -tr nnFTTrainerFromScratchQuickTrial "
+                "-device cpu\n"]
     positions = [out.find(e) for e in expected]
     assert -1 not in positions, [e for e, p in zip(expected, positions, strict=True) if p < 0]
     assert positions == sorted(positions)
-    assert "[6/7] epoch 2/2" in out and "[7/7] epoch 2/2" in out
+    assert "[6/8] epoch 2/2" in out and "[7/8] epoch 2/2" in out and "[8/8] epoch 2/2" in out
 
 
 def test_second_run_skips_every_step_and_changes_nothing(chain_run):

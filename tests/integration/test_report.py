@@ -17,14 +17,11 @@ import pytest
 
 from nnft.core import command_history as H
 from nnft.core.training_history import format_duration
-from nnft.core.workspace import Workspace
 
-from .conftest import TRIAL_ARGS, ChainRun, nnft
+from .conftest import TRIAL_ARGS, ComparedRun, nnft
 
 pytestmark = pytest.mark.integration
 
-FINETUNE_TRAINER = "nnFTTrainerQuickTrial"
-BASELINE_TRAINER = "nnFTTrainerFromScratchQuickTrial"
 SCREENSHOT_NAME = "10_report.png"
 
 
@@ -37,36 +34,17 @@ class ReportedRun:
     result: subprocess.CompletedProcess
 
 
-def _validate(root: Path, trainer: str) -> None:
-    """nnU-Net's own final validation of a trained fold (``nnUNetv2_train … --val``)."""
-    env = Workspace.from_root(root).child_environment(extra={
-        "NNFT_TRIAL_FINAL_VALIDATION": "1", "nnUNet_n_proc_DA": "0", "nnUNet_def_n_proc": "1"})
-    done = subprocess.run(["nnUNetv2_train", "2", "2d", "0", "-tr", trainer, "-p", "nnUNetPlans",
-                           "-device", "cpu", "--val"], env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-
-
 @pytest.fixture(scope="module")
-def reported_run(chain_run: ChainRun, tmp_path_factory) -> ReportedRun:
-    """A copy of the chain (made without final validation) plus a from-scratch baseline
-    trained by ``nnft run --baseline``, both fine-tuning folds then validated by nnU-Net, and
-    the report of it all."""
-    assert chain_run.result.returncode == 0, chain_run.output[-3000:]
-    root = tmp_path_factory.mktemp("report") / "demo workspace ü"
-    shutil.copytree(chain_run.demo.root, root)  # copy2 keeps mtimes: the chain stays done
+def reported_run(compared_run: ComparedRun, tmp_path_factory) -> ReportedRun:
+    """``nnft report`` of ``compared_run`` (the chain with its from-scratch baseline, both
+    validated by nnU-Net), written next to the workspace (which stays read-only); ~5 s."""
+    root = compared_run.demo.root
     env = {k: v for k, v in os.environ.items() if not k.startswith("nnUNet_")}
-    choice = ["--workspace", str(root), "--pretrain", "1", "--finetune", "2", *TRIAL_ARGS]
-    baseline = nnft("run", *choice, "--baseline", env=env)
-    assert baseline.returncode == 0, (baseline.stdout + baseline.stderr)[-5000:]
-    results = root / "nnUNet_results" / chain_run.demo.finetune_name
-    finetune_fold = results / f"{FINETUNE_TRAINER}__nnUNetPlans__2d" / "fold_0"
-    baseline_fold = results / f"{BASELINE_TRAINER}__nnUNetPlans__2d" / "fold_0"
-    _validate(root, FINETUNE_TRAINER)
-    _validate(root, BASELINE_TRAINER)
-    report = root.parent / "report ü.html"
-    result = nnft("report", *choice, "--output", str(report), env=env)
-    return ReportedRun(root, finetune_fold, baseline_fold, report, result)
+    report = tmp_path_factory.mktemp("report") / "report ü.html"
+    result = nnft("report", "--workspace", str(root), "--pretrain", "1", "--finetune", "2",
+                  *TRIAL_ARGS, "--baseline", "--output", str(report), env=env)
+    return ReportedRun(root, compared_run.ctx.finetune_fold_dir,
+                       compared_run.ctx.baseline_fold_dir, report, result)
 
 
 def test_report_holds_the_dice_of_both_summary_files(reported_run: ReportedRun) -> None:
@@ -98,7 +76,8 @@ def test_report_lists_every_command_the_chain_ran(reported_run: ReportedRun) -> 
     text = reported_run.report.read_text(encoding="utf-8")
     records = H.finished_commands(H.read_history(reported_run.root / "nnUNet_results" / "nnFT"))
     steps = [r.step for r in records]
-    # The chain's steps (nnft run in chain_run) and the baseline (nnft run --baseline here).
+    # The chain's steps, the baseline among them (chain_run: nnft run --baseline); the two
+    # validations compared_run ran by hand are not nnFT's records.
     assert steps == ["plan_finetune", "fingerprint_pretrain", "transfer_plans",
                      "copy_dataset_json", "preprocess_pretrain", "pretrain", "finetune",
                      "baseline"], steps
