@@ -46,8 +46,8 @@ RUN_LABELS = {"pretrain": "Pretraining", "finetune": "Fine-tuning",
 PSEUDO_DICE_NOTE = (
     "Pseudo dice is nnU-Net's quick estimate during training (random patches of the validation "
     "cases, true and false positives summed over a whole epoch). It is NOT the real Dice: the "
-    "real Dice comes from nnU-Net's final validation of whole cases (validation/summary.json) "
-    "and is usually higher.")
+    "real Dice comes from nnU-Net's final validation of whole cases (validation/summary.json), "
+    "averaged per case, and can be higher or lower (nnU-Net #2128).")
 
 
 # -- what the report says ------------------------------------------------------------------------
