@@ -49,12 +49,15 @@ chain: install
 		--epochs 2 --iterations 5 --device cpu --baseline
 
 # Render every wizard page of a finished demo chain to docs/screenshots (needs `make chain`);
-# the Cluster page is then shot during a real run on the test Slurm (tests/slurm; needs root).
+# the Cluster page is then shot during a real run on the test Slurm (tests/slurm; needs root),
+# the run report in chromium (10_report.png).
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/nnft-wizard --workspace demo_workspace \
 		--screenshot-dir docs/screenshots
 	NNFT_SCREENSHOT_DIR=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
 		-p no:cacheprovider tests/slurm/test_cluster_page.py -k finish
+	NNFT_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/integration/test_report.py -k browser
 
 # Refresh the translation sources (Qt Linguist .ts) from gui/ and compile them (.qm).
 translations: install

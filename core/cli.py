@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shlex
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
+from . import command_history
 from . import plans as plans_mod
 from . import problems as P
 from .checks import Preflight, preflight
@@ -133,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     weights.add_argument("--json", action="store_true",
                          help="print {\"problems\": [...], \"report\": {...}} as JSON")
 
+    report = sub.add_parser(
+        "report", help="write the chain's run report: one self-contained HTML file")
+    add_chain_arguments(report)
+    report.add_argument("--output", required=True, metavar="PATH",
+                        help="the HTML file to write, e.g. report.html")
+    report.add_argument("--overwrite", action="store_true",
+                        help="replace an existing --output (the old file is copied to "
+                             "nnUNet_results/nnFT/backups/<time>/ first)")
+
     monitor = sub.add_parser("monitor", help="epochs of an nnU-Net run, from its fold folder")
     monitor.add_argument("fold_dir", help="nnUNet_results/<dataset>/<trainer__plans__config>/"
                                           "fold_<f>")
@@ -229,6 +240,42 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the run report (core/report.py) of the chain the options name."""
+    from .report import write_report  # matplotlib and torch only for this command
+
+    result = preflight(workspace_from_args(args), args.pretrain, args.finetune,
+                       run_options_from_args(args), check_device_present=False,
+                       check_weights=False)
+    if result.context is None:
+        _print_problems(result.problems)
+        print("No report was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    output = Path(args.output)
+    try:
+        write_report(result.context, output, overwrite=args.overwrite)
+    except FileExistsError:
+        print(f"error: {output} exists. Give another --output, or --overwrite to replace it "
+              "(the old file is backed up). Nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except IsADirectoryError as exc:
+        print(f"error: --output {exc}. Nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"error: cannot write {output}: {exc.strerror or exc}. Nothing was written.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Wrote {output}", file=sys.stderr)
+    ctx = result.context
+    if not ctx.finetune_fold_dir.is_dir():
+        # The trainer names come from the options: a quick trial's folders need its options.
+        print(f"note: the fine-tuning of this chain was not found ({ctx.finetune_fold_dir} "
+              "does not exist): not trained yet, or other options than nnft run's (a quick "
+              "trial's --epochs and --iterations, --trainer, --finetune-preset, --fold).",
+              file=sys.stderr)
+    return EXIT_OK
+
+
 class CommandOutput:
     """Prints a command's output under its step (``  | line``).
 
@@ -300,9 +347,25 @@ def cmd_step_hook(args: argparse.Namespace) -> int:
     except StepNotDone as exc:
         print(f"nnFT: failed: {exc}", file=sys.stderr)
         return EXIT_STEP_FAILED
+    _record_script_command(workspace, args.phase, args.step, args.step_argv or [])
     for line in notes:
         print(line, flush=True)
     return EXIT_OK
+
+
+def _record_script_command(workspace: Workspace, phase: str, step: str,
+                           argv: list[str]) -> None:
+    """A script's command in the command history (the run report lists it): its start
+    (``before``), its success and duration (``after``: a ``set -e`` script gets there only
+    after exit status 0). Bookkeeping never fails the script."""
+    command = shlex.join(argv) if argv else f"{step} (file operation)"
+    try:
+        if phase == "before":
+            command_history.script_start(workspace.state_dir, step, command, argv)
+        else:
+            command_history.script_finish(workspace.state_dir, step, command, argv)
+    except OSError:
+        pass
 
 
 #: nnFT numbers epochs from 1 everywhere; nnU-Net's own log and output count from 0.
@@ -690,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
         args.step_argv = step_argv
     handlers = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "export": cmd_export,
                 "monitor": cmd_monitor, "check-weights": cmd_check_weights,
+                "report": cmd_report,
                 "step-hook": cmd_step_hook}
     handler = handlers.get(args.command) or args.handler
     try:

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from . import run_records
+from . import command_history, run_records
 from .runner import IS_WINDOWS, CommandRunner, RunResult
 from .steps import GRACEFUL_STOP_TRAINERS, Step, StepRefused
 from .workspace import Workspace
@@ -91,6 +91,9 @@ class ChainExecutor:
         self._current: Step | None = None
         self._cancelled = False
         self._lock = threading.Lock()
+        # The step log and exit status of the last command, for the command history.
+        self._last_log: Path | None = None
+        self._last_exit_code: int | None = None
 
     def run(self) -> ChainOutcome:
         outcome = ChainOutcome()
@@ -113,8 +116,10 @@ class ChainExecutor:
                                         message="outputs already exist and are consistent"))
                 continue
             start = time.monotonic()
+            started = command_history.now_iso()
             status, message = self._run_step(step)
             outcome.durations_s[key] = time.monotonic() - start
+            self._record_history(step, started, outcome.durations_s[key], status, message)
             outcome.statuses[key] = status
             if status is not StepStatus.DONE:
                 outcome.failed_step = key
@@ -124,10 +129,25 @@ class ChainExecutor:
                 break
         return outcome
 
+    def _record_history(self, step: Step, started: str, duration_s: float,
+                        status: StepStatus, message: str) -> None:
+        """Append the ended command to the workspace's command history (the run report reads
+        it); a state folder that cannot be written must not fail the chain."""
+        record = command_history.CommandRecord(
+            step=step.key, command=step.command_line(), argv=list(step.argv or []),
+            started=started, duration_s=round(duration_s, 3), exit_code=self._last_exit_code,
+            status=status.value, message=message,
+            log=str(self._last_log) if self._last_log else "")
+        try:
+            command_history.append_record(self.workspace.state_dir, record)
+        except OSError:
+            pass
+
     def _run_step(self, step: Step) -> tuple[StepStatus, str]:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         log_path = self.log_dir / f"{stamp}_{step.key}.log"
+        self._last_log, self._last_exit_code = log_path, None
         with self._lock:
             self._current = step
         self.on_event(StepEvent("started", step, StepStatus.RUNNING, log_path=log_path))
@@ -182,6 +202,7 @@ class ChainExecutor:
             if not runner.detach_requested:
                 for path in record:
                     run_records.remove_record(path)
+        self._last_exit_code = None if result.detached else result.exit_code
         if result.detached:
             status, message = StepStatus.DETACHED, (
                 f"left running on its own (process {runner.pid}); its output goes on into "

@@ -545,6 +545,8 @@ _ALLOWED_WRITERS = {
     ("executor.py", "_run_action"): "writes that step log",
     ("runner.py", "run"): "appends the command's output to its log as it comes",
     ("runner.py", "_run_tailing"): "appends nnFT's note to the log a detachable command writes",
+    ("command_history.py", "append_record"):
+        "appends one whole line to the command history (append-only, never rewritten)",
     ("weights/cpu_copy.py", "make_cpu_copy"):
         "torch.save into safety.atomic_write's temporary file",
 }
