@@ -4,16 +4,19 @@ nnU-Net's real validation Dice (``validation/summary.json``) of the fine-tuned m
 from-scratch baseline, per class and their mean, with the verdict in plain words; both runs' EMA
 pseudo dice per epoch, and how many epochs each took to reach 90 % of its final value. The
 figures are core's (:func:`nnft.core.evaluation.comparison_from_context`), read in a worker
-thread (summary files, training logs) — never on the GUI thread.
+thread (summary files, training logs) — never on the GUI thread. "Save report…" writes core's
+run report (:func:`nnft.core.report.write_report`) in a worker thread too.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,13 +28,13 @@ from PySide6.QtWidgets import (
 from nnft.core.evaluation import Comparison, comparison_from_context, verdict
 from nnft.core.steps import ChainContext, checkpoint_complete
 from nnft.core.wizard_state import WizardState, next_page_available
-from nnft.gui.background import BackgroundTasks, TaskHandle
+from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
 
 if TYPE_CHECKING:
     from nnft.gui.widgets.dice_comparison import DiceComparisonPlots
 
-#: Background task key: the latest read of the results wins.
-RESULTS_TASK = "results"
+#: Background task keys: the latest read of the results wins; one report written at a time.
+RESULTS_TASK, REPORT_TASK = "results", "report"
 FINETUNED, BASELINE = "finetuned", "baseline"
 
 
@@ -62,6 +65,14 @@ def read_results(ctx: ChainContext) -> ResultsRead:
                for role, folder in ((FINETUNED, ctx.finetune_fold_dir),
                                     (BASELINE, ctx.baseline_fold_dir))}
     return ResultsRead(comparison, verdict(comparison), trained)
+
+
+def write_report_file(ctx: ChainContext, output: Path) -> Path:
+    """Write the run report to ``output`` (worker thread). The file dialog asked before an
+    existing file is replaced; core keeps a backup of it in nnFT's backups folder."""
+    from nnft.core.report import write_report  # matplotlib: loaded only when asked
+
+    return write_report(ctx, output, overwrite=True)
 
 
 class ResultsPage(QWizardPage):
@@ -97,6 +108,18 @@ class ResultsPage(QWizardPage):
         self.add_baseline_button.clicked.connect(self.add_baseline)
         buttons.addWidget(self.add_baseline_button)
         buttons.addStretch(1)
+        self.report_status = QLabel()
+        self.report_status.setObjectName("reportStatus")
+        self.report_status.setWordWrap(True)
+        buttons.addWidget(self.report_status, 2)
+        self.save_report_button = QPushButton(self.tr("Save report…"))
+        self.save_report_button.setObjectName("saveReportButton")
+        self.save_report_button.setToolTip(self.tr(
+            "One self-contained HTML file to share: the datasets and the direction, the plans "
+            "and checkpoint checksums, every command with its exit status and duration, the "
+            "versions, the curves and this comparison."))
+        self.save_report_button.clicked.connect(self.save_report)
+        buttons.addWidget(self.save_report_button)
         layout.addLayout(buttons)
         self.epochs_label = QLabel()
         self.epochs_label.setObjectName("resultsEpochsTo90")
@@ -226,6 +249,50 @@ class ResultsPage(QWizardPage):
                 "on the baseline page makes it.").format(fold_dir)
         return self.tr("The baseline has not been trained yet ({0}): train it on the "
                        "baseline page (Back).").format(fold_dir)
+
+    # -- the report ----------------------------------------------------------------------------
+    def report_default_path(self) -> str:
+        """Where "Save report…" proposes to save: in the workspace (the folder that holds the
+        three nnU-Net folders)."""
+        ws = self.state.workspace
+        folder = ws.results.parent if ws is not None and ws.results is not None else None
+        return str(folder / "nnft_report.html") if folder is not None else "nnft_report.html"
+
+    def save_report(self) -> TaskHandle | None:
+        """Ask where, then write the report in a worker thread; returns its task (None when
+        nothing was started)."""
+        ctx = self.state.context()
+        if ctx is None or self.background.is_busy(REPORT_TASK):
+            return None
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"),
+                                              self.report_default_path(),
+                                              self.tr("HTML files (*.html)"))
+        if not path:
+            return None
+        handle = self.background.submit(write_report_file, ctx, Path(path),
+                                        on_done=self._report_saved,
+                                        on_error=self._report_failed, key=REPORT_TASK,
+                                        when_busy=REFUSE)
+        if handle is not None:
+            self.save_report_button.setEnabled(False)
+            self.save_report_button.setText(self.tr("Saving…"))
+            self.report_status.setText(self.tr("Writing the report …"))
+        return handle
+
+    def _report_done(self) -> None:
+        self.save_report_button.setEnabled(True)
+        self.save_report_button.setText(self.tr("Save report…"))
+
+    def _report_saved(self, path: Path) -> None:
+        self._report_done()
+        self.report_status.setStyleSheet("color: #2e7d32")
+        self.report_status.setText(self.tr("✓ Report saved: {0}").format(path))
+
+    def _report_failed(self, error: BaseException, details: str) -> None:
+        self._report_done()
+        self.report_status.setStyleSheet("color: #b3261e")
+        self.report_status.setText(self.tr("✗ The report could not be written: {0}")
+                                   .format(error))
 
     # -- going back for a baseline ---------------------------------------------------------------
     def add_baseline(self) -> None:

@@ -161,3 +161,61 @@ def test_without_a_baseline_the_page_offers_to_go_back_and_tick_it(make_wizard, 
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     wizard.next()
     assert wizard.currentPage() is wizard.pages["baseline"]
+
+
+def test_save_report_writes_the_html_in_the_background_and_keeps_an_older_one(
+        qtbot, chosen, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from nnft.gui.pages.results_page import REPORT_TASK
+
+    chosen.with_options(baseline=True)
+    ctx = chosen.context()
+    put_run(ctx.finetune_fold_dir, "finetuned")
+    put_run(ctx.baseline_fold_dir, "baseline")
+    page = _page(qtbot, chosen)
+    _read(qtbot, page)
+    target = chosen.workspace.results.parent / "my report.html"
+    asked = []
+
+    def save_dialog(parent, caption, directory, filters):
+        asked.append(directory)
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    assert page.save_report() is not None
+    # Written in a worker thread; the button says so meanwhile.
+    assert page.save_report_button.text() == "Saving…"
+    assert not page.save_report_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.background.is_busy(REPORT_TASK), timeout=120000)
+    assert asked == [str(chosen.workspace.results.parent / "nnft_report.html")]
+    assert page.report_status.text() == f"✓ Report saved: {target}"
+    assert page.save_report_button.isEnabled()
+    html = target.read_text(encoding="utf-8")
+    _, finetuned_mean = real_dice("finetuned")
+    _, baseline_mean = real_dice("baseline")
+    assert f"{finetuned_mean:.4f}" in html and f"{baseline_mean:.4f}" in html
+    # Saved again over it (the file dialog asked first): the older file is kept as a backup.
+    target.write_text("an older report", encoding="utf-8")
+    page.save_report()
+    qtbot.waitUntil(lambda: not page.background.is_busy(REPORT_TASK), timeout=120000)
+    assert "an older report" not in target.read_text(encoding="utf-8")
+    backups = list((chosen.workspace.results / "nnFT" / "backups").rglob("my report.html"))
+    assert [b.read_text(encoding="utf-8") for b in backups] == ["an older report"]
+
+
+def test_a_report_that_cannot_be_written_says_why(qtbot, chosen, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from nnft.gui.pages.results_page import REPORT_TASK
+
+    folder = chosen.workspace.results.parent / "a folder.html"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, caption, directory, filters: (str(folder), filters))
+    page = _page(qtbot, chosen)
+    page.save_report()
+    qtbot.waitUntil(lambda: not page.background.is_busy(REPORT_TASK), timeout=120000)
+    assert page.report_status.text().startswith("✗ The report could not be written: ")
+    assert "is a folder" in page.report_status.text()
+    assert page.save_report_button.isEnabled() and folder.is_dir()
