@@ -4,459 +4,490 @@
 <context>
     <name>ClusterPage</name>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="163"/>
+        <location filename="../../gui/pages/cluster_page.py" line="174"/>
         <source>SLURM cluster</source>
-        <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time; the latest question whether a Slurm controller answers at all wins. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
+        <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time; the latest question whether a Slurm controller answers at all wins. Whose curves ``reference`` is: ``pretrain`` (under a fine-tuning) or ``finetune`` (the same fold&apos;s fine-tuning, under the from-scratch baseline); empty without one. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="165"/>
-        <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array. Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/cluster_page.py" line="188"/>
+        <location filename="../../gui/pages/cluster_page.py" line="201"/>
         <source>The curves of the selected training job appear here once it has finished its first epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="198"/>
+        <location filename="../../gui/pages/cluster_page.py" line="211"/>
         <source>The log of the selected job appears here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="213"/>
+        <location filename="../../gui/pages/cluster_page.py" line="226"/>
         <source>Jobs to submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="219"/>
+        <location filename="../../gui/pages/cluster_page.py" line="232"/>
         <source>Cluster profiles are saved per user in {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="222"/>
+        <location filename="../../gui/pages/cluster_page.py" line="235"/>
         <source>Save profile…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="227"/>
-        <location filename="../../gui/pages/cluster_page.py" line="230"/>
+        <location filename="../../gui/pages/cluster_page.py" line="240"/>
+        <location filename="../../gui/pages/cluster_page.py" line="243"/>
         <source>cluster default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="234"/>
+        <location filename="../../gui/pages/cluster_page.py" line="247"/>
         <source>GPUs per training job (--gres=gpu:N); 0 trains on the CPU.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="239"/>
+        <location filename="../../gui/pages/cluster_page.py" line="252"/>
         <source>nnU-Net&apos;s -num_gpus: one training on several GPUs (DDP); at most the GPUs per job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="248"/>
+        <location filename="../../gui/pages/cluster_page.py" line="261"/>
         <source>Per job run, e.g. 24:00:00 or 2-00:00:00. Trainings are requeued and continue beyond it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="253"/>
+        <location filename="../../gui/pages/cluster_page.py" line="266"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="255"/>
+        <location filename="../../gui/pages/cluster_page.py" line="268"/>
         <source>How long before the time limit a training is asked to checkpoint and requeue itself (--signal=B:USR1@s); must cover one epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="259"/>
+        <location filename="../../gui/pages/cluster_page.py" line="272"/>
         <source>Fine-tuning folds: 0, 0-4 or 0,1,2 (a job array, one task per fold) or all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="263"/>
+        <location filename="../../gui/pages/cluster_page.py" line="276"/>
         <source>--qos=long</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="264"/>
+        <location filename="../../gui/pages/cluster_page.py" line="277"/>
         <source>More #SBATCH options, one per line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="267"/>
+        <location filename="../../gui/pages/cluster_page.py" line="280"/>
         <source>module load cuda</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="269"/>
+        <location filename="../../gui/pages/cluster_page.py" line="282"/>
         <source>Bash lines run first in every job, e.g. module load cuda, or source /path/venv/bin/activate. Empty: this Python&apos;s bin folder first on PATH.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="282"/>
+        <location filename="../../gui/pages/cluster_page.py" line="301"/>
         <source>Profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="284"/>
+        <location filename="../../gui/pages/cluster_page.py" line="303"/>
         <source>Partition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="285"/>
+        <location filename="../../gui/pages/cluster_page.py" line="304"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="286"/>
+        <location filename="../../gui/pages/cluster_page.py" line="305"/>
         <source>GPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="287"/>
+        <location filename="../../gui/pages/cluster_page.py" line="306"/>
         <source>-num_gpus</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="288"/>
+        <location filename="../../gui/pages/cluster_page.py" line="307"/>
         <source>CPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="289"/>
+        <location filename="../../gui/pages/cluster_page.py" line="308"/>
         <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="290"/>
+        <location filename="../../gui/pages/cluster_page.py" line="309"/>
         <source>Time limit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="291"/>
+        <location filename="../../gui/pages/cluster_page.py" line="310"/>
         <source>Stop before end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="292"/>
+        <location filename="../../gui/pages/cluster_page.py" line="311"/>
         <source>Folds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="293"/>
+        <location filename="../../gui/pages/cluster_page.py" line="312"/>
         <source>#SBATCH</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="294"/>
+        <location filename="../../gui/pages/cluster_page.py" line="313"/>
         <source>Set-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="297"/>
+        <location filename="../../gui/pages/cluster_page.py" line="317"/>
         <source>Show job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="300"/>
+        <location filename="../../gui/pages/cluster_page.py" line="320"/>
         <source>Export script…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="302"/>
+        <location filename="../../gui/pages/cluster_page.py" line="322"/>
         <source>One bash file that writes the job scripts and submits them, for a cluster this computer cannot reach.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="306"/>
-        <location filename="../../gui/pages/cluster_page.py" line="562"/>
+        <location filename="../../gui/pages/cluster_page.py" line="326"/>
+        <location filename="../../gui/pages/cluster_page.py" line="602"/>
         <source>Submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="325"/>
+        <location filename="../../gui/pages/cluster_page.py" line="345"/>
         <source>Submitted chains</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="332"/>
+        <location filename="../../gui/pages/cluster_page.py" line="352"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="335"/>
-        <location filename="../../gui/pages/cluster_page.py" line="895"/>
-        <location filename="../../gui/pages/cluster_page.py" line="902"/>
+        <location filename="../../gui/pages/cluster_page.py" line="355"/>
+        <location filename="../../gui/pages/cluster_page.py" line="940"/>
+        <location filename="../../gui/pages/cluster_page.py" line="947"/>
         <source>Cancel chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="349"/>
+        <location filename="../../gui/pages/cluster_page.py" line="369"/>
         <source>Job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="349"/>
+        <location filename="../../gui/pages/cluster_page.py" line="369"/>
         <source>Slurm id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="350"/>
+        <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="350"/>
+        <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>Epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="351"/>
+        <location filename="../../gui/pages/cluster_page.py" line="371"/>
         <source>Restarts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="400"/>
+        <location filename="../../gui/pages/cluster_page.py" line="421"/>
         <source>Slurm&apos;s commands (sbatch, squeue, scancel) are not installed on this computer. Run nnFT on the cluster&apos;s login node, or export the chain as a script (Export script…) and run it there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="413"/>
+        <location filename="../../gui/pages/cluster_page.py" line="434"/>
+        <source>Fine-tuning preset: {0}; from-scratch baseline: yes (4_baseline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="436"/>
+        <source>Fine-tuning preset: {0}; from-scratch baseline: no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="439"/>
+        <source>Chosen on the fine-tuning page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="441"/>
+        <source>The baseline trains the same folds without the pretrained weights, in a job of its own that waits only for the preparation, so it runs alongside the pretraining.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="453"/>
         <source>Asking Slurm …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="425"/>
+        <location filename="../../gui/pages/cluster_page.py" line="465"/>
         <source>Slurm is installed on this computer but reaches no cluster, so nothing can be submitted or followed from here. What to do is below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="429"/>
+        <location filename="../../gui/pages/cluster_page.py" line="469"/>
         <source>Slurm&apos;s controller answers now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="438"/>
+        <location filename="../../gui/pages/cluster_page.py" line="478"/>
         <source>Last refreshed at {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="440"/>
+        <location filename="../../gui/pages/cluster_page.py" line="480"/>
         <source>no Slurm controller reachable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="468"/>
+        <location filename="../../gui/pages/cluster_page.py" line="508"/>
         <source>Fix or delete {0}; nnFT&apos;s defaults are used meanwhile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="475"/>
+        <location filename="../../gui/pages/cluster_page.py" line="515"/>
         <source>nnFT defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="526"/>
+        <location filename="../../gui/pages/cluster_page.py" line="566"/>
         <source>Save cluster profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="527"/>
+        <location filename="../../gui/pages/cluster_page.py" line="567"/>
         <source>Name of the profile (one per cluster or account):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="544"/>
+        <location filename="../../gui/pages/cluster_page.py" line="584"/>
         <source>The profile could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="545"/>
+        <location filename="../../gui/pages/cluster_page.py" line="585"/>
         <source>Check that {0} is writable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="549"/>
+        <location filename="../../gui/pages/cluster_page.py" line="589"/>
         <source>Saved cluster profile &apos;{0}&apos; to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="562"/>
+        <location filename="../../gui/pages/cluster_page.py" line="602"/>
         <source>Submitting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="578"/>
+        <location filename="../../gui/pages/cluster_page.py" line="618"/>
         <source>Choose a workspace and both datasets first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="579"/>
+        <location filename="../../gui/pages/cluster_page.py" line="619"/>
         <source>Go back to the Datasets page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="598"/>
+        <location filename="../../gui/pages/cluster_page.py" line="638"/>
         <source># Every step is done already: nothing would be submitted.
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="612"/>
+        <location filename="../../gui/pages/cluster_page.py" line="652"/>
         <source>Job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="625"/>
+        <location filename="../../gui/pages/cluster_page.py" line="665"/>
         <source>Export the chain for SLURM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="627"/>
+        <location filename="../../gui/pages/cluster_page.py" line="667"/>
         <source>Bash scripts (*.sh)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="645"/>
+        <location filename="../../gui/pages/cluster_page.py" line="685"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="647"/>
+        <location filename="../../gui/pages/cluster_page.py" line="687"/>
         <source>Wrote {0}; run it with bash on the cluster&apos;s login node.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="662"/>
+        <location filename="../../gui/pages/cluster_page.py" line="702"/>
         <source>Run nnFT on the cluster&apos;s login node, or use Export script… and run the file there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="675"/>
+        <location filename="../../gui/pages/cluster_page.py" line="715"/>
         <source>Submitting the chain to Slurm …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="690"/>
+        <location filename="../../gui/pages/cluster_page.py" line="730"/>
         <source>Nothing was submitted: Slurm is installed on this computer but reaches no cluster. What to do is below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="694"/>
+        <location filename="../../gui/pages/cluster_page.py" line="734"/>
         <source>Nothing was submitted: see the problems below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="706"/>
+        <location filename="../../gui/pages/cluster_page.py" line="746"/>
         <source>Every step is done already: the fine-tuned model is in {0}. Nothing was submitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="699"/>
+        <location filename="../../gui/pages/cluster_page.py" line="739"/>
         <source>Jobs already submitted for this chain were cancelled again. Check the partition, account and limits (sinfo, sacctmgr show assoc).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="701"/>
+        <location filename="../../gui/pages/cluster_page.py" line="176"/>
+        <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array (and, when chosen, the from-scratch baseline of the same folds alongside the pretraining). Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="741"/>
         <source>Slurm refused the chain.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="715"/>
+        <location filename="../../gui/pages/cluster_page.py" line="755"/>
         <source>Submitted chain {0}: {1}. Scripts and job logs: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="721"/>
+        <location filename="../../gui/pages/cluster_page.py" line="761"/>
         <source>Nothing was submitted: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="754"/>
+        <location filename="../../gui/pages/cluster_page.py" line="794"/>
         <source>No chain was submitted from this workspace yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="756"/>
+        <location filename="../../gui/pages/cluster_page.py" line="796"/>
         <source>Scripts and job logs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="803"/>
+        <location filename="../../gui/pages/cluster_page.py" line="843"/>
         <source>Could not read the job states: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="829"/>
+        <location filename="../../gui/pages/cluster_page.py" line="869"/>
         <source>from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="836"/>
-        <location filename="../../gui/pages/cluster_page.py" line="867"/>
+        <location filename="../../gui/pages/cluster_page.py" line="878"/>
+        <location filename="../../gui/pages/cluster_page.py" line="912"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="843"/>
+        <location filename="../../gui/pages/cluster_page.py" line="885"/>
         <source>Chain {0} finished: fine-tuned model(s) in the results folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="847"/>
+        <location filename="../../gui/pages/cluster_page.py" line="889"/>
         <source>{0} (job {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="849"/>
+        <location filename="../../gui/pages/cluster_page.py" line="891"/>
         <source>nothing yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="850"/>
+        <location filename="../../gui/pages/cluster_page.py" line="892"/>
         <source>Chain {0}: running {1}. Updated every {2:.0f} s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="855"/>
+        <location filename="../../gui/pages/cluster_page.py" line="897"/>
         <source>Chain {0} ended without finishing ({1}). Submit again to continue from the checkpoints.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="865"/>
+        <location filename="../../gui/pages/cluster_page.py" line="907"/>
         <source>fine-tuning fold {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="866"/>
+        <location filename="../../gui/pages/cluster_page.py" line="876"/>
+        <location filename="../../gui/pages/cluster_page.py" line="908"/>
         <source>fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="867"/>
+        <location filename="../../gui/pages/cluster_page.py" line="910"/>
+        <source>baseline (from scratch), fold {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="911"/>
+        <source>baseline (from scratch)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="912"/>
         <source>preparation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="879"/>
+        <location filename="../../gui/pages/cluster_page.py" line="924"/>
         <source>Cancel the chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="880"/>
+        <location filename="../../gui/pages/cluster_page.py" line="925"/>
         <source>Cancel every job of chain {0}? Running trainings stop at once; their last checkpoint stays on disk and a new Submit continues from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="890"/>
+        <location filename="../../gui/pages/cluster_page.py" line="935"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="896"/>
+        <location filename="../../gui/pages/cluster_page.py" line="941"/>
         <source>Cancelled chain {0}: scancel {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -511,6 +542,44 @@
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="145"/>
         <source>median spacing {0} mm · median size {1} voxels</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DiceComparisonPlots</name>
+    <message>
+        <location filename="../../gui/widgets/dice_comparison.py" line="49"/>
+        <source>Validation Dice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/dice_comparison.py" line="51"/>
+        <source>EMA pseudo dice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/dice_comparison.py" line="58"/>
+        <source>Real Dice per class (nnU-Net&apos;s final validation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/dice_comparison.py" line="59"/>
+        <source>Dice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/dice_comparison.py" line="64"/>
+        <source>EMA pseudo dice per epoch (training estimate, not the real Dice)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/dice_comparison.py" line="67"/>
+        <source>epoch (from 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/dice_comparison.py" line="148"/>
+        <source>90 % of the final value</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -597,6 +666,44 @@
     </message>
 </context>
 <context>
+    <name>FinetuneOptions</name>
+    <message>
+        <location filename="../../gui/pages/finetune_options.py" line="71"/>
+        <source>How to fine-tune</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/finetune_options.py" line="91"/>
+        <source>Epochs during which only the decoder trains and the pretrained encoder stays fixed; after them all layers train. Default: a tenth of the epochs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/finetune_options.py" line="95"/>
+        <source>Preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/finetune_options.py" line="97"/>
+        <source>encoder frozen for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/finetune_options.py" line="98"/>
+        <source>epochs, then all layers train</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/finetune_options.py" line="104"/>
+        <source>Also train a from-scratch baseline (same fold and epochs; about doubles the fine-tuning time) to see whether pretraining helped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/finetune_options.py" line="108"/>
+        <source>The same training of your dataset without the pretrained weights, in a results folder of its own. Its real Dice next to the fine-tuned model&apos;s tells whether the pretraining helped. It can be added later, after the fine-tuning.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ImagePreview</name>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="159"/>
@@ -661,73 +768,73 @@
 <context>
     <name>NnftWizard</name>
     <message>
-        <location filename="../../gui/wizard.py" line="51"/>
+        <location filename="../../gui/wizard.py" line="61"/>
         <source>nnFT — nnU-Net pretraining and fine-tuning</source>
-        <extracomment>Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing). How the user chose to close the wizard while a command runs.</extracomment>
+        <extracomment>Page ids: the order of the flow is :func:`~nnft.core.wizard_state.page_flow`&apos;s (see nextId), not the ids&apos;. The pages added later got free ids; ``render_screenshots`` names its files by id + 1 (09_results.png, 11_baseline.png; 10_report.png is the run report). Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing). How the user chose to close the wizard while a command runs.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="71"/>
+        <location filename="../../gui/wizard.py" line="83"/>
         <source>Run on a cluster…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="74"/>
+        <location filename="../../gui/wizard.py" line="86"/>
         <source>Submit the chain as SLURM jobs and follow them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="91"/>
+        <location filename="../../gui/wizard.py" line="103"/>
         <source>Validate transferred plans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="206"/>
+        <location filename="../../gui/wizard.py" line="224"/>
         <source>A step is running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="210"/>
+        <location filename="../../gui/wizard.py" line="228"/>
         <source>A training is running. Stop it after the epoch in progress (a checkpoint is written; Resume continues there) and quit?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="213"/>
+        <location filename="../../gui/wizard.py" line="231"/>
         <source>A training is running. Its trainer cannot stop after the epoch: stopping it now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="217"/>
+        <location filename="../../gui/wizard.py" line="235"/>
         <source>An nnU-Net command is still running. Stop it and quit? (The step starts again cleanly next time.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="222"/>
+        <location filename="../../gui/wizard.py" line="240"/>
         <source>Quit and leave it running: the training goes on without this window, its output goes into its log, and the wizard follows it when you open it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="226"/>
+        <location filename="../../gui/wizard.py" line="244"/>
         <source>Stop after this epoch and quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="229"/>
+        <location filename="../../gui/wizard.py" line="247"/>
         <source>Stop now and quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="232"/>
+        <location filename="../../gui/wizard.py" line="250"/>
         <source>Quit and leave it running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="275"/>
+        <location filename="../../gui/wizard.py" line="293"/>
         <source>nnFT — closing after the epoch in progress …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="278"/>
+        <location filename="../../gui/wizard.py" line="296"/>
         <source>Stopping after this epoch (a checkpoint is written); the wizard then closes.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1044,6 +1151,39 @@
     </message>
 </context>
 <context>
+    <name>Presets</name>
+    <message>
+        <location filename="../../gui/texts.py" line="37"/>
+        <source>nnU-Net&apos;s default (learning rate 1e-2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="38"/>
+        <source>nnU-Net&apos;s own fine-tuning: the full training schedule, starting from the pretrained weights; a good first choice when the two datasets are alike.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="43"/>
+        <source>Gentle (learning rate 1e-3 with warm-up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="44"/>
+        <source>Starts at a ten times smaller learning rate after a short warm-up, so the pretrained features are changed slowly; choose it when your dataset is small or close to the pretraining data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="49"/>
+        <source>Frozen encoder, then all layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/texts.py" line="50"/>
+        <source>Trains only the decoder for the first epochs while the pretrained encoder stays fixed, then all layers; choose it when you have very few cases and fear losing what the pretraining learned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ProblemsView</name>
     <message>
         <location filename="../../gui/widgets/problems_view.py" line="29"/>
@@ -1062,6 +1202,156 @@
     </message>
 </context>
 <context>
+    <name>ResultsPage</name>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="87"/>
+        <source>Results: did the pretraining help?</source>
+        <extracomment>Background task keys: the latest read of the results wins; one report written at a time.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="89"/>
+        <source>nnU-Net&apos;s real validation Dice (validation/summary.json) of the fine-tuned model and of the same training from scratch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="103"/>
+        <source>Add a from-scratch baseline…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="106"/>
+        <source>Go back to the fine-tuning page with &quot;Also train a from-scratch baseline&quot; ticked; Next then leads to the baseline page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="115"/>
+        <location filename="../../gui/pages/results_page.py" line="284"/>
+        <source>Save report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="118"/>
+        <source>One self-contained HTML file to share: the datasets and the direction, the plans and checkpoint checksums, every command with its exit status and duration, the versions, the curves and this comparison.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="159"/>
+        <source>Choose a workspace and two datasets first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="161"/>
+        <source>Reading the validation results …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="173"/>
+        <source>The results could not be read: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="181"/>
+        <source>fine-tuned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="181"/>
+        <source>from scratch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="184"/>
+        <source>Fine-tuned: mean Dice {0:.3f} on fold {1}. Not comparable yet: what is missing is said below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="188"/>
+        <source>Not comparable yet (fold {0}): what is missing is said below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="204"/>
+        <source>Epochs until the EMA pseudo dice first reached 90 % of its final value: {0}, {1}. The pseudo dice is nnU-Net&apos;s estimate during training, on random patches: it shows speed, not quality.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="210"/>
+        <source>mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="227"/>
+        <source>{0}: no epochs logged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="229"/>
+        <source>{0}: not known (no EMA pseudo dice above 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="230"/>
+        <source>{0} {1} (of {2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="237"/>
+        <source>The fine-tuning has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the fine-tuning page makes it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="239"/>
+        <source>The fine-tuning has not finished ({0}): finish it on the fine-tuning page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="243"/>
+        <source>There is no from-scratch baseline to compare with: without one, nothing says whether the pretraining helped. &quot;Add a from-scratch baseline…&quot; goes back to the fine-tuning page to tick it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="248"/>
+        <source>The baseline has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the baseline page makes it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="250"/>
+        <source>The baseline has not been trained yet ({0}): train it on the baseline page (Back).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="267"/>
+        <source>Save report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="269"/>
+        <source>HTML files (*.html)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="278"/>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="279"/>
+        <source>Writing the report …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="289"/>
+        <source>✓ Report saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="294"/>
+        <source>✗ The report could not be written: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SliceCanvas</name>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="115"/>
@@ -1073,52 +1363,67 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="30"/>
+        <location filename="../../gui/pages/summary_page.py" line="31"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="31"/>
+        <location filename="../../gui/pages/summary_page.py" line="32"/>
         <source>What was done and where the results are. The script runs the same commands without the wizard (e.g. on a cluster).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="47"/>
+        <location filename="../../gui/pages/summary_page.py" line="48"/>
         <source>Copy script</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="51"/>
+        <location filename="../../gui/pages/summary_page.py" line="52"/>
         <source>Save script…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="65"/>
+        <location filename="../../gui/pages/summary_page.py" line="66"/>
         <source>Choose a workspace and two datasets first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="74"/>
+        <location filename="../../gui/pages/summary_page.py" line="75"/>
         <source>Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration {2} · transferred plans &apos;{3}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="79"/>
+        <location filename="../../gui/pages/summary_page.py" line="80"/>
         <source>Pretrained weights: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="80"/>
+        <location filename="../../gui/pages/summary_page.py" line="82"/>
         <source>Fine-tuned model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="92"/>
-        <source>Save script</source>
+        <location filename="../../gui/pages/summary_page.py" line="83"/>
+        <source>Trained from scratch for comparison (baseline): {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="93"/>
+        <source>frozen epochs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="94"/>
+        <source>Fine-tuning preset: {0} (trainer {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="105"/>
+        <source>Save script</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="107"/>
         <source>Shell scripts (*.sh)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1126,293 +1431,313 @@
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="372"/>
+        <location filename="../../gui/pages/training_page.py" line="418"/>
         <source>Pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="373"/>
+        <location filename="../../gui/pages/training_page.py" line="419"/>
         <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="376"/>
+        <location filename="../../gui/pages/training_page.py" line="421"/>
         <source>Fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="377"/>
+        <location filename="../../gui/pages/training_page.py" line="422"/>
         <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="391"/>
+        <location filename="../../gui/pages/training_page.py" line="455"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="397"/>
-        <location filename="../../gui/pages/training_page.py" line="673"/>
+        <location filename="../../gui/pages/training_page.py" line="461"/>
+        <location filename="../../gui/pages/training_page.py" line="763"/>
         <source>Check weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="400"/>
+        <location filename="../../gui/pages/training_page.py" line="464"/>
         <source>Build the fine-tuning network and compare every layer with the checkpoint, without running any code stored in it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="404"/>
-        <location filename="../../gui/pages/training_page.py" line="716"/>
+        <location filename="../../gui/pages/training_page.py" line="468"/>
+        <location filename="../../gui/pages/training_page.py" line="806"/>
         <source>Pretrained weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="414"/>
+        <location filename="../../gui/pages/training_page.py" line="478"/>
         <source>Fold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="418"/>
-        <location filename="../../gui/pages/training_page.py" line="744"/>
+        <location filename="../../gui/pages/training_page.py" line="492"/>
+        <location filename="../../gui/pages/training_page.py" line="834"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="421"/>
+        <location filename="../../gui/pages/training_page.py" line="495"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="589"/>
+        <location filename="../../gui/pages/training_page.py" line="679"/>
         <source>The run outside the wizard has stopped or finished.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="578"/>
+        <location filename="../../gui/pages/training_page.py" line="424"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="693"/>
+        <location filename="../../gui/pages/training_page.py" line="783"/>
         <source>{0} does not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="664"/>
+        <location filename="../../gui/pages/training_page.py" line="754"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="428"/>
+        <location filename="../../gui/pages/training_page.py" line="425"/>
+        <source>Baseline: from scratch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="426"/>
+        <source>Train your dataset again without the pretrained weights (same fold, configuration, plans and epochs), to see whether the pretraining helped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="429"/>
+        <source>fine-tuned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="502"/>
         <source>Epochs are counted from 1 here (and in nnft run, nnft monitor and the plots); nnU-Net&apos;s log counts from 0: its &quot;Epoch 0&quot; is epoch 1 here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="505"/>
+        <location filename="../../gui/pages/training_page.py" line="556"/>
+        <source>The baseline trains exactly like the fine-tuning: the same trainer, epochs and fold ({0}), from scratch. Change them on the fine-tuning page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="595"/>
         <source>A training of this fold that nnFT started is running outside this window (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="509"/>
+        <location filename="../../gui/pages/training_page.py" line="599"/>
         <source>An nnUNetv2_train of this fold, started outside nnFT, is running (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="513"/>
+        <location filename="../../gui/pages/training_page.py" line="603"/>
         <source>nnFT started a training of this fold on {0}, and its log was written {1} s ago: it probably still runs there (this machine cannot check). Following its log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="525"/>
+        <location filename="../../gui/pages/training_page.py" line="615"/>
         <source>— output of the running training (process {0}), from {1} —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="632"/>
+        <location filename="../../gui/pages/training_page.py" line="722"/>
         <source>The weights check was dropped: its inputs changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="667"/>
+        <location filename="../../gui/pages/training_page.py" line="757"/>
         <source>Checking the weights against the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="688"/>
+        <location filename="../../gui/pages/training_page.py" line="778"/>
         <source>✗ File not found: {0}. Check the path, or choose the checkpoint with Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="697"/>
+        <location filename="../../gui/pages/training_page.py" line="787"/>
         <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="701"/>
+        <location filename="../../gui/pages/training_page.py" line="791"/>
         <source>✗ These weights do not fit the fine-tuning network (details below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="709"/>
+        <location filename="../../gui/pages/training_page.py" line="799"/>
         <source>✗ The weights could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="718"/>
+        <location filename="../../gui/pages/training_page.py" line="808"/>
         <source>nnU-Net checkpoints (*.pth)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="738"/>
+        <location filename="../../gui/pages/training_page.py" line="828"/>
         <source>Finish validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="740"/>
+        <location filename="../../gui/pages/training_page.py" line="830"/>
         <source>Run only nnU-Net&apos;s final validation of the finished training (nnUNetv2_train … --val): it writes validation/summary.json with the real Dice. The training is not repeated.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="744"/>
+        <location filename="../../gui/pages/training_page.py" line="834"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="781"/>
-        <location filename="../../gui/pages/training_page.py" line="1010"/>
+        <location filename="../../gui/pages/training_page.py" line="871"/>
+        <location filename="../../gui/pages/training_page.py" line="1104"/>
         <source>about {0} left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="783"/>
+        <location filename="../../gui/pages/training_page.py" line="873"/>
         <source>EMA pseudo dice {0:.3f}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="786"/>
+        <location filename="../../gui/pages/training_page.py" line="876"/>
         <source>No epoch yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="788"/>
+        <location filename="../../gui/pages/training_page.py" line="878"/>
         <source>Finished: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="832"/>
+        <location filename="../../gui/pages/training_page.py" line="922"/>
         <source>Checking that the pretrained weights fit the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="868"/>
+        <location filename="../../gui/pages/training_page.py" line="958"/>
         <source>Not started: the pretrained weights do not fit (see the problems below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="876"/>
+        <location filename="../../gui/pages/training_page.py" line="966"/>
         <source>Not started: the pretrained weights could not be checked ({0}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="843"/>
+        <location filename="../../gui/pages/training_page.py" line="933"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="895"/>
+        <location filename="../../gui/pages/training_page.py" line="985"/>
         <source>Starting nnU-Net …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="957"/>
+        <location filename="../../gui/pages/training_page.py" line="1051"/>
         <source>Stop training</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="955"/>
+        <location filename="../../gui/pages/training_page.py" line="1049"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="766"/>
+        <location filename="../../gui/pages/training_page.py" line="856"/>
         <source>The training is finished (checkpoint_final.pth is written). nnU-Net&apos;s final validation now predicts every validation case with the trained model and writes the real Dice to validation/summary.json. Stop ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs it later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="774"/>
+        <location filename="../../gui/pages/training_page.py" line="864"/>
         <source>Epoch {0} of {1} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="777"/>
+        <location filename="../../gui/pages/training_page.py" line="867"/>
         <source>training finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="779"/>
+        <location filename="../../gui/pages/training_page.py" line="869"/>
         <source>training finished, final validation starting …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="792"/>
+        <location filename="../../gui/pages/training_page.py" line="882"/>
         <source>Trained ({0}), but nnU-Net&apos;s final validation did not finish (stopped or killed during it). &quot;Finish validation&quot; runs only the validation (nnUNetv2_train … --val).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="798"/>
+        <location filename="../../gui/pages/training_page.py" line="888"/>
         <source>Stopped after epoch {0} of {1} (checkpoint written). Resume continues with epoch {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="864"/>
+        <location filename="../../gui/pages/training_page.py" line="954"/>
         <source>Not started: there are no pretrained weights at {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="917"/>
+        <location filename="../../gui/pages/training_page.py" line="1009"/>
         <source>Stopping the run outside the wizard after this epoch (a checkpoint is written) …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="939"/>
+        <location filename="../../gui/pages/training_page.py" line="1033"/>
         <source>Stopping the final validation now. The trained model is kept (checkpoint_final.pth); &quot;Finish validation&quot; runs the validation later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="943"/>
+        <location filename="../../gui/pages/training_page.py" line="1037"/>
         <source>Stopping after this epoch (a checkpoint is written) … If this is the last epoch, the final validation is left for &quot;Finish validation&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="949"/>
+        <location filename="../../gui/pages/training_page.py" line="1043"/>
         <source>nnU-Net is running its final validation; the training itself is finished (checkpoint_final.pth). Stopping now ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs the validation later. Stop the validation?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="967"/>
+        <location filename="../../gui/pages/training_page.py" line="1061"/>
         <source>Running. Log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1005"/>
+        <location filename="../../gui/pages/training_page.py" line="1099"/>
         <source>Final validation: {0} / {1} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1008"/>
+        <location filename="../../gui/pages/training_page.py" line="1102"/>
         <source>Final validation: {0} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1018"/>
+        <location filename="../../gui/pages/training_page.py" line="1112"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1021"/>
+        <location filename="../../gui/pages/training_page.py" line="1115"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1495,53 +1820,53 @@ Full log: {2}</source>
 <context>
     <name>TrainingSettings</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="275"/>
+        <location filename="../../gui/pages/training_page.py" line="320"/>
         <source>Quick trial (nnFT, short run)</source>
-        <extracomment>Background task keys: one weights check at a time; the latest read of the logs wins. Start&apos;s weights check runs after Start&apos;s file lookups (WEIGHTS_TASK) have answered. Reading the output a followed run (started by nnFT outside this window) wrote to its log. A weights check that takes longer than this (seconds) is given up.</extracomment>
+        <extracomment>Background task keys: one weights check at a time; the latest read of the logs wins. Start&apos;s weights check runs after Start&apos;s file lookups (WEIGHTS_TASK) have answered. Reading the output a followed run (started by nnFT outside this window) wrote to its log. A weights check that takes longer than this (seconds) is given up. The training phases, keyed by page and step key.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="276"/>
+        <location filename="../../gui/pages/training_page.py" line="321"/>
         <source>nnUNetTrainer (nnU-Net default, 1000 epochs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="278"/>
+        <location filename="../../gui/pages/training_page.py" line="323"/>
         <source>nnFTTrainer (nnU-Net default + safe stop)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="286"/>
+        <location filename="../../gui/pages/training_page.py" line="331"/>
         <source>final validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="289"/>
+        <location filename="../../gui/pages/training_page.py" line="334"/>
         <source>After the last epoch nnU-Net predicts every validation case with the trained model (the pretraining&apos;s fold &apos;all&apos;: every pretraining case) and writes the real Dice to validation/summary.json. The quick trial predicts each case once (no mirroring); on the demo on a shared 2-core CPU that took 1.7 of the pretraining&apos;s 3.8 minutes (12 cases) and 15 s of the fine-tuning&apos;s 46 s (2 cases). Off: the run ends after the last epoch, without real Dice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="299"/>
+        <location filename="../../gui/pages/training_page.py" line="344"/>
         <source>Final validation: real Dice in validation/summary.json, one prediction per validation case (demo, 2-core CPU: 1.7 of the pretraining&apos;s 3.8 minutes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="306"/>
+        <location filename="../../gui/pages/training_page.py" line="351"/>
         <source>epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="308"/>
+        <location filename="../../gui/pages/training_page.py" line="353"/>
         <source>iterations per epoch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="312"/>
+        <location filename="../../gui/pages/training_page.py" line="357"/>
         <source>Trainer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="318"/>
+        <location filename="../../gui/pages/training_page.py" line="363"/>
         <source>Quick trial</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1743,7 +2068,7 @@ Full log: {2}</source>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="81"/>
-        <location filename="../../gui/pages/workspace_page.py" line="224"/>
+        <location filename="../../gui/pages/workspace_page.py" line="226"/>
         <source>Create demo workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1798,52 +2123,57 @@ Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="145"/>
+        <location filename="../../gui/pages/workspace_page.py" line="138"/>
+        <source>Optionally, train your dataset &lt;b&gt;from scratch&lt;/b&gt; too, to see whether the pretraining helped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="147"/>
         <source>Every step checks its inputs first, never overwrites existing plans or results, and can be stopped and continued.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="155"/>
+        <location filename="../../gui/pages/workspace_page.py" line="157"/>
         <source>Looking for NVIDIA GPUs …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="158"/>
+        <location filename="../../gui/pages/workspace_page.py" line="160"/>
         <source>GPU {0}: {1} ({2:.0f} GB)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="161"/>
+        <location filename="../../gui/pages/workspace_page.py" line="163"/>
         <source>Apple GPU (MPS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="162"/>
+        <location filename="../../gui/pages/workspace_page.py" line="164"/>
         <source>CPU (slow; fine for quick trials)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="201"/>
+        <location filename="../../gui/pages/workspace_page.py" line="203"/>
         <source>Choose a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="206"/>
+        <location filename="../../gui/pages/workspace_page.py" line="208"/>
         <source>Choose the workspace folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="212"/>
+        <location filename="../../gui/pages/workspace_page.py" line="214"/>
         <source>Where should the demo workspace go?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="218"/>
+        <location filename="../../gui/pages/workspace_page.py" line="220"/>
         <source>Creating…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="235"/>
+        <location filename="../../gui/pages/workspace_page.py" line="237"/>
         <source>Demo workspace</source>
         <translation type="unfinished"></translation>
     </message>
