@@ -231,6 +231,16 @@ class ResultsPage(QWizardPage):
 
     def _missing_text(self, role: str, fold_dir: str, trained: bool) -> str:
         """What is missing, and which page makes it."""
+        options = self.state.options
+        if trained and options.is_quick_trial and not options.final_validation:
+            # The run is done as asked: its page offers "Finish validation" only once the
+            # final validation is wanted again.
+            page = self.tr("fine-tuning") if role == FINETUNED else self.tr("baseline")
+            return self.tr(
+                "The {0} ran as a quick trial without nnU-Net's final validation, so there is "
+                "no validation/summary.json ({1}). Tick \"final validation\" on the "
+                "fine-tuning page; \"Finish validation\" on the {0} page then makes it.").format(
+                    page, fold_dir)
         if role == FINETUNED:
             if trained:
                 return self.tr(

@@ -118,9 +118,11 @@ def test_results_page_shows_the_real_dice_of_both_runs(make_wizard, chosen, qtbo
         wizard.grab().save(str(Path(shots) / "09_results.png"))
 
 
-@pytest.mark.parametrize("trained", [True, False])
-def test_a_missing_summary_is_named_with_the_page_that_makes_it(qtbot, chosen, trained):
-    chosen.with_options(baseline=True)
+@pytest.mark.parametrize("trained, final_validation", [(True, True), (True, False),
+                                                     (False, True)])
+def test_a_missing_summary_is_named_with_the_page_that_makes_it(qtbot, chosen, trained,
+                                                               final_validation):
+    chosen.with_options(baseline=True, final_validation=final_validation)
     ctx = chosen.context()
     put_run(ctx.finetune_fold_dir, "finetuned")
     put_run(ctx.baseline_fold_dir, "baseline", summary=False)
@@ -131,12 +133,16 @@ def test_a_missing_summary_is_named_with_the_page_that_makes_it(qtbot, chosen, t
     assert "Not comparable yet" in page.verdict_label.text()
     text = page.missing_label.text()
     assert page.missing_label.isVisible() and str(ctx.baseline_fold_dir) in text
-    if trained:
+    if trained and final_validation:
         assert "baseline has no validation/summary.json yet" in text
         assert '"Finish validation" on the baseline page makes it' in text
+    elif trained:  # done as asked, without the final validation: how to get it after all
+        assert "quick trial without nnU-Net's final validation" in text
+        assert 'Tick "final validation" on the fine-tuning page; "Finish validation" on ' \
+            "the baseline page then makes it" in text
     else:
         assert "baseline has not been trained yet" in text
-    assert "fine-tuning" not in text  # its summary is there
+    assert "The fine-tuning" not in text  # its summary is there
     # The fine-tuned model's bars are still shown; the baseline's are not there.
     finetuned, finetuned_mean = real_dice("finetuned")
     assert page.plots.bar_heights["finetuned"] == [*finetuned.values(), finetuned_mean]
