@@ -256,6 +256,11 @@ def test_whole_wizard_on_the_demo_to_a_fine_tuned_model(make_wizard, quick_state
     assert "Loading pretrained weights" in finetune.console.toPlainText()
     assert (quick_state.context().finetune_fold_dir / "checkpoint_final.pth").is_file()
 
+    wizard.next()  # the results (no baseline chosen: they say so), then the summary
+    results = wizard.pages["results"]
+    assert wizard.currentPage() is results
+    qtbot.waitUntil(lambda: results.result is not None, timeout=30000)
+    assert results.add_baseline_button.isVisible()
     wizard.next()
     summary = wizard.pages["summary"]
     assert wizard.currentPage() is summary
