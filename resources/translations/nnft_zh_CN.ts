@@ -1226,7 +1226,7 @@
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="115"/>
-        <location filename="../../gui/pages/results_page.py" line="284"/>
+        <location filename="../../gui/pages/results_page.py" line="294"/>
         <source>Save report…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1296,57 +1296,72 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="237"/>
+        <location filename="../../gui/pages/results_page.py" line="238"/>
+        <source>fine-tuning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="238"/>
+        <source>baseline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="240"/>
+        <source>The {0} ran as a quick trial without nnU-Net&apos;s final validation, so there is no validation/summary.json ({1}). Tick &quot;final validation&quot; on the fine-tuning page; &quot;Finish validation&quot; on the {0} page then makes it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="247"/>
         <source>The fine-tuning has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the fine-tuning page makes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="239"/>
+        <location filename="../../gui/pages/results_page.py" line="249"/>
         <source>The fine-tuning has not finished ({0}): finish it on the fine-tuning page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="243"/>
+        <location filename="../../gui/pages/results_page.py" line="253"/>
         <source>There is no from-scratch baseline to compare with: without one, nothing says whether the pretraining helped. &quot;Add a from-scratch baseline…&quot; goes back to the fine-tuning page to tick it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="248"/>
+        <location filename="../../gui/pages/results_page.py" line="258"/>
         <source>The baseline has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the baseline page makes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="250"/>
+        <location filename="../../gui/pages/results_page.py" line="260"/>
         <source>The baseline has not been trained yet ({0}): train it on the baseline page (Back).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="267"/>
+        <location filename="../../gui/pages/results_page.py" line="277"/>
         <source>Save report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="269"/>
+        <location filename="../../gui/pages/results_page.py" line="279"/>
         <source>HTML files (*.html)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="278"/>
+        <location filename="../../gui/pages/results_page.py" line="288"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="279"/>
+        <location filename="../../gui/pages/results_page.py" line="289"/>
         <source>Writing the report …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="289"/>
+        <location filename="../../gui/pages/results_page.py" line="299"/>
         <source>✓ Report saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="294"/>
+        <location filename="../../gui/pages/results_page.py" line="304"/>
         <source>✗ The report could not be written: {0}</source>
         <translation type="unfinished"></translation>
     </message>
