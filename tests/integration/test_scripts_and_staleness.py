@@ -53,10 +53,10 @@ def _without_nnunet_variables() -> dict[str, str]:
     return env
 
 
-def _judgement(root: Path) -> dict[str, object]:
+def _judgement(root: Path, options: RunOptions = TRIAL_OPTIONS) -> dict[str, object]:
     """How the wizard's core sees a workspace: steps done, preflight, pages, nnFT's records."""
     state = WizardState(workspace=Workspace.from_root(root), pretrain="1", finetune="2",
-                        options=TRIAL_OPTIONS, check_device=False)
+                        options=options, check_device=False)
     preflight_result = state.run_preflight()
     ctx = state.context()
     assert ctx is not None, [str(p) for p in preflight_result.problems]
@@ -65,7 +65,9 @@ def _judgement(root: Path) -> dict[str, object]:
         if p.name.startswith(".nnft_") or p.name in ("nnft_run.json", "transfers.json"))
     marker = read_run_marker(ctx.finetune_fold_dir) or {}
     return {
-        "done": {key: state.step_done(key) for key in STEP_KEYS},
+        # The chain's steps (the baseline only when chosen: not here).
+        "done": {key: state.step_done(key) for key in STEP_KEYS
+                 if key in {step.key for step in state.steps()}},
         "problems": sorted((p.code, p.severity.value) for p in preflight_result.problems),
         "pages": {page: availability.available
                   for page, availability in page_availability(state).items()},
@@ -79,22 +81,26 @@ def test_exported_script_leaves_the_records_of_nnft_run(chain_run, tmp_path):
     demo = write_demo_workspace(tmp_path / "scripted workspace")
     env = _without_nnunet_variables()
     script = tmp_path / "chain.sh"
+    # chain_run trains the from-scratch baseline too (--baseline): so does the script.
     exported = nnft("export", "--workspace", str(demo.root), "--pretrain", "1", "--finetune",
-                    "2", *TRIAL_ARGS, "--output", str(script), env=env)
+                    "2", *TRIAL_ARGS, "--baseline", "--output", str(script), env=env)
     assert exported.returncode == 0, exported.stderr
     ran = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env,
                          timeout=1200, cwd=tmp_path)
     assert ran.returncode == 0, (ran.stdout + ran.stderr)[-3000:]
 
-    by_script, by_run = _judgement(demo.root), _judgement(chain_run.demo.root)
+    options = dataclasses.replace(TRIAL_OPTIONS, baseline=True)
+    by_script = _judgement(demo.root, options)
+    by_run = _judgement(chain_run.demo.root, options)
     assert by_script == by_run
     # Not equal by luck: the chain is finished and recognised as nnFT's in both.
     assert all(by_script["done"].values())  # type: ignore[union-attr]
     assert set(by_script["pages"]) >= set(PAGES)  # type: ignore[arg-type]
-    # Every page of the flow may be entered; the baseline page, not chosen, is off the flow.
+    # Every page of the flow may be entered (the baseline page too: chosen).
     pages: dict[str, bool] = by_script["pages"]  # type: ignore[assignment]
-    assert all(pages[page] for page in (*page_flow(TRIAL_OPTIONS), CLUSTER))
-    assert not pages["baseline"]
+    assert "baseline" in page_flow(options)
+    assert all(pages[page] for page in (*page_flow(options), CLUSTER))
+    assert by_script["done"]["baseline"]  # type: ignore[index]
     assert by_script["fine-tuned from"] == (f"{PRETRAIN}/nnFTTrainerQuickTrial__{PLANS_NAME}__2d/"
                                             "fold_all/checkpoint_final.pth")
     assert f"nnUNet_preprocessed/{PRETRAIN}/.nnft_fingerprint.json" in by_script["records"]
