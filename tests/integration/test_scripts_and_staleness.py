@@ -113,19 +113,21 @@ def test_slurm_job_scripts_leave_the_records_of_nnft_run(chain_run, tmp_path):
 
     assert chain_run.result.returncode == 0, chain_run.output[-3000:]
     demo = write_demo_workspace(tmp_path / "cluster workspace")
-    checked = preflight(Workspace.from_root(demo.root), 1, 2, TRIAL_OPTIONS,
+    # chain_run trains the from-scratch baseline too (--baseline): so do the jobs.
+    options = dataclasses.replace(TRIAL_OPTIONS, baseline=True)
+    checked = preflight(Workspace.from_root(demo.root), 1, 2, options,
                         check_device_present=False, check_weights=False)
     assert checked.ok and checked.context is not None, [str(p) for p in checked.problems]
     chain = S.plan_slurm_chain(checked.context, S.SlurmProfile(gpus=0, cpus_per_task=2),
                                ["0"], chain_id="C", chain_dir=tmp_path / "jobs")
-    assert [job.role for job in chain.jobs] == ["prepare", "pretrain", "finetune"]
+    assert [job.role for job in chain.jobs] == ["prepare", "pretrain", "finetune", "baseline"]
     env = dict(_without_nnunet_variables(), SLURM_JOB_ID="1")
     for job in chain.jobs:
         ran = subprocess.run(["bash", "-c", job.text], capture_output=True, text=True, env=env,
                              timeout=1200, cwd=tmp_path)
         assert ran.returncode == 0, (job.role, (ran.stdout + ran.stderr)[-3000:])
         assert "nnFT: finished" in ran.stdout
-    assert _judgement(demo.root) == _judgement(chain_run.demo.root)
+    assert _judgement(demo.root, options) == _judgement(chain_run.demo.root, options)
 
 
 def test_script_hook_refuses_a_foreign_fold_and_nothing_runs(tmp_path):
