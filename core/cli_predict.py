@@ -41,6 +41,9 @@ def add_commands(subparsers) -> None:
     predict.add_argument("--labels", metavar="DIR",
                          help="reference labels (CASE<ending>): print the Dice of the "
                               "predictions (nnU-Net's evaluation; summary.json in OUTPUT)")
+    predict.add_argument("--disable-tta", action="store_true",
+                         help="predict each case once, without mirroring test-time "
+                              "augmentation (4x faster in 2d, 8x in 3d; a little less accurate)")
     predict.add_argument("--overwrite", action="store_true",
                          help="replace predictions already in OUTPUT (moved to a backup "
                               "folder next to it first)")
@@ -54,7 +57,8 @@ def add_commands(subparsers) -> None:
 def cmd_predict(args: argparse.Namespace) -> int:
     device = default_device() if args.device == "auto" else args.device
     plan = plan_prediction(args.model, args.input, args.output, folds=args.folds,
-                           device=device, labels_dir=args.labels, overwrite=args.overwrite)
+                           device=device, labels_dir=args.labels, overwrite=args.overwrite,
+                           disable_tta=args.disable_tta)
     report: dict = {"problems": [p.to_dict() for p in plan.problems]}
     if not plan.ok:
         if args.json:
@@ -69,8 +73,17 @@ def cmd_predict(args: argparse.Namespace) -> int:
     print(f"Predicting {len(plan.cases)} case(s) with {model.path}"
           + (f" ({model.member})" if model.member else "")
           + f", fold(s) {' '.join(model.folds)}, on {device}", file=stream, flush=True)
-    run = PredictionRun(plan, workers=args.workers,
-                        on_line=lambda line: print(line, file=stream, flush=True))
+    interactive = stream.isatty()
+
+    def progress(line: str) -> None:
+        # A progress bar redraws its line in a terminal; elsewhere only the log keeps it.
+        if interactive:
+            print(f"\r\x1b[K{line}", end="", file=stream, flush=True)
+
+    def output_line(line: str) -> None:
+        print(f"\r\x1b[K{line}" if interactive else line, file=stream, flush=True)
+
+    run = PredictionRun(plan, workers=args.workers, on_line=output_line, on_progress=progress)
     result = run.run()
     if not result.ok:
         what = result.error or next((r.error or f"exit status {r.exit_code}"

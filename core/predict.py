@@ -106,6 +106,9 @@ class PredictionPlan:
     output_dir: Path | None = None
     labels_dir: Path | None = None
     device: str = "cpu"
+    #: No mirroring test-time augmentation (nnU-Net's --disable_tta: 4× faster in 2d, 8× in
+    #: 3d, a little less accurate).
+    disable_tta: bool = False
     overwrite: bool = False
     #: Files in the output folder the run would replace (moved to a backup first).
     existing: list[Path] = field(default_factory=list)
@@ -361,7 +364,7 @@ def _inside(path: Path, folder: Path) -> bool:
 def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path | str, *,
                     folds: Sequence[str] | None = None, device: str = "cpu",
                     labels_dir: Path | str | None = None, overwrite: bool = False,
-                    check_images: bool = True) -> PredictionPlan:
+                    disable_tta: bool = False, check_images: bool = True) -> PredictionPlan:
     """The preflight of a prediction: every problem, nothing written.
 
     Parameters
@@ -382,6 +385,8 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
     overwrite
         Existing predictions are moved to a backup folder and replaced (a warning), instead of
         the error ``PREDICTION_EXISTS``.
+    disable_tta
+        Predict each case once, without nnU-Net's mirroring test-time augmentation.
     check_images
         Read every image's header (SimpleITK); off only for tests of the naming rules.
 
@@ -390,7 +395,7 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
     PredictionPlan
         ``plan.ok`` when :func:`run_prediction` may run it.
     """
-    plan = PredictionPlan(device=device, overwrite=overwrite)
+    plan = PredictionPlan(device=device, overwrite=overwrite, disable_tta=disable_tta)
     found, problems = resolve_model(model, folds)
     plan.problems.extend(problems)
     plan.model = found
@@ -416,6 +421,13 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
     cases, problems = _input_cases(input_path, found)
     plan.problems.extend(problems)
     plan.cases = cases
+    inputs = {image.resolve() for case in cases for image in case.files}
+    clashes = [plan.output_of(c) for c in cases if plan.output_of(c).resolve() in inputs]
+    if clashes:
+        plan.problems.append(_error(
+            P.PREDICT_OUTPUT_INVALID,
+            f"The prediction {clashes[0]} would replace the input image of that name.",
+            "Choose an output folder other than the image's folder (-o)."))
     if cases and input_path.is_dir() and not any(c.needs_link for c in cases):
         plan.input_dir = input_path
     if check_images:
@@ -470,11 +482,12 @@ def backup_folder_name(output: Path) -> Path:
 
 
 def predict_argv(model_dir: Path, input_dir: Path, output_dir: Path, folds: Sequence[str],
-                 device: str, workers: int = 2) -> list[str]:
+                 device: str, workers: int = 2, disable_tta: bool = False) -> list[str]:
     """nnU-Net's predictor for a model folder (``nnUNetv2_predict_from_modelfolder``)."""
     return ["nnUNetv2_predict_from_modelfolder", "-i", str(input_dir), "-o", str(output_dir),
             "-m", str(model_dir), "-f", *[str(f) for f in folds], "-device", device,
-            "-npp", str(workers), "-nps", str(workers)]
+            "-npp", str(workers), "-nps", str(workers),
+            *(["--disable_tta"] if disable_tta else [])]
 
 
 def evaluate_argv(labels_dir: Path, predictions_dir: Path, model_dir: Path, summary: Path
@@ -580,7 +593,7 @@ class PredictionRun:
             model_dir = self._model_folder(model, scratch)
             input_dir = plan.input_dir or self._linked_input(scratch / "input")
             run = self._run(predict_argv(model_dir, input_dir, output, model.folds, plan.device,
-                                         self.workers), env, log)
+                                         self.workers, plan.disable_tta), env, log)
             result.runs.append(run)
             result.cancelled = run.cancelled
             if not run.ok:

@@ -1325,6 +1325,11 @@ def test_predict_output_invalid(predict_setup, expect, tmp_path) -> None:
     model, images, _, _ = predict_setup
     expect(_plan(model, images, images / "out").problems, P.PREDICT_OUTPUT_INVALID, ERROR,
            str(images / "out"), "inside it")
+    plain = images / "scan.nii.gz"
+    (images / "ft_test_001_0000.nii.gz").rename(plain)
+    plan = _plan(model, plain, images, overwrite=True)  # its prediction would be scan.nii.gz
+    expect(plan.problems, P.PREDICT_OUTPUT_INVALID, ERROR, str(plain), "replace the input")
+    assert not plan.ok
     a_file = tmp_path / "a file"
     a_file.write_text("x", encoding="utf-8")
     expect(_plan(model, images, a_file).problems, P.PREDICT_OUTPUT_INVALID, ERROR, str(a_file),
