@@ -200,6 +200,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Try:")
     print(f"  nnft run --workspace {demo.root} --pretrain {demo.pretrain_id} "
           f"--finetune {demo.finetune_id} --config 2d --epochs 2 --iterations 5 --device cpu")
+    from .steps.context import QUICK_TRIAL_TRAINER
+
+    finetune_raw = demo.raw / demo.finetune_name
+    model = demo.results / demo.finetune_name / f"{QUICK_TRIAL_TRAINER}__nnUNetPlans__2d"
+    print("then segment the held-out test images with the fine-tuned model:")
+    print("  nnft predict --model " + shlex.join([
+        str(model), "-i", str(finetune_raw / "imagesTs"), "-o", str(demo.root / "predictions"),
+        "--labels", str(finetune_raw / "labelsTs"), "--device", "cpu"]))
     return EXIT_OK
 
 
