@@ -12,6 +12,7 @@ import dataclasses
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,31 @@ def test_bad_inputs_get_their_code_and_write_nothing(setup) -> None:
     codes = _refused(setup, "--model", str(setup.model), "-i", str(images))
     assert list(codes) == ["MODEL_INCOMPLETE"]
     assert "checkpoint_final.pth" in codes["MODEL_INCOMPLETE"]
+
+
+def test_a_zip_exported_by_nnunet_is_a_model(compared_run, tmp_path) -> None:
+    """nnU-Net's own export (``nnUNetv2_export_model_to_zip``; it needs the final validation's
+    summary.json, hence ``compared_run``) is found in the zip, checked without unpacking, and
+    unpacked with its checkpoint for the predictor (the prediction itself is the folder case's)."""
+    from nnft.core.predict import PredictionRun, plan_prediction
+
+    model_dir = compared_run.ctx.finetune_fold_dir.parent
+    trainer, plans, config = model_dir.name.split("__")
+    archive = tmp_path / "model.zip"
+    env = Workspace.from_root(compared_run.demo.root).child_environment()
+    exported = subprocess.run(
+        ["nnUNetv2_export_model_to_zip", "-d", "2", "-o", str(archive), "-c", config,
+         "-tr", trainer, "-p", plans, "-f", "0"], env=env, capture_output=True, text=True,
+        timeout=300)
+    assert exported.returncode == 0, exported.stdout[-2000:] + exported.stderr[-2000:]
+    images = compared_run.demo.raw / compared_run.demo.finetune_name / "imagesTs"
+    plan = plan_prediction(archive, images, tmp_path / "out")
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert plan.model is not None
+    assert plan.model.member == f"{compared_run.demo.finetune_name}/{model_dir.name}"
+    assert plan.model.folds == ("0",) and plan.model.channels == 1
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    unpacked = PredictionRun(plan)._model_folder(plan.model, scratch)
+    for name in ("plans.json", "dataset.json", "fold_0/checkpoint_final.pth"):
+        assert (unpacked / name).read_bytes() == (model_dir / name).read_bytes()
