@@ -32,6 +32,7 @@ from .cli_common import (
 )
 from .cli_common import print_problems as _print_problems
 from .cli_compare import add_commands as add_compare_commands
+from .cli_predict import add_commands as add_predict_commands
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
 from .datasets import (
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
     add_slurm_commands(sub)
     add_compare_commands(sub)
+    add_predict_commands(sub)
 
     hook = sub.add_parser(
         "step-hook",
@@ -198,6 +200,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Try:")
     print(f"  nnft run --workspace {demo.root} --pretrain {demo.pretrain_id} "
           f"--finetune {demo.finetune_id} --config 2d --epochs 2 --iterations 5 --device cpu")
+    from .steps.context import QUICK_TRIAL_TRAINER
+
+    finetune_raw = demo.raw / demo.finetune_name
+    model = demo.results / demo.finetune_name / f"{QUICK_TRIAL_TRAINER}__nnUNetPlans__2d"
+    print("then segment the held-out test images with the fine-tuned model:")
+    print("  nnft predict --model " + shlex.join([
+        str(model), "-i", str(finetune_raw / "imagesTs"), "-o", str(demo.root / "predictions"),
+        "--labels", str(finetune_raw / "labelsTs"), "--device", "cpu"]))
     return EXIT_OK
 
 

@@ -45,6 +45,8 @@ _FINETUNE_SPACING = (0.8, 0.8, 2.0)
 # cases the other one has.
 _PRETRAIN_STREAM = 1
 _FINETUNE_STREAM = 2
+#: Held-out test cases: a third element in the seed sequence.
+_TEST_STREAM = 3
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def write_demo_workspace(
     finetune_id: int = 2,
     n_pretrain: int = 12,
     n_finetune: int = 6,
+    n_finetune_test: int = 3,
     seed: int = 0,
 ) -> DemoWorkspace:
     """Write a synthetic pretraining and a fine-tuning dataset in nnU-Net v2 layout.
@@ -92,7 +95,9 @@ def write_demo_workspace(
     organ, lesion; 3D CT-like images of 56×56×36 voxels at 1.0×1.0×2.5 mm) and
     ``Dataset{finetune_id:03d}_DemoFinetune`` (labels background, organ; 48×48×32 voxels at
     0.8×0.8×2.0 mm), plus empty ``root/nnUNet_preprocessed`` and ``root/nnUNet_results``.
-    Every label occurs in every case.
+    Every label occurs in every case. The fine-tuning dataset also gets held-out test cases
+    (``imagesTs/ft_test_XXX_0000.nii.gz`` with ``labelsTs/ft_test_XXX.nii.gz``, never trained
+    on), so a prediction can be tried and its Dice measured (``nnft predict --labels``).
 
     Parameters
     ----------
@@ -103,6 +108,8 @@ def write_demo_workspace(
     n_pretrain, n_finetune : int
         Number of training cases per dataset (at least 1). nnU-Net's default 5-fold
         cross-validation needs at least 5.
+    n_finetune_test : int
+        Number of held-out test cases of the fine-tuning dataset (0: no ``imagesTs``).
     seed : int
         Seed of the random generator. The same seed gives the same voxel data.
 
@@ -130,6 +137,8 @@ def write_demo_workspace(
     for what, n in (("n_pretrain", n_pretrain), ("n_finetune", n_finetune)):
         if n < 1:
             raise ValueError(f"{what} must be at least 1, got {n}")
+    if n_finetune_test < 0:
+        raise ValueError(f"n_finetune_test must be 0 or more, got {n_finetune_test}")
     if seed < 0:
         # numpy's SeedSequence rejects negative entropy; say so in our terms.
         raise ValueError(f"seed must be 0 or positive, got {seed}")
@@ -179,6 +188,7 @@ def write_demo_workspace(
         labels=_FINETUNE_LABELS,
         seed=(seed, _FINETUNE_STREAM),
         description="Synthetic nnFT demo data (fine-tuning): CT-like ellipsoid organ.",
+        n_test_cases=n_finetune_test,
     )
     return ws
 
@@ -203,6 +213,7 @@ def _write_dataset(
     labels: dict[str, int],
     seed: tuple[int, int],
     description: str,
+    n_test_cases: int = 0,
 ) -> None:
     """Write one dataset into a hidden temporary sibling, then rename it to ``target``.
 
@@ -225,6 +236,19 @@ def _write_dataset(
                 raise RuntimeError(f"demo case {case} lacks labels {sorted(missing)}")
             _write_nifti(image, spacing, images / f"{case}_0000{_FILE_ENDING}")
             _write_nifti(seg, spacing, labels_tr / f"{case}{_FILE_ENDING}")
+        if n_test_cases:
+            images_ts = tmp / "imagesTs"
+            labels_ts = tmp / "labelsTs"
+            images_ts.mkdir()
+            labels_ts.mkdir()
+        for i in range(n_test_cases):
+            case = f"{case_prefix}_test_{i + 1:03d}"
+            # A stream of its own (a longer seed sequence than the training cases'): the
+            # training cases stay exactly what they were before test cases existed.
+            rng = np.random.default_rng([*seed, _TEST_STREAM, i])
+            image, seg = _make_case(rng, size, spacing, with_lesion="lesion" in labels)
+            _write_nifti(image, spacing, images_ts / f"{case}_0000{_FILE_ENDING}")
+            _write_nifti(seg, spacing, labels_ts / f"{case}{_FILE_ENDING}")
         dataset_json = {
             "channel_names": _CHANNEL_NAMES,
             "labels": labels,

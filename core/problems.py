@@ -63,6 +63,29 @@ SLURM_SUBMIT_FAILED = "SLURM_SUBMIT_FAILED"
 SLURM_NO_CONTROLLER = "SLURM_NO_CONTROLLER"
 #: Another submitted chain still has jobs queued or running for the same fold folders.
 SLURM_CHAIN_ACTIVE = "SLURM_CHAIN_ACTIVE"
+# Prediction with a trained model (``nnft predict``):
+#: The model path is missing, or no nnU-Net model folder (or a zip without one).
+MODEL_NOT_FOUND = "MODEL_NOT_FOUND"
+#: The model holds several trained configurations; which one is meant is unclear.
+MODEL_AMBIGUOUS = "MODEL_AMBIGUOUS"
+#: dataset.json, plans.json or a chosen fold's checkpoint_final.pth is missing or cut off.
+MODEL_INCOMPLETE = "MODEL_INCOMPLETE"
+#: The input image or folder does not exist or holds no image.
+PREDICT_INPUT_MISSING = "PREDICT_INPUT_MISSING"
+#: Input files not named CASE_XXXX<ending> for a model with several channels.
+PREDICT_INPUT_NAMES = "PREDICT_INPUT_NAMES"
+#: A case has other channels than the model was trained with.
+PREDICT_CHANNEL_MISMATCH = "PREDICT_CHANNEL_MISMATCH"
+#: An input file's ending differs from the model's file_ending.
+PREDICT_FILE_ENDING = "PREDICT_FILE_ENDING"
+#: An input image cannot be read (its header).
+PREDICT_IMAGE_UNREADABLE = "PREDICT_IMAGE_UNREADABLE"
+#: The output folder is the input folder, inside it, or a file.
+PREDICT_OUTPUT_INVALID = "PREDICT_OUTPUT_INVALID"
+#: Predictions (or nnU-Net's files) already in the output folder would be overwritten.
+PREDICTION_EXISTS = "PREDICTION_EXISTS"
+#: Reference labels for the Dice are missing for some cases.
+PREDICT_LABELS_MISSING = "PREDICT_LABELS_MISSING"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -98,6 +121,17 @@ ALL_CODES = (
     SLURM_SUBMIT_FAILED,
     SLURM_CHAIN_ACTIVE,
     SLURM_NO_CONTROLLER,
+    MODEL_NOT_FOUND,
+    MODEL_AMBIGUOUS,
+    MODEL_INCOMPLETE,
+    PREDICT_INPUT_MISSING,
+    PREDICT_INPUT_NAMES,
+    PREDICT_CHANNEL_MISMATCH,
+    PREDICT_FILE_ENDING,
+    PREDICT_IMAGE_UNREADABLE,
+    PREDICT_OUTPUT_INVALID,
+    PREDICTION_EXISTS,
+    PREDICT_LABELS_MISSING,
 )
 
 
@@ -105,8 +139,9 @@ ALL_CODES = (
 #: stage and gates the pages after it (``wizard_state.page_availability``). ``workspace``: the
 #: nnU-Net folders; ``datasets``: the choice of the two datasets and the run options;
 #: ``plans``: the plans identifier and what the preparation and training would overwrite;
-#: ``weights``: the pretrained checkpoint; ``cluster``: the Slurm path (Cluster page).
-STAGES = ("workspace", "datasets", "plans", "weights", "cluster")
+#: ``weights``: the pretrained checkpoint; ``cluster``: the Slurm path (Cluster page);
+#: ``predict``: using a trained model on new images (``nnft predict``).
+STAGES = ("workspace", "datasets", "plans", "weights", "cluster", "predict")
 STAGE_OF_CODE: dict[str, str] = {
     ENV_NOT_SET: "workspace",
     ENV_FOLDER_MISSING: "workspace",
@@ -141,6 +176,17 @@ STAGE_OF_CODE: dict[str, str] = {
     SLURM_SUBMIT_FAILED: "cluster",
     SLURM_CHAIN_ACTIVE: "cluster",
     SLURM_NO_CONTROLLER: "cluster",
+    MODEL_NOT_FOUND: "predict",
+    MODEL_AMBIGUOUS: "predict",
+    MODEL_INCOMPLETE: "predict",
+    PREDICT_INPUT_MISSING: "predict",
+    PREDICT_INPUT_NAMES: "predict",
+    PREDICT_CHANNEL_MISMATCH: "predict",
+    PREDICT_FILE_ENDING: "predict",
+    PREDICT_IMAGE_UNREADABLE: "predict",
+    PREDICT_OUTPUT_INVALID: "predict",
+    PREDICTION_EXISTS: "predict",
+    PREDICT_LABELS_MISSING: "predict",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

@@ -1171,3 +1171,204 @@ def test_preset_options_checked(demo, expect) -> None:
            P.OPTIONS_INVALID, WARNING, "never trained")
     expect(demo.preflight(baseline=True, trainer="nnUNetTrainer_250epochs"),
            P.OPTIONS_INVALID, ERROR, "nnUNetTrainer_250epochs")
+
+
+# -- nnft predict's preflight (nnft.core.predict.plan_prediction) --------------------------------
+# A model folder in nnU-Net's layout written by hand (the checkpoint is a small zip: all the
+# preflight reads of it), and the demo's held-out images; nothing here runs nnU-Net.
+@pytest.fixture
+def predict_setup(demo_template, tmp_path: Path):
+    """(model folder, input folder with the demo's imagesTs, output folder, labels folder)."""
+    import zipfile
+
+    source = demo_template.raw / FINETUNE
+    model = tmp_path / "results" / FINETUNE / "nnUNetTrainer__nnUNetPlans__2d"
+    (model / "fold_0").mkdir(parents=True)
+    shutil.copy(source / "dataset.json", model / "dataset.json")
+    (model / "plans.json").write_text('{"plans_name": "nnUNetPlans"}', encoding="utf-8")
+    with zipfile.ZipFile(model / "fold_0" / "checkpoint_final.pth", "w") as archive:
+        archive.writestr("archive/data.pkl", b"weights")
+    images = tmp_path / "images in"
+    shutil.copytree(source / "imagesTs", images)
+    return model, images, tmp_path / "predictions", source / "labelsTs"
+
+
+def _plan(model, images, output, **kwargs):
+    from nnft.core.predict import plan_prediction
+
+    return plan_prediction(model, images, output, device="cpu", **kwargs)
+
+
+def test_predict_preflight_clean(predict_setup, snapshot_of) -> None:
+    model, images, output, labels = predict_setup
+    before = snapshot_of(model.parents[2])
+    plan = _plan(model, images, output, labels_dir=labels)
+    assert plan.ok and plan.problems == []
+    assert [c.case for c in plan.cases] == ["ft_test_001", "ft_test_002", "ft_test_003"]
+    assert plan.input_dir == images  # nnU-Net's names: the folder is read as it is
+    assert plan.model is not None and plan.model.folds == ("0",)
+    assert snapshot_of(model.parents[2]) == before and not output.exists()
+
+
+def test_predict_fold_folder_and_zip_are_models(predict_setup, tmp_path) -> None:
+    import zipfile
+
+    model, images, output, _ = predict_setup
+    plan = _plan(model / "fold_0", images, output)
+    assert plan.ok and plan.model is not None
+    assert plan.model.path == model and plan.model.folds == ("0",)
+    archive_path = tmp_path / "model.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        for path in model.rglob("*"):
+            if path.is_file():
+                archive.write(path, path.relative_to(model.parents[1]).as_posix())
+    plan = _plan(archive_path, images, output)
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert plan.model is not None and plan.model.member == f"{FINETUNE}/{model.name}"
+
+
+def test_predict_model_not_found(predict_setup, expect, tmp_path) -> None:
+    import zipfile
+
+    _, images, output, _ = predict_setup
+    missing = tmp_path / "no model"
+    expect(_plan(missing, images, output).problems, P.MODEL_NOT_FOUND, ERROR, str(missing),
+           "does not exist")
+    not_zip = tmp_path / "model.zip"
+    not_zip.write_text("not a zip", encoding="utf-8")
+    expect(_plan(not_zip, images, output).problems, P.MODEL_NOT_FOUND, ERROR, str(not_zip),
+           "not a zip")
+    empty_zip = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    expect(_plan(empty_zip, images, output).problems, P.MODEL_NOT_FOUND, ERROR, str(empty_zip),
+           "holds no nnU-Net model")
+    expect(_plan(images, images, images.parent / "out").problems, P.MODEL_NOT_FOUND, ERROR,
+           str(images), "not an nnU-Net model folder")
+
+
+def test_predict_model_ambiguous(predict_setup, expect, tmp_path) -> None:
+    import zipfile
+
+    _, images, output, _ = predict_setup
+    archive_path = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        for config in ("2d", "3d_fullres"):
+            archive.writestr(f"{FINETUNE}/T__P__{config}/plans.json", "{}")
+    expect(_plan(archive_path, images, output).problems, P.MODEL_AMBIGUOUS, ERROR,
+           "2 trained models", f"{FINETUNE}/T__P__2d", f"{FINETUNE}/T__P__3d_fullres")
+
+
+def test_predict_model_incomplete(predict_setup, expect) -> None:
+    model, images, output, _ = predict_setup
+    expect(_plan(model, images, output, folds=["1"]).problems, P.MODEL_INCOMPLETE, ERROR,
+           "fold_1/checkpoint_final.pth", "folds with one: 0")
+    checkpoint = model / "fold_0" / "checkpoint_final.pth"
+    checkpoint.write_bytes(checkpoint.read_bytes()[:20])  # cut off while nnU-Net saved it
+    expect(_plan(model, images, output).problems, P.MODEL_INCOMPLETE, ERROR,
+           "no fold with a finished training")
+    (model / "plans.json").unlink()
+    plan = _plan(model, images, output)
+    expect(plan.problems, P.MODEL_INCOMPLETE, ERROR, "has no plans.json")
+    assert plan.model is None and not plan.ok
+
+
+def test_predict_input_missing(predict_setup, expect, tmp_path) -> None:
+    model, _, output, _ = predict_setup
+    expect(_plan(model, tmp_path / "nothing", output).problems, P.PREDICT_INPUT_MISSING, ERROR,
+           str(tmp_path / "nothing"), "does not exist")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    expect(_plan(model, empty, output).problems, P.PREDICT_INPUT_MISSING, ERROR, str(empty),
+           "holds no image")
+
+
+def test_predict_input_names(predict_setup, expect) -> None:
+    model, images, output, _ = predict_setup
+    data = json.loads((model / "dataset.json").read_text(encoding="utf-8"))
+    data["channel_names"] = {"0": "T1", "1": "T2"}
+    (model / "dataset.json").write_text(json.dumps(data), encoding="utf-8")
+    (images / "ft_test_001_0000.nii.gz").rename(images / "plain.nii.gz")
+    problem = expect(_plan(model, images, output, check_images=False).problems,
+                     P.PREDICT_INPUT_NAMES, ERROR, "2 input channels", "plain.nii.gz")
+    assert "CASE_0001.nii.gz" in problem.fix
+
+
+def test_predict_channel_mismatch(predict_setup, expect) -> None:
+    model, images, output, _ = predict_setup
+    shutil.copy(images / "ft_test_002_0000.nii.gz", images / "ft_test_002_0001.nii.gz")
+    plan = _plan(model, images, output)
+    expect(plan.problems, P.PREDICT_CHANNEL_MISMATCH, ERROR, "Case ft_test_002",
+           "0000, 0001", "1 channel(s)", "0: CT")
+    assert not plan.ok and plan.problems[0].code == P.PREDICT_CHANNEL_MISMATCH
+
+
+def test_predict_file_ending(predict_setup, expect) -> None:
+    model, images, output, _ = predict_setup
+    image = sitk.ReadImage(str(images / "ft_test_001_0000.nii.gz"))
+    sitk.WriteImage(image, str(images / "ft_test_001_0000.nrrd"))
+    (images / "ft_test_001_0000.nii.gz").unlink()
+    problem = expect(_plan(model, images, output).problems, P.PREDICT_FILE_ENDING, ERROR,
+                     "ft_test_001_0000.nrrd", ".nii.gz")
+    assert ".nii.gz" in problem.fix
+
+
+def test_predict_image_unreadable(predict_setup, expect) -> None:
+    model, images, output, _ = predict_setup
+    broken = images / "ft_test_002_0000.nii.gz"
+    broken.write_bytes(broken.read_bytes()[:100])  # cut off
+    expect(_plan(model, images, output).problems, P.PREDICT_IMAGE_UNREADABLE, ERROR,
+           str(broken))
+
+
+def test_predict_output_invalid(predict_setup, expect, tmp_path) -> None:
+    model, images, _, _ = predict_setup
+    expect(_plan(model, images, images / "out").problems, P.PREDICT_OUTPUT_INVALID, ERROR,
+           str(images / "out"), "inside it")
+    plain = images / "scan.nii.gz"
+    (images / "ft_test_001_0000.nii.gz").rename(plain)
+    plan = _plan(model, plain, images, overwrite=True)  # its prediction would be scan.nii.gz
+    expect(plan.problems, P.PREDICT_OUTPUT_INVALID, ERROR, str(plain), "replace the input")
+    assert not plan.ok
+    a_file = tmp_path / "a file"
+    a_file.write_text("x", encoding="utf-8")
+    expect(_plan(model, images, a_file).problems, P.PREDICT_OUTPUT_INVALID, ERROR, str(a_file),
+           "is a file")
+
+
+def test_prediction_exists_needs_overwrite(predict_setup, expect, snapshot_of) -> None:
+    model, images, output, _ = predict_setup
+    output.mkdir()
+    (output / "ft_test_002.nii.gz").write_bytes(b"an earlier prediction")
+    (output / "plans.json").write_text("{}", encoding="utf-8")
+    before = snapshot_of(output)
+    plan = _plan(model, images, output)
+    problem = expect(plan.problems, P.PREDICTION_EXISTS, ERROR, str(output), "ft_test_002.nii.gz")
+    assert "--overwrite" in problem.fix
+    plan = _plan(model, images, output, overwrite=True)
+    expect(plan.problems, P.PREDICTION_EXISTS, WARNING, "ft_test_002.nii.gz")
+    assert plan.ok
+    assert sorted(p.name for p in plan.existing) == ["ft_test_002.nii.gz", "plans.json"]
+    assert snapshot_of(output) == before
+
+
+def test_predict_labels_missing(predict_setup, expect, tmp_path) -> None:
+    model, images, output, labels = predict_setup
+    partial = tmp_path / "labels"
+    partial.mkdir()
+    shutil.copy(labels / "ft_test_001.nii.gz", partial)
+    expect(_plan(model, images, output, labels_dir=partial).problems,
+           P.PREDICT_LABELS_MISSING, ERROR, "ft_test_002.nii.gz", "ft_test_003.nii.gz")
+
+
+def test_predict_plain_names_for_a_single_channel_model(predict_setup) -> None:
+    model, images, output, _ = predict_setup
+    (images / "ft_test_001_0000.nii.gz").rename(images / "scan of Anna.nii.gz")
+    plan = _plan(model, images, output)
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert plan.input_dir is None and all(c.needs_link for c in plan.cases)
+    assert sorted(c.case for c in plan.cases) == ["ft_test_002_0000", "ft_test_003_0000",
+                                                  "scan of Anna"]
+    single = _plan(model, images / "scan of Anna.nii.gz", output)
+    assert single.ok and [c.case for c in single.cases] == ["scan of Anna"]
+    assert single.output_of(single.cases[0]) == output / "scan of Anna.nii.gz"

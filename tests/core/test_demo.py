@@ -141,7 +141,7 @@ def test_deterministic_for_a_seed(tmp_path: Path) -> None:
     c = write_demo_workspace(tmp_path / "c", n_pretrain=3, n_finetune=2, seed=8)
     files_a = sorted(p.relative_to(a.root) for p in a.root.rglob("*.nii.gz"))
     assert files_a == sorted(p.relative_to(b.root) for p in b.root.rglob("*.nii.gz"))
-    assert len(files_a) == 2 * (3 + 2)
+    assert len(files_a) == 2 * (3 + 2 + 3)  # + the fine-tuning dataset's 3 test cases
     differs_from_other_seed = False
     for rel in files_a:
         arr_a = sitk.GetArrayFromImage(sitk.ReadImage(str(a.root / rel)))
@@ -247,3 +247,31 @@ def test_passes_nnunet_integrity_check(ws: DemoWorkspace, monkeypatch: pytest.Mo
 
     for folder, _, _, _ in _datasets(ws):
         verify_dataset_integrity(str(folder), num_processes=2)
+
+
+def test_finetune_dataset_has_held_out_test_cases(ws: DemoWorkspace, tmp_path: Path) -> None:
+    """imagesTs/labelsTs of the fine-tuning dataset: 3 cases of the same generator, labelled,
+    none equal to a training case; the training cases do not depend on them."""
+    folder = ws.raw / ws.finetune_name
+    cases = [f"ft_test_{i:03d}" for i in (1, 2, 3)]
+    assert sorted(p.name for p in (folder / "imagesTs").iterdir()) == [
+        f"{c}_0000.nii.gz" for c in cases]
+    assert sorted(p.name for p in (folder / "labelsTs").iterdir()) == [
+        f"{c}.nii.gz" for c in cases]
+    assert not (ws.raw / ws.pretrain_name / "imagesTs").exists()
+    train = sitk.ReadImage(str(folder / "imagesTr" / "ft_001_0000.nii.gz"))
+    for case in cases:
+        image = sitk.ReadImage(str(folder / "imagesTs" / f"{case}_0000.nii.gz"))
+        seg = sitk.ReadImage(str(folder / "labelsTs" / f"{case}.nii.gz"))
+        assert image.GetSize() == train.GetSize() == seg.GetSize()
+        assert image.GetSpacing() == train.GetSpacing() == seg.GetSpacing()
+        assert set(np.unique(sitk.GetArrayFromImage(seg)).tolist()) == {0, 1}
+        assert not np.array_equal(sitk.GetArrayFromImage(image), sitk.GetArrayFromImage(train))
+    without = write_demo_workspace(tmp_path / "no tests", n_pretrain=1, n_finetune=2,
+                                   n_finetune_test=0)
+    other = without.raw / without.finetune_name
+    assert not (other / "imagesTs").exists()
+    for name in ("imagesTr/ft_001_0000.nii.gz", "labelsTr/ft_002.nii.gz"):
+        np.testing.assert_array_equal(
+            sitk.GetArrayFromImage(sitk.ReadImage(str(other / name))),
+            sitk.GetArrayFromImage(sitk.ReadImage(str(folder / name))))
