@@ -32,6 +32,7 @@ from .cli_common import (
 )
 from .cli_common import print_problems as _print_problems
 from .cli_compare import add_commands as add_compare_commands
+from .cli_model_export import add_commands as add_model_export_commands
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
 from .datasets import (
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
     add_slurm_commands(sub)
     add_compare_commands(sub)
+    add_model_export_commands(sub)
 
     hook = sub.add_parser(
         "step-hook",
