@@ -83,6 +83,8 @@ def cmd_export_model(args: argparse.Namespace) -> int:
         mean = fold["validation"]["mean_dice"]
         print(f"  fold {fold['fold']}: mean Dice {'-' if mean is None else f'{mean:.4f}'} "
               f"({fold['validation']['cases']} validation cases)")
+    if card["model"]["needs_trainer_class"]:
+        print(f"warning: {card['training']['how']}", file=sys.stderr)
     print(f"Install: {card['use']['install'].replace('MODEL.zip', str(result.output))}")
     print(f"Predict: {card['use']['predict']}")
     return EXIT_OK

@@ -11,9 +11,11 @@
    nnU-Net's own exporter needs the file, and a card without a Dice would hand on a model nobody
    measured;
 3. stages a copy of the model folder in a temporary folder next to ``--output`` (never in the
-   workspace: nothing under ``nnUNet_results`` changes) under nnU-Net's default trainer name,
-   ``nnUNetTrainer__<plans>__<configuration>``, with every checkpoint's ``trainer_name`` set to
-   ``nnUNetTrainer`` (the original name is kept under :data:`ORIGINAL_TRAINER_KEY`);
+   workspace: nothing under ``nnUNet_results`` changes); a run of one of nnFT's trainers gets
+   nnU-Net's default trainer name, ``nnUNetTrainer__<plans>__<configuration>``, with every
+   checkpoint's ``trainer_name`` set to ``nnUNetTrainer`` (the original name is kept under
+   :data:`ORIGINAL_TRAINER_KEY`); any other trainer keeps its name (:func:`exported_trainer_name`;
+   the card says when a stock install lacks it);
 4. checks that the copy infers exactly like the original: same network weights (every tensor
    equal), same ``inference_allowed_mirroring_axes``, same ``init_args`` (plans, configuration,
    dataset.json), byte-equal ``plans.json`` / ``dataset.json`` / ``dataset_fingerprint.json``;
@@ -36,6 +38,7 @@ torch is imported inside the functions that need it (reading and writing checkpo
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -62,7 +65,7 @@ from .evaluation import (
     select_finetuned,
 )
 from .safety import backup_path
-from .steps.context import RUN_MARKER
+from .steps.context import GRACEFUL_STOP_TRAINERS, RUN_MARKER
 from .steps.disk import checkpoint_complete, sha256_of
 from .steps.presets import FINETUNE_PRESETS
 from .workspace import Workspace
@@ -71,10 +74,13 @@ __all__ = [
     "EXPORT_TRAINER",
     "MODEL_CARD_JSON",
     "MODEL_CARD_MD",
+    "NNFT_TRAINERS",
     "ModelExportError",
     "ExportResult",
     "choose_runs",
     "export_model",
+    "exported_trainer_name",
+    "is_stock_trainer",
     "model_card",
     "model_card_markdown",
 ]
@@ -82,6 +88,35 @@ __all__ = [
 #: The trainer name the exported checkpoints and model folder carry: nnU-Net's default, known
 #: to every stock install and the default ``-tr`` of ``nnUNetv2_predict``.
 EXPORT_TRAINER = "nnUNetTrainer"
+#: nnFT's own trainers (``resources/trainers``): they differ from nnUNetTrainer only in
+#: training, so their exported copies are renamed to :data:`EXPORT_TRAINER`.
+NNFT_TRAINERS = GRACEFUL_STOP_TRAINERS
+
+
+def exported_trainer_name(trainer: str) -> str:
+    """The trainer name an exported model carries: :data:`EXPORT_TRAINER` for nnFT's trainers
+    (unknown to stock nnU-Net, equal to it at inference), any other trainer's own name (it may
+    build another network: renaming it could make the model load wrongly or not at all)."""
+    return EXPORT_TRAINER if trainer in NNFT_TRAINERS else trainer
+
+
+@functools.lru_cache(maxsize=16)
+def is_stock_trainer(trainer: str) -> bool:
+    """True when a plain nnU-Net install has this trainer class (``nnunetv2.training.
+    nnUNetTrainer`` and its sub-packages, no ``nnUNet_extTrainer``)."""
+    if trainer == EXPORT_TRAINER:
+        return True
+    import nnunetv2
+    from nnunetv2.utilities.find_class_by_name import recursive_find_python_class
+
+    folder = os.path.join(nnunetv2.__path__[0], "training", "nnUNetTrainer")
+    try:
+        return recursive_find_python_class(folder, trainer,
+                                           "nnunetv2.training.nnUNetTrainer") is not None
+    except Exception:  # a trainer module that fails to import: not usable as stock either
+        return False
+
+
 #: Key added to each exported checkpoint with the trainer that really trained it (the predictor
 #: ignores keys it does not know).
 ORIGINAL_TRAINER_KEY = "nnft_trained_with_trainer"
@@ -264,19 +299,19 @@ def _same_inference_state(original: dict[str, Any], copy: dict[str, Any]) -> lis
     return differences
 
 
-def _stage_checkpoint(source: Path, target: Path) -> dict[str, Any]:
-    """Write ``source`` to ``target`` with ``trainer_name`` = :data:`EXPORT_TRAINER`, check the
-    copy, and return the original checkpoint (for the card)."""
+def _stage_checkpoint(source: Path, target: Path, trainer_name: str) -> dict[str, Any]:
+    """Write ``source`` to ``target`` with ``trainer_name``, check the copy, and return the
+    original checkpoint (for the card)."""
     import torch
 
     original = _load(source)
     renamed = dict(original)
     renamed[ORIGINAL_TRAINER_KEY] = original.get("trainer_name")
-    renamed["trainer_name"] = EXPORT_TRAINER
+    renamed["trainer_name"] = trainer_name
     torch.save(renamed, target)
     reread = _load(target)
     differences = _same_inference_state(original, reread)
-    if reread.get("trainer_name") != EXPORT_TRAINER:
+    if reread.get("trainer_name") != trainer_name:
         differences.append("trainer_name was not rewritten")
     if differences:  # pragma: no cover - torch.save/load round trip; a guard, not a path
         raise ModelExportError(
@@ -289,8 +324,8 @@ def _stage_model(runs: Sequence[RunInfo], staged_results: Path) -> tuple[Path, d
     """The staged model folder and the original checkpoint of each fold."""
     first = runs[0]
     source_dir = first.fold_dir.parent
-    model_dir = (staged_results / first.dataset
-                 / f"{EXPORT_TRAINER}__{first.plans}__{first.configuration}")
+    exported = exported_trainer_name(first.trainer)
+    model_dir = staged_results / first.dataset / f"{exported}__{first.plans}__{first.configuration}"
     model_dir.mkdir(parents=True)
     for name in _MODEL_FILES:
         shutil.copy2(source_dir / name, model_dir / name)
@@ -305,7 +340,7 @@ def _stage_model(runs: Sequence[RunInfo], staged_results: Path) -> tuple[Path, d
                 (fold_dir / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(run.fold_dir / name, fold_dir / name)
         checkpoints[run.fold] = _stage_checkpoint(run.fold_dir / CHECKPOINT,
-                                                  fold_dir / CHECKPOINT)
+                                                  fold_dir / CHECKPOINT, exported)
     return model_dir, checkpoints
 
 
@@ -372,7 +407,8 @@ def model_card(runs: Sequence[RunInfo], checkpoints: dict[str, dict[str, Any]], 
     dataset_json = json.loads((first.fold_dir.parent / "dataset.json").read_text("utf-8"))
     names = label_names(dataset_json)
     preset = FINETUNE_PRESETS.get(first.preset or "")
-    folder = f"{first.dataset}/{EXPORT_TRAINER}__{first.plans}__{first.configuration}"
+    exported = exported_trainer_name(first.trainer)
+    folder = f"{first.dataset}/{exported}__{first.plans}__{first.configuration}"
     folds = []
     for run in runs:
         summary = ValidationSummary.read(run.fold_dir)
@@ -407,7 +443,8 @@ def model_card(runs: Sequence[RunInfo], checkpoints: dict[str, dict[str, Any]], 
             "plans_identifier": first.plans,
             "folds": fold_args,
             "folder": folder,
-            "trainer_name_in_checkpoints": EXPORT_TRAINER,
+            "trainer_name_in_checkpoints": exported,
+            "needs_trainer_class": None if is_stock_trainer(exported) else exported,
         },
         "training": {
             "trainer": first.trainer,
@@ -417,12 +454,7 @@ def model_card(runs: Sequence[RunInfo], checkpoints: dict[str, dict[str, Any]], 
             else None,
             "quick_trial": first.is_quick_trial,
             "fine_tuned_from_pretrained_weights": True,
-            "how": (f"Fine-tuned by nnFT with the trainer {first.trainer}"
-                    + (f" (preset {first.preset})" if first.preset else "")
-                    + f" from pretrained weights of {first.marker.get('pretrain_dataset')}. "
-                    f"The checkpoints name {EXPORT_TRAINER} so that a stock nnU-Net can load "
-                    f"them: {first.trainer} differs from {EXPORT_TRAINER} only in training, "
-                    "so the network and the prediction are nnU-Net's defaults."),
+            "how": _how(first, exported),
         },
         "folds": folds,
         "versions": {"nnft": _version("nnft"), "nnunetv2": _version("nnunetv2"),
@@ -433,9 +465,26 @@ def model_card(runs: Sequence[RunInfo], checkpoints: dict[str, dict[str, Any]], 
             "install": "nnUNetv2_install_pretrained_model_from_zip MODEL.zip",
             "predict": shlex.join(["nnUNetv2_predict", "-i", "INPUT_FOLDER", "-o",
                                    "OUTPUT_FOLDER", "-d", first.dataset, "-c",
-                                   first.configuration, "-p", first.plans, "-f", *fold_args]),
+                                   first.configuration, "-p", first.plans, "-f", *fold_args]
+                                  + ([] if exported == EXPORT_TRAINER else ["-tr", exported])),
         },
     }
+
+
+def _how(run: RunInfo, exported: str) -> str:
+    """How the model was trained, and why its checkpoints name the trainer they name."""
+    text = (f"Fine-tuned by nnFT with the trainer {run.trainer}"
+            + (f" (preset {run.preset})" if run.preset else "")
+            + f" from pretrained weights of {run.marker.get('pretrain_dataset')}. ")
+    if exported != run.trainer:
+        return text + (f"The checkpoints name {exported} so that a stock nnU-Net can load "
+                       f"them: {run.trainer} differs from {exported} only in training, so the "
+                       "network and the prediction are nnU-Net's defaults.")
+    if is_stock_trainer(exported):
+        return text + f"{exported} is part of nnU-Net: a stock install loads the model."
+    return text + (f"{exported} is not part of nnU-Net: whoever uses this model needs that "
+                   "trainer class (nnUNet_extTrainer or a copy in nnunetv2/training), because "
+                   "nnU-Net builds the network with it.")
 
 
 def _number(value: Any) -> str:
@@ -550,11 +599,12 @@ def export_model(workspace: Workspace, dataset: str, output: Path | str, *,
     try:
         staged_results = stage / "nnUNet_results"
         model_dir, checkpoints = _stage_model(runs, staged_results)
-        log(f"Staged copy with trainer_name {EXPORT_TRAINER}: {model_dir.name}; network "
-            "weights, mirroring axes and plans checked unchanged")
+        log(f"Staged copy {model_dir.name} (trainer_name {model_dir.name.split('__')[0]}); "
+            "network weights, mirroring axes and plans checked unchanged")
         staged_zip = stage / output.name
         argv = ["nnUNetv2_export_model_to_zip", "-d", runs[0].dataset, "-o", str(staged_zip),
-                "-c", runs[0].configuration, "-tr", EXPORT_TRAINER, "-p", runs[0].plans,
+                "-c", runs[0].configuration, "-tr", model_dir.name.split("__")[0],
+                "-p", runs[0].plans,
                 "-f", *[r.fold for r in runs]]
         log("$ " + shlex.join(argv))
         done = subprocess.run(argv, env=export_environment(workspace, staged_results),
