@@ -32,6 +32,7 @@ from .cli_common import (
 )
 from .cli_common import print_problems as _print_problems
 from .cli_compare import add_commands as add_compare_commands
+from .cli_model_export import add_commands as add_model_export_commands
 from .cli_predict import add_commands as add_predict_commands
 from .cli_slurm import add_commands as add_slurm_commands
 from .cli_slurm import add_slurm_options, cmd_export_slurm
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_slurm_commands(sub)
     add_compare_commands(sub)
     add_predict_commands(sub)
+    add_model_export_commands(sub)
 
     hook = sub.add_parser(
         "step-hook",
