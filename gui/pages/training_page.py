@@ -114,7 +114,7 @@ class Phase:
         weights check, the fold choice and the fine-tuning options.
     own_settings
         The page may change the trainer and the quick trial's lengths. The baseline repeats
-        the fine-tuning's (same trainer schedule and epochs): shown, not changed there.
+        the fine-tuning's epochs, iterations and fold: shown, not changed there.
     """
 
     fold_dir: Callable[[ChainContext], Path]
@@ -552,10 +552,13 @@ class TrainingPage(QWizardPage):
     def _show_baseline_note(self) -> None:
         if self.baseline_note is None:
             return
+        # Not "exactly like the fine-tuning": with the gentle or frozen-encoder preset the
+        # fine-tuning's schedule differs; the baseline is nnU-Net's default training.
         self.baseline_note.setText(self.tr(
-            "The baseline trains exactly like the fine-tuning: the same trainer, epochs and "
-            "fold ({0}), from scratch. Change them on the fine-tuning page.").format(
-                self.state.options.fold))
+            "The baseline is nnU-Net's default training of your dataset from scratch (learning "
+            "rate 1e-2, whatever the fine-tuning preset), with the fine-tuning's epochs, "
+            "iterations, fold ({0}), configuration and plans. Change them on the fine-tuning "
+            "page.").format(self.state.options.fold))
 
     def total_epochs(self) -> int:
         o = self.state.options

@@ -1472,7 +1472,7 @@
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="461"/>
-        <location filename="../../gui/pages/training_page.py" line="763"/>
+        <location filename="../../gui/pages/training_page.py" line="766"/>
         <source>Check weights</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1483,7 +1483,7 @@
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="468"/>
-        <location filename="../../gui/pages/training_page.py" line="806"/>
+        <location filename="../../gui/pages/training_page.py" line="809"/>
         <source>Pretrained weights</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1494,7 +1494,7 @@
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="492"/>
-        <location filename="../../gui/pages/training_page.py" line="834"/>
+        <location filename="../../gui/pages/training_page.py" line="837"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1504,7 +1504,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="679"/>
+        <location filename="../../gui/pages/training_page.py" line="682"/>
         <source>The run outside the wizard has stopped or finished.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1514,12 +1514,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="783"/>
+        <location filename="../../gui/pages/training_page.py" line="786"/>
         <source>{0} does not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="754"/>
+        <location filename="../../gui/pages/training_page.py" line="757"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1544,215 +1544,215 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="556"/>
-        <source>The baseline trains exactly like the fine-tuning: the same trainer, epochs and fold ({0}), from scratch. Change them on the fine-tuning page.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/training_page.py" line="595"/>
+        <location filename="../../gui/pages/training_page.py" line="598"/>
         <source>A training of this fold that nnFT started is running outside this window (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="599"/>
+        <location filename="../../gui/pages/training_page.py" line="602"/>
         <source>An nnUNetv2_train of this fold, started outside nnFT, is running (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="603"/>
+        <location filename="../../gui/pages/training_page.py" line="606"/>
         <source>nnFT started a training of this fold on {0}, and its log was written {1} s ago: it probably still runs there (this machine cannot check). Following its log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="615"/>
+        <location filename="../../gui/pages/training_page.py" line="618"/>
         <source>— output of the running training (process {0}), from {1} —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="722"/>
+        <location filename="../../gui/pages/training_page.py" line="725"/>
         <source>The weights check was dropped: its inputs changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="757"/>
+        <location filename="../../gui/pages/training_page.py" line="760"/>
         <source>Checking the weights against the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="778"/>
+        <location filename="../../gui/pages/training_page.py" line="781"/>
         <source>✗ File not found: {0}. Check the path, or choose the checkpoint with Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="787"/>
+        <location filename="../../gui/pages/training_page.py" line="790"/>
         <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="791"/>
+        <location filename="../../gui/pages/training_page.py" line="794"/>
         <source>✗ These weights do not fit the fine-tuning network (details below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="799"/>
+        <location filename="../../gui/pages/training_page.py" line="802"/>
         <source>✗ The weights could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="808"/>
+        <location filename="../../gui/pages/training_page.py" line="811"/>
         <source>nnU-Net checkpoints (*.pth)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="828"/>
+        <location filename="../../gui/pages/training_page.py" line="831"/>
         <source>Finish validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="830"/>
+        <location filename="../../gui/pages/training_page.py" line="833"/>
         <source>Run only nnU-Net&apos;s final validation of the finished training (nnUNetv2_train … --val): it writes validation/summary.json with the real Dice. The training is not repeated.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="834"/>
+        <location filename="../../gui/pages/training_page.py" line="837"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="871"/>
-        <location filename="../../gui/pages/training_page.py" line="1104"/>
+        <location filename="../../gui/pages/training_page.py" line="874"/>
+        <location filename="../../gui/pages/training_page.py" line="1107"/>
         <source>about {0} left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="873"/>
+        <location filename="../../gui/pages/training_page.py" line="876"/>
         <source>EMA pseudo dice {0:.3f}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="876"/>
+        <location filename="../../gui/pages/training_page.py" line="879"/>
         <source>No epoch yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="878"/>
+        <location filename="../../gui/pages/training_page.py" line="881"/>
         <source>Finished: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="922"/>
+        <location filename="../../gui/pages/training_page.py" line="925"/>
         <source>Checking that the pretrained weights fit the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="958"/>
+        <location filename="../../gui/pages/training_page.py" line="961"/>
         <source>Not started: the pretrained weights do not fit (see the problems below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="966"/>
+        <location filename="../../gui/pages/training_page.py" line="969"/>
         <source>Not started: the pretrained weights could not be checked ({0}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="933"/>
+        <location filename="../../gui/pages/training_page.py" line="936"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="985"/>
+        <location filename="../../gui/pages/training_page.py" line="988"/>
         <source>Starting nnU-Net …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1051"/>
+        <location filename="../../gui/pages/training_page.py" line="1054"/>
         <source>Stop training</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1049"/>
+        <location filename="../../gui/pages/training_page.py" line="1052"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="856"/>
+        <location filename="../../gui/pages/training_page.py" line="558"/>
+        <source>The baseline is nnU-Net&apos;s default training of your dataset from scratch (learning rate 1e-2, whatever the fine-tuning preset), with the fine-tuning&apos;s epochs, iterations, fold ({0}), configuration and plans. Change them on the fine-tuning page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/training_page.py" line="859"/>
         <source>The training is finished (checkpoint_final.pth is written). nnU-Net&apos;s final validation now predicts every validation case with the trained model and writes the real Dice to validation/summary.json. Stop ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs it later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="864"/>
+        <location filename="../../gui/pages/training_page.py" line="867"/>
         <source>Epoch {0} of {1} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="867"/>
+        <location filename="../../gui/pages/training_page.py" line="870"/>
         <source>training finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="869"/>
+        <location filename="../../gui/pages/training_page.py" line="872"/>
         <source>training finished, final validation starting …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="882"/>
+        <location filename="../../gui/pages/training_page.py" line="885"/>
         <source>Trained ({0}), but nnU-Net&apos;s final validation did not finish (stopped or killed during it). &quot;Finish validation&quot; runs only the validation (nnUNetv2_train … --val).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="888"/>
+        <location filename="../../gui/pages/training_page.py" line="891"/>
         <source>Stopped after epoch {0} of {1} (checkpoint written). Resume continues with epoch {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="954"/>
+        <location filename="../../gui/pages/training_page.py" line="957"/>
         <source>Not started: there are no pretrained weights at {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1009"/>
+        <location filename="../../gui/pages/training_page.py" line="1012"/>
         <source>Stopping the run outside the wizard after this epoch (a checkpoint is written) …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1033"/>
+        <location filename="../../gui/pages/training_page.py" line="1036"/>
         <source>Stopping the final validation now. The trained model is kept (checkpoint_final.pth); &quot;Finish validation&quot; runs the validation later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1037"/>
+        <location filename="../../gui/pages/training_page.py" line="1040"/>
         <source>Stopping after this epoch (a checkpoint is written) … If this is the last epoch, the final validation is left for &quot;Finish validation&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1043"/>
+        <location filename="../../gui/pages/training_page.py" line="1046"/>
         <source>nnU-Net is running its final validation; the training itself is finished (checkpoint_final.pth). Stopping now ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs the validation later. Stop the validation?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1061"/>
+        <location filename="../../gui/pages/training_page.py" line="1064"/>
         <source>Running. Log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1099"/>
+        <location filename="../../gui/pages/training_page.py" line="1102"/>
         <source>Final validation: {0} / {1} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1102"/>
+        <location filename="../../gui/pages/training_page.py" line="1105"/>
         <source>Final validation: {0} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1112"/>
+        <location filename="../../gui/pages/training_page.py" line="1115"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1115"/>
+        <location filename="../../gui/pages/training_page.py" line="1118"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
         <translation type="unfinished"></translation>
     </message>
