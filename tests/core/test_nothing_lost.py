@@ -549,6 +549,10 @@ _ALLOWED_WRITERS = {
         "appends one whole line to the command history (append-only, never rewritten)",
     ("weights/cpu_copy.py", "make_cpu_copy"):
         "torch.save into safety.atomic_write's temporary file",
+    ("model_export.py", "_stage_checkpoint"):
+        "torch.save into the export's own new temporary staging folder (never the workspace)",
+    ("model_export.py", "_stage_model"):
+        "copies into the export's own new temporary staging folder (never the workspace)",
 }
 _WRITE_METHODS = {"write_text", "write_bytes", "copy2", "copyfile", "copytree", "save_json"}
 #: Only these modules' ``save``/``dump``/``copy`` write files (``session.save`` is atomic).
