@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from .evaluation import parse_folds
 from .machine import default_device, preprocessing_workers
 from .problems import Problem
 from .steps import DEFAULT_PRESET, FINETUNE_PRESETS, RunOptions, preset_names
@@ -41,6 +42,14 @@ def print_problems(problems: list[Problem], stream: TextIO | None = None) -> Non
 
 
 positive_int = int_at_least(1)
+
+
+def fold_list(text: str) -> list[str]:
+    """``type=`` for fold arguments: "0", "all", "0,2" or "0-4" (:func:`evaluation.parse_folds`)."""
+    try:
+        return parse_folds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def add_workspace_argument(parser: argparse.ArgumentParser) -> None:

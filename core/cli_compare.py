@@ -14,19 +14,18 @@ import argparse
 import json
 import sys
 
-from .cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_workspace_argument
+from .cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    add_workspace_argument,
+    fold_list,
+    workspace_from_args,
+)
 from .cli_common import print_problems as _print_problems
 from .datasets import resolve_dataset
-from .evaluation import Comparison, RunSelectionError, find_comparison, parse_folds, verdict
+from .evaluation import Comparison, RunSelectionError, find_comparison, verdict
 from .steps.presets import preset_names
-from .workspace import Workspace
-
-
-def _folds(text: str) -> list[str]:
-    try:
-        return parse_folds(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def add_commands(subparsers) -> None:
@@ -40,7 +39,7 @@ def add_commands(subparsers) -> None:
                          help="the fine-tuning dataset: id or name")
     compare.add_argument("--config", default="3d_fullres",
                          help="configuration trained (default 3d_fullres)")
-    compare.add_argument("--fold", type=_folds, metavar="F",
+    compare.add_argument("--fold", type=fold_list, metavar="F",
                          help="fold(s) to compare: 0-4, all, a list (0,1,2) or a range (0-4); "
                               "default: every fold with a fine-tuning by nnFT")
     compare.add_argument("--trainer", metavar="T",
@@ -100,8 +99,7 @@ def _epochs(value: int | None) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    workspace = Workspace.from_root(args.workspace) if args.workspace \
-        else Workspace.from_environment()
+    workspace = workspace_from_args(args)
     if workspace.results is None:
         print("error: nnUNet_results is not set. Fix: give --workspace DIR or set the "
               "nnUNet_* variables.", file=sys.stderr)

@@ -10,20 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_workspace_argument
+from .cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    add_workspace_argument,
+    fold_list,
+    workspace_from_args,
+)
 from .cli_common import print_problems as _print_problems
 from .datasets import resolve_dataset
-from .evaluation import parse_folds
 from .model_export import ModelExportError, export_model
 from .steps.presets import preset_names
-from .workspace import Workspace
-
-
-def _fold(text: str) -> list[str]:
-    try:
-        return parse_folds(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def add_commands(subparsers) -> None:
@@ -37,7 +35,7 @@ def add_commands(subparsers) -> None:
                         help="the fine-tuning dataset: id or name")
     parser.add_argument("--config", default="3d_fullres",
                         help="configuration trained (default 3d_fullres)")
-    parser.add_argument("--folds", nargs="+", type=_fold, metavar="F",
+    parser.add_argument("--folds", nargs="+", type=fold_list, metavar="F",
                         help="fold(s) to export: 0-4 or all, several separated by spaces or "
                              "commas; default: every fold with a fine-tuning by nnFT")
     which = parser.add_mutually_exclusive_group()
@@ -54,8 +52,7 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_export_model(args: argparse.Namespace) -> int:
-    workspace = Workspace.from_root(args.workspace) if args.workspace \
-        else Workspace.from_environment()
+    workspace = workspace_from_args(args)
     if workspace.results is None:
         print("error: nnUNet_results is not set. Fix: give --workspace DIR or set the "
               "nnUNet_* variables.", file=sys.stderr)
