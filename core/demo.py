@@ -203,6 +203,22 @@ def _existing_dataset_folder(folder: Path, dataset_id: int) -> Path | None:
     return None
 
 
+def _write_cases(images: Path, labels_dir: Path, cases: list[tuple[str, list[int]]],
+                 size: tuple[int, int, int], spacing: tuple[float, float, float],
+                 labels: dict[str, int]) -> None:
+    """Write each ``(case, seed)`` as ``images/<case>_0000`` and ``labels_dir/<case>``."""
+    images.mkdir()
+    labels_dir.mkdir()
+    for case, case_seed in cases:
+        rng = np.random.default_rng(case_seed)
+        image, seg = _make_case(rng, size, spacing, with_lesion="lesion" in labels)
+        missing = set(labels.values()) - set(np.unique(seg).tolist())
+        if missing:  # cannot happen by construction; nnU-Net would fail later and less clearly
+            raise RuntimeError(f"demo case {case} lacks labels {sorted(missing)}")
+        _write_nifti(image, spacing, images / f"{case}_0000{_FILE_ENDING}")
+        _write_nifti(seg, spacing, labels_dir / f"{case}{_FILE_ENDING}")
+
+
 def _write_dataset(
     target: Path,
     *,
@@ -222,33 +238,16 @@ def _write_dataset(
     """
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     try:
-        images = tmp / "imagesTr"
-        labels_tr = tmp / "labelsTr"
-        images.mkdir()
-        labels_tr.mkdir()
-        for i in range(n_cases):
-            case = f"{case_prefix}_{i + 1:03d}"
-            # One generator per case: case i is the same whatever n_cases is.
-            rng = np.random.default_rng([*seed, i])
-            image, seg = _make_case(rng, size, spacing, with_lesion="lesion" in labels)
-            missing = set(labels.values()) - set(np.unique(seg).tolist())
-            if missing:  # cannot happen by construction; nnU-Net would fail later and less clearly
-                raise RuntimeError(f"demo case {case} lacks labels {sorted(missing)}")
-            _write_nifti(image, spacing, images / f"{case}_0000{_FILE_ENDING}")
-            _write_nifti(seg, spacing, labels_tr / f"{case}{_FILE_ENDING}")
+        # One generator per case: case i is the same whatever n_cases is. The test cases have a
+        # stream of their own (a longer seed sequence than the training cases'): the training
+        # cases stay exactly what they were before test cases existed.
+        _write_cases(tmp / "imagesTr", tmp / "labelsTr",
+                     [(f"{case_prefix}_{i + 1:03d}", [*seed, i]) for i in range(n_cases)],
+                     size, spacing, labels)
         if n_test_cases:
-            images_ts = tmp / "imagesTs"
-            labels_ts = tmp / "labelsTs"
-            images_ts.mkdir()
-            labels_ts.mkdir()
-        for i in range(n_test_cases):
-            case = f"{case_prefix}_test_{i + 1:03d}"
-            # A stream of its own (a longer seed sequence than the training cases'): the
-            # training cases stay exactly what they were before test cases existed.
-            rng = np.random.default_rng([*seed, _TEST_STREAM, i])
-            image, seg = _make_case(rng, size, spacing, with_lesion="lesion" in labels)
-            _write_nifti(image, spacing, images_ts / f"{case}_0000{_FILE_ENDING}")
-            _write_nifti(seg, spacing, labels_ts / f"{case}{_FILE_ENDING}")
+            _write_cases(tmp / "imagesTs", tmp / "labelsTs",
+                         [(f"{case_prefix}_test_{i + 1:03d}", [*seed, _TEST_STREAM, i])
+                          for i in range(n_test_cases)], size, spacing, labels)
         dataset_json = {
             "channel_names": _CHANNEL_NAMES,
             "labels": labels,
