@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import machine
 from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
+from .model_fit import model_fit
 from .problems import Problem
 from .steps import (
     DEFAULT_PRESET,
@@ -29,10 +31,13 @@ from .steps import (
     finetune_data_folder,
     finetune_fold_owner,
     finetune_fold_problem,
+    fingerprint_finetune_done,
     has_resumable_checkpoint,
     is_finetuned_from,
+    load_json,
     preprocessed_data_problem,
     pretrain_data_folder,
+    resolve_source_model,
     step_number,
     transfer_made_by_nnft,
 )
@@ -179,7 +184,8 @@ def _check_preset_options(options: RunOptions) -> list[Problem]:
 def check_options(options: RunOptions) -> list[Problem]:
     """Problems with the options alone."""
     found: list[Problem] = []
-    if options.configuration not in plans_mod.TRAINABLE_CONFIGURATIONS:
+    model_default = options.pretrained_model and not options.configuration  # the model's
+    if options.configuration not in plans_mod.TRAINABLE_CONFIGURATIONS and not model_default:
         found.append(P.error(
             P.CONFIG_NOT_AVAILABLE,
             f"Configuration '{options.configuration}' cannot be used for pretraining and "
@@ -270,7 +276,7 @@ def default_plans_name(workspace: Workspace, pretrain: DatasetInfo, finetune: Da
     return plans_mod.suggest_plans_identifier(finetune.name, options.finetune_plans, folder)
 
 
-def preflight(workspace: Workspace, pretrain_ref: str | int, finetune_ref: str | int,
+def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref: str | int,
               options: RunOptions, *, check_device_present: bool = True,
               check_weights: bool = True) -> Preflight:
     """Check a whole choice before anything runs. Never raises on bad input; writes nothing."""
@@ -282,6 +288,16 @@ def preflight(workspace: Workspace, pretrain_ref: str | int, finetune_ref: str |
     if check_device_present:
         result.problems += check_device(options.device)
 
+    if not options.pretrained_model and pretrain_ref is None:
+        result.problems.append(P.error(
+            P.OPTIONS_INVALID, "No pretraining dataset and no model to start from were given.",
+            "Give the pretraining dataset (--pretrain ID), or a model someone trained to "
+            "fine-tune from (--pretrained-model PATH)."))
+        return result
+    if options.pretrained_model:
+        return _preflight_from_model(result, workspace, pretrain_ref, finetune_ref, options,
+                                     check_weights=check_weights)
+    assert pretrain_ref is not None  # refused above
     pt_name, found = resolve_dataset(workspace, pretrain_ref, "pretraining")
     result.problems += found
     ft_name, found = resolve_dataset(workspace, finetune_ref, "fine-tuning")
@@ -316,6 +332,136 @@ def preflight(workspace: Workspace, pretrain_ref: str | int, finetune_ref: str |
     return result
 
 
+def default_model_plans_name(ctx: ChainContext) -> str:
+    """The identifier a model's plans get in the fine-tuning dataset when the user gives none:
+    ``<model plans>_from_DatasetXXX`` (the model's dataset), kept when free or holding exactly
+    this transfer (a re-run continues), else the first free ``_2``, ``_3``, …"""
+    model = ctx.model
+    base = f"{model.plans_name}_from_{model.dataset_name.split('_', 1)[0]}"
+    folder = ctx.finetune_preprocessed
+    candidate, counter = base, 2
+    while True:
+        probe = dataclasses.replace(ctx, options=dataclasses.replace(
+            ctx.options, plans_name=candidate, finetune_plans=candidate))
+        existing = plans_mod.plans_path(folder, candidate)
+        if existing.is_file():
+            try:
+                expected = probe.expected_transfer()
+                if expected is not None and plans_mod.same_transfer(
+                        plans_mod.load_plans(existing), expected):
+                    return candidate
+            except (OSError, ValueError):
+                pass
+        elif not plans_mod._identifier_in_use(folder, candidate):
+            return candidate
+        candidate = f"{base}_{counter}"
+        counter += 1
+
+
+def _preflight_from_model(result: Preflight, workspace: Workspace, pretrain_ref: str | int | None,
+                          finetune_ref: str | int, options: RunOptions, *,
+                          check_weights: bool) -> Preflight:
+    """:func:`preflight` of a chain that fine-tunes from a trained model (``pretrained_model``).
+
+    The model's configuration is used (``configuration`` empty, or equal to it); the plans
+    identifier defaults to :func:`default_model_plans_name`; ``finetune_plans`` becomes that
+    identifier (the fine-tuning trains with the model's plans).
+    """
+    if pretrain_ref not in (None, ""):
+        result.problems.append(P.error(
+            P.OPTIONS_INVALID,
+            "Both a pretraining dataset and a model to start from were given.",
+            "Give either --pretrain (pretrain here, then fine-tune) or --pretrained-model "
+            "(fine-tune from a model someone trained), not both."))
+        return result
+    if options.pretrained_weights:
+        result.problems.append(P.error(
+            P.OPTIONS_INVALID,
+            "--pretrained-weights and --pretrained-model were both given.",
+            "Give the model (--pretrained-model): its checkpoint is the one the fine-tuning "
+            "starts from. To start from another fold, give that fold's folder."))
+        return result
+    if options.finetune_plans not in ("nnUNetPlans", options.plans_name):
+        result.problems.append(P.error(
+            P.OPTIONS_INVALID,
+            f"--finetune-plans {options.finetune_plans} does not apply when fine-tuning from "
+            "a model: the fine-tuning trains with the model's plans, under --plans-name.",
+            "Drop --finetune-plans; name the model's plans in your dataset with --plans-name."))
+        return result
+    ft_name, found = resolve_dataset(workspace, finetune_ref, "fine-tuning")
+    result.problems += found
+    model, model_problems = resolve_source_model(workspace, options.pretrained_model or "")
+    # The model's own codes belong to `nnft predict`'s stage; here the model is part of the
+    # choice the datasets page makes.
+    result.problems += [p if p.code.startswith("SOURCE_MODEL") or p.severity != P.Severity.ERROR
+                        else P.error(P.SOURCE_MODEL_INVALID, p.message, p.fix)
+                        for p in model_problems]
+    if ft_name is None or model is None:
+        return result
+    finetune = inspect_dataset(workspace, ft_name)
+    result.finetune = finetune
+    result.problems += finetune.problems
+    if finetune.dataset_json is None:
+        return result
+    if options.configuration and options.configuration != model.configuration:
+        result.problems.append(P.error(
+            P.SOURCE_MODEL_CONFIG,
+            f"The model was trained in the configuration '{model.configuration}', not "
+            f"'{options.configuration}': its weights only fit that configuration's network.",
+            f"Use -c {model.configuration} (or leave the configuration out), or choose a model "
+            f"trained in '{options.configuration}'."))
+        return result
+    options = dataclasses.replace(options, configuration=model.configuration)
+    ctx = ChainContext(workspace, None, finetune, options, model)
+    explicit_name = bool(options.plans_name)
+    if not explicit_name:
+        name = default_model_plans_name(ctx)
+        ctx = dataclasses.replace(ctx, options=dataclasses.replace(options, plans_name=name))
+    ctx = dataclasses.replace(ctx, options=dataclasses.replace(
+        ctx.options, finetune_plans=ctx.options.plans_name))
+    result.context = ctx
+    fingerprint = load_json(ctx.finetune_preprocessed / "dataset_fingerprint.json") \
+        if fingerprint_finetune_done(ctx) else None
+    _rows, fit = model_fit(model.plans, model.dataset_json, model.configuration, finetune.name,
+                           finetune.dataset_json, fingerprint)
+    result.problems += fit
+    if P.has_errors(fit):
+        return result
+
+    o = ctx.options
+    if o.reuse_plans:
+        reuse_reason = "reuse is allowed"
+    elif transfer_made_by_nnft(ctx):
+        reuse_reason = ("nnFT's own transfer wrote it, unchanged since: the chain continues "
+                        "with it, no reuse needed")
+    elif not explicit_name:
+        reuse_reason = "the name nnFT chose for this model and dataset"
+    else:
+        reuse_reason = ""
+    result.problems += plans_mod.validate_plans_identifier(
+        o.plans_name, ctx.finetune_preprocessed, expected_plans=ctx.expected_transfer(),
+        allow_reuse=bool(reuse_reason), reuse_reason=reuse_reason, target_role="fine-tuning")
+    if not definition("preprocess_finetune", from_model=True).is_done(ctx):
+        problem = preprocessed_data_problem(
+            ctx, "preprocess_finetune", step_number("preprocess_finetune", from_model=True),
+            finetune_data_folder(ctx, predicted=True), ctx.finetune_plans_file)
+        result.problems += [problem] if problem else []
+    result.problems += _check_training_folders(ctx)
+    if check_weights:
+        result.problems += check_pretrained_weights(ctx)
+    return result
+
+
+def _checkpoint_to_check(ctx: ChainContext) -> Path:
+    """The checkpoint the weights check reads: a model's imported copy once imported, else the
+    model folder's own checkpoint (a zip's is checked once imported)."""
+    checkpoint = ctx.pretrained_checkpoint
+    model = ctx.source_model
+    if model is not None and not checkpoint.is_file() and not model.is_zip:
+        return model.source_folder / f"fold_{model.fold}" / "checkpoint_final.pth"
+    return checkpoint
+
+
 def check_pretrained_weights(ctx: ChainContext) -> list[Problem]:
     """Will the fine-tuning's ``-pretrained_weights`` load? Checked before any training starts.
 
@@ -327,7 +473,7 @@ def check_pretrained_weights(ctx: ChainContext) -> list[Problem]:
     """
     if not weights_check_needed(ctx):
         return []
-    _report, found = check_weights(ctx.pretrained_checkpoint, ctx)
+    _report, found = check_weights(_checkpoint_to_check(ctx), ctx)
     return found
 
 
@@ -339,7 +485,7 @@ def weights_check_needed(ctx: ChainContext) -> bool:
     continued with ``--c``, loads nothing again). A few stat calls; imports nothing.
     """
     checkpoint = ctx.pretrained_checkpoint
-    if not ctx.options.pretrained_weights and not checkpoint.is_file():
+    if not (ctx.options.pretrained_weights or _checkpoint_to_check(ctx).is_file()):
         return False
     fold = ctx.finetune_fold_dir
     return not (is_finetuned_from(fold, checkpoint) and (
@@ -429,6 +575,12 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
                 "Look at its training_log_*.txt if that run failed.",
             ))
 
+    return found + _check_training_folders(ctx)
+
+
+def _check_training_folders(ctx: ChainContext) -> list[Problem]:
+    """The fine-tuning's and the baseline's fold folders: someone else's run, or unfinished."""
+    found: list[Problem] = []
     baseline_problem = baseline_fold_problem(ctx)
     if baseline_problem is not None:
         found.append(baseline_problem)

@@ -180,7 +180,8 @@ def _preflight(args: argparse.Namespace) -> Preflight:
     ctx = result.context
     if ctx is not None and not args.workers:
         # Now that the images are known, size the workers by the largest one.
-        workers = preprocessing_workers(largest_image_voxels(ctx.pretrain, ctx.finetune),
+        datasets = (ctx.finetune,) if ctx.from_model else (ctx.pretrain, ctx.finetune)
+        workers = preprocessing_workers(largest_image_voxels(*datasets),
                                         len(ctx.finetune.channel_names) or 1)
         result.context = dataclasses.replace(
             ctx, options=dataclasses.replace(ctx.options, preprocessing_workers=workers))
@@ -420,8 +421,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     ctx = result.context
     steps = build_chain(ctx)
-    print(f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come FROM it)")
-    print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go TO it)")
+    if ctx.from_model:
+        print(f"Model:               {ctx.model.display_name}   (plans AND weights come FROM "
+              f"it)\n                     {ctx.model.given}")
+        print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans and weights go TO it)")
+    else:
+        print(f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come "
+              "FROM it)")
+        print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go "
+              "TO it)")
     print(f"Configuration {ctx.options.configuration}, new plans '{ctx.options.plans_name}', "
           f"trainer {ctx.trainer}, device {ctx.options.device}, "
           f"{ctx.options.preprocessing_workers} preprocessing worker(s)")
@@ -447,13 +455,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     # continues from the earlier epochs (nnU-Net restores it from the checkpoint).
     history: dict[str, list] = {}
     validation_shown: dict[str, int] = {}
-    fold_dirs = {"pretrain": ctx.pretrain_fold_dir, "finetune": ctx.finetune_fold_dir,
-                 "baseline": ctx.baseline_fold_dir}
+    fold_dirs = {"finetune": ctx.finetune_fold_dir, "baseline": ctx.baseline_fold_dir}
+    if not ctx.from_model:
+        fold_dirs["pretrain"] = ctx.pretrain_fold_dir
     total_epochs = ctx.total_epochs
 
     session_path = ctx.workspace.state_dir / "session.json"
     session = Session(raw=str(ctx.workspace.raw), preprocessed=str(ctx.workspace.preprocessed),
-                      results=str(ctx.workspace.results), pretrain=ctx.pretrain.name,
+                      results=str(ctx.workspace.results),
+                      pretrain=None if ctx.from_model else ctx.pretrain.name,
                       finetune=ctx.finetune.name, options=dataclasses.asdict(ctx.options))
 
     output = CommandOutput()

@@ -64,15 +64,25 @@ def add_chain_arguments(parser: argparse.ArgumentParser) -> None:
     quick trial, pretrained weights and worker counts (``check``, ``run``, ``export``,
     ``submit``)."""
     add_workspace_argument(parser)
-    parser.add_argument("--pretrain", required=True, metavar="ID",
-                        help="the pretraining dataset (large; source of the weights): id or name")
+    parser.add_argument("--pretrain", metavar="ID",
+                        help="the pretraining dataset (large; source of the weights): id or "
+                             "name. Or, instead, --pretrained-model")
+    parser.add_argument("--pretrained-model", metavar="PATH",
+                        help="instead of --pretrain: fine-tune from a model someone trained "
+                             "(its training output folder <trainer>__<plans>__<config>, one of "
+                             "its fold folders, or a zip from nnUNetv2_export_model_to_zip / "
+                             "nnft export-model). Its plans go to the fine-tuning dataset "
+                             "under --plans-name")
     parser.add_argument("--finetune", required=True, metavar="ID",
                         help="the fine-tuning dataset (your target; source of the plans)")
-    parser.add_argument("--config", default="3d_fullres",
-                        help="nnU-Net configuration for both phases (default 3d_fullres)")
+    parser.add_argument("--config",
+                        help="nnU-Net configuration for both phases (default 3d_fullres; with "
+                             "--pretrained-model the model's)")
     parser.add_argument("--plans-name", default="", metavar="NAME",
                         help="new plans identifier for the pretraining dataset (default: "
-                             "<finetune plans>_pretrain_for_DatasetXXX)")
+                             "<finetune plans>_pretrain_for_DatasetXXX); with "
+                             "--pretrained-model, for the model's plans in the fine-tuning "
+                             "dataset (default: <model plans>_from_DatasetXXX)")
     parser.add_argument("--finetune-plans", default="nnUNetPlans", metavar="NAME",
                         help="plans identifier of the fine-tuning dataset (default nnUNetPlans)")
     parser.add_argument("--reuse-plans", action="store_true",
@@ -121,7 +131,8 @@ def run_options_from_args(args: argparse.Namespace) -> RunOptions:
     is found; worker counts from this machine unless given)."""
     device = default_device() if args.device == "auto" else args.device
     return RunOptions(
-        configuration=args.config,
+        configuration=args.config or ("" if getattr(args, "pretrained_model", None)
+                                      else "3d_fullres"),
         plans_name=args.plans_name,
         finetune_plans=args.finetune_plans,
         fold=str(args.fold),
@@ -139,4 +150,6 @@ def run_options_from_args(args: argparse.Namespace) -> RunOptions:
         baseline=args.baseline,
         pretrained_weights=(str(Path(args.pretrained_weights).expanduser().absolute())
                             if getattr(args, "pretrained_weights", None) else None),
+        pretrained_model=(str(Path(args.pretrained_model).expanduser().absolute())
+                          if getattr(args, "pretrained_model", None) else None),
     )

@@ -243,8 +243,9 @@ def validate_plans_identifier(
     expected_plans: dict[str, Any] | None = None,
     allow_reuse: bool = False,
     reuse_reason: str = "",
+    target_role: str = "pretraining",
 ) -> list[Problem]:
-    """Check a new plans identifier for the pretraining dataset.
+    """Check a new plans identifier for the dataset the plans are transferred to.
 
     Parameters
     ----------
@@ -260,6 +261,8 @@ def validate_plans_identifier(
     reuse_reason
         Why it may be reused, said in the message (the user's tick, or nnFT's own transfer
         wrote it): a reuse without the user's tick must not look like one.
+    target_role
+        ``pretraining``, or ``fine-tuning`` when a model's plans go to the fine-tuning dataset.
 
     Returns
     -------
@@ -274,7 +277,7 @@ def validate_plans_identifier(
         return [P.error(
             P.PLANS_ID_DEFAULT,
             f"'{identifier}' is one of nnU-Net's default plans identifiers. Transferring under it "
-            "would overwrite the pretraining dataset's own plans and, at preprocessing, delete "
+            f"would overwrite the {target_role} dataset's own plans and, at preprocessing, delete "
             f"its {identifier}_* data folders (nnU-Net #1464).",
             "Choose a new identifier, e.g. the suggested one.",
         )]

@@ -86,6 +86,23 @@ PREDICT_OUTPUT_INVALID = "PREDICT_OUTPUT_INVALID"
 PREDICTION_EXISTS = "PREDICTION_EXISTS"
 #: Reference labels for the Dice are missing for some cases.
 PREDICT_LABELS_MISSING = "PREDICT_LABELS_MISSING"
+# Fine-tuning from a trained model (``nnft run --pretrained-model``, no pretraining dataset):
+#: The model cannot be used: missing, not a model, incomplete, several in one zip, unnamed.
+SOURCE_MODEL_INVALID = "SOURCE_MODEL_INVALID"
+#: Info: the model has several finished folds; which one the fine-tuning starts from.
+SOURCE_MODEL_FOLD = "SOURCE_MODEL_FOLD"
+#: The model takes another number of input channels than the fine-tuning dataset has.
+SOURCE_MODEL_CHANNELS = "SOURCE_MODEL_CHANNELS"
+#: The chosen configuration is not the one the model was trained in.
+SOURCE_MODEL_CONFIG = "SOURCE_MODEL_CONFIG"
+#: Warning: the model normalises a channel otherwise than nnU-Net would for this dataset
+#: (a CT model on MRI data).
+SOURCE_MODEL_NORMALIZATION = "SOURCE_MODEL_NORMALIZATION"
+#: Warning: the dataset's spacing is far from the model's target spacing.
+SOURCE_MODEL_SPACING = "SOURCE_MODEL_SPACING"
+#: Warning: the dataset's foreground intensities lie outside what the model was trained on
+#: (a fixed CT normalization then maps them elsewhere).
+SOURCE_MODEL_INTENSITY = "SOURCE_MODEL_INTENSITY"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -132,6 +149,13 @@ ALL_CODES = (
     PREDICT_OUTPUT_INVALID,
     PREDICTION_EXISTS,
     PREDICT_LABELS_MISSING,
+    SOURCE_MODEL_INVALID,
+    SOURCE_MODEL_FOLD,
+    SOURCE_MODEL_CHANNELS,
+    SOURCE_MODEL_CONFIG,
+    SOURCE_MODEL_NORMALIZATION,
+    SOURCE_MODEL_SPACING,
+    SOURCE_MODEL_INTENSITY,
 )
 
 
@@ -187,6 +211,13 @@ STAGE_OF_CODE: dict[str, str] = {
     PREDICT_OUTPUT_INVALID: "predict",
     PREDICTION_EXISTS: "predict",
     PREDICT_LABELS_MISSING: "predict",
+    SOURCE_MODEL_INVALID: "datasets",
+    SOURCE_MODEL_FOLD: "datasets",
+    SOURCE_MODEL_CHANNELS: "datasets",
+    SOURCE_MODEL_CONFIG: "datasets",
+    SOURCE_MODEL_NORMALIZATION: "datasets",
+    SOURCE_MODEL_SPACING: "plans",
+    SOURCE_MODEL_INTENSITY: "plans",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

@@ -41,11 +41,18 @@ CLUSTER = "cluster"
 BASELINE_PAGE = "baseline"
 
 
+#: The pretraining page: not in the flow of a chain that starts from a trained model.
+PRETRAIN_PAGE = "pretrain"
+
+
 def page_flow(options: RunOptions) -> tuple[str, ...]:
     """The pages a user walks through with these options, in order: :data:`PAGES` without
     the baseline page unless ``options.baseline`` (finetune → baseline → results → summary,
-    else finetune → results → summary)."""
-    return tuple(page for page in PAGES if page != BASELINE_PAGE or options.baseline)
+    else finetune → results → summary), and without the pretraining page when the
+    fine-tuning starts from a trained model (``options.pretrained_model``)."""
+    return tuple(page for page in PAGES
+                 if (page != BASELINE_PAGE or options.baseline)
+                 and (page != PRETRAIN_PAGE or not options.pretrained_model))
 
 
 def next_page(options: RunOptions, page: str) -> str | None:
@@ -102,10 +109,24 @@ class WizardState:
     def _compute_preflight(self, *, check_weights: bool = False) -> Preflight:
         if self.workspace is None:
             return Preflight()
-        if self.pretrain is None or self.finetune is None:
+        if not self.sources_chosen():
             return Preflight(problems=self.workspace.check())
-        return preflight(self.workspace, self.pretrain, self.finetune, self.options,
-                         check_device_present=self.check_device, check_weights=check_weights)
+        assert self.finetune is not None  # sources_chosen()
+        # A pretraining dataset chosen before the user switched to a model is kept for a
+        # switch back, but not part of this chain.
+        return preflight(self.workspace, None if self.from_model else self.pretrain,
+                         self.finetune, self.options, check_device_present=self.check_device,
+                         check_weights=check_weights)
+
+    def sources_chosen(self) -> bool:
+        """The fine-tuning dataset and where the weights come from (a pretraining dataset, or
+        a trained model) are chosen."""
+        return bool(self.finetune and (self.options.pretrained_model or self.pretrain))
+
+    @property
+    def from_model(self) -> bool:
+        """The fine-tuning starts from a trained model (no pretraining dataset)."""
+        return bool(self.options.pretrained_model)
 
     def workspace_problems(self) -> list[Problem]:
         """The nnU-Net folders' own problems (cached; no datasets are read)."""
@@ -130,8 +151,8 @@ class WizardState:
 
     def preparation_done(self) -> bool:
         """True when plans are transferred and both datasets are preprocessed."""
-        return self._memo("done:" + PREPARE, lambda: all_done(self.steps(),
-                                                              keys_in_group(PREPARE)))
+        return self._memo("done:" + PREPARE, lambda: all_done(
+            self.steps(), keys_in_group(PREPARE, from_model=self.from_model)))
 
     def with_options(self, **changes: Any) -> None:
         self.options = dataclasses.replace(self.options, **changes)
@@ -214,8 +235,9 @@ def page_availability(state: WizardState,
         return not errors, errors[0].message if errors else ""
 
     def datasets_settled() -> tuple[bool, str]:
-        if not (state.pretrain and state.finetune):
-            return False, "Choose a pretraining and a fine-tuning dataset first."
+        if not state.sources_chosen():
+            return False, ("Choose a pretraining and a fine-tuning dataset first (or, "
+                           "instead of the pretraining dataset, a model to start from).")
         errors = [p for p in problems_of_stage(state, "workspace", "datasets") if p.is_error]
         return not errors, errors[0].message if errors else ""
 
@@ -226,9 +248,11 @@ def page_availability(state: WizardState,
         "datasets": workspace_settled,
         "plans": datasets_settled,
         "validation": prepared,
-        "pretrain": prepared,
+        # From a model there is no pretraining: its page is off the flow and holds back nothing.
+        "pretrain": lambda: prepared() if not state.from_model else (True, ""),
         "finetune": lambda: (
-            state.step_done("pretrain") or bool(state.options.pretrained_weights),
+            state.step_done("pretrain") or bool(state.options.pretrained_weights)
+            or (state.from_model and state.preparation_done()),
             "Finish the pretraining first, or choose pretrained weights of your own."),
         # Reached from the fine-tuning page, so the pages before it are settled; the
         # baseline itself needs only the preprocessed fine-tuning dataset (prepared()).

@@ -10,7 +10,8 @@ Layout (each module imports only from those above it):
   ``before_start`` hooks that refuse or back up;
 - :mod:`.base`: :class:`StepDefinition` (what a step is) and :class:`Step` (a step bound to a
   context: what the executor runs);
-- :mod:`.prepare`, :mod:`.train`: the step definitions;
+- :mod:`.model_source`: a trained model the fine-tuning starts from (no pretraining here);
+- :mod:`.prepare`, :mod:`.from_model`, :mod:`.train`: the step definitions;
 - :mod:`.registry`: :data:`STEPS` in chain order, :func:`build_chain`, groups and numbers;
 - :mod:`.hooks`: a step's hooks as a command (``nnft step-hook``), for scripts run outside
   nnFT;
@@ -25,6 +26,7 @@ from .context import (
     QUICK_TRIAL_TRAINER,
     RUN_MARKER,
     ChainContext,
+    NoPretrainingDataset,
     RunOptions,
     load_json,
 )
@@ -55,6 +57,11 @@ from .disk import (
     write_preprocessing_marker,
 )
 from .export import export_bash
+from .from_model import (
+    fingerprint_finetune_done,
+    model_transfer_done,
+    preprocess_finetune_done,
+)
 from .guards import (
     StepRefused,
     baseline_fold_problem,
@@ -68,6 +75,14 @@ from .hooks import (
     hook_argv,
     hook_prefix,
     run_hook,
+)
+from .model_source import (
+    IMPORT_RECORD,
+    SourceModel,
+    import_complete,
+    import_model,
+    import_record,
+    resolve_source_model,
 )
 from .prepare import (
     fingerprint_pretrain_argv,
@@ -90,10 +105,12 @@ from .presets import (
     preset_names,
 )
 from .registry import (
+    MODEL_STEPS,
     STEP_KEYS,
     STEPS,
     all_done,
     build_chain,
+    chain_steps,
     definition,
     keys_in_group,
     range_text,
@@ -123,4 +140,7 @@ __all__ = [
     "transfer_made_by_nnft", "transfer_plans_argv", "write_preprocessing_marker",
     "final_validation_finished", "final_validation_total", "needs_final_validation",
     "training_finished",
+    "IMPORT_RECORD", "MODEL_STEPS", "NoPretrainingDataset", "SourceModel", "chain_steps",
+    "fingerprint_finetune_done", "import_complete", "import_model", "import_record",
+    "model_transfer_done", "preprocess_finetune_done", "resolve_source_model",
 ]

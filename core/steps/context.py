@@ -3,6 +3,10 @@
 Roles, not ``-s/-t``: the user names a *pretraining* and a *fine-tuning* dataset. Plans flow
 from the fine-tuning dataset to the pretraining dataset (``move_plans -s FINETUNE -t PRETRAIN``);
 weights flow back (``-pretrained_weights``).
+
+Or the user starts from a model someone else trained (``pretrained_model``, no pretraining
+dataset): then plans and weights both flow FROM the model TO the fine-tuning dataset
+(:mod:`.model_source`), and the chain has its own steps (:data:`~.registry.MODEL_STEPS`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from nnft.core.datasets import DatasetInfo
 from nnft.core.machine import augmentation_workers
 from nnft.core.workspace import Workspace
 
+from .model_source import SourceModel
 from .presets import (
     BASELINE_QUICK_TRIAL_TRAINER,
     BASELINE_TRAINER,
@@ -78,6 +83,11 @@ class RunOptions:
     freeze_epochs
         ``frozen-encoder`` only: epochs with the encoder frozen (default: a tenth of the
         training, :func:`~.presets.default_freeze_epochs`).
+    pretrained_model
+        Fine-tune from this trained model (a model folder, fold folder or zip) instead of
+        pretraining on a dataset of the workspace. ``plans_name`` is then the identifier the
+        model's plans get in the fine-tuning dataset, and ``finetune_plans`` equals it (the
+        fine-tuning trains with the model's plans).
     baseline
         Also train the fine-tuning dataset from scratch (same fold, configuration, plans and
         epochs, no pretrained weights) under :data:`~.presets.BASELINE_TRAINER`, to see
@@ -107,20 +117,59 @@ class RunOptions:
     finetune_preset: str = DEFAULT_PRESET
     freeze_epochs: int | None = None
     baseline: bool = False
+    pretrained_model: str | None = None
 
     @property
     def is_quick_trial(self) -> bool:
         return self.trial_epochs is not None or self.trial_iterations is not None
 
 
+class NoPretrainingDataset(ValueError):
+    """A chain that fine-tunes from a model was asked for its pretraining dataset."""
+
+
 @dataclass(frozen=True)
 class ChainContext:
-    """Everything the steps need: the workspace, the two datasets and the options."""
+    """Everything the steps need: the workspace, the datasets (or the model) and the options.
+
+    Exactly one of ``pretrain_dataset`` (pretrain here, then fine-tune) and ``source_model``
+    (fine-tune from a model someone else trained) is set.
+    """
 
     workspace: Workspace
-    pretrain: DatasetInfo
+    pretrain_dataset: DatasetInfo | None
     finetune: DatasetInfo
     options: RunOptions
+    source_model: SourceModel | None = None
+
+    @property
+    def from_model(self) -> bool:
+        """True when the fine-tuning starts from a trained model, not from a pretraining here."""
+        return self.source_model is not None
+
+    @property
+    def pretrain(self) -> DatasetInfo:
+        """The pretraining dataset (raises :class:`NoPretrainingDataset` in a chain that
+        starts from a model: code of the pretraining steps never runs there)."""
+        if self.pretrain_dataset is None:
+            raise NoPretrainingDataset("this chain fine-tunes from a model; it has no "
+                                       "pretraining dataset")
+        return self.pretrain_dataset
+
+    @property
+    def model(self) -> SourceModel:
+        """The model the fine-tuning starts from (ValueError in a dataset chain)."""
+        if self.source_model is None:
+            raise ValueError("this chain pretrains on a dataset; it has no source model")
+        return self.source_model
+
+    @property
+    def source_name(self) -> str:
+        """Where the weights come from, in a few words: the pretraining dataset's name, or the
+        model's (``Dataset001_X (nnUNetTrainer, nnUNetPlans, 2d, fold all)``)."""
+        if self.source_model is not None:
+            return self.source_model.display_name
+        return self.pretrain.name
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -187,6 +236,19 @@ class ChainContext:
             return self.options.freeze_epochs
         return default_freeze_epochs(self.total_epochs or NNUNET_DEFAULT_EPOCHS)
 
+    @property
+    def transfer_target(self) -> Path:
+        """The plans file the transfer writes: in the pretraining dataset, or (from a model) in
+        the fine-tuning dataset."""
+        return self.finetune_plans_file if self.from_model else self.pretrain_plans_file
+
+    @property
+    def transfer_source(self) -> Path:
+        """The plans file the transfer copies: the fine-tuning dataset's, or the model's."""
+        if self.source_model is not None:
+            return self.source_model.imported_dir / "plans.json"
+        return self.finetune_plans_file
+
     def training_output_folder(self, dataset: DatasetInfo, plans_name: str,
                                trainer: str | None = None) -> Path:
         """``nnUNet_results/<dataset>/<Trainer>__<plans>__<configuration>`` (nnU-Net's rule);
@@ -221,7 +283,10 @@ class ChainContext:
     @property
     def pretrained_checkpoint(self) -> Path:
         """The weights the fine-tuning starts from: the pretraining's final checkpoint, unless
-        the user chose another one (``pretrained_weights``)."""
+        the user chose another one (``pretrained_weights``), or nnFT's imported copy of the
+        model's checkpoint (``pretrained_model``)."""
+        if self.source_model is not None:
+            return self.source_model.checkpoint
         if self.options.pretrained_weights:
             return Path(self.options.pretrained_weights)
         return self.pretrain_fold_dir / "checkpoint_final.pth"
@@ -231,7 +296,15 @@ class ChainContext:
         return load_json(self.finetune_plans_file)
 
     def expected_transfer(self) -> dict[str, Any] | None:
-        """The plans the transfer will write (None until the fine-tuning dataset is planned)."""
+        """The plans the transfer will write (None until the fine-tuning dataset is planned).
+
+        From a model: the model's plans under the new identifier, for the fine-tuning dataset
+        (its ``image_reader_writer`` is nnU-Net's choice for that dataset's images, made when
+        the step runs, and not compared)."""
+        if self.source_model is not None:
+            model = self.source_model
+            return plans_mod.transferred_plans(model.plans, self.finetune.name,
+                                               model.plans_name, self.options.plans_name)
         source = self.finetune_plans()
         if source is None:
             return None

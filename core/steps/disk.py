@@ -191,21 +191,21 @@ def record_transfer(ctx: ChainContext) -> None:
     """
     registry_path = ctx.workspace.state_dir / TRANSFERS_REGISTRY
     registry = load_json(registry_path) or {}
-    registry[str(ctx.pretrain_plans_file)] = {
-        "sha256": sha256_of(ctx.pretrain_plans_file),
-        "source": str(ctx.finetune_plans_file),
+    registry[str(ctx.transfer_target)] = {
+        "sha256": sha256_of(ctx.transfer_target),
+        "source": str(ctx.transfer_source),
     }
     atomic_write_text(registry_path, json.dumps(registry, indent=2, sort_keys=True))
 
 
 def transfer_made_by_nnft(ctx: ChainContext) -> bool:
-    """True when the pretraining plans file is, unchanged, one that nnFT's transfer wrote."""
+    """True when the transferred plans file is, unchanged, one that nnFT's transfer wrote."""
     if ctx.workspace.results is None:
         return False
     entry = (load_json(ctx.workspace.state_dir / TRANSFERS_REGISTRY) or {}).get(
-        str(ctx.pretrain_plans_file))
-    return (isinstance(entry, dict) and entry.get("source") == str(ctx.finetune_plans_file)
-            and entry.get("sha256") == sha256_of(ctx.pretrain_plans_file))
+        str(ctx.transfer_target))
+    return (isinstance(entry, dict) and entry.get("source") == str(ctx.transfer_source)
+            and entry.get("sha256") == sha256_of(ctx.transfer_target))
 
 
 CHECKPOINT_NAMES = ("checkpoint_final.pth", "checkpoint_latest.pth", "checkpoint_best.pth")
@@ -388,6 +388,8 @@ def finetune_data_folder(ctx: ChainContext, *, predicted: bool = False) -> Path 
     """
     o = ctx.options
     plans = ctx.finetune_plans()
+    if plans is None and ctx.from_model and predicted:
+        plans = ctx.expected_transfer()  # the model's plans, as the transfer will write them
     if plans is None:
         return (ctx.finetune_preprocessed / f"{o.finetune_plans}_{o.configuration}"
                 if predicted else None)
@@ -423,8 +425,9 @@ def write_run_marker(ctx: ChainContext, command: list[str]) -> None:
     atomic_write_text(fold / RUN_MARKER, json.dumps({
         "pretrained_weights": str(ctx.pretrained_checkpoint),
         "pretrained_weights_relative": relative_to_results(fold, ctx.pretrained_checkpoint),
-        "pretrain_dataset": ctx.pretrain.name,
-        "pretrain_plans": ctx.options.plans_name,
+        "pretrain_dataset": None if ctx.from_model else ctx.pretrain.name,
+        "pretrain_plans": None if ctx.from_model else ctx.options.plans_name,
+        "source_model": ctx.model.describe() if ctx.from_model else None,
         "finetune_plans": ctx.options.finetune_plans,
         "configuration": ctx.options.configuration,
         "trainer": ctx.finetune_trainer,

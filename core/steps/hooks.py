@@ -23,6 +23,7 @@ from nnft.core.datasets import inspect_dataset
 from nnft.core.workspace import Workspace
 
 from .context import ChainContext, RunOptions
+from .model_source import resolve_source_model
 from .registry import definition
 
 BEFORE, AFTER = "before", "after"
@@ -35,8 +36,8 @@ class StepNotDone(RuntimeError):
 
 def chain_spec(ctx: ChainContext) -> dict[str, Any]:
     """The chain as plain JSON data: the datasets' names and every option, as resolved."""
-    return {"pretrain": ctx.pretrain.name, "finetune": ctx.finetune.name,
-            "options": dataclasses.asdict(ctx.options)}
+    return {"pretrain": None if ctx.from_model else ctx.pretrain.name,
+            "finetune": ctx.finetune.name, "options": dataclasses.asdict(ctx.options)}
 
 
 def context_from_spec(workspace: Workspace, spec: dict[str, Any]) -> ChainContext:
@@ -49,10 +50,16 @@ def context_from_spec(workspace: Workspace, spec: dict[str, Any]) -> ChainContex
     """
     try:
         options = RunOptions(**spec["options"])
-        pretrain, finetune = str(spec["pretrain"]), str(spec["finetune"])
+        pretrain, finetune = spec["pretrain"], str(spec["finetune"])
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a chain description ({type(exc).__name__}: {exc})") from exc
-    return ChainContext(workspace, inspect_dataset(workspace, pretrain),
+    if options.pretrained_model:
+        model, problems = resolve_source_model(workspace, options.pretrained_model)
+        if model is None:
+            raise ValueError("; ".join(p.message for p in problems))
+        return ChainContext(workspace, None, inspect_dataset(workspace, finetune), options,
+                            model)
+    return ChainContext(workspace, inspect_dataset(workspace, str(pretrain)),
                         inspect_dataset(workspace, finetune), options)
 
 
@@ -102,7 +109,7 @@ def run_hook(ctx: ChainContext, phase: str, key: str, argv: list[str] | None, *,
     KeyError
         For an unknown step key.
     """
-    step = definition(key)
+    step = definition(key, ctx.from_model)
     if phase == BEFORE:
         return step.before_start(ctx, argv, fresh) or []
     if phase != AFTER:

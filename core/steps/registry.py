@@ -4,6 +4,10 @@
 ``nnft run --dry-run``, ``nnft export`` and every "steps N–M" label select steps from
 :data:`STEPS` by key or by group. Adding a step is one :class:`~.base.StepDefinition` subclass
 plus one entry here (docs/architecture.md: "How to add a step").
+
+A chain that fine-tunes from a trained model (``ChainContext.from_model``) has steps of its
+own, :data:`MODEL_STEPS`, numbered on their own (its step 4 is not the dataset chain's step 4).
+Every function that names steps takes ``from_model`` (or a context) to know which list.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterable
 
 from .base import GROUPS, Step, StepDefinition
 from .context import ChainContext
+from .from_model import FingerprintFinetune, ImportModel, PreprocessFinetune, TransferModelPlans
 from .prepare import (
     CopyDatasetJson,
     FingerprintPretrain,
@@ -43,40 +48,57 @@ STEPS: tuple[StepDefinition, ...] = _numbered(
     Baseline(),
 )
 
-#: The keys of :data:`STEPS`, in order.
-STEP_KEYS: tuple[str, ...] = tuple(d.key for d in STEPS)
+#: Every step of a chain that fine-tunes from a trained model (no pretraining dataset).
+MODEL_STEPS: tuple[StepDefinition, ...] = _numbered(
+    ImportModel(),
+    FingerprintFinetune(),
+    TransferModelPlans(),
+    PreprocessFinetune(),
+    Finetune(),
+    Baseline(),
+)
+
+#: The keys of :data:`STEPS`, then those only :data:`MODEL_STEPS` has, in order.
+STEP_KEYS: tuple[str, ...] = tuple(dict.fromkeys(d.key for d in (*STEPS, *MODEL_STEPS)))
 _BY_KEY = {d.key: d for d in STEPS}
+_MODEL_BY_KEY = {d.key: d for d in MODEL_STEPS}
 
 
-def definition(key: str) -> StepDefinition:
-    """The registered step ``key`` (KeyError for an unknown key)."""
-    return _BY_KEY[key]
+def chain_steps(from_model: bool = False) -> tuple[StepDefinition, ...]:
+    """:data:`MODEL_STEPS` when the chain starts from a model, else :data:`STEPS`."""
+    return MODEL_STEPS if from_model else STEPS
 
 
-def step_number(key: str) -> int:
-    """The 1-based place of step ``key`` in the chain."""
-    return _BY_KEY[key].number
+def definition(key: str, from_model: bool = False) -> StepDefinition:
+    """The registered step ``key`` of the dataset chain, or of the model chain with
+    ``from_model`` (KeyError for an unknown key)."""
+    return (_MODEL_BY_KEY if from_model else _BY_KEY)[key]
 
 
-def keys_in_group(*groups: str) -> tuple[str, ...]:
+def step_number(key: str, from_model: bool = False) -> int:
+    """The 1-based place of step ``key`` in its chain."""
+    return definition(key, from_model).number
+
+
+def keys_in_group(*groups: str, from_model: bool = False) -> tuple[str, ...]:
     """The keys of the steps of ``groups``, in chain order."""
     unknown = set(groups) - set(GROUPS)
     if unknown:
         raise ValueError(f"unknown step group(s): {', '.join(sorted(unknown))}")
-    return tuple(d.key for d in STEPS if d.group in groups)
+    return tuple(d.key for d in chain_steps(from_model) if d.group in groups)
 
 
-def step_range(*groups: str) -> tuple[int, int]:
+def step_range(*groups: str, from_model: bool = False) -> tuple[int, int]:
     """The first and last step number of ``groups`` (for labels such as "steps 1–5")."""
-    numbers = [d.number for d in STEPS if d.group in groups]
+    numbers = [d.number for d in chain_steps(from_model) if d.group in groups]
     if not numbers:
         raise ValueError(f"no steps in group(s) {', '.join(groups)}")
     return min(numbers), max(numbers)
 
 
-def range_text(*groups: str, dash: str = "–") -> str:
+def range_text(*groups: str, dash: str = "–", from_model: bool = False) -> str:
     """``"1–5"`` for the preparation steps, ``"6"`` for a group of one step."""
-    first, last = step_range(*groups)
+    first, last = step_range(*groups, from_model=from_model)
     return str(first) if first == last else f"{first}{dash}{last}"
 
 
@@ -98,7 +120,8 @@ def build_chain(ctx: ChainContext, *, fresh: bool = False,
     the from-scratch baseline) are left out.
     """
     wanted = set(GROUPS if groups is None else groups)
-    return [d.bind(ctx, fresh=fresh) for d in STEPS if d.group in wanted and d.applies(ctx)]
+    return [d.bind(ctx, fresh=fresh) for d in chain_steps(ctx.from_model)
+            if d.group in wanted and d.applies(ctx)]
 
 
 def all_done(steps: Iterable[Step], keys: Iterable[str]) -> bool:

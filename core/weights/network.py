@@ -160,6 +160,8 @@ def _target_of(source: Any, configuration: str | None,
     if hasattr(source, "finetune_plans") and hasattr(source, "options"):
         ctx = source
         plans = ctx.finetune_plans()
+        if plans is None and getattr(ctx, "from_model", False):
+            plans = ctx.expected_transfer()  # the model's plans, before their transfer
         if plans is None:
             raise ValueError(f"the fine-tuning plans {ctx.finetune_plans_file} do not exist yet")
         return plans, ctx.options.configuration, _finetune_dataset_json(ctx) or {}

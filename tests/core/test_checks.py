@@ -30,7 +30,7 @@ from nnft.core.problems import Severity
 from nnft.core.steps import (
     QUICK_TRIAL_TRAINER,
     RUN_MARKER,
-    STEP_KEYS,
+    STEPS,
     RunOptions,
     build_chain,
 )
@@ -918,7 +918,7 @@ def _steps(demo, **overrides):
 def test_chain_argv_fresh_workspace(demo) -> None:
     ctx, steps = _steps(demo, augmentation_workers=3)
     # The from-scratch baseline is optional: only in a chain that asks for it.
-    assert tuple(steps) == tuple(k for k in STEP_KEYS if k != "baseline")
+    assert tuple(steps) == tuple(d.key for d in STEPS if d.key != "baseline")
     checkpoint = (demo.results / PRETRAIN / "nnUNetTrainer__MyPlans__2d" / "fold_all"
                   / "checkpoint_final.pth")
     assert ctx.pretrained_checkpoint == checkpoint

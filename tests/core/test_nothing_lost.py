@@ -537,6 +537,9 @@ def test_writer_is_atomic(demo, monkeypatch, which: int) -> None:
 # Writes in core/ that are not atomic on purpose. Anything else must go through
 # nnft.core.safety (atomic_write_text / atomic_copy) or write to a temporary file and rename.
 _ALLOWED_WRITERS = {
+    ("steps/model_source.py", "import_model"): "copies the model's files into a new temporary "
+                                               "staging folder (mkdtemp), renamed into place "
+                                               "when whole",
     ("safety.py", "atomic_write"): "the atomic writer itself (temporary file + rename)",
     ("safety.py", "atomic_copy"): "the atomic copy itself",
     ("safety.py", "backup_path"): "copies into a new, timestamped backup folder",

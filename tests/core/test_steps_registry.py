@@ -15,18 +15,37 @@ from nnft.core.steps.context import ChainContext
 
 
 def test_registry_order_groups_and_numbers() -> None:
-    assert S.STEP_KEYS == ("plan_finetune", "fingerprint_pretrain", "transfer_plans",
-                           "copy_dataset_json", "preprocess_pretrain", "pretrain", "finetune",
-                           "baseline")
+    dataset_keys = ("plan_finetune", "fingerprint_pretrain", "transfer_plans",
+                    "copy_dataset_json", "preprocess_pretrain", "pretrain", "finetune",
+                    "baseline")
+    assert tuple(d.key for d in S.STEPS) == dataset_keys
+    # Every key once (step-hook's choices): the dataset chain's, then the model chain's own.
+    assert S.STEP_KEYS == dataset_keys + ("import_model", "fingerprint_finetune",
+                                          "transfer_model_plans", "preprocess_finetune")
     assert [d.number for d in S.STEPS] == list(range(1, len(S.STEPS) + 1))
-    assert S.keys_in_group(S.PREPARE) == S.STEP_KEYS[:5]
+    assert S.keys_in_group(S.PREPARE) == dataset_keys[:5]
     assert S.keys_in_group(S.TRAIN) == ("pretrain", "finetune", "baseline")
-    assert S.keys_in_group(S.PREPARE, S.TRAIN) == S.STEP_KEYS
+    assert S.keys_in_group(S.PREPARE, S.TRAIN) == dataset_keys
     assert S.step_number("transfer_plans") == 3
     assert S.step_range(S.PREPARE) == (1, 5)
     assert S.range_text(S.PREPARE) == "1–5"
     assert S.range_text(S.TRAIN, dash="-") == "6-8"
     assert all(d.is_training == (d.group == S.TRAIN) for d in S.STEPS)
+
+
+def test_model_chain_is_numbered_on_its_own() -> None:
+    """From a trained model: import, fingerprint, transfer, preprocess, fine-tune, baseline;
+    its step numbers are its own (the dataset chain's definitions keep theirs)."""
+    assert tuple(d.key for d in S.MODEL_STEPS) == (
+        "import_model", "fingerprint_finetune", "transfer_model_plans", "preprocess_finetune",
+        "finetune", "baseline")
+    assert [d.number for d in S.MODEL_STEPS] == list(range(1, 7))
+    assert S.range_text(S.PREPARE, from_model=True) == "1–4"
+    assert S.step_number("finetune", from_model=True) == 5
+    assert S.step_number("finetune") == 7
+    assert S.definition("finetune", from_model=True) is not S.definition("finetune")
+    with pytest.raises(KeyError):
+        S.definition("pretrain", from_model=True)
 
 
 def test_unknown_group_is_refused() -> None:
@@ -42,7 +61,7 @@ def test_bound_steps_carry_key_group_number(demo) -> None:
     # The baseline is optional: left out unless the options ask for it.
     optional = [d for d in S.STEPS if not d.applies(ctx)]
     assert [d.key for d in optional] == ["baseline"]
-    assert [s.key for s in steps] == [k for k in S.STEP_KEYS if k != "baseline"]
+    assert [s.key for s in steps] == [d.key for d in S.STEPS if d.key != "baseline"]
     assert [(s.group, s.number) for s in steps] == [(d.group, d.number) for d in S.STEPS
                                                     if d not in optional]
     prepare = S.build_chain(ctx, groups=[S.PREPARE])
