@@ -136,11 +136,16 @@ class Finetune(StepDefinition):
     is_training = True
 
     def title(self, ctx: ChainContext) -> str:
+        if ctx.from_model:
+            return (f"Fine-tune on {ctx.finetune.name} (fold {ctx.options.fold}) from the "
+                    f"model {ctx.model.dataset_name} (fold {ctx.model.fold})")
         return (f"Fine-tune on {ctx.finetune.name} (fold {ctx.options.fold}) from the "
                 "pretrained weights")
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        why = ("Weights flow back: every layer but the segmentation head starts from the "
+        why = ("Weights flow from the model, like its plans: every layer but the segmentation "
+               "head starts from its checkpoint." if ctx.from_model else
+               "Weights flow back: every layer but the segmentation head starts from the "
                "pretraining checkpoint.")
         cpu_copy = _loaded_weights(ctx, argv)
         if cpu_copy is not None:

@@ -1372,3 +1372,149 @@ def test_predict_plain_names_for_a_single_channel_model(predict_setup) -> None:
     single = _plan(model, images / "scan of Anna.nii.gz", output)
     assert single.ok and [c.case for c in single.cases] == ["scan of Anna"]
     assert single.output_of(single.cases[0]) == output / "scan of Anna.nii.gz"
+
+
+# -- fine-tuning from a trained model (no pretraining dataset) -----------------------------------
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _model_folder(root: Path, make_plans, *, channels: dict | None = None,
+                  normalization: str = "CTNormalization", folds: tuple[str, ...] = ("0", "1"),
+                  spacing_2d: tuple[float, float] = (0.8, 0.8)) -> Path:
+    """A trained model's folder as nnU-Net writes it (Dataset009_Other/nnUNetTrainer__
+    nnUNetPlans__2d): plans, dataset.json and whole checkpoint files (legacy format, so no
+    torch is needed; the preflight's weights check is left out of these tests)."""
+    folder = root / "Dataset009_Other" / "nnUNetTrainer__nnUNetPlans__2d"
+    plans = make_plans("Dataset009_Other", "nnUNetPlans", ("2d",))
+    plans["configurations"]["2d"]["normalization_schemes"] = [normalization] * len(
+        channels or {"0": "CT"})
+    plans["configurations"]["2d"]["spacing"] = list(spacing_2d)
+    _write_json(folder / "plans.json", plans)
+    _write_json(folder / "dataset.json", {
+        "channel_names": channels or {"0": "CT"}, "labels": {"background": 0, "liver": 1},
+        "numTraining": 40, "file_ending": ".nii.gz"})
+    for fold in folds:
+        (folder / f"fold_{fold}").mkdir(parents=True)
+        (folder / f"fold_{fold}" / "checkpoint_final.pth").write_bytes(b"legacy checkpoint")
+    return folder
+
+
+def _model_preflight(demo, model: Path | str, pretrain: str | int | None = None, **overrides):
+    options = demo.options(**{"pretrained_model": str(model), "plans_name": "",
+                              "configuration": "", **overrides})
+    return preflight(demo.workspace, pretrain, 2, options, check_device_present=False,
+                     check_weights=False)
+
+
+def _write_finetune_fingerprint(demo, spacing: list[float], median: float) -> None:
+    cases = len(list((demo.finetune_raw / "labelsTr").glob("*.nii.gz")))
+    _write_json(demo.finetune_pre / "dataset_fingerprint.json", {
+        "spacings": [spacing] * cases, "shapes_after_crop": [[32, 48, 48]] * cases,
+        "median_relative_size_after_cropping": 1.0,
+        "foreground_intensity_properties_per_channel": {"0": {
+            "median": median, "mean": median, "std": 10.0, "min": median - 50,
+            "max": median + 50, "percentile_00_5": median - 30,
+            "percentile_99_5": median + 30}}})
+
+
+def test_model_chain_of_a_fresh_workspace(demo, tmp_path, expect, plans_factory) -> None:
+    """The model's configuration and a new identifier for its plans in the fine-tuning dataset;
+    the model chain's steps; nothing written by the preflight."""
+    model = _model_folder(tmp_path / "models", plans_factory)
+    before = demo.snapshot()
+    result = _model_preflight(demo, model)
+    assert result.ok, [str(p) for p in result.problems]
+    expect(result, P.SOURCE_MODEL_FOLD, Severity.INFO, "fold 0", "0, 1")
+    expect(result, P.LABELS_DIFFER, Severity.INFO, "liver", "segmentation head")
+    ctx = result.context
+    assert ctx is not None and ctx.from_model
+    o = ctx.options
+    assert (o.configuration, o.plans_name, o.finetune_plans) == (
+        "2d", "nnUNetPlans_from_Dataset009", "nnUNetPlans_from_Dataset009")
+    steps = {s.key: s for s in build_chain(ctx)}
+    assert list(steps) == ["import_model", "fingerprint_finetune", "transfer_model_plans",
+                           "preprocess_finetune", "finetune"]
+    assert steps["preprocess_finetune"].argv == [
+        "nnUNetv2_preprocess", "-d", "2", "-plans_name", "nnUNetPlans_from_Dataset009",
+        "-c", "2d", "-np", str(o.preprocessing_workers)]
+    imported = ctx.model.checkpoint
+    assert imported.parts[-7:-5] == ("nnFT", "models") and imported.parts[-2] == "fold_0"
+    assert steps["finetune"].argv[-2:] == ["-pretrained_weights", str(imported)]
+    assert steps["finetune"].argv[:8] == ["nnUNetv2_train", "2", "2d", "0", "-p",
+                                          "nnUNetPlans_from_Dataset009", "-tr",
+                                          QUICK_TRIAL_TRAINER if o.is_quick_trial
+                                          else "nnUNetTrainer"]
+    with pytest.raises(ValueError, match="fine-tunes from a model"):
+        _ = ctx.pretrain
+    assert demo.snapshot() == before
+
+
+def test_model_that_is_not_a_model_is_refused(demo, tmp_path, expect, plans_factory) -> None:
+    import zipfile
+
+    not_a_model = tmp_path / "notes.zip"
+    with zipfile.ZipFile(not_a_model, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    before = demo.snapshot()
+    expect(_model_preflight(demo, not_a_model), P.SOURCE_MODEL_INVALID, Severity.ERROR,
+           "holds no nnU-Net model")
+    expect(_model_preflight(demo, tmp_path / "missing"), P.SOURCE_MODEL_INVALID,
+           Severity.ERROR, "does not exist")
+    unnamed = _model_folder(tmp_path / "m", plans_factory).rename(tmp_path / "m" / "my_model")
+    expect(_model_preflight(demo, unnamed), P.SOURCE_MODEL_INVALID, Severity.ERROR,
+           "my_model", "<trainer>__<plans>__<configuration>")
+    assert demo.snapshot() == before
+
+
+def test_model_with_other_channels_is_refused(demo, tmp_path, expect, plans_factory) -> None:
+    model = _model_folder(tmp_path, plans_factory, channels={"0": "T1", "1": "T2"},
+                          normalization="ZScoreNormalization")
+    result = _model_preflight(demo, model)
+    expect(result, P.SOURCE_MODEL_CHANNELS, Severity.ERROR, "2 input channel(s)", "T1, T2",
+           "has 1 (CT)")
+    assert not result.ok
+
+
+def test_model_configuration_is_the_models(demo, tmp_path, expect, plans_factory) -> None:
+    model = _model_folder(tmp_path, plans_factory)
+    expect(_model_preflight(demo, model, configuration="3d_fullres"),
+           P.SOURCE_MODEL_CONFIG, Severity.ERROR, "'2d'", "'3d_fullres'")
+
+
+def test_ct_model_on_mri_data_is_warned_about(demo, tmp_path, expect, plans_factory) -> None:
+    demo.edit_dataset_json(demo.finetune_raw,
+                           lambda d: d.__setitem__("channel_names", {"0": "T2"}))
+    result = _model_preflight(demo, _model_folder(tmp_path, plans_factory))
+    expect(result, P.SOURCE_MODEL_NORMALIZATION, Severity.WARNING, "CTNormalization",
+           "ZScoreNormalization", "'T2'")
+    assert result.ok  # a warning: the user may know better
+
+
+def test_far_spacing_and_foreign_intensities_are_warned_about(demo, tmp_path, expect,
+                                                               plans_factory) -> None:
+    model = _model_folder(tmp_path, plans_factory, spacing_2d=(0.8, 0.8))
+    _write_finetune_fingerprint(demo, [2.0, 3.0, 3.0], median=1200.0)
+    result = _model_preflight(demo, model)
+    expect(result, P.SOURCE_MODEL_SPACING, Severity.WARNING, "(3, 3)", "(0.8, 0.8)")
+    expect(result, P.SOURCE_MODEL_INTENSITY, Severity.WARNING, "1.2e+03", "92 … 156")
+    # A fingerprint like the model's data: neither warning.
+    _write_finetune_fingerprint(demo, [2.0, 0.8, 0.8], median=125.0)
+    codes = _model_preflight(demo, model).codes()
+    assert P.SOURCE_MODEL_SPACING not in codes and P.SOURCE_MODEL_INTENSITY not in codes
+
+
+def test_model_plans_identifier_is_guarded(demo, tmp_path, expect, plans_factory) -> None:
+    """Never nnUNetPlans, never a file that exists: the fine-tuning dataset's own plans and
+    data stay untouched."""
+    model = _model_folder(tmp_path, plans_factory)
+    expect(_model_preflight(demo, model, plans_name="nnUNetPlans"), P.PLANS_ID_DEFAULT,
+           Severity.ERROR, "fine-tuning dataset's own plans")
+    _write_json(demo.finetune_pre / "Taken.json", plans_factory(FINETUNE, "Taken"))
+    expect(_model_preflight(demo, model, plans_name="Taken"), P.PLANS_ID_EXISTS,
+           Severity.ERROR, "differs")
+    expect(_model_preflight(demo, model, pretrain=1), P.OPTIONS_INVALID, Severity.ERROR,
+           "Both a pretraining dataset and a model")
+    expect(preflight(demo.workspace, None, 2, demo.options(), check_device_present=False),
+           P.OPTIONS_INVALID, Severity.ERROR, "No pretraining dataset and no model")
