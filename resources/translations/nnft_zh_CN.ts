@@ -7,489 +7,490 @@
         <location filename="../../gui/pages/cluster_page.py" line="174"/>
         <source>SLURM cluster</source>
         <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time; the latest question whether a Slurm controller answers at all wins. Whose curves ``reference`` is: ``pretrain`` (under a fine-tuning) or ``finetune`` (the same fold&apos;s fine-tuning, under the from-scratch baseline); empty without one. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>SLURM 集群</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="201"/>
         <source>The curves of the selected training job appear here once it has finished its first epoch.</source>
-        <translation type="unfinished"></translation>
+        <translation>所选训练作业完成第一轮后，其曲线显示在这里。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="211"/>
         <source>The log of the selected job appears here.</source>
-        <translation type="unfinished"></translation>
+        <translation>所选作业的日志显示在这里。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="226"/>
         <source>Jobs to submit</source>
-        <translation type="unfinished"></translation>
+        <translation>待提交的作业</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="232"/>
         <source>Cluster profiles are saved per user in {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>集群档案按用户保存在 {0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="235"/>
         <source>Save profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存档案…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="240"/>
         <location filename="../../gui/pages/cluster_page.py" line="243"/>
         <source>cluster default</source>
-        <translation type="unfinished"></translation>
+        <translation>集群默认值</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="247"/>
         <source>GPUs per training job (--gres=gpu:N); 0 trains on the CPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个训练作业的 GPU 数（--gres=gpu:N）；0 表示在 CPU 上训练。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="252"/>
         <source>nnU-Net&apos;s -num_gpus: one training on several GPUs (DDP); at most the GPUs per job.</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 的 -num_gpus：一次训练使用多个 GPU（DDP）；最多为每个作业的 GPU 数。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="261"/>
         <source>Per job run, e.g. 24:00:00 or 2-00:00:00. Trainings are requeued and continue beyond it.</source>
-        <translation type="unfinished"></translation>
+        <translation>每次作业运行的时长，例如 24:00:00 或 2-00:00:00。训练会重新排队，超过此时长后继续。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="266"/>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> 秒</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="268"/>
         <source>How long before the time limit a training is asked to checkpoint and requeue itself (--signal=B:USR1@s); must cover one epoch.</source>
-        <translation type="unfinished"></translation>
+        <translation>在时间限制到达前多久要求训练保存检查点并重新排队（--signal=B:USR1@s）；必须足够完成一轮。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="272"/>
         <source>Fine-tuning folds: 0, 0-4 or 0,1,2 (a job array, one task per fold) or all.</source>
-        <translation type="unfinished"></translation>
+        <translation>微调的折：0、0-4 或 0,1,2（作业数组，每折一个任务），或 all。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="276"/>
         <source>--qos=long</source>
-        <translation type="unfinished"></translation>
+        <translation>--qos=long</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="277"/>
         <source>More #SBATCH options, one per line.</source>
-        <translation type="unfinished"></translation>
+        <translation>更多 #SBATCH 选项，每行一个。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="280"/>
         <source>module load cuda</source>
-        <translation type="unfinished"></translation>
+        <translation>module load cuda</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="282"/>
         <source>Bash lines run first in every job, e.g. module load cuda, or source /path/venv/bin/activate. Empty: this Python&apos;s bin folder first on PATH.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个作业最先运行的 bash 行，例如 module load cuda 或 source /path/venv/bin/activate。留空：把当前 Python 的 bin 文件夹放在 PATH 最前面。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="301"/>
         <source>Profile</source>
-        <translation type="unfinished"></translation>
+        <translation>档案</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="303"/>
         <source>Partition</source>
-        <translation type="unfinished"></translation>
+        <translation>分区</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="304"/>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>账户</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="305"/>
         <source>GPUs per job</source>
-        <translation type="unfinished"></translation>
+        <translation>每作业 GPU 数</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="306"/>
         <source>-num_gpus</source>
-        <translation type="unfinished"></translation>
+        <translation>-num_gpus</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="307"/>
         <source>CPUs per job</source>
-        <translation type="unfinished"></translation>
+        <translation>每作业 CPU 数</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="308"/>
         <source>Memory</source>
-        <translation type="unfinished"></translation>
+        <translation>内存</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="309"/>
         <source>Time limit</source>
-        <translation type="unfinished"></translation>
+        <translation>时间限制</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="310"/>
         <source>Stop before end</source>
-        <translation type="unfinished"></translation>
+        <translation>结束前停止</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="311"/>
         <source>Folds</source>
-        <translation type="unfinished"></translation>
+        <translation>折</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="312"/>
         <source>#SBATCH</source>
-        <translation type="unfinished"></translation>
+        <translation>#SBATCH</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="313"/>
         <source>Set-up</source>
-        <translation type="unfinished"></translation>
+        <translation>环境准备</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="317"/>
         <source>Show job scripts</source>
-        <translation type="unfinished"></translation>
+        <translation>显示作业脚本</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="320"/>
         <source>Export script…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出脚本…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="322"/>
         <source>One bash file that writes the job scripts and submits them, for a cluster this computer cannot reach.</source>
-        <translation type="unfinished"></translation>
+        <translation>一个 bash 文件，写出作业脚本并提交它们，用于本机无法访问的集群。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="326"/>
         <location filename="../../gui/pages/cluster_page.py" line="602"/>
         <source>Submit</source>
-        <translation type="unfinished"></translation>
+        <translation>提交</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="345"/>
         <source>Submitted chains</source>
-        <translation type="unfinished"></translation>
+        <translation>已提交的流程</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="352"/>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="355"/>
         <location filename="../../gui/pages/cluster_page.py" line="940"/>
         <location filename="../../gui/pages/cluster_page.py" line="947"/>
         <source>Cancel chain</source>
-        <translation type="unfinished"></translation>
+        <translation>取消流程</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="369"/>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>作业</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="369"/>
         <source>Slurm id</source>
-        <translation type="unfinished"></translation>
+        <translation>Slurm 作业号</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>Epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>轮数</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="371"/>
         <source>Restarts</source>
-        <translation type="unfinished"></translation>
+        <translation>重启次数</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="421"/>
         <source>Slurm&apos;s commands (sbatch, squeue, scancel) are not installed on this computer. Run nnFT on the cluster&apos;s login node, or export the chain as a script (Export script…) and run it there with bash.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机未安装 Slurm 的命令（sbatch、squeue、scancel）。请在集群的登录节点上运行 nnFT，或将流程导出为脚本（导出脚本…）并在那里用 bash 运行。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="434"/>
         <source>Fine-tuning preset: {0}; from-scratch baseline: yes (4_baseline)</source>
-        <translation type="unfinished"></translation>
+        <translation>微调预设：{0}；从头训练的基线：是（4_baseline）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="436"/>
         <source>Fine-tuning preset: {0}; from-scratch baseline: no</source>
-        <translation type="unfinished"></translation>
+        <translation>微调预设：{0}；从头训练的基线：否</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="439"/>
         <source>Chosen on the fine-tuning page.</source>
-        <translation type="unfinished"></translation>
+        <translation>在微调页面上选择。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="441"/>
         <source>The baseline trains the same folds without the pretrained weights, in a job of its own that waits only for the preparation, so it runs alongside the pretraining.</source>
-        <translation type="unfinished"></translation>
+        <translation>基线不使用预训练权重训练相同的折，作为单独的作业，只等待准备步骤，因此与预训练同时运行。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="453"/>
         <source>Asking Slurm …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在询问 Slurm …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="465"/>
         <source>Slurm is installed on this computer but reaches no cluster, so nothing can be submitted or followed from here. What to do is below.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机已安装 Slurm，但连接不到任何集群，因此无法从这里提交或跟踪作业。解决方法见下方。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="469"/>
         <source>Slurm&apos;s controller answers now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Slurm 的控制器现在有响应了。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="478"/>
         <source>Last refreshed at {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>最后刷新于 {0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="480"/>
         <source>no Slurm controller reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接 Slurm 控制器</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="508"/>
         <source>Fix or delete {0}; nnFT&apos;s defaults are used meanwhile.</source>
-        <translation type="unfinished"></translation>
+        <translation>请修复或删除 {0}；在此期间使用 nnFT 的默认值。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="515"/>
         <source>nnFT defaults</source>
-        <translation type="unfinished"></translation>
+        <translation>nnFT 默认值</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="566"/>
         <source>Save cluster profile</source>
-        <translation type="unfinished"></translation>
+        <translation>保存集群档案</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="567"/>
         <source>Name of the profile (one per cluster or account):</source>
-        <translation type="unfinished"></translation>
+        <translation>档案名称（每个集群或账户一个）：</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="584"/>
         <source>The profile could not be saved: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存档案：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="585"/>
         <source>Check that {0} is writable.</source>
-        <translation type="unfinished"></translation>
+        <translation>请检查 {0} 是否可写。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="589"/>
         <source>Saved cluster profile &apos;{0}&apos; to {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将集群档案“{0}”保存到 {1}。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="602"/>
         <source>Submitting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在提交…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="618"/>
         <source>Choose a workspace and both datasets first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择工作区和两个数据集。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="619"/>
         <source>Go back to the Datasets page.</source>
-        <translation type="unfinished"></translation>
+        <translation>返回“数据集与方向”页面。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="638"/>
         <source># Every step is done already: nothing would be submitted.
 </source>
-        <translation type="unfinished"></translation>
+        <translation># 所有步骤都已完成：没有需要提交的内容。
+</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="652"/>
         <source>Job scripts</source>
-        <translation type="unfinished"></translation>
+        <translation>作业脚本</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="665"/>
         <source>Export the chain for SLURM</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 SLURM 流程</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="667"/>
         <source>Bash scripts (*.sh)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bash 脚本 (*.sh)</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="685"/>
         <source>Could not write {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {0}：{1}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="687"/>
         <source>Wrote {0}; run it with bash on the cluster&apos;s login node.</source>
-        <translation type="unfinished"></translation>
+        <translation>已写入 {0}；请在集群的登录节点上用 bash 运行它。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="702"/>
         <source>Run nnFT on the cluster&apos;s login node, or use Export script… and run the file there with bash.</source>
-        <translation type="unfinished"></translation>
+        <translation>请在集群的登录节点上运行 nnFT，或使用“导出脚本…”并在那里用 bash 运行该文件。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="715"/>
         <source>Submitting the chain to Slurm …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在向 Slurm 提交流程 …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="730"/>
         <source>Nothing was submitted: Slurm is installed on this computer but reaches no cluster. What to do is below.</source>
-        <translation type="unfinished"></translation>
+        <translation>未提交任何作业：本机已安装 Slurm，但连接不到任何集群。解决方法见下方。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="734"/>
         <source>Nothing was submitted: see the problems below.</source>
-        <translation type="unfinished"></translation>
+        <translation>未提交任何作业：请查看下方的问题。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="746"/>
         <source>Every step is done already: the fine-tuned model is in {0}. Nothing was submitted.</source>
-        <translation type="unfinished"></translation>
+        <translation>所有步骤都已完成：微调后的模型在 {0}。未提交任何作业。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="739"/>
         <source>Jobs already submitted for this chain were cancelled again. Check the partition, account and limits (sinfo, sacctmgr show assoc).</source>
-        <translation type="unfinished"></translation>
+        <translation>已为该流程提交的作业又被取消了。请检查分区、账户和限制（sinfo、sacctmgr show assoc）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="176"/>
         <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array (and, when chosen, the from-scratch baseline of the same folds alongside the pretraining). Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>以集群作业运行流程：准备、预训练，然后以作业数组运行微调的各折（如已选择，还会与预训练同时运行相同折的从头训练基线）。每个训练在时间限制前保存检查点并重新排队。在这里跟踪作业；曲线从结果文件夹读取。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="741"/>
         <source>Slurm refused the chain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Slurm 拒绝了该流程。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="755"/>
         <source>Submitted chain {0}: {1}. Scripts and job logs: {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>已提交流程 {0}：{1}。脚本和作业日志：{2}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="761"/>
         <source>Nothing was submitted: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>未提交任何作业：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="794"/>
         <source>No chain was submitted from this workspace yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>此工作区尚未提交过任何流程。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="796"/>
         <source>Scripts and job logs: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>脚本和作业日志：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="843"/>
         <source>Could not read the job states: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取作业状态：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="869"/>
         <source>from {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>来自 {0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="878"/>
         <location filename="../../gui/pages/cluster_page.py" line="912"/>
         <source>pretraining</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="885"/>
         <source>Chain {0} finished: fine-tuned model(s) in the results folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>流程 {0} 已完成：微调后的模型在结果文件夹中。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="889"/>
         <source>{0} (job {1})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}（作业 {1}）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="891"/>
         <source>nothing yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="892"/>
         <source>Chain {0}: running {1}. Updated every {2:.0f} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>流程 {0}：正在运行 {1}。每 {2:.0f} 秒更新一次。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="897"/>
         <source>Chain {0} ended without finishing ({1}). Submit again to continue from the checkpoints.</source>
-        <translation type="unfinished"></translation>
+        <translation>流程 {0} 未完成就结束了（{1}）。再次提交即可从检查点继续。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="907"/>
         <source>fine-tuning fold {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>微调（折 {0}）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="876"/>
         <location filename="../../gui/pages/cluster_page.py" line="908"/>
         <source>fine-tuning</source>
-        <translation type="unfinished"></translation>
+        <translation>微调</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="910"/>
         <source>baseline (from scratch), fold {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>基线（从头训练，折 {0}）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="911"/>
         <source>baseline (from scratch)</source>
-        <translation type="unfinished"></translation>
+        <translation>基线（从头训练）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="912"/>
         <source>preparation</source>
-        <translation type="unfinished"></translation>
+        <translation>准备</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="924"/>
         <source>Cancel the chain</source>
-        <translation type="unfinished"></translation>
+        <translation>取消流程</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="925"/>
         <source>Cancel every job of chain {0}? Running trainings stop at once; their last checkpoint stays on disk and a new Submit continues from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>取消流程 {0} 的所有作业？正在运行的训练会立即停止；最后一个检查点保留在磁盘上，再次提交时从它继续。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="935"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在取消…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/cluster_page.py" line="941"/>
         <source>Cancelled chain {0}: scancel {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消流程 {0}：scancel {1}</translation>
     </message>
 </context>
 <context>
@@ -497,52 +498,52 @@
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="34"/>
         <source>Datasets and direction</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集与方向</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="35"/>
         <source>Pretrain on a large dataset, fine-tune on yours. nnFT moves plans and weights the right way round.</source>
-        <translation type="unfinished"></translation>
+        <translation>在大数据集上预训练，在你的数据集上微调。nnFT 按正确的方向迁移计划和权重。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="52"/>
         <source>Pretraining (source of weights)</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练（权重的来源）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="56"/>
         <source>Fine-tuning (your target)</source>
-        <translation type="unfinished"></translation>
+        <translation>微调（你的目标）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="60"/>
         <source>⇄ Swap</source>
-        <translation type="unfinished"></translation>
+        <translation>⇄ 交换</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="62"/>
         <source>Exchange the roles of the two datasets</source>
-        <translation type="unfinished"></translation>
+        <translation>交换两个数据集的角色</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="84"/>
         <source>(choose a dataset)</source>
-        <translation type="unfinished"></translation>
+        <translation>（选择数据集）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="136"/>
         <source>dataset.json cannot be used (see below)</source>
-        <translation type="unfinished"></translation>
+        <translation>dataset.json 无法使用（见下方）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="139"/>
         <source>{0} cases · channels: {1} · labels: {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 个病例 · 通道：{1} · 标签：{2}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/datasets_page.py" line="145"/>
         <source>median spacing {0} mm · median size {1} voxels</source>
-        <translation type="unfinished"></translation>
+        <translation>中位间距 {0} mm · 中位尺寸 {1} 体素</translation>
     </message>
 </context>
 <context>
@@ -550,37 +551,37 @@
     <message>
         <location filename="../../gui/widgets/dice_comparison.py" line="49"/>
         <source>Validation Dice</source>
-        <translation type="unfinished"></translation>
+        <translation>验证 Dice</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/dice_comparison.py" line="51"/>
         <source>EMA pseudo dice</source>
-        <translation type="unfinished"></translation>
+        <translation>EMA 伪 Dice</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/dice_comparison.py" line="58"/>
         <source>Real Dice per class (nnU-Net&apos;s final validation)</source>
-        <translation type="unfinished"></translation>
+        <translation>各类别的真实 Dice（nnU-Net 的最终验证）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/dice_comparison.py" line="59"/>
         <source>Dice</source>
-        <translation type="unfinished"></translation>
+        <translation>Dice</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/dice_comparison.py" line="64"/>
         <source>EMA pseudo dice per epoch (training estimate, not the real Dice)</source>
-        <translation type="unfinished"></translation>
+        <translation>每轮的 EMA 伪 Dice（训练中的估计值，不是真实 Dice）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/dice_comparison.py" line="67"/>
         <source>epoch (from 1)</source>
-        <translation type="unfinished"></translation>
+        <translation>轮（从 1 开始）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/dice_comparison.py" line="148"/>
         <source>90 % of the final value</source>
-        <translation type="unfinished"></translation>
+        <translation>最终值的 90 %</translation>
     </message>
 </context>
 <context>
@@ -588,53 +589,53 @@
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="57"/>
         <source>plans  (step {n}: move_plans -s {ft} -t {pt})</source>
-        <translation type="unfinished"></translation>
+        <translation>计划  （步骤 {n}：move_plans -s {ft} -t {pt}）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="61"/>
         <source>weights  (step {n}: nnUNetv2_train {ft} ... -pretrained_weights)</source>
-        <translation type="unfinished"></translation>
+        <translation>权重  （步骤 {n}：nnUNetv2_train {ft} ... -pretrained_weights）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="73"/>
         <source>your target · {0} cases</source>
-        <translation type="unfinished"></translation>
+        <translation>你的目标 · {0} 个病例</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="78"/>
         <source>source of weights</source>
-        <translation type="unfinished"></translation>
+        <translation>权重的来源</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="80"/>
         <source>only {0} cases: the smaller one</source>
-        <translation type="unfinished"></translation>
+        <translation>仅 {0} 个病例：较小的那个</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="82"/>
         <source>source of weights · {0} cases</source>
-        <translation type="unfinished"></translation>
+        <translation>权重的来源 · {0} 个病例</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="92"/>
         <source>Fine-tuning dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>微调数据集</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="93"/>
         <location filename="../../gui/widgets/direction_diagram.py" line="95"/>
         <source>(choose)</source>
-        <translation type="unfinished"></translation>
+        <translation>（请选择）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="72"/>
         <source>your target</source>
-        <translation type="unfinished"></translation>
+        <translation>你的目标</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/direction_diagram.py" line="94"/>
         <source>Pretraining dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练数据集</translation>
     </message>
 </context>
 <context>
@@ -642,27 +643,27 @@
     <message>
         <location filename="../../gui/texts.py" line="18"/>
         <source>{0} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 秒</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="19"/>
         <source>{0} min</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 分钟</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="20"/>
         <source>{0} min {1} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="21"/>
         <source>{0} h</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 小时</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="22"/>
         <source>{0} h {1} min</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 小时 {1} 分</translation>
     </message>
 </context>
 <context>
@@ -670,37 +671,37 @@
     <message>
         <location filename="../../gui/pages/finetune_options.py" line="71"/>
         <source>How to fine-tune</source>
-        <translation type="unfinished"></translation>
+        <translation>如何微调</translation>
     </message>
     <message>
         <location filename="../../gui/pages/finetune_options.py" line="91"/>
         <source>Epochs during which only the decoder trains and the pretrained encoder stays fixed; after them all layers train. Default: a tenth of the epochs.</source>
-        <translation type="unfinished"></translation>
+        <translation>只训练解码器、预训练编码器保持固定的轮数；之后所有层一起训练。默认：总轮数的十分之一。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/finetune_options.py" line="95"/>
         <source>Preset</source>
-        <translation type="unfinished"></translation>
+        <translation>预设</translation>
     </message>
     <message>
         <location filename="../../gui/pages/finetune_options.py" line="97"/>
         <source>encoder frozen for</source>
-        <translation type="unfinished"></translation>
+        <translation>编码器冻结</translation>
     </message>
     <message>
         <location filename="../../gui/pages/finetune_options.py" line="98"/>
         <source>epochs, then all layers train</source>
-        <translation type="unfinished"></translation>
+        <translation>轮，之后训练所有层</translation>
     </message>
     <message>
         <location filename="../../gui/pages/finetune_options.py" line="104"/>
         <source>Also train a from-scratch baseline (same fold and epochs; about doubles the fine-tuning time) to see whether pretraining helped</source>
-        <translation type="unfinished"></translation>
+        <translation>同时训练一个从头训练的基线（相同的折和轮数；微调时间约翻倍），以判断预训练是否有帮助</translation>
     </message>
     <message>
         <location filename="../../gui/pages/finetune_options.py" line="108"/>
         <source>The same training of your dataset without the pretrained weights, in a results folder of its own. Its real Dice next to the fine-tuned model&apos;s tells whether the pretraining helped. It can be added later, after the fine-tuning.</source>
-        <translation type="unfinished"></translation>
+        <translation>不使用预训练权重，对你的数据集做同样的训练，结果放在单独的文件夹中。把它的真实 Dice 与微调模型的对比，就知道预训练是否有帮助。也可以在微调之后再添加。</translation>
     </message>
 </context>
 <context>
@@ -708,53 +709,54 @@
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="159"/>
         <source>Labels</source>
-        <translation type="unfinished"></translation>
+        <translation>标签</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="172"/>
         <source>No image loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载图像。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="219"/>
         <source>Could not read {path}:
 {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 {path}：
+{error}</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="222"/>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载…</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="257"/>
         <source>No patch size known (plans missing). Image spacing {s} mm.</source>
-        <translation type="unfinished"></translation>
+        <translation>图像块大小未知（缺少计划）。图像间距 {s} mm。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="264"/>
         <source>patch {patch} at {spacing} mm → {rows} × {cols} px here</source>
-        <translation type="unfinished"></translation>
+        <translation>图像块 {patch}，间距 {spacing} mm → 此处为 {rows} × {cols} 像素</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="267"/>
         <source>patch {patch} at {spacing} mm → {rows} × {cols} px × {n} slices here</source>
-        <translation type="unfinished"></translation>
+        <translation>图像块 {patch}，间距 {spacing} mm → 此处为 {rows} × {cols} 像素 × {n} 层</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="269"/>
         <source> (image spacing {s} mm)</source>
-        <translation type="unfinished"></translation>
+        <translation>（图像间距 {s} mm）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="272"/>
         <source>. The patch is larger than this image: nnU-Net pads it.</source>
-        <translation type="unfinished"></translation>
+        <translation>。图像块大于该图像：nnU-Net 会对其填充。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="308"/>
         <source>slice {z} / {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>切片 {z} / {n}</translation>
     </message>
 </context>
 <context>
@@ -762,7 +764,7 @@
     <message>
         <location filename="../../gui/widgets/log_console.py" line="21"/>
         <source>The output of nnU-Net&apos;s commands appears here.</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 命令的输出显示在这里。</translation>
     </message>
 </context>
 <context>
@@ -771,72 +773,72 @@
         <location filename="../../gui/wizard.py" line="61"/>
         <source>nnFT — nnU-Net pretraining and fine-tuning</source>
         <extracomment>Page ids: the order of the flow is :func:`~nnft.core.wizard_state.page_flow`&apos;s (see nextId), not the ids&apos;. The pages added later got free ids; ``render_screenshots`` names its files by id + 1 (09_results.png, 11_baseline.png; 10_report.png is the run report). Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing). How the user chose to close the wizard while a command runs.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>nnFT — nnU-Net 预训练与微调</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="83"/>
         <source>Run on a cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>在集群上运行…</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="86"/>
         <source>Submit the chain as SLURM jobs and follow them</source>
-        <translation type="unfinished"></translation>
+        <translation>将流程作为 SLURM 作业提交并跟踪</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="103"/>
         <source>Validate transferred plans</source>
-        <translation type="unfinished"></translation>
+        <translation>验证迁移后的计划</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="224"/>
         <source>A step is running</source>
-        <translation type="unfinished"></translation>
+        <translation>有步骤正在运行</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="228"/>
         <source>A training is running. Stop it after the epoch in progress (a checkpoint is written; Resume continues there) and quit?</source>
-        <translation type="unfinished"></translation>
+        <translation>训练正在运行。在当前这一轮结束后停止它（会写入检查点；“继续训练”从那里接着训练）并退出？</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="231"/>
         <source>A training is running. Its trainer cannot stop after the epoch: stopping it now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs).</source>
-        <translation type="unfinished"></translation>
+        <translation>训练正在运行。它的训练器无法在本轮结束后停止：现在停止将丢失自上一个检查点以来的所有轮（nnU-Net 每 50 轮写入一个检查点）。</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="235"/>
         <source>An nnU-Net command is still running. Stop it and quit? (The step starts again cleanly next time.)</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 命令仍在运行。停止它并退出？（下次该步骤会重新干净地开始。）</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="240"/>
         <source>Quit and leave it running: the training goes on without this window, its output goes into its log, and the wizard follows it when you open it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>退出并让它继续运行：训练在没有此窗口的情况下继续，输出写入其日志，再次打开向导时会接着跟踪它。</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="244"/>
         <source>Stop after this epoch and quit</source>
-        <translation type="unfinished"></translation>
+        <translation>本轮结束后停止并退出</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="247"/>
         <source>Stop now and quit</source>
-        <translation type="unfinished"></translation>
+        <translation>立即停止并退出</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="250"/>
         <source>Quit and leave it running</source>
-        <translation type="unfinished"></translation>
+        <translation>退出并保持运行</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="293"/>
         <source>nnFT — closing after the epoch in progress …</source>
-        <translation type="unfinished"></translation>
+        <translation>nnFT — 当前这一轮结束后关闭 …</translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="296"/>
         <source>Stopping after this epoch (a checkpoint is written); the wizard then closes.</source>
-        <translation type="unfinished"></translation>
+        <translation>本轮结束后停止（会写入检查点）；然后关闭向导。</translation>
     </message>
 </context>
 <context>
@@ -845,110 +847,112 @@
         <location filename="../../gui/pages/plans_page.py" line="71"/>
         <source>Plans transfer</source>
         <extracomment>The steps this page runs, from the registry (their keys, in chain order). Stands for the plans identifier in the commands while the one typed is refused.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>计划迁移</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="72"/>
         <source>Plan the fine-tuning dataset, move its plans to the pretraining dataset under a new name, and preprocess both.</source>
-        <translation type="unfinished"></translation>
+        <translation>规划微调数据集，将它的计划以新名称迁移到预训练数据集，并对两者进行预处理。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="79"/>
         <source>Configuration</source>
-        <translation type="unfinished"></translation>
+        <translation>配置</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="84"/>
         <source>The pretraining dataset receives the fine-tuning plans under this name (-tp). nnU-Net&apos;s default names would overwrite its own plans.</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练数据集以此名称接收微调计划（-tp）。使用 nnU-Net 的默认名称会覆盖它自己的计划。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="87"/>
         <source>Suggest</source>
-        <translation type="unfinished"></translation>
+        <translation>建议</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="93"/>
         <source>New plans identifier</source>
-        <translation type="unfinished"></translation>
+        <translation>新的计划标识符</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="110"/>
         <source>Reuse the existing plans file of this name if it is identical (a backup is made first)</source>
-        <translation type="unfinished"></translation>
+        <translation>如果同名的现有计划文件内容相同，则重用它（先做备份）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="116"/>
         <source>Move data folders that are in the way to nnFT&apos;s backup folder, then replace them</source>
-        <translation type="unfinished"></translation>
+        <translation>把挡路的数据文件夹移到 nnFT 的备份文件夹，然后替换它们</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="119"/>
         <source>Without this, nnFT refuses to run a step that would delete a folder it did not make itself. With it, the folder is moved to nnUNet_results/nnFT/backups first.</source>
-        <translation type="unfinished"></translation>
+        <translation>不勾选时，nnFT 拒绝运行会删除非它自己创建的文件夹的步骤。勾选后，该文件夹会先被移到 nnUNet_results/nnFT/backups。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="131"/>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>步骤</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="131"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="160"/>
         <source>Run steps {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>运行步骤 {0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="163"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="237"/>
         <source>A new plans file will be written; nothing existing is touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>将写入新的计划文件；不会改动任何已有内容。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="245"/>
         <source># Not runnable yet: the plans identifier &apos;{0}&apos; is refused (see above).
 # {1} stands for the identifier you choose.
 </source>
-        <translation type="unfinished"></translation>
+        <translation># 尚不能运行：计划标识符 &apos;{0}&apos; 被拒绝（见上方）。
+# {1} 代表你选择的标识符。
+</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="256"/>
         <location filename="../../gui/pages/plans_page.py" line="257"/>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="256"/>
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待运行</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="285"/>
         <source>Backed up {0} to {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {0} 备份到 {1}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="312"/>
         <source>Cancelling …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在取消 …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="339"/>
         <source>Step {0} {1}: {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>步骤 {0} {1}：{2}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/plans_page.py" line="341"/>
         <source>Full log: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>完整日志：{0}</translation>
     </message>
 </context>
 <context>
@@ -957,197 +961,197 @@
         <location filename="../../gui/widgets/plans_table.py" line="68"/>
         <source>Setting</source>
         <extracomment>Background, text colour per status. Text colours are set too, so dark themes stay legible.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>设置项</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="69"/>
         <source>Fine-tuning plans</source>
-        <translation type="unfinished"></translation>
+        <translation>微调计划</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="70"/>
         <source>Transferred plans</source>
-        <translation type="unfinished"></translation>
+        <translation>迁移后的计划</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="71"/>
         <source>Pretraining&apos;s own plans</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练数据集自己的计划</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="72"/>
         <source>Meaning</source>
-        <translation type="unfinished"></translation>
+        <translation>含义</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="80"/>
         <source>Identity (renamed by the transfer)</source>
-        <translation type="unfinished"></translation>
+        <translation>标识（迁移时改名）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="81"/>
         <source>Training patches</source>
-        <translation type="unfinished"></translation>
+        <translation>训练图像块</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="82"/>
         <source>Intensity normalization</source>
-        <translation type="unfinished"></translation>
+        <translation>强度归一化</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="83"/>
         <source>Network architecture (must be identical)</source>
-        <translation type="unfinished"></translation>
+        <translation>网络架构（必须相同）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="90"/>
         <source>Dataset name</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集名称</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="91"/>
         <source>Plans identifier</source>
-        <translation type="unfinished"></translation>
+        <translation>计划标识符</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="92"/>
         <source>Preprocessed data folder</source>
-        <translation type="unfinished"></translation>
+        <translation>预处理数据文件夹</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="93"/>
         <source>Patch size (voxels)</source>
-        <translation type="unfinished"></translation>
+        <translation>图像块大小（体素）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="94"/>
         <source>Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>批大小</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="95"/>
         <source>Target spacing (mm)</source>
-        <translation type="unfinished"></translation>
+        <translation>目标间距（mm）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="96"/>
         <source>Normalization, channel {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>归一化，通道 {i}</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="97"/>
         <source>Foreground mean, channel {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>前景均值，通道 {i}</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="98"/>
         <source>Foreground std, channel {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>前景标准差，通道 {i}</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="99"/>
         <source>Clip low (0.5th pct.), channel {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>截断下限（第 0.5 百分位），通道 {i}</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="100"/>
         <source>Clip high (99.5th pct.), channel {i}</source>
-        <translation type="unfinished"></translation>
+        <translation>截断上限（第 99.5 百分位），通道 {i}</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="101"/>
         <source>Input channels (dataset.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>输入通道（dataset.json）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="102"/>
         <source>Network class</source>
-        <translation type="unfinished"></translation>
+        <translation>网络类</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="103"/>
         <source>Number of stages</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段数</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="104"/>
         <source>Stage {i} features</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段 {i} 特征数</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="105"/>
         <source>Stage {i} kernel size</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段 {i} 卷积核大小</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="106"/>
         <source>Stage {i} stride</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段 {i} 步长</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="107"/>
         <source>Stage {i} convolutions</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段 {i} 卷积数</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="115"/>
         <source>Identical</source>
-        <translation type="unfinished"></translation>
+        <translation>相同</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="117"/>
         <source>Not available (plans file or configuration missing)</source>
-        <translation type="unfinished"></translation>
+        <translation>不可用（缺少计划文件或配置）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="120"/>
         <source>Expected: set to the pretraining dataset, so pretraining reads its own data.</source>
-        <translation type="unfinished"></translation>
+        <translation>预期：设为预训练数据集，使预训练读取它自己的数据。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="122"/>
         <source>Expected: the new identifier (-tp) keeps the pretraining dataset&apos;s own plans intact.</source>
-        <translation type="unfinished"></translation>
+        <translation>预期：新的标识符（-tp）使预训练数据集自己的计划保持不变。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="124"/>
         <source>Expected: the data folder is named after the new identifier.</source>
-        <translation type="unfinished"></translation>
+        <translation>预期：数据文件夹以新的标识符命名。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="126"/>
         <source>Expected difference</source>
-        <translation type="unfinished"></translation>
+        <translation>预期的差异</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="129"/>
         <source>Wrong: must name the pretraining dataset, otherwise the trainer reads another dataset&apos;s preprocessed data.</source>
-        <translation type="unfinished"></translation>
+        <translation>错误：必须指向预训练数据集，否则训练器会读取另一个数据集的预处理数据。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="131"/>
         <source>Wrong: must be the chosen plans identifier; the results folder would be named after another identifier.</source>
-        <translation type="unfinished"></translation>
+        <translation>错误：必须是所选的计划标识符；否则结果文件夹会以另一个标识符命名。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="134"/>
         <source>Differs: the pretrained weights will NOT load.</source>
-        <translation type="unfinished"></translation>
+        <translation>不同：预训练权重将无法加载。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="136"/>
         <source>Unexpected: the transfer copies this. Weights still load, but pretraining sees intensities normalized differently.</source>
-        <translation type="unfinished"></translation>
+        <translation>意外：迁移会复制此项。权重仍能加载，但预训练看到的强度归一化方式不同。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="138"/>
         <source>Unexpected: the transfer copies this. Weights still load, but pretraining sees patches prepared differently.</source>
-        <translation type="unfinished"></translation>
+        <translation>意外：迁移会复制此项。权重仍能加载，但预训练看到的图像块准备方式不同。</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/plans_table.py" line="197"/>
         <source>The transfer replaced the pretraining dataset&apos;s own value {own} with {new}.</source>
-        <translation type="unfinished"></translation>
+        <translation>迁移把预训练数据集自己的值 {own} 替换成了 {new}。</translation>
     </message>
 </context>
 <context>
@@ -1155,32 +1159,32 @@
     <message>
         <location filename="../../gui/texts.py" line="37"/>
         <source>nnU-Net&apos;s default (learning rate 1e-2)</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 默认（学习率 1e-2）</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="38"/>
         <source>nnU-Net&apos;s own fine-tuning: the full training schedule, starting from the pretrained weights; a good first choice when the two datasets are alike.</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 自己的微调方式：完整的训练调度，从预训练权重开始；两个数据集相似时是很好的首选。</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="43"/>
         <source>Gentle (learning rate 1e-3 with warm-up)</source>
-        <translation type="unfinished"></translation>
+        <translation>温和（学习率 1e-3，带预热）</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="44"/>
         <source>Starts at a ten times smaller learning rate after a short warm-up, so the pretrained features are changed slowly; choose it when your dataset is small or close to the pretraining data.</source>
-        <translation type="unfinished"></translation>
+        <translation>短暂预热后以小十倍的学习率开始，使预训练的特征缓慢变化；当你的数据集较小或与预训练数据接近时选择它。</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="49"/>
         <source>Frozen encoder, then all layers</source>
-        <translation type="unfinished"></translation>
+        <translation>先冻结编码器，再训练所有层</translation>
     </message>
     <message>
         <location filename="../../gui/texts.py" line="50"/>
         <source>Trains only the decoder for the first epochs while the pretrained encoder stays fixed, then all layers; choose it when you have very few cases and fear losing what the pretraining learned.</source>
-        <translation type="unfinished"></translation>
+        <translation>前几轮只训练解码器，预训练编码器保持固定，之后训练所有层；当你的病例非常少、担心丢失预训练学到的内容时选择它。</translation>
     </message>
 </context>
 <context>
@@ -1188,17 +1192,17 @@
     <message>
         <location filename="../../gui/widgets/problems_view.py" line="29"/>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/problems_view.py" line="29"/>
         <source>Warning</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/problems_view.py" line="30"/>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>提示</translation>
     </message>
 </context>
 <context>
@@ -1207,163 +1211,163 @@
         <location filename="../../gui/pages/results_page.py" line="87"/>
         <source>Results: did the pretraining help?</source>
         <extracomment>Background task keys: the latest read of the results wins; one report written at a time.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>结果：预训练有帮助吗？</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="89"/>
         <source>nnU-Net&apos;s real validation Dice (validation/summary.json) of the fine-tuned model and of the same training from scratch.</source>
-        <translation type="unfinished"></translation>
+        <translation>微调模型与同样从头训练的模型的 nnU-Net 真实验证 Dice（validation/summary.json）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="103"/>
         <source>Add a from-scratch baseline…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加从头训练的基线…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="106"/>
         <source>Go back to the fine-tuning page with &quot;Also train a from-scratch baseline&quot; ticked; Next then leads to the baseline page.</source>
-        <translation type="unfinished"></translation>
+        <translation>返回微调页面并勾选“同时训练一个从头训练的基线”；之后“下一步”会进入基线页面。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="115"/>
         <location filename="../../gui/pages/results_page.py" line="294"/>
         <source>Save report…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存报告…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="118"/>
         <source>One self-contained HTML file to share: the datasets and the direction, the plans and checkpoint checksums, every command with its exit status and duration, the versions, the curves and this comparison.</source>
-        <translation type="unfinished"></translation>
+        <translation>一个可分享的独立 HTML 文件：数据集与方向、计划与检查点校验和、每条命令及其退出状态和耗时、版本、曲线以及本对比。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="159"/>
         <source>Choose a workspace and two datasets first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择工作区和两个数据集。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="161"/>
         <source>Reading the validation results …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取验证结果 …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="173"/>
         <source>The results could not be read: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取结果：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="181"/>
         <source>fine-tuned</source>
-        <translation type="unfinished"></translation>
+        <translation>微调</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="181"/>
         <source>from scratch</source>
-        <translation type="unfinished"></translation>
+        <translation>从头训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="184"/>
         <source>Fine-tuned: mean Dice {0:.3f} on fold {1}. Not comparable yet: what is missing is said below.</source>
-        <translation type="unfinished"></translation>
+        <translation>微调：折 {1} 上的平均 Dice 为 {0:.3f}。尚不能比较：缺少的内容见下方。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="188"/>
         <source>Not comparable yet (fold {0}): what is missing is said below.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚不能比较（折 {0}）：缺少的内容见下方。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="204"/>
         <source>Epochs until the EMA pseudo dice first reached 90 % of its final value: {0}, {1}. The pseudo dice is nnU-Net&apos;s estimate during training, on random patches: it shows speed, not quality.</source>
-        <translation type="unfinished"></translation>
+        <translation>EMA 伪 Dice 首次达到其最终值 90 % 所用的轮数：{0}，{1}。伪 Dice 是 nnU-Net 在训练中基于随机图像块的估计：它反映速度，而非质量。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="210"/>
         <source>mean</source>
-        <translation type="unfinished"></translation>
+        <translation>平均</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="227"/>
         <source>{0}: no epochs logged</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：没有记录的轮</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="229"/>
         <source>{0}: not known (no EMA pseudo dice above 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：未知（EMA 伪 Dice 从未大于 0）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="230"/>
         <source>{0} {1} (of {2})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} {1}（共 {2}）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="238"/>
         <source>fine-tuning</source>
-        <translation type="unfinished"></translation>
+        <translation>微调</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="238"/>
         <source>baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>基线</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="240"/>
         <source>The {0} ran as a quick trial without nnU-Net&apos;s final validation, so there is no validation/summary.json ({1}). Tick &quot;final validation&quot; on the fine-tuning page; &quot;Finish validation&quot; on the {0} page then makes it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}以快速试运行方式进行，没有 nnU-Net 的最终验证，因此没有 validation/summary.json（{1}）。请在微调页面勾选“最终验证”；之后在{0}页面点“完成验证”即可生成。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="247"/>
         <source>The fine-tuning has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the fine-tuning page makes it.</source>
-        <translation type="unfinished"></translation>
+        <translation>微调还没有 validation/summary.json（{0}）：在微调页面点“完成验证”即可生成。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="249"/>
         <source>The fine-tuning has not finished ({0}): finish it on the fine-tuning page.</source>
-        <translation type="unfinished"></translation>
+        <translation>微调尚未完成（{0}）：请在微调页面完成它。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="253"/>
         <source>There is no from-scratch baseline to compare with: without one, nothing says whether the pretraining helped. &quot;Add a from-scratch baseline…&quot; goes back to the fine-tuning page to tick it.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可供比较的从头训练基线：没有它，就无法判断预训练是否有帮助。“添加从头训练的基线…”会返回微调页面以勾选它。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="258"/>
         <source>The baseline has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the baseline page makes it.</source>
-        <translation type="unfinished"></translation>
+        <translation>基线还没有 validation/summary.json（{0}）：在基线页面点“完成验证”即可生成。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="260"/>
         <source>The baseline has not been trained yet ({0}): train it on the baseline page (Back).</source>
-        <translation type="unfinished"></translation>
+        <translation>基线尚未训练（{0}）：请在基线页面训练它（上一步）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="277"/>
         <source>Save report</source>
-        <translation type="unfinished"></translation>
+        <translation>保存报告</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="279"/>
         <source>HTML files (*.html)</source>
-        <translation type="unfinished"></translation>
+        <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="288"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在保存…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="289"/>
         <source>Writing the report …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在写入报告 …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="299"/>
         <source>✓ Report saved: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 报告已保存：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="304"/>
         <source>✗ The report could not be written: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 无法写入报告：{0}</translation>
     </message>
 </context>
 <context>
@@ -1372,7 +1376,7 @@
         <location filename="../../gui/widgets/image_preview.py" line="115"/>
         <source>patch</source>
         <extracomment>The background task that reads a case (a newer one supersedes it). Label colours (RGBA) for labels 1, 2, ...; translucent so the anatomy stays visible.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>图像块</translation>
     </message>
 </context>
 <context>
@@ -1380,67 +1384,67 @@
     <message>
         <location filename="../../gui/pages/summary_page.py" line="31"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>总结</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="32"/>
         <source>What was done and where the results are. The script runs the same commands without the wizard (e.g. on a cluster).</source>
-        <translation type="unfinished"></translation>
+        <translation>做了什么，结果在哪里。脚本无需向导即可运行相同的命令（例如在集群上）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="48"/>
         <source>Copy script</source>
-        <translation type="unfinished"></translation>
+        <translation>复制脚本</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="52"/>
         <source>Save script…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存脚本…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="66"/>
         <source>Choose a workspace and two datasets first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择工作区和两个数据集。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="75"/>
         <source>Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration {2} · transferred plans &apos;{3}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练数据集：{0} · 微调数据集：{1} · 配置 {2} · 迁移后的计划 &apos;{3}&apos;</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="80"/>
         <source>Pretrained weights: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练权重：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="82"/>
         <source>Fine-tuned model: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>微调后的模型：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="83"/>
         <source>Trained from scratch for comparison (baseline): {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>为对比而从头训练的模型（基线）：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="93"/>
         <source>frozen epochs: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>冻结轮数：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="94"/>
         <source>Fine-tuning preset: {0} (trainer {1})</source>
-        <translation type="unfinished"></translation>
+        <translation>微调预设：{0}（训练器 {1}）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="105"/>
         <source>Save script</source>
-        <translation type="unfinished"></translation>
+        <translation>保存脚本</translation>
     </message>
     <message>
         <location filename="../../gui/pages/summary_page.py" line="107"/>
         <source>Shell scripts (*.sh)</source>
-        <translation type="unfinished"></translation>
+        <translation>Shell 脚本 (*.sh)</translation>
     </message>
 </context>
 <context>
@@ -1448,313 +1452,315 @@
     <message>
         <location filename="../../gui/pages/training_page.py" line="418"/>
         <source>Pretraining</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="419"/>
         <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
-        <translation type="unfinished"></translation>
+        <translation>用迁移后的计划，在预训练数据集的全部病例上训练（折 &apos;all&apos;）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="421"/>
         <source>Fine-tuning</source>
-        <translation type="unfinished"></translation>
+        <translation>微调</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="422"/>
         <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
-        <translation type="unfinished"></translation>
+        <translation>从预训练权重（除分割头外的所有层）开始，在你的数据集上训练。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="455"/>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="461"/>
         <location filename="../../gui/pages/training_page.py" line="766"/>
         <source>Check weights</source>
-        <translation type="unfinished"></translation>
+        <translation>检查权重</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="464"/>
         <source>Build the fine-tuning network and compare every layer with the checkpoint, without running any code stored in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>构建微调网络并与检查点逐层比较，不运行其中保存的任何代码。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="468"/>
         <location filename="../../gui/pages/training_page.py" line="809"/>
         <source>Pretrained weights</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练权重</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="478"/>
         <source>Fold</source>
-        <translation type="unfinished"></translation>
+        <translation>折</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="492"/>
         <location filename="../../gui/pages/training_page.py" line="837"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>开始</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="495"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="682"/>
         <source>The run outside the wizard has stopped or finished.</source>
-        <translation type="unfinished"></translation>
+        <translation>向导之外的运行已停止或完成。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="424"/>
         <source>pretraining</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="786"/>
         <source>{0} does not exist yet: finish the pretraining first.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 尚不存在：请先完成预训练。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="757"/>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="425"/>
         <source>Baseline: from scratch</source>
-        <translation type="unfinished"></translation>
+        <translation>基线：从头训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="426"/>
         <source>Train your dataset again without the pretrained weights (same fold, configuration, plans and epochs), to see whether the pretraining helped.</source>
-        <translation type="unfinished"></translation>
+        <translation>不使用预训练权重再次训练你的数据集（相同的折、配置、计划和轮数），以判断预训练是否有帮助。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="429"/>
         <source>fine-tuned</source>
-        <translation type="unfinished"></translation>
+        <translation>微调</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="502"/>
         <source>Epochs are counted from 1 here (and in nnft run, nnft monitor and the plots); nnU-Net&apos;s log counts from 0: its &quot;Epoch 0&quot; is epoch 1 here.</source>
-        <translation type="unfinished"></translation>
+        <translation>这里的轮次从 1 开始计数（nnft run、nnft monitor 和曲线图中也是）；nnU-Net 的日志从 0 开始计数：日志中的 &quot;Epoch 0&quot; 就是这里的第 1 轮。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="598"/>
         <source>A training of this fold that nnFT started is running outside this window (process {0}). Following it: the curves update every few seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>一个由 nnFT 启动的该折训练正在此窗口之外运行（进程 {0}）。正在跟踪它：曲线每隔几秒更新一次。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="602"/>
         <source>An nnUNetv2_train of this fold, started outside nnFT, is running (process {0}). Following it: the curves update every few seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>一个在 nnFT 之外启动的该折 nnUNetv2_train 正在运行（进程 {0}）。正在跟踪它：曲线每隔几秒更新一次。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="606"/>
         <source>nnFT started a training of this fold on {0}, and its log was written {1} s ago: it probably still runs there (this machine cannot check). Following its log.</source>
-        <translation type="unfinished"></translation>
+        <translation>nnFT 在 {0} 上启动了该折的训练，其日志在 {1} 秒前写入：它很可能仍在那里运行（本机无法检查）。正在跟踪其日志。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="618"/>
         <source>— output of the running training (process {0}), from {1} —</source>
-        <translation type="unfinished"></translation>
+        <translation>— 正在运行的训练的输出（进程 {0}），自 {1} 起 —</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="725"/>
         <source>The weights check was dropped: its inputs changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>权重检查已放弃：它的输入已改变。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="760"/>
         <source>Checking the weights against the fine-tuning network …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在对照微调网络检查权重 …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="781"/>
         <source>✗ File not found: {0}. Check the path, or choose the checkpoint with Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 文件不存在：{0}。请检查路径，或用“浏览…”选择检查点</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="790"/>
         <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 权重匹配：加载 {0} 层，分割头的 {1} 层重新训练。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="794"/>
         <source>✗ These weights do not fit the fine-tuning network (details below).</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 这些权重与微调网络不匹配（详见下方）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="802"/>
         <source>✗ The weights could not be checked: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 无法检查权重：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="811"/>
         <source>nnU-Net checkpoints (*.pth)</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 检查点 (*.pth)</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="831"/>
         <source>Finish validation</source>
-        <translation type="unfinished"></translation>
+        <translation>完成验证</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="833"/>
         <source>Run only nnU-Net&apos;s final validation of the finished training (nnUNetv2_train … --val): it writes validation/summary.json with the real Dice. The training is not repeated.</source>
-        <translation type="unfinished"></translation>
+        <translation>只运行已完成训练的 nnU-Net 最终验证（nnUNetv2_train … --val）：它会写出含真实 Dice 的 validation/summary.json。训练不会重复。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="837"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="874"/>
         <location filename="../../gui/pages/training_page.py" line="1107"/>
         <source>about {0} left</source>
-        <translation type="unfinished"></translation>
+        <translation>约剩 {0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="876"/>
         <source>EMA pseudo dice {0:.3f}</source>
-        <translation type="unfinished"></translation>
+        <translation>EMA 伪 Dice {0:.3f}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="879"/>
         <source>No epoch yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无完成的轮</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="881"/>
         <source>Finished: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="925"/>
         <source>Checking that the pretrained weights fit the fine-tuning network …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查预训练权重是否匹配微调网络 …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="961"/>
         <source>Not started: the pretrained weights do not fit (see the problems below).</source>
-        <translation type="unfinished"></translation>
+        <translation>未开始：预训练权重不匹配（见下方的问题）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="969"/>
         <source>Not started: the pretrained weights could not be checked ({0}).</source>
-        <translation type="unfinished"></translation>
+        <translation>未开始：无法检查预训练权重（{0}）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="936"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练权重 {0} 尚不存在：请先完成预训练。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="988"/>
         <source>Starting nnU-Net …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动 nnU-Net …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1054"/>
         <source>Stop training</source>
-        <translation type="unfinished"></translation>
+        <translation>停止训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1052"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 无法平稳停止：现在停止将丢失自上一个检查点以来的所有轮（nnU-Net 每 50 轮写入一个检查点）。仍要停止吗？</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="558"/>
         <source>The baseline is nnU-Net&apos;s default training of your dataset from scratch (learning rate 1e-2, whatever the fine-tuning preset), with the fine-tuning&apos;s epochs, iterations, fold ({0}), configuration and plans. Change them on the fine-tuning page.</source>
-        <translation type="unfinished"></translation>
+        <translation>基线是 nnU-Net 对你的数据集的默认从头训练（学习率 1e-2，与微调预设无关），使用与微调相同的轮数、迭代次数、折（{0}）、配置和计划。请在微调页面修改它们。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="859"/>
         <source>The training is finished (checkpoint_final.pth is written). nnU-Net&apos;s final validation now predicts every validation case with the trained model and writes the real Dice to validation/summary.json. Stop ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs it later.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练已完成（已写入 checkpoint_final.pth）。nnU-Net 的最终验证现在用训练好的模型预测每个验证病例，并把真实 Dice 写入 validation/summary.json。“停止”会结束验证：训练好的模型会保留，之后可用“完成验证”运行验证。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="867"/>
         <source>Epoch {0} of {1} done</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {0} 轮（共 {1} 轮）已完成</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="870"/>
         <source>training finished</source>
-        <translation type="unfinished"></translation>
+        <translation>训练已完成</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="872"/>
         <source>training finished, final validation starting …</source>
-        <translation type="unfinished"></translation>
+        <translation>训练已完成，正在开始最终验证 …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="885"/>
         <source>Trained ({0}), but nnU-Net&apos;s final validation did not finish (stopped or killed during it). &quot;Finish validation&quot; runs only the validation (nnUNetv2_train … --val).</source>
-        <translation type="unfinished"></translation>
+        <translation>已训练（{0}），但 nnU-Net 的最终验证没有完成（在验证期间被停止或终止）。“完成验证”只运行验证（nnUNetv2_train … --val）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="891"/>
         <source>Stopped after epoch {0} of {1} (checkpoint written). Resume continues with epoch {2}.</source>
-        <translation type="unfinished"></translation>
+        <translation>在第 {0} 轮（共 {1} 轮）后停止（已写入检查点）。“继续训练”将从第 {2} 轮继续。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="957"/>
         <source>Not started: there are no pretrained weights at {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>未开始：{0} 处没有预训练权重。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1012"/>
         <source>Stopping the run outside the wizard after this epoch (a checkpoint is written) …</source>
-        <translation type="unfinished"></translation>
+        <translation>本轮结束后停止向导之外的运行（会写入检查点）…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1036"/>
         <source>Stopping the final validation now. The trained model is kept (checkpoint_final.pth); &quot;Finish validation&quot; runs the validation later.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在立即停止最终验证。训练好的模型会保留（checkpoint_final.pth）；之后可用“完成验证”运行验证。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1040"/>
         <source>Stopping after this epoch (a checkpoint is written) … If this is the last epoch, the final validation is left for &quot;Finish validation&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>本轮结束后停止（会写入检查点）… 如果这是最后一轮，最终验证留给“完成验证”。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1046"/>
         <source>nnU-Net is running its final validation; the training itself is finished (checkpoint_final.pth). Stopping now ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs the validation later. Stop the validation?</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 正在运行最终验证；训练本身已完成（checkpoint_final.pth）。现在停止会结束验证：训练好的模型会保留，之后可用“完成验证”运行验证。停止验证吗？</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1064"/>
         <source>Running. Log: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>正在运行。日志：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1102"/>
         <source>Final validation: {0} / {1} cases</source>
-        <translation type="unfinished"></translation>
+        <translation>最终验证：{0} / {1} 个病例</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1105"/>
         <source>Final validation: {0} cases</source>
-        <translation type="unfinished"></translation>
+        <translation>最终验证：{0} 个病例</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1115"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>失败：{0}。最后几行：
+{1}
+完整日志：{2}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="1118"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消。再次点“开始”即可从最后一个检查点（如有）继续。</translation>
     </message>
 </context>
 <context>
@@ -1764,72 +1770,72 @@ Full log: {2}</source>
         <location filename="../../gui/widgets/training_plots.py" line="154"/>
         <source>Loss</source>
         <extracomment>Above this many epochs the pseudo-dice points are drawn as a line only, and curves without antialiasing: on a 1,000-epoch run, symbols and antialiased 2–3 px lines made each repaint of the four plots cost ~100 ms of the GUI thread (offscreen raster; measured in make bench&apos;s gui_stall_follow), without them ~25 ms. At that density the steps are below a pixel anyway. Thin per-class pseudo-dice lines, light so that the mean and its EMA stay in front. Classes beyond this many are drawn but share one legend entry (a legend of 100 regions would be taller than the plot).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="143"/>
         <location filename="../../gui/widgets/training_plots.py" line="155"/>
         <source>Pseudo dice</source>
-        <translation type="unfinished"></translation>
+        <translation>伪 Dice</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="156"/>
         <source>Learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="157"/>
         <source>Epoch time (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>每轮耗时（秒）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="163"/>
         <source>epoch (from 1)</source>
-        <translation type="unfinished"></translation>
+        <translation>轮（从 1 开始）</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="180"/>
         <source>mean</source>
-        <translation type="unfinished"></translation>
+        <translation>平均</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="174"/>
         <source>train</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="175"/>
         <source>validation</source>
-        <translation type="unfinished"></translation>
+        <translation>验证</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="181"/>
         <source>EMA</source>
-        <translation type="unfinished"></translation>
+        <translation>EMA</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="220"/>
         <source>class {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>类别 {0}</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="227"/>
         <source>more classes</source>
-        <translation type="unfinished"></translation>
+        <translation>更多类别</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="298"/>
         <location filename="../../gui/widgets/training_plots.py" line="299"/>
         <location filename="../../gui/widgets/training_plots.py" line="310"/>
         <source>{0}: train</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：训练</translation>
     </message>
     <message>
         <location filename="../../gui/widgets/training_plots.py" line="300"/>
         <location filename="../../gui/widgets/training_plots.py" line="301"/>
         <location filename="../../gui/widgets/training_plots.py" line="311"/>
         <source>{0}: EMA</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：EMA</translation>
     </message>
 </context>
 <context>
@@ -1838,52 +1844,52 @@ Full log: {2}</source>
         <location filename="../../gui/pages/training_page.py" line="320"/>
         <source>Quick trial (nnFT, short run)</source>
         <extracomment>Background task keys: one weights check at a time; the latest read of the logs wins. Start&apos;s weights check runs after Start&apos;s file lookups (WEIGHTS_TASK) have answered. Reading the output a followed run (started by nnFT outside this window) wrote to its log. A weights check that takes longer than this (seconds) is given up. The training phases, keyed by page and step key.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>快速试运行（nnFT，短时运行）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="321"/>
         <source>nnUNetTrainer (nnU-Net default, 1000 epochs)</source>
-        <translation type="unfinished"></translation>
+        <translation>nnUNetTrainer（nnU-Net 默认，1000 轮）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="323"/>
         <source>nnFTTrainer (nnU-Net default + safe stop)</source>
-        <translation type="unfinished"></translation>
+        <translation>nnFTTrainer（nnU-Net 默认 + 安全停止）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="331"/>
         <source>final validation</source>
-        <translation type="unfinished"></translation>
+        <translation>最终验证</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="334"/>
         <source>After the last epoch nnU-Net predicts every validation case with the trained model (the pretraining&apos;s fold &apos;all&apos;: every pretraining case) and writes the real Dice to validation/summary.json. The quick trial predicts each case once (no mirroring); on the demo on a shared 2-core CPU that took 1.7 of the pretraining&apos;s 3.8 minutes (12 cases) and 15 s of the fine-tuning&apos;s 46 s (2 cases). Off: the run ends after the last epoch, without real Dice.</source>
-        <translation type="unfinished"></translation>
+        <translation>最后一轮结束后，nnU-Net 用训练好的模型预测每个验证病例（预训练为折 &apos;all&apos;：即每个预训练病例），并把真实 Dice 写入 validation/summary.json。快速试运行对每个病例只预测一次（不做镜像）；在共享的 2 核 CPU 上运行演示时，它占用了预训练 3.8 分钟中的 1.7 分钟（12 个病例），以及微调 46 秒中的 15 秒（2 个病例）。关闭：运行在最后一轮后结束，没有真实 Dice。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="344"/>
         <source>Final validation: real Dice in validation/summary.json, one prediction per validation case (demo, 2-core CPU: 1.7 of the pretraining&apos;s 3.8 minutes).</source>
-        <translation type="unfinished"></translation>
+        <translation>最终验证：validation/summary.json 中的真实 Dice，每个验证病例预测一次（演示，2 核 CPU：占预训练 3.8 分钟中的 1.7 分钟）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="351"/>
         <source>epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>轮</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="353"/>
         <source>iterations per epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>每轮迭代次数</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="357"/>
         <source>Trainer</source>
-        <translation type="unfinished"></translation>
+        <translation>训练器</translation>
     </message>
     <message>
         <location filename="../../gui/pages/training_page.py" line="363"/>
         <source>Quick trial</source>
-        <translation type="unfinished"></translation>
+        <translation>快速试运行</translation>
     </message>
 </context>
 <context>
@@ -1891,147 +1897,147 @@ Full log: {2}</source>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="52"/>
         <source>Validate transferred plans</source>
-        <translation type="unfinished"></translation>
+        <translation>验证迁移后的计划</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="54"/>
         <source>Pretraining uses the fine-tuning dataset&apos;s plans. Check that the architecture is identical (so the pretrained weights load) and what one training patch covers.</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练使用微调数据集的计划。检查架构是否相同（这样预训练权重才能加载），以及一个训练图像块覆盖的范围。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="66"/>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="68"/>
         <source>Read the plans files and images again</source>
-        <translation type="unfinished"></translation>
+        <translation>重新读取计划文件和图像</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="121"/>
         <source>identical</source>
-        <translation type="unfinished"></translation>
+        <translation>相同</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="122"/>
         <source>differs (see Meaning)</source>
-        <translation type="unfinished"></translation>
+        <translation>不同（见“含义”）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="123"/>
         <source>weights will not load</source>
-        <translation type="unfinished"></translation>
+        <translation>权重将无法加载</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="125"/>
         <source>changed by the transfer</source>
-        <translation type="unfinished"></translation>
+        <translation>被迁移改变</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="127"/>
         <source>Yellow dashed box: one training patch, to scale.</source>
-        <translation type="unfinished"></translation>
+        <translation>黄色虚线框：一个训练图像块，按比例绘制。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="162"/>
         <source>The plans cannot be checked yet: {problem} {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>暂时无法检查计划：{problem} {fix}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="165"/>
         <source>Choose a workspace and both datasets first; then the transferred plans can be checked here.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择工作区和两个数据集；之后即可在此检查迁移后的计划。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="168"/>
         <source>No dataset to show.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可显示的数据集。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="207"/>
         <source>Configuration &lt;b&gt;{c}&lt;/b&gt;: comparing {files}</source>
-        <translation type="unfinished"></translation>
+        <translation>配置 &lt;b&gt;{c}&lt;/b&gt;：比较 {files}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="208"/>
         <source> with </source>
-        <translation type="unfinished"></translation>
+        <translation> 与 </translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="217"/>
         <source>Plan the fine-tuning dataset first (step {0} on the previous page).</source>
-        <translation type="unfinished"></translation>
+        <translation>请先规划微调数据集（上一页的步骤 {0}）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="223"/>
         <source>Run the plans transfer first (step {0} on the previous page); until then only the fine-tuning plans are shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先运行计划迁移（上一页的步骤 {0}）；在此之前只显示微调计划。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="239"/>
         <source>Transfer the plans again (step {0}) and re-run preprocessing and pretraining with them.</source>
-        <translation type="unfinished"></translation>
+        <translation>请重新迁移计划（步骤 {0}），并用它重新运行预处理和预训练。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="228"/>
         <source>The configuration {c} is missing from one of the plans files: the pretrained weights cannot be matched.</source>
-        <translation type="unfinished"></translation>
+        <translation>其中一个计划文件缺少配置 {c}：无法匹配预训练权重。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="232"/>
         <source>The architecture of both plans is identical: the pretrained weights will load.</source>
-        <translation type="unfinished"></translation>
+        <translation>两个计划的架构相同：预训练权重可以加载。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="237"/>
         <source>The architecture differs in: {names}. The pretrained weights will NOT load into the fine-tuning network.</source>
-        <translation type="unfinished"></translation>
+        <translation>架构在以下方面不同：{names}。预训练权重将无法加载到微调网络中。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="244"/>
         <source>{file} does not exist yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} 尚不存在。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="246"/>
         <source>{file} could not be read: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 {file}：{error}</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="262"/>
         <source>{names} of the transferred plans do not match the pretraining dataset or the chosen identifier: the trainer would use the wrong folders.</source>
-        <translation type="unfinished"></translation>
+        <translation>迁移后计划的 {names} 与预训练数据集或所选标识符不符：训练器会使用错误的文件夹。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="267"/>
         <source>Not architectural, but not what the transfer writes either: {names}. The weights will load, yet pretraining sees differently prepared data.</source>
-        <translation type="unfinished"></translation>
+        <translation>不涉及架构，但也不是迁移应写入的内容：{names}。权重可以加载，但预训练看到的数据准备方式不同。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="280"/>
         <source>(Patch from the fine-tuning plans: the transfer has not run yet.)</source>
-        <translation type="unfinished"></translation>
+        <translation>（图像块来自微调计划：迁移尚未运行。）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="283"/>
         <source>Pretraining</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="284"/>
         <source>Fine-tuning</source>
-        <translation type="unfinished"></translation>
+        <translation>微调</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="288"/>
         <source>{name} has no training cases to show.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 没有可显示的训练病例。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/validation_page.py" line="292"/>
         <source>&lt;b&gt;{role}&lt;/b&gt;: {name}, case {case}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{role}&lt;/b&gt;：{name}，病例 {case}</translation>
     </message>
 </context>
 <context>
@@ -2039,158 +2045,158 @@ Full log: {2}</source>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="51"/>
         <source>Workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>工作区</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="52"/>
         <source>Where nnU-Net keeps raw data, preprocessed data and results, and where training runs.</source>
-        <translation type="unfinished"></translation>
+        <translation>nnU-Net 存放原始数据、预处理数据和结果的位置，以及训练在哪里运行。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="57"/>
         <source>Raw data (nnUNet_raw)</source>
-        <translation type="unfinished"></translation>
+        <translation>原始数据（nnUNet_raw）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="59"/>
         <source>Preprocessed (nnUNet_preprocessed)</source>
-        <translation type="unfinished"></translation>
+        <translation>预处理数据（nnUNet_preprocessed）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="60"/>
         <source>Results (nnUNet_results)</source>
-        <translation type="unfinished"></translation>
+        <translation>结果（nnUNet_results）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="63"/>
         <source>Folder for {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 的文件夹</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="65"/>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="76"/>
         <source>Use one folder for all three…</source>
-        <translation type="unfinished"></translation>
+        <translation>三者共用一个文件夹…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="78"/>
         <source>Choose a folder; nnFT uses its nnUNet_raw, nnUNet_preprocessed and nnUNet_results subfolders.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一个文件夹；nnFT 使用其中的 nnUNet_raw、nnUNet_preprocessed 和 nnUNet_results 子文件夹。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="81"/>
         <location filename="../../gui/pages/workspace_page.py" line="226"/>
         <source>Create demo workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>创建演示工作区</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="83"/>
         <source>Two small synthetic CT datasets: the whole chain runs on a CPU in a few minutes.</source>
-        <translation type="unfinished"></translation>
+        <translation>两个小型合成 CT 数据集：整个流程在 CPU 上几分钟即可跑完。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="101"/>
         <source>Training device</source>
-        <translation type="unfinished"></translation>
+        <translation>训练设备</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="113"/>
         <source>Tip: nnFT never writes into nnUNet_raw. Its own files (session, logs, backups) go to nnUNet_results/nnFT.</source>
-        <translation type="unfinished"></translation>
+        <translation>提示：nnFT 从不写入 nnUNet_raw。它自己的文件（会话、日志、备份）存放在 nnUNet_results/nnFT。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="124"/>
         <source>Plan and preprocess your &lt;b&gt;fine-tuning&lt;/b&gt; dataset: its plans design the network.</source>
-        <translation type="unfinished"></translation>
+        <translation>规划并预处理你的&lt;b&gt;微调&lt;/b&gt;数据集：由它的计划设计网络。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="126"/>
         <source>Extract the &lt;b&gt;pretraining&lt;/b&gt; dataset&apos;s fingerprint.</source>
-        <translation type="unfinished"></translation>
+        <translation>提取&lt;b&gt;预训练&lt;/b&gt;数据集的指纹。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="128"/>
         <source>Move the plans &lt;b&gt;from fine-tuning to pretraining&lt;/b&gt; under a new name (nnU-Net: &lt;code&gt;-s FINETUNE -t PRETRAIN&lt;/code&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>把计划&lt;b&gt;从微调迁移到预训练&lt;/b&gt;，使用新名称（nnU-Net：&lt;code&gt;-s FINETUNE -t PRETRAIN&lt;/code&gt;）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="131"/>
         <source>Copy the pretraining dataset&apos;s dataset.json (the step nnU-Net&apos;s guide misses).</source>
-        <translation type="unfinished"></translation>
+        <translation>复制预训练数据集的 dataset.json（nnU-Net 指南遗漏的一步）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="133"/>
         <source>Preprocess the pretraining dataset with the moved plans.</source>
-        <translation type="unfinished"></translation>
+        <translation>用迁移后的计划预处理预训练数据集。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="135"/>
         <source>Pretrain on all of it (fold &apos;all&apos;).</source>
-        <translation type="unfinished"></translation>
+        <translation>在全部预训练数据上预训练（折 &apos;all&apos;）。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="136"/>
         <source>Fine-tune on your dataset &lt;b&gt;from the pretrained weights&lt;/b&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;从预训练权重开始&lt;/b&gt;，在你的数据集上微调。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="138"/>
         <source>Optionally, train your dataset &lt;b&gt;from scratch&lt;/b&gt; too, to see whether the pretraining helped.</source>
-        <translation type="unfinished"></translation>
+        <translation>可选：再&lt;b&gt;从头&lt;/b&gt;训练一次你的数据集，以判断预训练是否有帮助。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="147"/>
         <source>Every step checks its inputs first, never overwrites existing plans or results, and can be stopped and continued.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个步骤都会先检查输入，从不覆盖已有的计划或结果，并且可以停止和继续。</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="157"/>
         <source>Looking for NVIDIA GPUs …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查找 NVIDIA GPU …</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="160"/>
         <source>GPU {0}: {1} ({2:.0f} GB)</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU {0}：{1}（{2:.0f} GB）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="163"/>
         <source>Apple GPU (MPS)</source>
-        <translation type="unfinished"></translation>
+        <translation>Apple GPU（MPS）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="164"/>
         <source>CPU (slow; fine for quick trials)</source>
-        <translation type="unfinished"></translation>
+        <translation>CPU（较慢；适合快速试运行）</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="203"/>
         <source>Choose a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>选择文件夹</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="208"/>
         <source>Choose the workspace folder</source>
-        <translation type="unfinished"></translation>
+        <translation>选择工作区文件夹</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="214"/>
         <source>Where should the demo workspace go?</source>
-        <translation type="unfinished"></translation>
+        <translation>演示工作区放在哪里？</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="220"/>
         <source>Creating…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在创建…</translation>
     </message>
     <message>
         <location filename="../../gui/pages/workspace_page.py" line="237"/>
         <source>Demo workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>演示工作区</translation>
     </message>
 </context>
 <context>
@@ -2198,14 +2204,16 @@ Full log: {2}</source>
     <message>
         <location filename="../../gui/app.py" line="64"/>
         <source>Unexpected error</source>
-        <translation type="unfinished"></translation>
+        <translation>意外错误</translation>
     </message>
     <message>
         <location filename="../../gui/app.py" line="65"/>
         <source>nnFT hit an unexpected error: {0}
 
 Details were written to {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>nnFT 遇到意外错误：{0}
+
+详细信息已写入 {1}。</translation>
     </message>
 </context>
 </TS>
