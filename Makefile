@@ -9,7 +9,16 @@ PYTEST_ARGS ?=
 
 .PHONY: install run test lint bench demo chain screenshots translations clean
 
-install: $(STAMP)
+# The translations are compiled here (PySide6's pyside6-lrelease, in the venv) into .qm files
+# next to their .ts sources, which the package ships (package-data: translations/*); the .qm
+# are not committed. Build them before a wheel (`make install`, then `pip wheel .`).
+TS_FILES := $(wildcard resources/translations/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
+
+install: $(STAMP) $(QM_FILES)
+
+%.qm: %.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
 # mypy cannot see core/ as nnft.core through setuptools' editable import hook: it reads the
 # links in $(VENV)/mypy-path instead (mypy_path in pyproject.toml).

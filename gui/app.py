@@ -2,6 +2,8 @@
 
 ``--workspace DIR`` opens a workspace, ``--demo`` creates the demo workspace and opens it, and
 ``--screenshot-dir DIR`` renders every page to PNG and exits (for the README and for review).
+``--lang zh_CN|en`` chooses the language (else the Workspace page's saved choice, else the
+system locale: gui/language.py).
 The GUI process never imports torch or nnunetv2 at start-up: the window must appear at once;
 nnU-Net runs in child processes.
 """
@@ -21,6 +23,8 @@ LOG = logging.getLogger("nnft.gui")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
+    from .language import LANGUAGES
+
     parser = argparse.ArgumentParser(prog="nnft-wizard",
                                      description="nnFT: nnU-Net pretraining and fine-tuning")
     parser.add_argument("--workspace", metavar="DIR",
@@ -30,6 +34,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--screenshot-dir", metavar="DIR",
                         help="render every page to DIR/NN_page.png and exit")
     parser.add_argument("--device", choices=["cuda", "cpu", "mps"], help="training device")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES),
+                        help="language of the wizard (default: the one chosen on the Workspace "
+                             "page, else the system's)")
     return parser.parse_args(argv)
 
 
@@ -71,20 +78,16 @@ def install_excepthook(log_path: Path) -> None:
     sys.excepthook = hook
 
 
-def load_translations(app) -> None:
-    """Install the translation for the user's language, if nnFT ships one."""
-    from PySide6.QtCore import QLocale, QTranslator
+def load_translations(app, language: str | None = None, settings=None) -> str:
+    """Install the translation of ``language`` (``--lang``), else of the language saved on the
+    Workspace page, else of the system locale; returns the language in effect."""
+    from PySide6.QtCore import QSettings
 
-    folder = Path(__file__).resolve().parent.parent / "resources" / "translations"
-    try:
-        from nnft.resources import __file__ as resources_init
+    from .language import language_to_use
+    from .language import load_translations as install
 
-        folder = Path(resources_init).parent / "translations"
-    except ImportError:
-        pass
-    translator = QTranslator(app)
-    if translator.load(QLocale(), "nnft", "_", str(folder)):
-        app.installTranslator(translator)
+    settings = settings if settings is not None else QSettings("nnFT", "nnFT")
+    return install(app, language_to_use(language, settings))
 
 
 def render_screenshots(wizard, folder: Path) -> list[Path]:
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nnFT")
     app.setOrganizationName("nnFT")
-    load_translations(app)
+    load_translations(app, args.lang)
     log_path = _log_file()
     install_excepthook(log_path)
 

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -25,6 +26,7 @@ from nnft.core.steps import MODEL_STEPS, PREPARE, STEPS
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.core.workspace import Workspace
 from nnft.gui.background import BackgroundTasks
+from nnft.gui.language import LANGUAGES, language_in_effect, save_language, saved_language
 from nnft.gui.widgets.problems_view import ProblemsView
 
 GPU_TASK, DEMO_TASK = "gpus", "demo"
@@ -99,6 +101,7 @@ class WorkspacePage(QWizardPage):
         self.background.submit(detect_cuda_gpus, on_done=self._on_gpus_found,
                                on_error=lambda *_: self._on_gpus_found([]), key=GPU_TASK)
         device_row.addRow(self.tr("Training device"), self.device_combo)
+        device_row.addRow(self.tr("Language"), self._language_row())
         layout.addLayout(device_row)
 
         self.problems = ProblemsView()
@@ -155,13 +158,58 @@ class WorkspacePage(QWizardPage):
         items = "".join(f"<li>{texts[d.key]}</li>" for d in STEPS)
         model_items = "".join(f"<li>{texts[d.key]}</li>" for d in MODEL_STEPS
                               if d.group == PREPARE)
-        return (f"<b>{self.tr('What nnFT will do')}</b><ol style='margin-top:4px'>{items}</ol>"
+        heading = self.tr("What nnFT will do")  # not in the f-string: lupdate skips those
+        return (f"<b>{heading}</b><ol style='margin-top:4px'>{items}</ol>"
                 + self.tr("Or, starting from a model someone else trained (no pretraining "
                           "here):")
                 + f"<ol style='margin-top:4px'>{model_items}</ol>"
                 + self.tr("then fine-tune (and optionally the baseline) as above. ")
                 + self.tr("Every step checks its inputs first, never overwrites existing plans "
                           "or results, and can be stopped and continued."))
+
+    # -- language ------------------------------------------------------------------------------
+    def _language_row(self) -> QHBoxLayout:
+        """The language switch: saved in QSettings, used from the next start (Qt translates a
+        text when its widget is made, so the open window keeps its language)."""
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("languageCombo")
+        for language, name in LANGUAGES.items():
+            self.language_combo.addItem(name, language)
+        self.language_note = QLabel()
+        self.language_note.setObjectName("languageNote")
+        self.language_note.setStyleSheet("color: #666")
+        self._show_language(language_in_effect())
+        self.language_combo.currentIndexChanged.connect(self._on_language_chosen)
+        row = QHBoxLayout()
+        row.addWidget(self.language_combo)
+        row.addWidget(self.language_note, 1)
+        return row
+
+    def _settings(self) -> QSettings:
+        """The wizard's settings (tests give it a temporary file); the user's outside one."""
+        settings = getattr(self.wizard(), "settings", None)
+        return settings if isinstance(settings, QSettings) else QSettings("nnFT", "nnFT")
+
+    def _show_language(self, language: str) -> None:
+        self.language_combo.blockSignals(True)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(language)))
+        self.language_combo.blockSignals(False)
+        if language == language_in_effect():
+            self.language_note.setText(self.tr("A new choice applies when the wizard starts "
+                                               "next."))
+        else:
+            self.language_note.setText(self.tr("Saved: {0} from the next start of the wizard "
+                                               "(close it and open it again).").format(
+                                                   LANGUAGES[language]))
+
+    def _on_language_chosen(self) -> None:
+        language = self.language_combo.currentData()
+        save_language(self._settings(), language)
+        self._show_language(language)
+
+    def initializePage(self) -> None:  # Qt override
+        # A choice saved but not yet in effect (the wizard was not restarted) is shown as such.
+        self._show_language(saved_language(self._settings()) or language_in_effect())
 
     # -- devices -------------------------------------------------------------------------------
     def _fill_devices(self) -> None:

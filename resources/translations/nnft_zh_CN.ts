@@ -2043,158 +2043,208 @@ Full log: {2}</source>
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="51"/>
+        <location filename="../../gui/pages/workspace_page.py" line="53"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="52"/>
+        <location filename="../../gui/pages/workspace_page.py" line="54"/>
         <source>Where nnU-Net keeps raw data, preprocessed data and results, and where training runs.</source>
         <translation>nnU-Net 存放原始数据、预处理数据和结果的位置，以及训练在哪里运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="57"/>
+        <location filename="../../gui/pages/workspace_page.py" line="59"/>
         <source>Raw data (nnUNet_raw)</source>
         <translation>原始数据（nnUNet_raw）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="59"/>
+        <location filename="../../gui/pages/workspace_page.py" line="61"/>
         <source>Preprocessed (nnUNet_preprocessed)</source>
         <translation>预处理数据（nnUNet_preprocessed）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="60"/>
+        <location filename="../../gui/pages/workspace_page.py" line="62"/>
         <source>Results (nnUNet_results)</source>
         <translation>结果（nnUNet_results）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="63"/>
+        <location filename="../../gui/pages/workspace_page.py" line="65"/>
         <source>Folder for {0}</source>
         <translation>{0} 的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="65"/>
+        <location filename="../../gui/pages/workspace_page.py" line="67"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="76"/>
+        <location filename="../../gui/pages/workspace_page.py" line="78"/>
         <source>Use one folder for all three…</source>
         <translation>三者共用一个文件夹…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="78"/>
+        <location filename="../../gui/pages/workspace_page.py" line="80"/>
         <source>Choose a folder; nnFT uses its nnUNet_raw, nnUNet_preprocessed and nnUNet_results subfolders.</source>
         <translation>选择一个文件夹；nnFT 使用其中的 nnUNet_raw、nnUNet_preprocessed 和 nnUNet_results 子文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="81"/>
-        <location filename="../../gui/pages/workspace_page.py" line="226"/>
+        <location filename="../../gui/pages/workspace_page.py" line="83"/>
+        <location filename="../../gui/pages/workspace_page.py" line="290"/>
         <source>Create demo workspace</source>
         <translation>创建演示工作区</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="83"/>
+        <location filename="../../gui/pages/workspace_page.py" line="85"/>
         <source>Two small synthetic CT datasets: the whole chain runs on a CPU in a few minutes.</source>
         <translation>两个小型合成 CT 数据集：整个流程在 CPU 上几分钟即可跑完。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="101"/>
+        <location filename="../../gui/pages/workspace_page.py" line="103"/>
         <source>Training device</source>
         <translation>训练设备</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="113"/>
+        <location filename="../../gui/pages/workspace_page.py" line="104"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="116"/>
         <source>Tip: nnFT never writes into nnUNet_raw. Its own files (session, logs, backups) go to nnUNet_results/nnFT.</source>
         <translation>提示：nnFT 从不写入 nnUNet_raw。它自己的文件（会话、日志、备份）存放在 nnUNet_results/nnFT。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="124"/>
+        <location filename="../../gui/pages/workspace_page.py" line="127"/>
         <source>Plan and preprocess your &lt;b&gt;fine-tuning&lt;/b&gt; dataset: its plans design the network.</source>
         <translation>规划并预处理你的&lt;b&gt;微调&lt;/b&gt;数据集：由它的计划设计网络。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="126"/>
+        <location filename="../../gui/pages/workspace_page.py" line="129"/>
         <source>Extract the &lt;b&gt;pretraining&lt;/b&gt; dataset&apos;s fingerprint.</source>
         <translation>提取&lt;b&gt;预训练&lt;/b&gt;数据集的指纹。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="128"/>
+        <location filename="../../gui/pages/workspace_page.py" line="131"/>
         <source>Move the plans &lt;b&gt;from fine-tuning to pretraining&lt;/b&gt; under a new name (nnU-Net: &lt;code&gt;-s FINETUNE -t PRETRAIN&lt;/code&gt;).</source>
         <translation>把计划&lt;b&gt;从微调迁移到预训练&lt;/b&gt;，使用新名称（nnU-Net：&lt;code&gt;-s FINETUNE -t PRETRAIN&lt;/code&gt;）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="131"/>
+        <location filename="../../gui/pages/workspace_page.py" line="134"/>
         <source>Copy the pretraining dataset&apos;s dataset.json (the step nnU-Net&apos;s guide misses).</source>
         <translation>复制预训练数据集的 dataset.json（nnU-Net 指南遗漏的一步）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="133"/>
+        <location filename="../../gui/pages/workspace_page.py" line="136"/>
         <source>Preprocess the pretraining dataset with the moved plans.</source>
         <translation>用迁移后的计划预处理预训练数据集。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="135"/>
+        <location filename="../../gui/pages/workspace_page.py" line="138"/>
         <source>Pretrain on all of it (fold &apos;all&apos;).</source>
         <translation>在全部预训练数据上预训练（折 &apos;all&apos;）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="136"/>
+        <location filename="../../gui/pages/workspace_page.py" line="139"/>
         <source>Fine-tune on your dataset &lt;b&gt;from the pretrained weights&lt;/b&gt;.</source>
         <translation>&lt;b&gt;从预训练权重开始&lt;/b&gt;，在你的数据集上微调。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="138"/>
+        <location filename="../../gui/pages/workspace_page.py" line="141"/>
         <source>Optionally, train your dataset &lt;b&gt;from scratch&lt;/b&gt; too, to see whether the pretraining helped.</source>
         <translation>可选：再&lt;b&gt;从头&lt;/b&gt;训练一次你的数据集，以判断预训练是否有帮助。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="147"/>
+        <location filename="../../gui/pages/workspace_page.py" line="144"/>
+        <source>Import the model: nnFT copies its plans and the checkpoint the fine-tuning starts from.</source>
+        <translation>导入模型：nnFT 复制它的计划，以及微调起步所用的检查点。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="146"/>
+        <source>Extract your dataset&apos;s fingerprint (compared with the model&apos;s plans: a CT model on MRI data is warned about).</source>
+        <translation>提取你的数据集的指纹（并与模型的计划比较：在 MRI 数据上使用 CT 模型会给出警告）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="149"/>
+        <source>Give your dataset the &lt;b&gt;model&apos;s plans&lt;/b&gt; under a new name.</source>
+        <translation>以新名称把&lt;b&gt;模型的计划&lt;/b&gt;赋给你的数据集。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="151"/>
+        <source>Preprocess your dataset with them.</source>
+        <translation>用这些计划预处理你的数据集。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="161"/>
+        <source>What nnFT will do</source>
+        <translation>nnFT 将要做的事</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="163"/>
+        <source>Or, starting from a model someone else trained (no pretraining here):</source>
+        <translation>或者，从别人训练好的模型开始（此处不做预训练）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="166"/>
+        <source>then fine-tune (and optionally the baseline) as above. </source>
+        <translation>然后如上所述进行微调（以及可选的基线）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="167"/>
         <source>Every step checks its inputs first, never overwrites existing plans or results, and can be stopped and continued.</source>
         <translation>每个步骤都会先检查输入，从不覆盖已有的计划或结果，并且可以停止和继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="157"/>
+        <location filename="../../gui/pages/workspace_page.py" line="198"/>
+        <source>A new choice applies when the wizard starts next.</source>
+        <translation>更改在向导下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="201"/>
+        <source>Saved: {0} from the next start of the wizard (close it and open it again).</source>
+        <translation>已保存：向导下次启动时使用 {0}（关闭后重新打开向导）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/workspace_page.py" line="221"/>
         <source>Looking for NVIDIA GPUs …</source>
         <translation>正在查找 NVIDIA GPU …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="160"/>
+        <location filename="../../gui/pages/workspace_page.py" line="224"/>
         <source>GPU {0}: {1} ({2:.0f} GB)</source>
         <translation>GPU {0}：{1}（{2:.0f} GB）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="163"/>
+        <location filename="../../gui/pages/workspace_page.py" line="227"/>
         <source>Apple GPU (MPS)</source>
         <translation>Apple GPU（MPS）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="164"/>
+        <location filename="../../gui/pages/workspace_page.py" line="228"/>
         <source>CPU (slow; fine for quick trials)</source>
         <translation>CPU（较慢；适合快速试运行）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="203"/>
+        <location filename="../../gui/pages/workspace_page.py" line="267"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="208"/>
+        <location filename="../../gui/pages/workspace_page.py" line="272"/>
         <source>Choose the workspace folder</source>
         <translation>选择工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="214"/>
+        <location filename="../../gui/pages/workspace_page.py" line="278"/>
         <source>Where should the demo workspace go?</source>
         <translation>演示工作区放在哪里？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="220"/>
+        <location filename="../../gui/pages/workspace_page.py" line="284"/>
         <source>Creating…</source>
         <translation>正在创建…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/workspace_page.py" line="237"/>
+        <location filename="../../gui/pages/workspace_page.py" line="301"/>
         <source>Demo workspace</source>
         <translation>演示工作区</translation>
     </message>
@@ -2202,12 +2252,12 @@ Full log: {2}</source>
 <context>
     <name>nnFT</name>
     <message>
-        <location filename="../../gui/app.py" line="64"/>
+        <location filename="../../gui/app.py" line="71"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="65"/>
+        <location filename="../../gui/app.py" line="72"/>
         <source>nnFT hit an unexpected error: {0}
 
 Details were written to {1}.</source>
