@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 
 LANGUAGE_KEY = "language"
 #: The languages nnFT ships, by QLocale name, each named in its own language: someone who
@@ -19,6 +20,9 @@ LANGUAGE_KEY = "language"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 #: Where the application records the language in effect (QCoreApplication property).
 LANGUAGE_PROPERTY = "nnftLanguage"
+#: Fonts for Simplified Chinese, best first (Linux, then Windows and macOS).
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+             "Microsoft YaHei", "PingFang SC")
 
 
 def translations_folder() -> Path:
@@ -87,12 +91,32 @@ def load_translations(app: QCoreApplication, locale: QLocale | None = None,
         app.installTranslator(translator)
         language = next((name for name in LANGUAGES
                          if Path(translator.filePath()).stem == f"nnft_{name}"), language)
+        if language == "zh_CN" and isinstance(app, QGuiApplication):
+            use_chinese_font(app)
         qt_own = QTranslator(app)
         if qt_own.load(locale, "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt_own)
     app.setProperty(LANGUAGE_PROPERTY, language)
     return language
+
+
+def use_chinese_font(app: QGuiApplication) -> str | None:
+    """Make a Chinese font the application's font; returns its family (None: none installed).
+
+    With a Latin default font (DejaVu Sans) Qt draws the Chinese glyphs from a fallback font
+    whose lines are taller, but layouts size a label by the default font's line height: its
+    last line is cut off. A Chinese font as the default (it has Latin glyphs too) measures
+    what is drawn, as on a Chinese desktop.
+    """
+    installed = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    family = next((f for f in CJK_FONTS if f in installed), None)
+    if family is None:
+        return None
+    font = app.font()
+    font.setFamilies([family, *font.families()])
+    app.setFont(font)
+    return family
 
 
 def language_in_effect() -> str:
