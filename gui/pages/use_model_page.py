@@ -19,6 +19,7 @@ predictions of these cases is refused by the preflight (``PREDICTION_EXISTS``) u
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import threading
 import traceback
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from nnft.core import problems as P
 from nnft.core.predict import (
     LOG_NAME,
     PredictionPlan,
@@ -51,6 +53,7 @@ from nnft.core.predict import (
     label_volumes_ml,
     plan_prediction,
 )
+from nnft.core.problems import Problem
 from nnft.core.steps import ChainContext
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import BackgroundTasks, GuiInbox, TaskHandle
@@ -422,10 +425,24 @@ class UseModelPage(QWizardPage):
         return self.background.submit(_plan, *arguments, on_done=self._show_plan,
                                       on_error=self._check_failed, key=PLAN_TASK)
 
+    def _page_problems(self, plan: PredictionPlan) -> list[Problem]:
+        """core's problems, with the fix of an existing output in this page's words (core's
+        names the CLI's --overwrite; here it is the Replace box)."""
+        problems = []
+        for problem in plan.problems:
+            if problem.code == P.PREDICTION_EXISTS and problem.is_error:
+                problem = dataclasses.replace(problem, fix=self.tr(
+                    "Choose another output folder, or tick \"Replace predictions already there "
+                    "(backup kept)\": the old files are then moved to a backup folder next to "
+                    "it ({0}.nnft-backup-<time>) first.").format(
+                        Path(str(plan.output_dir)).name))
+            problems.append(problem)
+        return problems
+
     def _show_plan(self, plan: PredictionPlan) -> None:
         self.check_button.setEnabled(not self.is_running())
         self.plan = plan
-        self.problems_view.set_problems(plan.problems)
+        self.problems_view.set_problems(self._page_problems(plan))
         if not plan.ok:
             self._predict_after_check = False
             self.status_label.setText(self.tr("✗ Not ready: see the problems above."))
@@ -469,9 +486,9 @@ class UseModelPage(QWizardPage):
         self.run = PredictionJob(PredictionRun(plan), self)
         self.run.line_received.connect(self.console.append_line)
         self.run.finished.connect(self._finished)
-        self._set_running(True)
-        self.status_label.setText(self.tr("Predicting … (nnU-Net's output below)"))
         self.run.start()
+        self._set_running(True)  # after start(): isComplete() now says "running"
+        self.status_label.setText(self.tr("Predicting … (nnU-Net's output below)"))
 
     def cancel(self) -> None:
         if self.is_running():
@@ -495,6 +512,7 @@ class UseModelPage(QWizardPage):
         result = job.result
         plan = job.prediction.plan
         self.plan = None  # the output folder changed: a new run is checked again
+        self.preview.show_message(self.tr("Nothing to look at: the prediction did not finish."))
         if job.crash is not None or result is None:
             self.status_label.setText(self.tr("✗ The prediction failed unexpectedly:\n{0}")
                                       .format(job.crash))

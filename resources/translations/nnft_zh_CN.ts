@@ -1963,287 +1963,297 @@ Full log: {2}</source>
 <context>
     <name>UseModelPage</name>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="186"/>
+        <location filename="../../gui/pages/use_model_page.py" line="189"/>
         <source>Use the model</source>
         <extracomment>Background task keys: the latest check wins; one volume count at a time (the newest).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="188"/>
+        <location filename="../../gui/pages/use_model_page.py" line="191"/>
         <source>Segment new images with the fine-tuned model (nnU-Net&apos;s own predictor) and look at the result. With reference labels, nnU-Net&apos;s evaluation gives the Dice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="202"/>
+        <location filename="../../gui/pages/use_model_page.py" line="205"/>
         <source>Model:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="203"/>
+        <location filename="../../gui/pages/use_model_page.py" line="206"/>
         <source>The training output folder (…/&lt;trainer&gt;__&lt;plans&gt;__&lt;config&gt;), one of its fold_X folders, or a zip made by nnft export-model / nnUNetv2_export_model_to_zip</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="206"/>
-        <location filename="../../gui/pages/use_model_page.py" line="212"/>
-        <location filename="../../gui/pages/use_model_page.py" line="218"/>
-        <location filename="../../gui/pages/use_model_page.py" line="222"/>
+        <location filename="../../gui/pages/use_model_page.py" line="209"/>
+        <location filename="../../gui/pages/use_model_page.py" line="215"/>
+        <location filename="../../gui/pages/use_model_page.py" line="221"/>
+        <location filename="../../gui/pages/use_model_page.py" line="225"/>
         <source>Folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="207"/>
+        <location filename="../../gui/pages/use_model_page.py" line="210"/>
         <source>Zip…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="209"/>
+        <location filename="../../gui/pages/use_model_page.py" line="212"/>
         <source>Images:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="210"/>
+        <location filename="../../gui/pages/use_model_page.py" line="213"/>
         <source>A folder of images (CASE_0000&lt;ending&gt;, or plain names for a single-channel model) or one image file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="213"/>
+        <location filename="../../gui/pages/use_model_page.py" line="216"/>
         <source>File…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="215"/>
+        <location filename="../../gui/pages/use_model_page.py" line="218"/>
         <source>Reference labels:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="216"/>
+        <location filename="../../gui/pages/use_model_page.py" line="219"/>
         <source>Optional: a folder with a label file CASE&lt;ending&gt; per case, for the Dice. Leave empty to predict without a Dice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="220"/>
+        <location filename="../../gui/pages/use_model_page.py" line="223"/>
         <source>Output folder:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="221"/>
+        <location filename="../../gui/pages/use_model_page.py" line="224"/>
         <source>Where the predictions are written (created when missing)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="226"/>
+        <location filename="../../gui/pages/use_model_page.py" line="229"/>
         <source>Replace predictions already there (backup kept)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="230"/>
+        <location filename="../../gui/pages/use_model_page.py" line="233"/>
         <source>Predictions of these cases already in the output folder are moved to a backup folder next to it (OUTPUT.nnft-backup-&lt;time&gt;) before the run. Unticked, such a folder is refused.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="235"/>
+        <location filename="../../gui/pages/use_model_page.py" line="238"/>
         <source>Faster: no mirroring (test-time augmentation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="239"/>
+        <location filename="../../gui/pages/use_model_page.py" line="242"/>
         <source>nnU-Net&apos;s --disable_tta: each case is predicted once instead of once per mirroring (4× faster in 2d, 8× in 3d), a little less accurate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="247"/>
+        <location filename="../../gui/pages/use_model_page.py" line="250"/>
         <source>Check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="249"/>
+        <location filename="../../gui/pages/use_model_page.py" line="252"/>
         <source>Check the model, the images and the output folder without predicting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="253"/>
+        <location filename="../../gui/pages/use_model_page.py" line="256"/>
         <source>Predict</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="257"/>
+        <location filename="../../gui/pages/use_model_page.py" line="260"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="280"/>
+        <location filename="../../gui/pages/use_model_page.py" line="283"/>
         <source>Predicted cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="302"/>
+        <location filename="../../gui/pages/use_model_page.py" line="305"/>
         <source>Prediction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="303"/>
+        <location filename="../../gui/pages/use_model_page.py" line="306"/>
         <source>Predict, then choose a case to look at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="331"/>
+        <location filename="../../gui/pages/use_model_page.py" line="334"/>
         <source>Device: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="334"/>
+        <location filename="../../gui/pages/use_model_page.py" line="337"/>
         <source>Choose a workspace and two datasets first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="360"/>
+        <location filename="../../gui/pages/use_model_page.py" line="363"/>
         <source>Choose the model folder (…/&lt;trainer&gt;__&lt;plans&gt;__&lt;config&gt;) or one of its fold folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="365"/>
+        <location filename="../../gui/pages/use_model_page.py" line="368"/>
         <source>Choose an exported model zip</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="367"/>
+        <location filename="../../gui/pages/use_model_page.py" line="370"/>
         <source>Zip files (*.zip)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="371"/>
+        <location filename="../../gui/pages/use_model_page.py" line="374"/>
         <source>Choose the folder of images</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="376"/>
+        <location filename="../../gui/pages/use_model_page.py" line="379"/>
         <source>Choose one image</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="381"/>
+        <location filename="../../gui/pages/use_model_page.py" line="384"/>
         <source>Choose the reference labels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="387"/>
+        <location filename="../../gui/pages/use_model_page.py" line="390"/>
         <source>Choose the output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="405"/>
+        <location filename="../../gui/pages/use_model_page.py" line="408"/>
         <source>model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="405"/>
+        <location filename="../../gui/pages/use_model_page.py" line="408"/>
         <source>images</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="406"/>
+        <location filename="../../gui/pages/use_model_page.py" line="409"/>
         <source>output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="417"/>
+        <location filename="../../gui/pages/use_model_page.py" line="420"/>
         <source>Give the {0} first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="420"/>
+        <location filename="../../gui/pages/use_model_page.py" line="423"/>
         <source>Checking the model and the images …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="431"/>
+        <location filename="../../gui/pages/use_model_page.py" line="435"/>
+        <source>Choose another output folder, or tick &quot;Replace predictions already there (backup kept)&quot;: the old files are then moved to a backup folder next to it ({0}.nnft-backup-&lt;time&gt;) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="448"/>
         <source>✗ Not ready: see the problems above.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="435"/>
+        <location filename="../../gui/pages/use_model_page.py" line="452"/>
         <source>✓ Ready: {0} case(s), model fold(s) {1}, on {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="444"/>
+        <location filename="../../gui/pages/use_model_page.py" line="461"/>
         <source>✗ The check failed: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="462"/>
+        <location filename="../../gui/pages/use_model_page.py" line="479"/>
         <source>Predicting …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="465"/>
+        <location filename="../../gui/pages/use_model_page.py" line="482"/>
         <source>Predicting {0} case(s) with {1}, fold(s) {2}, on {3}; the log: {4}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="473"/>
+        <location filename="../../gui/pages/use_model_page.py" line="491"/>
         <source>Predicting … (nnU-Net&apos;s output below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="480"/>
+        <location filename="../../gui/pages/use_model_page.py" line="497"/>
         <source>Cancelling …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="499"/>
+        <location filename="../../gui/pages/use_model_page.py" line="515"/>
+        <source>Nothing to look at: the prediction did not finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="517"/>
         <source>✗ The prediction failed unexpectedly:
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="504"/>
+        <location filename="../../gui/pages/use_model_page.py" line="522"/>
         <source>Cancelled. Predictions already written stay in {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="508"/>
+        <location filename="../../gui/pages/use_model_page.py" line="526"/>
         <source>exit status {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="511"/>
+        <location filename="../../gui/pages/use_model_page.py" line="529"/>
         <source>✗ The prediction failed: {0}. nnU-Net&apos;s output is above and in {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="514"/>
+        <location filename="../../gui/pages/use_model_page.py" line="532"/>
         <source> Earlier predictions were moved to {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="516"/>
+        <location filename="../../gui/pages/use_model_page.py" line="534"/>
         <source>✓ {0} prediction(s) in {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="533"/>
+        <location filename="../../gui/pages/use_model_page.py" line="551"/>
         <source>No reference labels given: no Dice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="539"/>
+        <location filename="../../gui/pages/use_model_page.py" line="557"/>
         <source>Dice vs the reference labels (nnU-Net&apos;s evaluation, mean over the cases)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="552"/>
+        <location filename="../../gui/pages/use_model_page.py" line="570"/>
         <source>Counting the label volumes …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="563"/>
+        <location filename="../../gui/pages/use_model_page.py" line="581"/>
         <source>Volumes in {0} (voxels × voxel volume)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="567"/>
+        <location filename="../../gui/pages/use_model_page.py" line="585"/>
         <source>The volumes could not be counted: {0}</source>
         <translation type="unfinished"></translation>
     </message>

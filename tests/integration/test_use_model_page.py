@@ -104,6 +104,8 @@ def test_predict_from_the_page_and_look_at_the_cases(qtbot, compared_run, tmp_pa
     qtbot.waitUntil(lambda: page.plan is not None, timeout=20000)
     assert page.problems_view.codes() == ["PREDICTION_EXISTS"]
     assert page.problems_view.has_errors()
+    assert "tick \"Replace predictions already there (backup kept)\"" in \
+        page.problems_view.problems[0].fix  # the page's control, not the CLI's --overwrite
     page.replace_check.setChecked(True)
     page.check()
     qtbot.waitUntil(lambda: page.plan is not None, timeout=20000)
