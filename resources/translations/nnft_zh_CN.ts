@@ -706,53 +706,70 @@
 <context>
     <name>ImagePreview</name>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="159"/>
+        <location filename="../../gui/widgets/image_preview.py" line="182"/>
         <source>Labels</source>
+        <extracomment>The caption speaks of nnU-Net&apos;s patch (the dataset previews), else only the spacing.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="172"/>
+        <location filename="../../gui/widgets/image_preview.py" line="203"/>
+        <source>Opacity</source>
+        <extracomment>The overlay&apos;s opacity (0–1); None: the colours&apos; own (translucent) alpha.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="210"/>
+        <source>How opaque the label overlay is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="220"/>
         <source>No image loaded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="219"/>
+        <location filename="../../gui/widgets/image_preview.py" line="267"/>
         <source>Could not read {path}:
 {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="222"/>
+        <location filename="../../gui/widgets/image_preview.py" line="270"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="257"/>
+        <location filename="../../gui/widgets/image_preview.py" line="331"/>
+        <source>Image spacing {s} mm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/image_preview.py" line="334"/>
         <source>No patch size known (plans missing). Image spacing {s} mm.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="264"/>
+        <location filename="../../gui/widgets/image_preview.py" line="341"/>
         <source>patch {patch} at {spacing} mm → {rows} × {cols} px here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="267"/>
+        <location filename="../../gui/widgets/image_preview.py" line="344"/>
         <source>patch {patch} at {spacing} mm → {rows} × {cols} px × {n} slices here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="269"/>
+        <location filename="../../gui/widgets/image_preview.py" line="346"/>
         <source> (image spacing {s} mm)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="272"/>
+        <location filename="../../gui/widgets/image_preview.py" line="349"/>
         <source>. The patch is larger than this image: nnU-Net pads it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="308"/>
+        <location filename="../../gui/widgets/image_preview.py" line="385"/>
         <source>slice {z} / {n}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -768,73 +785,73 @@
 <context>
     <name>NnftWizard</name>
     <message>
-        <location filename="../../gui/wizard.py" line="61"/>
+        <location filename="../../gui/wizard.py" line="63"/>
         <source>nnFT — nnU-Net pretraining and fine-tuning</source>
-        <extracomment>Page ids: the order of the flow is :func:`~nnft.core.wizard_state.page_flow`&apos;s (see nextId), not the ids&apos;. The pages added later got free ids; ``render_screenshots`` names its files by id + 1 (09_results.png, 11_baseline.png; 10_report.png is the run report). Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing). How the user chose to close the wizard while a command runs.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/wizard.py" line="83"/>
-        <source>Run on a cluster…</source>
+        <extracomment>Page ids: the order of the flow is :func:`~nnft.core.wizard_state.page_flow`&apos;s (see nextId), not the ids&apos;. The pages added later got free ids; ``render_screenshots`` names its files by id + 1 (09_results.png, 11_baseline.png, 12_use.png; 10_report.png is the run report). Pages from which the Cluster page can be opened (the datasets are chosen by then; the cluster&apos;s preparation job can also do the planning and preprocessing). How the user chose to close the wizard while a command runs.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../gui/wizard.py" line="86"/>
+        <source>Run on a cluster…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/wizard.py" line="89"/>
         <source>Submit the chain as SLURM jobs and follow them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="103"/>
+        <location filename="../../gui/wizard.py" line="106"/>
         <source>Validate transferred plans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="224"/>
+        <location filename="../../gui/wizard.py" line="227"/>
         <source>A step is running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="228"/>
+        <location filename="../../gui/wizard.py" line="231"/>
         <source>A training is running. Stop it after the epoch in progress (a checkpoint is written; Resume continues there) and quit?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="231"/>
+        <location filename="../../gui/wizard.py" line="234"/>
         <source>A training is running. Its trainer cannot stop after the epoch: stopping it now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="235"/>
+        <location filename="../../gui/wizard.py" line="238"/>
         <source>An nnU-Net command is still running. Stop it and quit? (The step starts again cleanly next time.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="240"/>
+        <location filename="../../gui/wizard.py" line="243"/>
         <source>Quit and leave it running: the training goes on without this window, its output goes into its log, and the wizard follows it when you open it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="244"/>
+        <location filename="../../gui/wizard.py" line="247"/>
         <source>Stop after this epoch and quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="247"/>
+        <location filename="../../gui/wizard.py" line="250"/>
         <source>Stop now and quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="250"/>
+        <location filename="../../gui/wizard.py" line="253"/>
         <source>Quit and leave it running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="293"/>
+        <location filename="../../gui/wizard.py" line="296"/>
         <source>nnFT — closing after the epoch in progress …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/wizard.py" line="296"/>
+        <location filename="../../gui/wizard.py" line="299"/>
         <source>Stopping after this epoch (a checkpoint is written); the wizard then closes.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1204,172 +1221,229 @@
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="87"/>
+        <location filename="../../gui/pages/results_page.py" line="103"/>
         <source>Results: did the pretraining help?</source>
-        <extracomment>Background task keys: the latest read of the results wins; one report written at a time.</extracomment>
+        <extracomment>Background task keys: the latest read of the results wins; one report (and one export) written at a time.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="89"/>
+        <location filename="../../gui/pages/results_page.py" line="105"/>
         <source>nnU-Net&apos;s real validation Dice (validation/summary.json) of the fine-tuned model and of the same training from scratch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="103"/>
+        <location filename="../../gui/pages/results_page.py" line="119"/>
         <source>Add a from-scratch baseline…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="106"/>
+        <location filename="../../gui/pages/results_page.py" line="122"/>
         <source>Go back to the fine-tuning page with &quot;Also train a from-scratch baseline&quot; ticked; Next then leads to the baseline page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="115"/>
-        <location filename="../../gui/pages/results_page.py" line="294"/>
+        <location filename="../../gui/pages/results_page.py" line="131"/>
+        <location filename="../../gui/pages/results_page.py" line="323"/>
         <source>Save report…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="118"/>
+        <location filename="../../gui/pages/results_page.py" line="134"/>
         <source>One self-contained HTML file to share: the datasets and the direction, the plans and checkpoint checksums, every command with its exit status and duration, the versions, the curves and this comparison.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="159"/>
+        <location filename="../../gui/pages/results_page.py" line="139"/>
+        <location filename="../../gui/pages/results_page.py" line="397"/>
+        <source>Export model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="187"/>
         <source>Choose a workspace and two datasets first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="161"/>
+        <location filename="../../gui/pages/results_page.py" line="189"/>
         <source>Reading the validation results …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="173"/>
+        <location filename="../../gui/pages/results_page.py" line="201"/>
         <source>The results could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="181"/>
+        <location filename="../../gui/pages/results_page.py" line="209"/>
         <source>fine-tuned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="181"/>
+        <location filename="../../gui/pages/results_page.py" line="209"/>
         <source>from scratch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="184"/>
+        <location filename="../../gui/pages/results_page.py" line="212"/>
         <source>Fine-tuned: mean Dice {0:.3f} on fold {1}. Not comparable yet: what is missing is said below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="188"/>
+        <location filename="../../gui/pages/results_page.py" line="216"/>
         <source>Not comparable yet (fold {0}): what is missing is said below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="204"/>
+        <location filename="../../gui/pages/results_page.py" line="233"/>
         <source>Epochs until the EMA pseudo dice first reached 90 % of its final value: {0}, {1}. The pseudo dice is nnU-Net&apos;s estimate during training, on random patches: it shows speed, not quality.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="210"/>
+        <location filename="../../gui/pages/results_page.py" line="239"/>
         <source>mean</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="227"/>
+        <location filename="../../gui/pages/results_page.py" line="256"/>
         <source>{0}: no epochs logged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="229"/>
+        <location filename="../../gui/pages/results_page.py" line="258"/>
         <source>{0}: not known (no EMA pseudo dice above 0)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="230"/>
+        <location filename="../../gui/pages/results_page.py" line="259"/>
         <source>{0} {1} (of {2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="238"/>
+        <location filename="../../gui/pages/results_page.py" line="267"/>
         <source>fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="238"/>
+        <location filename="../../gui/pages/results_page.py" line="267"/>
         <source>baseline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="240"/>
+        <location filename="../../gui/pages/results_page.py" line="269"/>
         <source>The {0} ran as a quick trial without nnU-Net&apos;s final validation, so there is no validation/summary.json ({1}). Tick &quot;final validation&quot; on the fine-tuning page; &quot;Finish validation&quot; on the {0} page then makes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="247"/>
+        <location filename="../../gui/pages/results_page.py" line="276"/>
         <source>The fine-tuning has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the fine-tuning page makes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="249"/>
+        <location filename="../../gui/pages/results_page.py" line="278"/>
         <source>The fine-tuning has not finished ({0}): finish it on the fine-tuning page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="253"/>
+        <location filename="../../gui/pages/results_page.py" line="282"/>
         <source>There is no from-scratch baseline to compare with: without one, nothing says whether the pretraining helped. &quot;Add a from-scratch baseline…&quot; goes back to the fine-tuning page to tick it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="258"/>
+        <location filename="../../gui/pages/results_page.py" line="287"/>
         <source>The baseline has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the baseline page makes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="260"/>
+        <location filename="../../gui/pages/results_page.py" line="289"/>
         <source>The baseline has not been trained yet ({0}): train it on the baseline page (Back).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="277"/>
+        <location filename="../../gui/pages/results_page.py" line="306"/>
         <source>Save report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="279"/>
+        <location filename="../../gui/pages/results_page.py" line="308"/>
         <source>HTML files (*.html)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="288"/>
+        <location filename="../../gui/pages/results_page.py" line="317"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="289"/>
+        <location filename="../../gui/pages/results_page.py" line="318"/>
         <source>Writing the report …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="299"/>
+        <location filename="../../gui/pages/results_page.py" line="328"/>
         <source>✓ Report saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="304"/>
+        <location filename="../../gui/pages/results_page.py" line="333"/>
         <source>✗ The report could not be written: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="349"/>
+        <source>The fine-tuned model as nnU-Net&apos;s zip with a model card, to hand on: it installs with stock nnUNetv2_install_pretrained_model_from_zip and predicts without nnFT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="354"/>
+        <source>Available once the fine-tuning is finished and validated (a whole checkpoint_final.pth and validation/summary.json).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="371"/>
+        <source>Export the fine-tuned model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="373"/>
+        <source>Zip files (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="389"/>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="391"/>
+        <source>Exporting the fine-tuned model (fold {0}) to {1} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="403"/>
+        <source>✓ Model exported: {0}. The model card is inside the zip: {1}/model_card.md (and model_card.json).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="407"/>
+        <source> The earlier file was backed up to {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="416"/>
+        <source>✗ The model was not exported: {0}
+Fix: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="419"/>
+        <source>✗ The model was not exported: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SliceCanvas</name>
     <message>
-        <location filename="../../gui/widgets/image_preview.py" line="115"/>
+        <location filename="../../gui/widgets/image_preview.py" line="133"/>
         <source>patch</source>
         <extracomment>The background task that reads a case (a newer one supersedes it). Label colours (RGBA) for labels 1, 2, ...; translucent so the anatomy stays visible.</extracomment>
         <translation type="unfinished"></translation>
@@ -1883,6 +1957,304 @@ Full log: {2}</source>
     <message>
         <location filename="../../gui/pages/training_page.py" line="363"/>
         <source>Quick trial</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UseModelPage</name>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="189"/>
+        <source>Use the model</source>
+        <extracomment>Background task keys: the latest check wins; one volume count at a time (the newest).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="191"/>
+        <source>Segment new images with the fine-tuned model (nnU-Net&apos;s own predictor) and look at the result. With reference labels, nnU-Net&apos;s evaluation gives the Dice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="205"/>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="206"/>
+        <source>The training output folder (…/&lt;trainer&gt;__&lt;plans&gt;__&lt;config&gt;), one of its fold_X folders, or a zip made by nnft export-model / nnUNetv2_export_model_to_zip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="209"/>
+        <location filename="../../gui/pages/use_model_page.py" line="215"/>
+        <location filename="../../gui/pages/use_model_page.py" line="221"/>
+        <location filename="../../gui/pages/use_model_page.py" line="225"/>
+        <source>Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="210"/>
+        <source>Zip…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="212"/>
+        <source>Images:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="213"/>
+        <source>A folder of images (CASE_0000&lt;ending&gt;, or plain names for a single-channel model) or one image file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="216"/>
+        <source>File…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="218"/>
+        <source>Reference labels:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="219"/>
+        <source>Optional: a folder with a label file CASE&lt;ending&gt; per case, for the Dice. Leave empty to predict without a Dice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="223"/>
+        <source>Output folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="224"/>
+        <source>Where the predictions are written (created when missing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="229"/>
+        <source>Replace predictions already there (backup kept)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="233"/>
+        <source>Predictions of these cases already in the output folder are moved to a backup folder next to it (OUTPUT.nnft-backup-&lt;time&gt;) before the run. Unticked, such a folder is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="238"/>
+        <source>Faster: no mirroring (test-time augmentation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="242"/>
+        <source>nnU-Net&apos;s --disable_tta: each case is predicted once instead of once per mirroring (4× faster in 2d, 8× in 3d), a little less accurate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="250"/>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="252"/>
+        <source>Check the model, the images and the output folder without predicting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="256"/>
+        <source>Predict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="260"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="283"/>
+        <source>Predicted cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="305"/>
+        <source>Prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="306"/>
+        <source>Predict, then choose a case to look at.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="334"/>
+        <source>Device: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="337"/>
+        <source>Choose a workspace and two datasets first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="363"/>
+        <source>Choose the model folder (…/&lt;trainer&gt;__&lt;plans&gt;__&lt;config&gt;) or one of its fold folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="368"/>
+        <source>Choose an exported model zip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="370"/>
+        <source>Zip files (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="374"/>
+        <source>Choose the folder of images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="379"/>
+        <source>Choose one image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="384"/>
+        <source>Choose the reference labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="390"/>
+        <source>Choose the output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="408"/>
+        <source>model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="408"/>
+        <source>images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="409"/>
+        <source>output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="420"/>
+        <source>Give the {0} first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="423"/>
+        <source>Checking the model and the images …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="435"/>
+        <source>Choose another output folder, or tick &quot;Replace predictions already there (backup kept)&quot;: the old files are then moved to a backup folder next to it ({0}.nnft-backup-&lt;time&gt;) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="448"/>
+        <source>✗ Not ready: see the problems above.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="452"/>
+        <source>✓ Ready: {0} case(s), model fold(s) {1}, on {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="461"/>
+        <source>✗ The check failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="479"/>
+        <source>Predicting …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="482"/>
+        <source>Predicting {0} case(s) with {1}, fold(s) {2}, on {3}; the log: {4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="491"/>
+        <source>Predicting … (nnU-Net&apos;s output below)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="497"/>
+        <source>Cancelling …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="515"/>
+        <source>Nothing to look at: the prediction did not finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="517"/>
+        <source>✗ The prediction failed unexpectedly:
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="522"/>
+        <source>Cancelled. Predictions already written stay in {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="526"/>
+        <source>exit status {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="529"/>
+        <source>✗ The prediction failed: {0}. nnU-Net&apos;s output is above and in {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="532"/>
+        <source> Earlier predictions were moved to {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="534"/>
+        <source>✓ {0} prediction(s) in {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="551"/>
+        <source>No reference labels given: no Dice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="557"/>
+        <source>Dice vs the reference labels (nnU-Net&apos;s evaluation, mean over the cases)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="570"/>
+        <source>Counting the label volumes …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="581"/>
+        <source>Volumes in {0} (voxels × voxel volume)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="585"/>
+        <source>The volumes could not be counted: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
