@@ -168,14 +168,32 @@ def test_no_memory_check_off_cuda(demo, recorded_nvml) -> None:
     assert nvml.calls == []  # the GPU was not even asked
 
 
-def test_process_environment_of_this_process() -> None:
+def test_monitor_samples_the_gpu_its_training_sees(recorded_nvml, processes) -> None:
+    """A training started elsewhere: its CUDA_VISIBLE_DEVICES (from /proc) and its -device."""
     import os
+    import subprocess
+    import sys
 
-    environment = G.process_environment(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                             env={**os.environ, "CUDA_VISIBLE_DEVICES": "1"})
+    processes.append(child)
+    environment = G.process_environment(child.pid)
     if environment is None:
         pytest.skip("no /proc here")
-    assert environment.get("PATH") == os.environ.get("PATH")
+    assert environment["CUDA_VISIBLE_DEVICES"] == "1"
     assert G.process_environment(2**22 + 12345) is None  # no such process
+    columns = G.MonitorGpuColumns(G.GpuSampler(nvml=recorded_nvml(), environment={}))
+    assert columns.start_line() == "GPU: GPU 0 NVIDIA H200 · 0 % · 0.5/140.4 GiB · 34 °C"
+    train = ["nnUNetv2_train", "2", "2d", "0", "-device", "cuda"]
+    assert columns.follow_process(child.pid, train) == (
+        "GPU: the training's (CUDA_VISIBLE_DEVICES=1): GPU 1 NVIDIA GeForce RTX 3060 · 64 % · "
+        "9.0/12.0 GiB · 71 °C")
+    assert columns.follow_process(child.pid, train) is None  # said once
+    assert columns.columns() == "  GPU1  64 %  9.0/12.0 GiB  71 °C"
+    on_cpu = G.MonitorGpuColumns(G.GpuSampler(nvml=recorded_nvml(), environment={}))
+    assert on_cpu.follow_process(child.pid, [*train[:-1], "cpu"]) == \
+        "GPU: the training runs on cpu: no GPU columns"
+    assert on_cpu.columns() == ""
 
 
 # -- nnft monitor --follow ---------------------------------------------------------------------
