@@ -117,7 +117,8 @@ class WizardState:
         # switch back, but not part of this chain.
         return preflight(self.workspace, None if self.from_model else self.pretrain,
                          self.finetune, self.options, check_device_present=self.check_device,
-                         check_weights=check_weights)
+                         check_weights=check_weights,
+                         check_gpu_memory=False)  # the GPU strip reads NVML off this thread
 
     def sources_chosen(self) -> bool:
         """The fine-tuning dataset and where the weights come from (a pretraining dataset, or

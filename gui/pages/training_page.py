@@ -78,6 +78,7 @@ from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
 from nnft.gui.pages.finetune_options import FinetuneOptions
 from nnft.gui.texts import duration_text as _duration
+from nnft.gui.widgets.gpu_strip import GpuStrip
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 
@@ -510,6 +511,8 @@ class TrainingPage(QWizardPage):
         controls.addWidget(self.epoch_label, 1)
         layout.addLayout(controls)
         layout.addWidget(self.status_label)
+        self.gpu_strip = GpuStrip(state, lambda: self.is_running() or self.external_run_active())
+        layout.addWidget(self.gpu_strip)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         # The plots (pyqtgraph, ~0.5 s to import) are built when the page is first shown, so

@@ -704,6 +704,45 @@
     </message>
 </context>
 <context>
+    <name>GpuStrip</name>
+    <message>
+        <location filename="../../gui/widgets/gpu_strip.py" line="65"/>
+        <source>GPU memory in use</source>
+        <extracomment>How often the GPU is read while the strip is shown (ms).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/gpu_strip.py" line="120"/>
+        <source>No NVIDIA GPU: training on the Apple GPU (MPS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/gpu_strip.py" line="121"/>
+        <source>No NVIDIA GPU: training on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/gpu_strip.py" line="123"/>
+        <source>Training on the Apple GPU (MPS); GPU {0} {1} is not used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/gpu_strip.py" line="126"/>
+        <source>Training on the CPU; GPU {0} {1} is not used (the device is chosen on the Workspace page)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/gpu_strip.py" line="132"/>
+        <source>No GPU readings ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/gpu_strip.py" line="141"/>
+        <source>⚠ Only {0:.1f} GiB of GPU memory are free, but these plans ({1}, {2}) were sized for about {3:g} GB: the training may run out of memory. Free the GPU or choose one with more memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ImagePreview</name>
     <message>
         <location filename="../../gui/widgets/image_preview.py" line="182"/>
@@ -1520,313 +1559,313 @@ Fix: {1}</source>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="418"/>
+        <location filename="../../gui/pages/training_page.py" line="419"/>
         <source>Pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="419"/>
+        <location filename="../../gui/pages/training_page.py" line="420"/>
         <source>Train on the pretraining dataset with the transferred plans, on all of its cases (fold &apos;all&apos;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="421"/>
+        <location filename="../../gui/pages/training_page.py" line="422"/>
         <source>Fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="422"/>
+        <location filename="../../gui/pages/training_page.py" line="423"/>
         <source>Train on your dataset, starting from the pretrained weights (all layers but the segmentation head).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="455"/>
+        <location filename="../../gui/pages/training_page.py" line="456"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="461"/>
-        <location filename="../../gui/pages/training_page.py" line="766"/>
+        <location filename="../../gui/pages/training_page.py" line="462"/>
+        <location filename="../../gui/pages/training_page.py" line="769"/>
         <source>Check weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="464"/>
+        <location filename="../../gui/pages/training_page.py" line="465"/>
         <source>Build the fine-tuning network and compare every layer with the checkpoint, without running any code stored in it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="468"/>
-        <location filename="../../gui/pages/training_page.py" line="809"/>
+        <location filename="../../gui/pages/training_page.py" line="469"/>
+        <location filename="../../gui/pages/training_page.py" line="812"/>
         <source>Pretrained weights</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="478"/>
+        <location filename="../../gui/pages/training_page.py" line="479"/>
         <source>Fold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="492"/>
-        <location filename="../../gui/pages/training_page.py" line="837"/>
+        <location filename="../../gui/pages/training_page.py" line="493"/>
+        <location filename="../../gui/pages/training_page.py" line="840"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="495"/>
+        <location filename="../../gui/pages/training_page.py" line="496"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="682"/>
+        <location filename="../../gui/pages/training_page.py" line="685"/>
         <source>The run outside the wizard has stopped or finished.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="424"/>
+        <location filename="../../gui/pages/training_page.py" line="425"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="786"/>
+        <location filename="../../gui/pages/training_page.py" line="789"/>
         <source>{0} does not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="757"/>
+        <location filename="../../gui/pages/training_page.py" line="760"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="425"/>
+        <location filename="../../gui/pages/training_page.py" line="426"/>
         <source>Baseline: from scratch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="426"/>
+        <location filename="../../gui/pages/training_page.py" line="427"/>
         <source>Train your dataset again without the pretrained weights (same fold, configuration, plans and epochs), to see whether the pretraining helped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="429"/>
+        <location filename="../../gui/pages/training_page.py" line="430"/>
         <source>fine-tuned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="502"/>
+        <location filename="../../gui/pages/training_page.py" line="503"/>
         <source>Epochs are counted from 1 here (and in nnft run, nnft monitor and the plots); nnU-Net&apos;s log counts from 0: its &quot;Epoch 0&quot; is epoch 1 here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="598"/>
+        <location filename="../../gui/pages/training_page.py" line="601"/>
         <source>A training of this fold that nnFT started is running outside this window (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="602"/>
+        <location filename="../../gui/pages/training_page.py" line="605"/>
         <source>An nnUNetv2_train of this fold, started outside nnFT, is running (process {0}). Following it: the curves update every few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="606"/>
+        <location filename="../../gui/pages/training_page.py" line="609"/>
         <source>nnFT started a training of this fold on {0}, and its log was written {1} s ago: it probably still runs there (this machine cannot check). Following its log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="618"/>
+        <location filename="../../gui/pages/training_page.py" line="621"/>
         <source>— output of the running training (process {0}), from {1} —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="725"/>
+        <location filename="../../gui/pages/training_page.py" line="728"/>
         <source>The weights check was dropped: its inputs changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="760"/>
+        <location filename="../../gui/pages/training_page.py" line="763"/>
         <source>Checking the weights against the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="781"/>
+        <location filename="../../gui/pages/training_page.py" line="784"/>
         <source>✗ File not found: {0}. Check the path, or choose the checkpoint with Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="790"/>
+        <location filename="../../gui/pages/training_page.py" line="793"/>
         <source>✓ The weights fit: {0} layers are loaded, {1} of the segmentation head are trained anew.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="794"/>
+        <location filename="../../gui/pages/training_page.py" line="797"/>
         <source>✗ These weights do not fit the fine-tuning network (details below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="802"/>
+        <location filename="../../gui/pages/training_page.py" line="805"/>
         <source>✗ The weights could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="811"/>
+        <location filename="../../gui/pages/training_page.py" line="814"/>
         <source>nnU-Net checkpoints (*.pth)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="831"/>
+        <location filename="../../gui/pages/training_page.py" line="834"/>
         <source>Finish validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="833"/>
+        <location filename="../../gui/pages/training_page.py" line="836"/>
         <source>Run only nnU-Net&apos;s final validation of the finished training (nnUNetv2_train … --val): it writes validation/summary.json with the real Dice. The training is not repeated.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="837"/>
+        <location filename="../../gui/pages/training_page.py" line="840"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="874"/>
-        <location filename="../../gui/pages/training_page.py" line="1107"/>
+        <location filename="../../gui/pages/training_page.py" line="877"/>
+        <location filename="../../gui/pages/training_page.py" line="1110"/>
         <source>about {0} left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="876"/>
+        <location filename="../../gui/pages/training_page.py" line="879"/>
         <source>EMA pseudo dice {0:.3f}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="879"/>
+        <location filename="../../gui/pages/training_page.py" line="882"/>
         <source>No epoch yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="881"/>
+        <location filename="../../gui/pages/training_page.py" line="884"/>
         <source>Finished: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="925"/>
+        <location filename="../../gui/pages/training_page.py" line="928"/>
         <source>Checking that the pretrained weights fit the fine-tuning network …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="961"/>
+        <location filename="../../gui/pages/training_page.py" line="964"/>
         <source>Not started: the pretrained weights do not fit (see the problems below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="969"/>
+        <location filename="../../gui/pages/training_page.py" line="972"/>
         <source>Not started: the pretrained weights could not be checked ({0}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="936"/>
+        <location filename="../../gui/pages/training_page.py" line="939"/>
         <source>The pretrained weights {0} do not exist yet: finish the pretraining first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="988"/>
+        <location filename="../../gui/pages/training_page.py" line="991"/>
         <source>Starting nnU-Net …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1054"/>
+        <location filename="../../gui/pages/training_page.py" line="1057"/>
         <source>Stop training</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1052"/>
+        <location filename="../../gui/pages/training_page.py" line="1055"/>
         <source>{0} cannot stop gracefully: stopping now loses the epochs since its last checkpoint (nnU-Net writes one every 50 epochs). Stop anyway?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="558"/>
+        <location filename="../../gui/pages/training_page.py" line="561"/>
         <source>The baseline is nnU-Net&apos;s default training of your dataset from scratch (learning rate 1e-2, whatever the fine-tuning preset), with the fine-tuning&apos;s epochs, iterations, fold ({0}), configuration and plans. Change them on the fine-tuning page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="859"/>
+        <location filename="../../gui/pages/training_page.py" line="862"/>
         <source>The training is finished (checkpoint_final.pth is written). nnU-Net&apos;s final validation now predicts every validation case with the trained model and writes the real Dice to validation/summary.json. Stop ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs it later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="867"/>
+        <location filename="../../gui/pages/training_page.py" line="870"/>
         <source>Epoch {0} of {1} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="870"/>
+        <location filename="../../gui/pages/training_page.py" line="873"/>
         <source>training finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="872"/>
+        <location filename="../../gui/pages/training_page.py" line="875"/>
         <source>training finished, final validation starting …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="885"/>
+        <location filename="../../gui/pages/training_page.py" line="888"/>
         <source>Trained ({0}), but nnU-Net&apos;s final validation did not finish (stopped or killed during it). &quot;Finish validation&quot; runs only the validation (nnUNetv2_train … --val).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="891"/>
+        <location filename="../../gui/pages/training_page.py" line="894"/>
         <source>Stopped after epoch {0} of {1} (checkpoint written). Resume continues with epoch {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="957"/>
+        <location filename="../../gui/pages/training_page.py" line="960"/>
         <source>Not started: there are no pretrained weights at {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1012"/>
+        <location filename="../../gui/pages/training_page.py" line="1015"/>
         <source>Stopping the run outside the wizard after this epoch (a checkpoint is written) …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1036"/>
+        <location filename="../../gui/pages/training_page.py" line="1039"/>
         <source>Stopping the final validation now. The trained model is kept (checkpoint_final.pth); &quot;Finish validation&quot; runs the validation later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1040"/>
+        <location filename="../../gui/pages/training_page.py" line="1043"/>
         <source>Stopping after this epoch (a checkpoint is written) … If this is the last epoch, the final validation is left for &quot;Finish validation&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1046"/>
+        <location filename="../../gui/pages/training_page.py" line="1049"/>
         <source>nnU-Net is running its final validation; the training itself is finished (checkpoint_final.pth). Stopping now ends the validation: the trained model is kept, and &quot;Finish validation&quot; runs the validation later. Stop the validation?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1064"/>
+        <location filename="../../gui/pages/training_page.py" line="1067"/>
         <source>Running. Log: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1102"/>
+        <location filename="../../gui/pages/training_page.py" line="1105"/>
         <source>Final validation: {0} / {1} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1105"/>
+        <location filename="../../gui/pages/training_page.py" line="1108"/>
         <source>Final validation: {0} cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1115"/>
+        <location filename="../../gui/pages/training_page.py" line="1118"/>
         <source>Failed: {0}. Last lines:
 {1}
 Full log: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="1118"/>
+        <location filename="../../gui/pages/training_page.py" line="1121"/>
         <source>Cancelled. Start again to resume from the last checkpoint, if any.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1909,53 +1948,53 @@ Full log: {2}</source>
 <context>
     <name>TrainingSettings</name>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="320"/>
+        <location filename="../../gui/pages/training_page.py" line="321"/>
         <source>Quick trial (nnFT, short run)</source>
         <extracomment>Background task keys: one weights check at a time; the latest read of the logs wins. Start&apos;s weights check runs after Start&apos;s file lookups (WEIGHTS_TASK) have answered. Reading the output a followed run (started by nnFT outside this window) wrote to its log. A weights check that takes longer than this (seconds) is given up. The training phases, keyed by page and step key.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="321"/>
+        <location filename="../../gui/pages/training_page.py" line="322"/>
         <source>nnUNetTrainer (nnU-Net default, 1000 epochs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="323"/>
+        <location filename="../../gui/pages/training_page.py" line="324"/>
         <source>nnFTTrainer (nnU-Net default + safe stop)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="331"/>
+        <location filename="../../gui/pages/training_page.py" line="332"/>
         <source>final validation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="334"/>
+        <location filename="../../gui/pages/training_page.py" line="335"/>
         <source>After the last epoch nnU-Net predicts every validation case with the trained model (the pretraining&apos;s fold &apos;all&apos;: every pretraining case) and writes the real Dice to validation/summary.json. The quick trial predicts each case once (no mirroring); on the demo on a shared 2-core CPU that took 1.7 of the pretraining&apos;s 3.8 minutes (12 cases) and 15 s of the fine-tuning&apos;s 46 s (2 cases). Off: the run ends after the last epoch, without real Dice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="344"/>
+        <location filename="../../gui/pages/training_page.py" line="345"/>
         <source>Final validation: real Dice in validation/summary.json, one prediction per validation case (demo, 2-core CPU: 1.7 of the pretraining&apos;s 3.8 minutes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="351"/>
+        <location filename="../../gui/pages/training_page.py" line="352"/>
         <source>epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="353"/>
+        <location filename="../../gui/pages/training_page.py" line="354"/>
         <source>iterations per epoch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="357"/>
+        <location filename="../../gui/pages/training_page.py" line="358"/>
         <source>Trainer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/training_page.py" line="363"/>
+        <location filename="../../gui/pages/training_page.py" line="364"/>
         <source>Quick trial</source>
         <translation type="unfinished"></translation>
     </message>
