@@ -27,6 +27,7 @@ from .cli_common import (
     EXIT_USAGE,
     add_chain_arguments,
     add_workspace_argument,
+    chain_direction_lines,
     run_options_from_args,
     workspace_from_args,
 )
@@ -222,7 +223,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         _print_problems(result.problems, sys.stdout)
         ctx = result.context
-        if result.ok and ctx is not None:
+        if result.ok and ctx is not None and ctx.source_model is not None:
+            print(f"OK: fine-tune {ctx.finetune.name} from the model "
+                  f"{ctx.source_model.display_name}, {ctx.options.configuration}; the model's "
+                  f"plans go to {ctx.finetune.name} as '{ctx.options.plans_name}'.")
+        elif result.ok and ctx is not None:
             print(f"OK: pretrain {ctx.pretrain.name} -> fine-tune {ctx.finetune.name}, "
                   f"{ctx.options.configuration}, plans '{ctx.options.plans_name}'.")
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -422,15 +427,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     ctx = result.context
     steps = build_chain(ctx)
-    if ctx.from_model:
-        print(f"Model:               {ctx.model.display_name}   (plans AND weights come FROM "
-              f"it)\n                     {ctx.model.given}")
-        print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans and weights go TO it)")
-    else:
-        print(f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come "
-              "FROM it)")
-        print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go "
-              "TO it)")
+    for line in chain_direction_lines(ctx):
+        print(line)
     print(f"Configuration {ctx.options.configuration}, new plans '{ctx.options.plans_name}', "
           f"trainer {ctx.trainer}, device {ctx.options.device}, "
           f"{ctx.options.preprocessing_workers} preprocessing worker(s)")
