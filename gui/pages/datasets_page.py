@@ -282,6 +282,9 @@ class DatasetsPage(QWizardPage):
         self.source_dataset_radio.setChecked(not self.state.from_model)
         if self.state.from_model:
             self.model_path_edit.setText(self.state.options.pretrained_model or "")
+        elif not self.state.options.configuration:
+            # Left by a model chosen and dropped again: the dataset chain needs a configuration.
+            self.state.with_options(configuration="2d")
         self._show_source_widgets()
         ids = list_dataset_ids(self.state.workspace) if self.state.workspace else {}
         for combo in (self.pretrain_combo, self.finetune_combo):
@@ -298,6 +301,9 @@ class DatasetsPage(QWizardPage):
                            reverse=True)
             self._select(self.pretrain_combo, names[0])
             self._select(self.finetune_combo, names[1])
+        elif self.finetune_combo.currentIndex() <= 0 and len(ids) == 1:
+            # One dataset (a workspace made to fine-tune a model): it is the one fine-tuned.
+            self._select(self.finetune_combo, next(iter(ids.values())))
         self._filling = False
         self._apply_model_path()
         self._on_choice_changed()

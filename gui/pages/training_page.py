@@ -804,6 +804,11 @@ class TrainingPage(QWizardPage):
                 self.weights_verdict.setText(self.tr(
                     "✗ File not found: {0}. Check the path, or choose the checkpoint with "
                     "Browse…").format(checkpoint))
+            elif ctx.from_model:  # nnFT's copy of the model: the preparation imports it
+                self.weights_verdict.setStyleSheet("color: #8a5a00")
+                self.weights_verdict.setText(self.tr(
+                    "{0} does not exist yet: run the preparation steps (plans page) first; "
+                    "they import the model.").format(checkpoint))
             else:  # the pretraining's final checkpoint: the pretraining has not finished
                 self.weights_verdict.setStyleSheet("color: #8a5a00")
                 self.weights_verdict.setText(self.tr(
@@ -1024,8 +1029,10 @@ class TrainingPage(QWizardPage):
         assert self.finetune_options is not None
         self.fold_combo.setEnabled(not locked)
         self.finetune_options.setEnabled(not locked)
-        self.checkpoint_edit.setReadOnly(locked)
-        self.browse_button.setEnabled(not locked)
+        # A model chain's checkpoint is the model's (chosen on the datasets page): never typed.
+        fixed = self.state.from_model
+        self.checkpoint_edit.setReadOnly(locked or fixed)
+        self.browse_button.setEnabled(not locked and not fixed)
         if not self.background.is_busy(WEIGHTS_TASK):  # "Checking…" stays disabled anyway
             self.check_weights_button.setEnabled(not locked)
 

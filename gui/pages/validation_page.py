@@ -151,8 +151,9 @@ class ValidationPage(QWizardPage):
         fit_layout.addWidget(self.fit_problems)
         self.fit_panel.setVisible(False)
         row.addWidget(self.pretrain_preview, 1)
-        row.addWidget(self.fit_panel, 1)
+        row.addWidget(self.fit_panel, 3)
         row.addWidget(self.finetune_preview, 1)
+        self._previews_row = row
         self.splitter.addWidget(previews)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 3)
@@ -215,6 +216,8 @@ class ValidationPage(QWizardPage):
         self.table.from_model = from_model
         self.pretrain_preview.setVisible(not from_model)
         self.fit_panel.setVisible(from_model)
+        # The fit table (three columns of values) wider than the one preview beside it.
+        self._previews_row.setStretchFactor(self.finetune_preview, 2 if from_model else 1)
         if from_model:
             assert ctx is not None
             self._reload_from_model(ctx)

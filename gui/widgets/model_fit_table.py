@@ -47,16 +47,16 @@ class ModelFitTable(QTableWidget):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(self.QUANTITY, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(self.MODEL, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(self.DATASET, QHeaderView.ResizeMode.Stretch)
+        # Three columns sharing the width, their texts wrapped (never cut with "…").
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        for column in (self.QUANTITY, self.MODEL, self.DATASET):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.set_headers()
 
     def set_headers(self, dataset_name: str = "") -> None:
-        self.setHorizontalHeaderLabels([
-            self.tr("Quantity"), self.tr("The model"),
-            self.tr("Your dataset ({0})").format(dataset_name) if dataset_name
-            else self.tr("Your dataset")])
+        self.setHorizontalHeaderLabels([self.tr("Quantity"), self.tr("The model"),
+                                        self.tr("Your dataset")])
+        self.horizontalHeaderItem(self.DATASET).setToolTip(dataset_name)
 
     def quantity_label(self, quantity: str) -> str:
         """The translated name of one of core's quantities (``"normalization, channel 0"``)."""
@@ -64,9 +64,9 @@ class ModelFitTable(QTableWidget):
         labels = {
             "input channels": self.tr("Input channels"),
             "normalization": self.tr("Normalization, channel {0}"),
-            "spacing (median)": self.tr("Spacing (model: target; yours: median)"),
-            "foreground intensities": self.tr("Foreground intensities, channel {0} "
-                                              "(0.5–99.5 percentile)"),
+            "spacing (median)": self.tr("Spacing in mm (the model's target, your median)"),
+            "foreground intensities": self.tr("Foreground intensities (0.5–99.5 %), "
+                                              "channel {0}"),
             "labels": self.tr("Labels"),
         }
         label = labels.get(name)

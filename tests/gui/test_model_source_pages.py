@@ -244,3 +244,37 @@ def test_the_wizard_skips_the_pretraining_page_and_reopens_in_model_mode(
     qtbot.waitUntil(lambda: page.model is not None, timeout=10000)
     assert page.source_model_radio.isChecked() and page.model_path_edit.text() == str(model)
     assert page.diagram.from_model and page.isComplete()
+
+
+def test_the_validation_page_compares_the_model_before_the_preparation(qtbot, model_state,
+                                                                      demo):
+    """Before step 2 and 3: the model's plans alone, the fit rows that need no fingerprint,
+    and a CT model on MRI data highlighted as a warning."""
+    from nnft.gui.pages.validation_page import ValidationPage
+    from nnft.gui.widgets.model_fit_table import FIT_COLORS
+
+    state, model = model_state
+    raw_json = demo.raw / demo.finetune_name / "dataset.json"
+    raw_json.write_text(json.dumps({**json.loads(raw_json.read_text()),
+                                    "channel_names": {"0": "MRI"}}))
+    model_chain_state(state, model)
+    page = ValidationPage(state)
+    qtbot.addWidget(page)
+    page.initializePage()
+    qtbot.waitUntil(lambda: page.fit is not None and not page.previews_loading(),
+                    timeout=10000)
+    verdict = page.verdict_label.text()
+    assert "does not exist yet" in verdict and "step 3 on the previous page" in verdict
+    assert page.table.text("dataset_name", page.table.FINETUNE) == demo.pretrain_name
+    assert page.fit_panel.isVisibleTo(page) and not page.pretrain_preview.isVisibleTo(page)
+    fit = page.fit_table
+    assert not page.fit.fingerprint and "fingerprint is extracted (step 2" in \
+        page.fit_title.text()
+    spacing = fit.quantities().index("spacing (median)")
+    assert fit.item(spacing, fit.DATASET).text() == "known after the fingerprint step"
+    assert fit.status_of("normalization, channel 0") == "warning"
+    assert fit.background("normalization, channel 0") == FIT_COLORS["warning"][0]
+    # One channel each, named otherwise: worth seeing, not a problem.
+    assert fit.status_of("input channels") == "differs"
+    assert fit.background("input channels") == FIT_COLORS["differs"][0]
+    assert "SOURCE_MODEL_NORMALIZATION" in page.fit_problems.codes()
