@@ -4,490 +4,500 @@
 <context>
     <name>ClusterPage</name>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="174"/>
+        <location filename="../../gui/pages/cluster_page.py" line="175"/>
         <source>SLURM cluster</source>
         <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time; the latest question whether a Slurm controller answers at all wins. Whose curves ``reference`` is: ``pretrain`` (under a fine-tuning) or ``finetune`` (the same fold&apos;s fine-tuning, under the from-scratch baseline); empty without one. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="201"/>
+        <location filename="../../gui/pages/cluster_page.py" line="202"/>
         <source>The curves of the selected training job appear here once it has finished its first epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="211"/>
+        <location filename="../../gui/pages/cluster_page.py" line="212"/>
         <source>The log of the selected job appears here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="226"/>
+        <location filename="../../gui/pages/cluster_page.py" line="227"/>
         <source>Jobs to submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="232"/>
+        <location filename="../../gui/pages/cluster_page.py" line="233"/>
         <source>Cluster profiles are saved per user in {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="235"/>
+        <location filename="../../gui/pages/cluster_page.py" line="236"/>
         <source>Save profile…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="240"/>
-        <location filename="../../gui/pages/cluster_page.py" line="243"/>
+        <location filename="../../gui/pages/cluster_page.py" line="241"/>
+        <location filename="../../gui/pages/cluster_page.py" line="244"/>
         <source>cluster default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="247"/>
+        <location filename="../../gui/pages/cluster_page.py" line="248"/>
         <source>GPUs per training job (--gres=gpu:N); 0 trains on the CPU.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="252"/>
+        <location filename="../../gui/pages/cluster_page.py" line="253"/>
         <source>nnU-Net&apos;s -num_gpus: one training on several GPUs (DDP); at most the GPUs per job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="261"/>
+        <location filename="../../gui/pages/cluster_page.py" line="262"/>
         <source>Per job run, e.g. 24:00:00 or 2-00:00:00. Trainings are requeued and continue beyond it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="266"/>
+        <location filename="../../gui/pages/cluster_page.py" line="267"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="268"/>
+        <location filename="../../gui/pages/cluster_page.py" line="269"/>
         <source>How long before the time limit a training is asked to checkpoint and requeue itself (--signal=B:USR1@s); must cover one epoch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="272"/>
+        <location filename="../../gui/pages/cluster_page.py" line="273"/>
         <source>Fine-tuning folds: 0, 0-4 or 0,1,2 (a job array, one task per fold) or all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="276"/>
+        <location filename="../../gui/pages/cluster_page.py" line="277"/>
         <source>--qos=long</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="277"/>
+        <location filename="../../gui/pages/cluster_page.py" line="278"/>
         <source>More #SBATCH options, one per line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="280"/>
+        <location filename="../../gui/pages/cluster_page.py" line="281"/>
         <source>module load cuda</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="282"/>
+        <location filename="../../gui/pages/cluster_page.py" line="283"/>
         <source>Bash lines run first in every job, e.g. module load cuda, or source /path/venv/bin/activate. Empty: this Python&apos;s bin folder first on PATH.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="301"/>
+        <location filename="../../gui/pages/cluster_page.py" line="302"/>
         <source>Profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="303"/>
+        <location filename="../../gui/pages/cluster_page.py" line="304"/>
         <source>Partition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="304"/>
+        <location filename="../../gui/pages/cluster_page.py" line="305"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="305"/>
+        <location filename="../../gui/pages/cluster_page.py" line="306"/>
         <source>GPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="306"/>
+        <location filename="../../gui/pages/cluster_page.py" line="307"/>
         <source>-num_gpus</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="307"/>
+        <location filename="../../gui/pages/cluster_page.py" line="308"/>
         <source>CPUs per job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="308"/>
+        <location filename="../../gui/pages/cluster_page.py" line="309"/>
         <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="309"/>
+        <location filename="../../gui/pages/cluster_page.py" line="310"/>
         <source>Time limit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="310"/>
+        <location filename="../../gui/pages/cluster_page.py" line="311"/>
         <source>Stop before end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="311"/>
+        <location filename="../../gui/pages/cluster_page.py" line="312"/>
         <source>Folds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="312"/>
+        <location filename="../../gui/pages/cluster_page.py" line="313"/>
         <source>#SBATCH</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="313"/>
+        <location filename="../../gui/pages/cluster_page.py" line="314"/>
         <source>Set-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="317"/>
+        <location filename="../../gui/pages/cluster_page.py" line="318"/>
         <source>Show job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="320"/>
+        <location filename="../../gui/pages/cluster_page.py" line="321"/>
         <source>Export script…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="322"/>
+        <location filename="../../gui/pages/cluster_page.py" line="323"/>
         <source>One bash file that writes the job scripts and submits them, for a cluster this computer cannot reach.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="326"/>
-        <location filename="../../gui/pages/cluster_page.py" line="602"/>
+        <location filename="../../gui/pages/cluster_page.py" line="327"/>
+        <location filename="../../gui/pages/cluster_page.py" line="603"/>
         <source>Submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="345"/>
+        <location filename="../../gui/pages/cluster_page.py" line="346"/>
         <source>Submitted chains</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="352"/>
+        <location filename="../../gui/pages/cluster_page.py" line="353"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="355"/>
-        <location filename="../../gui/pages/cluster_page.py" line="940"/>
-        <location filename="../../gui/pages/cluster_page.py" line="947"/>
+        <location filename="../../gui/pages/cluster_page.py" line="356"/>
+        <location filename="../../gui/pages/cluster_page.py" line="950"/>
+        <location filename="../../gui/pages/cluster_page.py" line="957"/>
         <source>Cancel chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="369"/>
+        <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>Job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="369"/>
+        <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>Slurm id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="370"/>
+        <location filename="../../gui/pages/cluster_page.py" line="371"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="370"/>
+        <location filename="../../gui/pages/cluster_page.py" line="371"/>
         <source>Epochs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="371"/>
+        <location filename="../../gui/pages/cluster_page.py" line="372"/>
         <source>Restarts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="421"/>
+        <location filename="../../gui/pages/cluster_page.py" line="422"/>
         <source>Slurm&apos;s commands (sbatch, squeue, scancel) are not installed on this computer. Run nnFT on the cluster&apos;s login node, or export the chain as a script (Export script…) and run it there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="434"/>
+        <location filename="../../gui/pages/cluster_page.py" line="435"/>
         <source>Fine-tuning preset: {0}; from-scratch baseline: yes (4_baseline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="436"/>
+        <location filename="../../gui/pages/cluster_page.py" line="437"/>
         <source>Fine-tuning preset: {0}; from-scratch baseline: no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="439"/>
+        <location filename="../../gui/pages/cluster_page.py" line="440"/>
         <source>Chosen on the fine-tuning page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="441"/>
+        <location filename="../../gui/pages/cluster_page.py" line="442"/>
         <source>The baseline trains the same folds without the pretrained weights, in a job of its own that waits only for the preparation, so it runs alongside the pretraining.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="453"/>
+        <location filename="../../gui/pages/cluster_page.py" line="454"/>
         <source>Asking Slurm …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="465"/>
+        <location filename="../../gui/pages/cluster_page.py" line="466"/>
         <source>Slurm is installed on this computer but reaches no cluster, so nothing can be submitted or followed from here. What to do is below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="469"/>
+        <location filename="../../gui/pages/cluster_page.py" line="470"/>
         <source>Slurm&apos;s controller answers now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="478"/>
+        <location filename="../../gui/pages/cluster_page.py" line="479"/>
         <source>Last refreshed at {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="480"/>
+        <location filename="../../gui/pages/cluster_page.py" line="481"/>
         <source>no Slurm controller reachable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="508"/>
+        <location filename="../../gui/pages/cluster_page.py" line="509"/>
         <source>Fix or delete {0}; nnFT&apos;s defaults are used meanwhile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="515"/>
+        <location filename="../../gui/pages/cluster_page.py" line="516"/>
         <source>nnFT defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="566"/>
+        <location filename="../../gui/pages/cluster_page.py" line="567"/>
         <source>Save cluster profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="567"/>
+        <location filename="../../gui/pages/cluster_page.py" line="568"/>
         <source>Name of the profile (one per cluster or account):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="584"/>
+        <location filename="../../gui/pages/cluster_page.py" line="585"/>
         <source>The profile could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="585"/>
+        <location filename="../../gui/pages/cluster_page.py" line="586"/>
         <source>Check that {0} is writable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="589"/>
+        <location filename="../../gui/pages/cluster_page.py" line="590"/>
         <source>Saved cluster profile &apos;{0}&apos; to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="602"/>
+        <location filename="../../gui/pages/cluster_page.py" line="603"/>
         <source>Submitting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="618"/>
-        <source>Choose a workspace and both datasets first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/cluster_page.py" line="619"/>
+        <location filename="../../gui/pages/cluster_page.py" line="620"/>
         <source>Go back to the Datasets page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="638"/>
+        <location filename="../../gui/pages/cluster_page.py" line="648"/>
         <source># Every step is done already: nothing would be submitted.
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="652"/>
+        <location filename="../../gui/pages/cluster_page.py" line="662"/>
         <source>Job scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="665"/>
+        <location filename="../../gui/pages/cluster_page.py" line="675"/>
         <source>Export the chain for SLURM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="667"/>
+        <location filename="../../gui/pages/cluster_page.py" line="677"/>
         <source>Bash scripts (*.sh)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="685"/>
+        <location filename="../../gui/pages/cluster_page.py" line="695"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="687"/>
+        <location filename="../../gui/pages/cluster_page.py" line="697"/>
         <source>Wrote {0}; run it with bash on the cluster&apos;s login node.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="702"/>
+        <location filename="../../gui/pages/cluster_page.py" line="712"/>
         <source>Run nnFT on the cluster&apos;s login node, or use Export script… and run the file there with bash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="715"/>
+        <location filename="../../gui/pages/cluster_page.py" line="725"/>
         <source>Submitting the chain to Slurm …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="730"/>
+        <location filename="../../gui/pages/cluster_page.py" line="740"/>
         <source>Nothing was submitted: Slurm is installed on this computer but reaches no cluster. What to do is below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="734"/>
+        <location filename="../../gui/pages/cluster_page.py" line="744"/>
         <source>Nothing was submitted: see the problems below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="746"/>
+        <location filename="../../gui/pages/cluster_page.py" line="756"/>
         <source>Every step is done already: the fine-tuned model is in {0}. Nothing was submitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="739"/>
+        <location filename="../../gui/pages/cluster_page.py" line="749"/>
         <source>Jobs already submitted for this chain were cancelled again. Check the partition, account and limits (sinfo, sacctmgr show assoc).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="176"/>
+        <location filename="../../gui/pages/cluster_page.py" line="177"/>
         <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array (and, when chosen, the from-scratch baseline of the same folds alongside the pretraining). Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="741"/>
+        <location filename="../../gui/pages/cluster_page.py" line="619"/>
+        <source>Choose a workspace and both datasets (or a fine-tuning dataset and a model) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="637"/>
+        <source>This version cannot make cluster jobs for a chain that starts from a model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="638"/>
+        <source>Run the chain in the wizard, or with nnft run --pretrained-model on the cluster.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/cluster_page.py" line="751"/>
         <source>Slurm refused the chain.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="755"/>
+        <location filename="../../gui/pages/cluster_page.py" line="765"/>
         <source>Submitted chain {0}: {1}. Scripts and job logs: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="761"/>
+        <location filename="../../gui/pages/cluster_page.py" line="771"/>
         <source>Nothing was submitted: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="794"/>
+        <location filename="../../gui/pages/cluster_page.py" line="804"/>
         <source>No chain was submitted from this workspace yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="796"/>
+        <location filename="../../gui/pages/cluster_page.py" line="806"/>
         <source>Scripts and job logs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="843"/>
+        <location filename="../../gui/pages/cluster_page.py" line="853"/>
         <source>Could not read the job states: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="869"/>
+        <location filename="../../gui/pages/cluster_page.py" line="879"/>
         <source>from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="878"/>
-        <location filename="../../gui/pages/cluster_page.py" line="912"/>
+        <location filename="../../gui/pages/cluster_page.py" line="888"/>
+        <location filename="../../gui/pages/cluster_page.py" line="922"/>
         <source>pretraining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="885"/>
+        <location filename="../../gui/pages/cluster_page.py" line="895"/>
         <source>Chain {0} finished: fine-tuned model(s) in the results folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="889"/>
+        <location filename="../../gui/pages/cluster_page.py" line="899"/>
         <source>{0} (job {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="891"/>
+        <location filename="../../gui/pages/cluster_page.py" line="901"/>
         <source>nothing yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="892"/>
+        <location filename="../../gui/pages/cluster_page.py" line="902"/>
         <source>Chain {0}: running {1}. Updated every {2:.0f} s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="897"/>
+        <location filename="../../gui/pages/cluster_page.py" line="907"/>
         <source>Chain {0} ended without finishing ({1}). Submit again to continue from the checkpoints.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="907"/>
+        <location filename="../../gui/pages/cluster_page.py" line="917"/>
         <source>fine-tuning fold {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="876"/>
-        <location filename="../../gui/pages/cluster_page.py" line="908"/>
+        <location filename="../../gui/pages/cluster_page.py" line="886"/>
+        <location filename="../../gui/pages/cluster_page.py" line="918"/>
         <source>fine-tuning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="910"/>
+        <location filename="../../gui/pages/cluster_page.py" line="920"/>
         <source>baseline (from scratch), fold {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="911"/>
+        <location filename="../../gui/pages/cluster_page.py" line="921"/>
         <source>baseline (from scratch)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="912"/>
+        <location filename="../../gui/pages/cluster_page.py" line="922"/>
         <source>preparation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="924"/>
+        <location filename="../../gui/pages/cluster_page.py" line="934"/>
         <source>Cancel the chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="925"/>
+        <location filename="../../gui/pages/cluster_page.py" line="935"/>
         <source>Cancel every job of chain {0}? Running trainings stop at once; their last checkpoint stays on disk and a new Submit continues from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="935"/>
+        <location filename="../../gui/pages/cluster_page.py" line="945"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="941"/>
+        <location filename="../../gui/pages/cluster_page.py" line="951"/>
         <source>Cancelled chain {0}: scancel {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -617,27 +627,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="289"/>
+        <location filename="../../gui/pages/datasets_page.py" line="292"/>
         <source>(choose a dataset)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="342"/>
+        <location filename="../../gui/pages/datasets_page.py" line="348"/>
         <source>dataset.json cannot be used (see below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="345"/>
+        <location filename="../../gui/pages/datasets_page.py" line="351"/>
         <source>{0} cases · channels: {1} · labels: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="351"/>
+        <location filename="../../gui/pages/datasets_page.py" line="357"/>
         <source>median spacing {0} mm · median size {1} voxels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="386"/>
+        <location filename="../../gui/pages/datasets_page.py" line="392"/>
         <source>{trainer} · {configuration} · fold {fold}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -278,3 +278,33 @@ def test_the_validation_page_compares_the_model_before_the_preparation(qtbot, mo
     assert fit.status_of("input channels") == "differs"
     assert fit.background("input channels") == FIT_COLORS["differs"][0]
     assert "SOURCE_MODEL_NORMALIZATION" in page.fit_problems.codes()
+
+
+def test_the_buttons_choose_a_zip_or_a_fold_folder(qtbot, model_state, monkeypatch):
+    import shutil
+
+    from nnft.gui.pages import datasets_page as module
+
+    state, model = model_state
+    # A second fold: the fold folder given is the one used, not the first finished one.
+    shutil.copytree(model / "fold_0", model / "fold_1")
+    archive = Path(shutil.make_archive(str(model.parents[2] / "model"), "zip",
+                                       root_dir=model.parents[1]))
+    page = datasets_page(qtbot, state)
+    page.source_model_radio.click()
+    monkeypatch.setattr(module.QFileDialog, "getOpenFileName",
+                        lambda *args, **kwargs: (str(archive), ""))
+    page.model_zip_button.click()
+    qtbot.waitUntil(lambda: page.model is not None, timeout=10000)
+    assert state.options.pretrained_model == str(archive) and page.model.is_zip
+    assert page.model_path_edit.text() == str(archive)
+    assert "Starts from fold 0 (finished folds: 0, 1)" in page.model_summary.text()
+    assert "SOURCE_MODEL_FOLD" in page.problems.codes() and page.isComplete()
+
+    monkeypatch.setattr(module.QFileDialog, "getExistingDirectory",
+                        lambda *args, **kwargs: str(model / "fold_1"))
+    page.model_folder_button.click()
+    qtbot.waitUntil(lambda: page.model is not None and not page.model.is_zip, timeout=10000)
+    assert state.options.pretrained_model == str(model / "fold_1")
+    assert page.model.fold == "1" and "Starts from fold 1" in page.model_summary.text()
+    assert "fold 1" in page.diagram.model_detail
