@@ -253,6 +253,8 @@ class DatasetsPage(QWizardPage):
         self.model = model
         self.model_summary.setText(self._model_summary(model))
         self._show_diagram()
+        self._show_problems()
+        self.completeChanged.emit()
 
     def model_loading(self) -> bool:
         """True while the chosen model is being read."""
@@ -372,12 +374,16 @@ class DatasetsPage(QWizardPage):
         self._pretrain_cases = len(pretrain.cases) if pretrain else None
         self._finetune_cases = len(finetune.cases) if finetune else None
         self._show_diagram()
-        if self.state.sources_chosen():
+        self._show_problems()
+        self.completeChanged.emit()
+
+    def _show_problems(self) -> None:
+        # While the model is read, its problems wait for it (they would read it again here).
+        if self.state.sources_chosen() and not (self.from_model() and self.model_loading()):
             # Plans-identifier and output problems belong to the next page.
             self.problems.set_problems(problems_of_stage(self.state, "workspace", "datasets"))
         else:
             self.problems.set_problems([])
-        self.completeChanged.emit()
 
     _pretrain_cases: int | None = None
     _finetune_cases: int | None = None
@@ -397,4 +403,6 @@ class DatasetsPage(QWizardPage):
             self.diagram.set_model(Path(text).name if text else "")
 
     def isComplete(self) -> bool:  # Qt override
+        if self.from_model() and self.model_loading():
+            return False  # "Reading the model …": Next waits for its summary and problems
         return next_page_available(self.state, "datasets")
