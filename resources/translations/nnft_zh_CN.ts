@@ -607,47 +607,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="263"/>
+        <location filename="../../gui/pages/datasets_page.py" line="265"/>
         <source>This model cannot be used (see below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="267"/>
+        <location filename="../../gui/pages/datasets_page.py" line="269"/>
         <source>Trained on {dataset} · trainer {trainer} · plans {plans} · configuration {configuration}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="271"/>
+        <location filename="../../gui/pages/datasets_page.py" line="273"/>
         <source>Starts from fold {fold} (finished folds: {folds})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="273"/>
+        <location filename="../../gui/pages/datasets_page.py" line="275"/>
         <source>{n} channel(s): {channels} · labels: {labels}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="292"/>
+        <location filename="../../gui/pages/datasets_page.py" line="294"/>
         <source>(choose a dataset)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="348"/>
+        <location filename="../../gui/pages/datasets_page.py" line="350"/>
         <source>dataset.json cannot be used (see below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="351"/>
+        <location filename="../../gui/pages/datasets_page.py" line="353"/>
         <source>{0} cases · channels: {1} · labels: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="357"/>
+        <location filename="../../gui/pages/datasets_page.py" line="359"/>
         <source>median spacing {0} mm · median size {1} voxels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="392"/>
+        <location filename="../../gui/pages/datasets_page.py" line="398"/>
         <source>{trainer} · {configuration} · fold {fold}</source>
         <translation type="unfinished"></translation>
     </message>
