@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core.machine import GpuInfo, detect_cuda_gpus, mps_available
-from nnft.core.steps import STEP_KEYS
+from nnft.core.steps import MODEL_STEPS, PREPARE, STEPS
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.core.workspace import Workspace
 from nnft.gui.background import BackgroundTasks
@@ -137,13 +137,29 @@ class WorkspacePage(QWizardPage):
                                 "weights</b>."),
             "baseline": self.tr("Optionally, train your dataset <b>from scratch</b> too, to "
                                 "see whether the pretraining helped."),
+            # The model chain's own steps (it then fine-tunes like the dataset chain).
+            "import_model": self.tr("Import the model: nnFT copies its plans and the checkpoint "
+                                    "the fine-tuning starts from."),
+            "fingerprint_finetune": self.tr("Extract your dataset's fingerprint (compared with "
+                                            "the model's plans: a CT model on MRI data is "
+                                            "warned about)."),
+            "transfer_model_plans": self.tr("Give your dataset the <b>model's plans</b> under a "
+                                            "new name."),
+            "preprocess_finetune": self.tr("Preprocess your dataset with them."),
         }
 
     def _overview_html(self) -> str:
         texts = self.overview_texts()
-        # In the registry's order, so the numbers match every other page and the CLI.
-        items = "".join(f"<li>{texts[key]}</li>" for key in STEP_KEYS)
+        # In the registry's order, so the numbers match every other page and the CLI; the
+        # model chain's steps numbered on their own, its training steps are the same.
+        items = "".join(f"<li>{texts[d.key]}</li>" for d in STEPS)
+        model_items = "".join(f"<li>{texts[d.key]}</li>" for d in MODEL_STEPS
+                              if d.group == PREPARE)
         return (f"<b>{self.tr('What nnFT will do')}</b><ol style='margin-top:4px'>{items}</ol>"
+                + self.tr("Or, starting from a model someone else trained (no pretraining "
+                          "here):")
+                + f"<ol style='margin-top:4px'>{model_items}</ol>"
+                + self.tr("then fine-tune (and optionally the baseline) as above. ")
                 + self.tr("Every step checks its inputs first, never overwrites existing plans "
                           "or results, and can be stopped and continued."))
 
