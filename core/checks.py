@@ -15,6 +15,7 @@ from . import machine
 from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
+from .gpu_monitor import GpuSampler, gpu_memory_problems
 from .model_fit import model_fit
 from .problems import Problem
 from .steps import (
@@ -278,8 +279,16 @@ def default_plans_name(workspace: Workspace, pretrain: DatasetInfo, finetune: Da
 
 def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref: str | int,
               options: RunOptions, *, check_device_present: bool = True,
-              check_weights: bool = True) -> Preflight:
-    """Check a whole choice before anything runs. Never raises on bad input; writes nothing."""
+              check_weights: bool = True, check_gpu_memory: bool | None = None,
+              gpu_sampler: GpuSampler | None = None) -> Preflight:
+    """Check a whole choice before anything runs. Never raises on bad input; writes nothing.
+
+    With ``check_gpu_memory`` (default: ``check_device_present``) the GPU's free memory is
+    compared with what the plans need on ``cuda`` (``gpu_sampler`` reads it; NVML by default).
+    The wizard leaves it off: its GPU strip reads NVML in a worker thread instead.
+    """
+    if check_gpu_memory is None:
+        check_gpu_memory = check_device_present
     result = Preflight()
     result.problems += workspace.check()
     if P.has_errors(result.problems):
@@ -295,8 +304,11 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
             "fine-tune from (--pretrained-model PATH)."))
         return result
     if options.pretrained_model:
-        return _preflight_from_model(result, workspace, pretrain_ref, finetune_ref, options,
-                                     check_weights=check_weights)
+        result = _preflight_from_model(result, workspace, pretrain_ref, finetune_ref, options,
+                                       check_weights=check_weights)
+        if check_gpu_memory and result.context is not None:
+            result.problems += gpu_memory_problems(result.context, gpu_sampler)
+        return result
     assert pretrain_ref is not None  # refused above
     pt_name, found = resolve_dataset(workspace, pretrain_ref, "pretraining")
     result.problems += found
@@ -327,6 +339,8 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
     ctx = ChainContext(workspace, pretrain, finetune, options)
     result.context = ctx
     result.problems += _check_plans_and_outputs(ctx, explicit_name)
+    if check_gpu_memory:
+        result.problems += gpu_memory_problems(ctx, gpu_sampler)
     if check_weights:  # imports torch (~3 s once): the wizard asks only before fine-tuning
         result.problems += check_pretrained_weights(ctx)
     return result

@@ -27,6 +27,7 @@ from .cli_common import (
     EXIT_USAGE,
     add_chain_arguments,
     add_workspace_argument,
+    chain_direction_lines,
     run_options_from_args,
     workspace_from_args,
 )
@@ -43,6 +44,7 @@ from .datasets import (
     resolve_dataset,
 )
 from .executor import ChainExecutor, StepEvent, StepStatus
+from .gpu_monitor import GpuSampler, MonitorGpuColumns
 from .machine import preprocessing_workers
 from .run_records import describe as describe_activity
 from .run_records import detect_training
@@ -221,7 +223,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         _print_problems(result.problems, sys.stdout)
         ctx = result.context
-        if result.ok and ctx is not None:
+        if result.ok and ctx is not None and ctx.source_model is not None:
+            print(f"OK: fine-tune {ctx.finetune.name} from the model "
+                  f"{ctx.source_model.display_name}, {ctx.options.configuration}; the model's "
+                  f"plans go to {ctx.finetune.name} as '{ctx.options.plans_name}'.")
+        elif result.ok and ctx is not None:
             print(f"OK: pretrain {ctx.pretrain.name} -> fine-tune {ctx.finetune.name}, "
                   f"{ctx.options.configuration}, plans '{ctx.options.plans_name}'.")
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -421,15 +427,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     ctx = result.context
     steps = build_chain(ctx)
-    if ctx.from_model:
-        print(f"Model:               {ctx.model.display_name}   (plans AND weights come FROM "
-              f"it)\n                     {ctx.model.given}")
-        print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans and weights go TO it)")
-    else:
-        print(f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come "
-              "FROM it)")
-        print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go "
-              "TO it)")
+    for line in chain_direction_lines(ctx):
+        print(line)
     print(f"Configuration {ctx.options.configuration}, new plans '{ctx.options.plans_name}', "
           f"trainer {ctx.trainer}, device {ctx.options.device}, "
           f"{ctx.options.preprocessing_workers} preprocessing worker(s)")
@@ -576,12 +575,13 @@ def _state_dir_of(fold_dir: Path) -> Path:
     return fold_dir.resolve().parent.parent.parent / STATE_FOLDER_NAME
 
 
-def cmd_monitor(args: argparse.Namespace) -> int:
+def cmd_monitor(args: argparse.Namespace, gpu_sampler: GpuSampler | None = None) -> int:
     """Print the epochs of any nnU-Net run (nnFT's, or one started by hand) from its fold folder.
 
     ``--follow`` keeps printing new epochs (with an ETA once nnU-Net's debug.json names the
     number of epochs) until ``checkpoint_final.pth`` is written; it also waits for a fold folder
-    that the training has not created yet.
+    that the training has not created yet. Epochs logged while it follows get the GPU's columns
+    (``gpu_sampler``, NVML by default); without a GPU one quiet line says why there are none.
     """
     fold_dir = Path(args.fold_dir)
     example = "nnUNet_results/Dataset002_X/nnUNetTrainer__nnUNetPlans__2d/fold_0"
@@ -600,10 +600,15 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     print(f"{'Following' if args.follow else 'Reading'} {fold_dir}", flush=True)
     print(f"  {_describe_fold(fold_dir)}", flush=True)
     print(f"  ({EPOCH_NUMBERING_NOTE})", flush=True)
+    # Only epochs logged while following get GPU columns: a reading now says nothing about
+    # epochs logged before.
+    gpu = MonitorGpuColumns(gpu_sampler) if args.follow else None
+    if gpu is not None:
+        print(f"  {gpu.start_line()}", flush=True)
     if not fold_dir.is_dir():
         print("Waiting for the folder to appear (the training creates it when it starts); "
               "Ctrl-C stops following.", flush=True)
-    printed, said_waiting, said_marker = 0, False, False
+    printed, said_waiting, said_marker, read_before = 0, False, False, False
     said_activity, seen_running, said_cases = "", False, -1
     # Reads only what the logs gained since the last look (a 1,000-epoch log is long).
     follower = FoldLogFollower(fold_dir)
@@ -619,8 +624,9 @@ def cmd_monitor(args: argparse.Namespace) -> int:
                 total = _planned_epochs(fold_dir)
                 for i in range(printed, len(records)):
                     eta = estimate_remaining_seconds(records[:i + 1], total) if total else None
-                    print(_format_epoch(records[i], total, eta), flush=True)
-                printed = max(printed, len(records))
+                    columns = gpu.columns() if gpu is not None and read_before else ""
+                    print(_format_epoch(records[i], total, eta) + columns, flush=True)
+                printed, read_before = max(printed, len(records)), True
                 if checkpoint_complete(final):
                     # Trained; finished only once nnU-Net's final validation is (a run killed
                     # during it left checkpoint_final.pth and no validation/summary.json).
@@ -658,6 +664,10 @@ def cmd_monitor(args: argparse.Namespace) -> int:
                 activity = detect_training(fold_dir, _state_dir_of(fold_dir))
                 if activity.running_here:
                     seen_running = True
+                    said_gpu = gpu.follow_process(activity.pid, list(activity.argv)) \
+                        if gpu is not None else None
+                    if said_gpu:
+                        print(f"  {said_gpu}", flush=True)
                 elif seen_running:
                     print(f"The training has ended without {final.name} ("
                           f"{describe_activity(activity)}). Continue it with nnUNetv2_train "

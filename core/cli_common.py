@@ -12,7 +12,7 @@ from typing import TextIO
 from .evaluation import parse_folds
 from .machine import default_device, preprocessing_workers
 from .problems import Problem
-from .steps import DEFAULT_PRESET, FINETUNE_PRESETS, RunOptions, preset_names
+from .steps import DEFAULT_PRESET, FINETUNE_PRESETS, ChainContext, RunOptions, preset_names
 from .workspace import Workspace
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_STEP_FAILED = 0, 1, 2, 3
@@ -153,3 +153,14 @@ def run_options_from_args(args: argparse.Namespace) -> RunOptions:
         pretrained_model=(str(Path(args.pretrained_model).expanduser().absolute())
                           if getattr(args, "pretrained_model", None) else None),
     )
+
+
+def chain_direction_lines(ctx: ChainContext) -> list[str]:
+    """Where plans and weights come from and go to, as ``nnft run`` and ``nnft submit`` print it
+    first: the pretraining and fine-tuning datasets, or the model and the fine-tuning dataset."""
+    if ctx.source_model is not None:
+        return [f"Model:               {ctx.source_model.display_name}   (plans AND weights "
+                f"come FROM it)\n                     {ctx.source_model.given}",
+                f"Fine-tuning dataset: {ctx.finetune.name}   (plans and weights go TO it)"]
+    return [f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come FROM it)",
+            f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go TO it)"]

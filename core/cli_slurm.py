@@ -27,6 +27,7 @@ from .cli_common import (
     EXIT_STEP_FAILED,
     EXIT_USAGE,
     add_chain_arguments,
+    chain_direction_lines,
     int_at_least,
     run_options_from_args,
     workspace_from_args,
@@ -213,8 +214,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
         print(f"Every step is done already: fine-tuned model(s) in "
               f"{ctx.finetune_fold_dir.parent}{baseline}. Nothing was submitted.")
         return EXIT_OK
-    print(f"Pretraining dataset: {ctx.pretrain.name}   (plans go TO it, weights come FROM it)")
-    print(f"Fine-tuning dataset: {ctx.finetune.name}   (plans come FROM it, weights go TO it)")
+    for line in chain_direction_lines(ctx):
+        print(line)
     print(f"Configuration {ctx.options.configuration}, new plans '{ctx.options.plans_name}', "
           f"trainer {ctx.trainer}, device {ctx.options.device}, folds {' '.join(chain.folds)}")
     for line in _chain_choice_lines(ctx):
@@ -263,8 +264,9 @@ def _chain_choice_lines(ctx) -> list[str]:
                      + (f", encoder frozen for {ctx.freeze_epochs} epoch(s)"
                         if ctx.freeze_epochs else ""))
     if ctx.options.baseline:
+        alongside = "the fine-tuning" if ctx.from_model else "the pretraining"
         lines.append(f"From-scratch baseline: trainer {ctx.baseline_trainer}, same folds, after "
-                     "the preparation only (alongside the pretraining)")
+                     f"the preparation only (alongside {alongside})")
     return lines
 
 
@@ -301,7 +303,8 @@ def _print_status(status: S.ChainStatus) -> None:
     r = status.record
     print(f"Chain {r.chain_id} (submitted {r.created.replace('T', ' ')}"
           + (f", cancelled {r.cancelled.replace('T', ' ')}" if r.cancelled else "") + ")")
-    print(f"  {r.pretrain} -> {r.finetune}, {r.configuration}, {r.trainer}, device {r.device}")
+    source = f"model {r.pretrain}" if r.from_model else r.pretrain
+    print(f"  {source} -> {r.finetune}, {r.configuration}, {r.trainer}, device {r.device}")
     # The fine-tuning preset's and the baseline's trainers, where they differ from the chain's.
     others = [f"{job.role} {job.trainer}" for job in r.jobs
               if job.trainer and job.trainer != r.trainer]

@@ -873,16 +873,24 @@ def _baseline_train_command(run: RunInfo, workspace: Workspace | None) -> str:
     """``nnft run ... --baseline`` for a fine-tuning's fold (its pretraining dataset from the
     marker; a quick trial's lengths from its log)."""
     pretrain = run.marker.get("pretrain_dataset")
+    model = run.marker.get("source_model")
     argv = ["nnft", "run"]
     root = _workspace_root(workspace)
     if root is not None:
         argv += ["--workspace", str(root)]
-    argv += ["--pretrain", str(pretrain or "<pretraining dataset>"), "--finetune", run.dataset,
-             "--config", run.configuration, "--fold", run.fold]
-    if run.plans != "nnUNetPlans":
-        argv += ["--finetune-plans", run.plans]
-    if run.marker.get("pretrain_plans"):
-        argv += ["--plans-name", str(run.marker["pretrain_plans"])]
+    if isinstance(model, dict):
+        # Fine-tuned from a model: the chain is named by the model and the identifier its plans
+        # got in the fine-tuning dataset (the fine-tuning trains with them).
+        argv += ["--pretrained-model", str(model.get("path") or "<model>"),
+                 "--finetune", run.dataset, "--config", run.configuration, "--fold", run.fold,
+                 "--plans-name", run.plans]
+    else:
+        argv += ["--pretrain", str(pretrain or "<pretraining dataset>"), "--finetune",
+                 run.dataset, "--config", run.configuration, "--fold", run.fold]
+        if run.plans != "nnUNetPlans":
+            argv += ["--finetune-plans", run.plans]
+        if run.marker.get("pretrain_plans"):
+            argv += ["--plans-name", str(run.marker["pretrain_plans"])]
     if run.preset and run.preset != DEFAULT_PRESET:
         argv += ["--finetune-preset", run.preset]
     if run.is_quick_trial:
@@ -975,8 +983,9 @@ def comparison_from_context(ctx: ChainContext) -> Comparison:
     marker = _read_marker(fold_dir) or {}
     run = RunInfo(fold_dir, ctx.finetune.name, ctx.finetune_trainer, ctx.options.finetune_plans,
                   ctx.options.configuration, ctx.options.fold, False,
-                  {"pretrain_dataset": ctx.pretrain.name,
-                   "pretrain_plans": ctx.options.plans_name,
+                  {"pretrain_dataset": None if ctx.from_model else ctx.pretrain.name,
+                   "pretrain_plans": None if ctx.from_model else ctx.options.plans_name,
+                   "source_model": ctx.model.describe() if ctx.from_model else None,
                    "finetune_preset": ctx.options.finetune_preset, **marker})
     baseline_marker = _read_marker(ctx.baseline_fold_dir)
     baselines = []

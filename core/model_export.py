@@ -67,6 +67,7 @@ from .evaluation import (
 from .safety import backup_path
 from .steps.context import GRACEFUL_STOP_TRAINERS, RUN_MARKER
 from .steps.disk import checkpoint_complete, sha256_of
+from .steps.model_source import IMPORT_RECORD
 from .steps.presets import FINETUNE_PRESETS
 from .workspace import Workspace
 
@@ -372,6 +373,7 @@ def _pretrained(run: RunInfo, results: Path) -> dict[str, Any]:
     info: dict[str, Any] = {
         "pretraining_dataset": marker.get("pretrain_dataset"),
         "pretraining_plans": marker.get("pretrain_plans"),
+        "source_model": _source_model(marker),
         "checkpoint": relative or absolute,
         "checkpoint_sha256": sha256_of(found) if found is not None else None,
     }
@@ -388,6 +390,32 @@ def _pretrained(run: RunInfo, results: Path) -> dict[str, Any]:
         except OSError:
             pass
     return info
+
+
+def _source_model(marker: dict[str, Any]) -> dict[str, Any] | None:
+    """The model a fine-tuning started from (nnFT's marker: ``source_model``), with the sha256
+    of its checkpoint when nnFT imported it (from the marker, else nnFT's import record); None
+    for a fine-tuning from a pretraining of the workspace."""
+    model = marker.get("source_model")
+    if not isinstance(model, dict):
+        return None
+    sha = model.get("checkpoint_sha256")
+    if not sha and isinstance(model.get("imported"), str):
+        try:
+            record = json.loads((Path(model["imported"]) / IMPORT_RECORD).read_text("utf-8"))
+            sha = record.get("checkpoint_sha256") if isinstance(record, dict) else None
+        except (OSError, ValueError):
+            sha = None
+    return {"path": model.get("path"), "member": model.get("member"),
+            "dataset": model.get("dataset"), "trainer": model.get("trainer"),
+            "plans": model.get("plans"), "configuration": model.get("configuration"),
+            "fold": model.get("fold"), "checkpoint_sha256_at_import": sha}
+
+
+def _model_words(model: dict[str, Any]) -> str:
+    """``Dataset001_X (nnUNetTrainer, nnUNetPlans, 2d, fold all)``."""
+    return (f"{model.get('dataset')} ({model.get('trainer')}, {model.get('plans')}, "
+            f"{model.get('configuration')}, fold {model.get('fold')})")
 
 
 def model_card(runs: Sequence[RunInfo], checkpoints: dict[str, dict[str, Any]], results: Path,
@@ -473,9 +501,13 @@ def model_card(runs: Sequence[RunInfo], checkpoints: dict[str, dict[str, Any]], 
 
 def _how(run: RunInfo, exported: str) -> str:
     """How the model was trained, and why its checkpoints name the trainer they name."""
+    model = _source_model(run.marker)
+    source = (f"from the model {_model_words(model)}, given as {model.get('path')}"
+              if model is not None
+              else f"from pretrained weights of {run.marker.get('pretrain_dataset')}")
     text = (f"Fine-tuned by nnFT with the trainer {run.trainer}"
             + (f" (preset {run.preset})" if run.preset else "")
-            + f" from pretrained weights of {run.marker.get('pretrain_dataset')}. ")
+            + f" {source}. ")
     if exported != run.trainer:
         return text + (f"The checkpoints name {exported} so that a stock nnU-Net can load "
                        f"them: {run.trainer} differs from {exported} only in training, so the "
@@ -489,6 +521,21 @@ def _how(run: RunInfo, exported: str) -> str:
 
 def _number(value: Any) -> str:
     return "not defined (NaN)" if value is None else f"{value:.4f}"
+
+
+def _source_lines(pretrained: dict[str, Any]) -> list[str]:
+    """Where a fold's weights came from, as Markdown list items: the pretraining dataset, or
+    the model it was fine-tuned from (with the checkpoint's sha256 at the import)."""
+    model = pretrained.get("source_model")
+    if not model:
+        return [f"- Pretrained on: {pretrained['pretraining_dataset']} (plans "
+                f"{pretrained['pretraining_plans']})"]
+    where = str(model.get("path")) + (f" (in the zip: {model['member']})"
+                                      if model.get("member") else "")
+    return [f"- Fine-tuned from the model: {_model_words(model)}",
+            f"- The model was given as: {where}",
+            f"- Its checkpoint's sha256 when nnFT imported it: "
+            f"{model.get('checkpoint_sha256_at_import') or 'unknown'}"]
 
 
 def model_card_markdown(card: dict[str, Any]) -> str:
@@ -517,9 +564,10 @@ def model_card_markdown(card: dict[str, Any]) -> str:
                   + (f" of {fold['epochs_planned']} planned" if fold["epochs_planned"] else "")
                   + (f", {fold['iterations_per_epoch']} iterations each"
                      if fold["iterations_per_epoch"] else ""),
-                  f"- Pretrained on: {p['pretraining_dataset']} (plans "
-                  f"{p['pretraining_plans']})",
-                  f"- Pretrained checkpoint: {p['checkpoint']}",
+                  *_source_lines(p),
+                  ("- The checkpoint it started from (nnFT's imported copy of the model's): "
+                   if p.get("source_model") else "- Pretrained checkpoint: ")
+                  + str(p["checkpoint"]),
                   f"- Its sha256: {p['checkpoint_sha256'] or 'unknown'}"]
         if p.get("note"):
             lines.append(f"- Note: {p['note']}")

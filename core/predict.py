@@ -527,6 +527,34 @@ class PredictionResult:
         return out
 
 
+def label_volumes_ml(label_image_path: Path | str, labels: dict[str, int]) -> dict[str, float]:
+    """Each label's volume in millilitres: its voxel count × the voxel volume.
+
+    Parameters
+    ----------
+    label_image_path
+        A label image (a prediction, or a reference label), read with SimpleITK.
+    labels
+        Label name → value, as :attr:`ModelSource.labels` gives them; the background (value 0)
+        is left out.
+
+    Returns
+    -------
+    dict
+        Label name → volume in mL (1 mL = 1000 mm³), in the order of ``labels``; a label with
+        no voxel gets 0.0. A 2D image counts as one slice 1 mm thick (its area in cm²).
+    """
+    import numpy as np
+    import SimpleITK as sitk  # only the wizard's "use the model" page and tests need it
+
+    image = sitk.ReadImage(str(label_image_path))
+    voxel_mm3 = float(np.prod(image.GetSpacing()))
+    values = sitk.GetArrayViewFromImage(image).ravel()
+    counts = np.bincount(values[values > 0].astype(np.int64)) if values.size else np.zeros(0)
+    return {name: (int(counts[value]) if value < len(counts) else 0) * voxel_mm3 / 1000.0
+            for name, value in labels.items() if value > 0}
+
+
 def _link(source: Path, target: Path) -> None:
     """nnU-Net's name for a user's file, without renaming or copying it where links work."""
     try:

@@ -103,6 +103,8 @@ SOURCE_MODEL_SPACING = "SOURCE_MODEL_SPACING"
 #: Warning: the dataset's foreground intensities lie outside what the model was trained on
 #: (a fixed CT normalization then maps them elsewhere).
 SOURCE_MODEL_INTENSITY = "SOURCE_MODEL_INTENSITY"
+#: Warning: the training's GPU has less free memory than its plans were sized for (NVML).
+GPU_MEMORY_LOW = "GPU_MEMORY_LOW"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -156,6 +158,7 @@ ALL_CODES = (
     SOURCE_MODEL_NORMALIZATION,
     SOURCE_MODEL_SPACING,
     SOURCE_MODEL_INTENSITY,
+    GPU_MEMORY_LOW,
 )
 
 
@@ -218,6 +221,7 @@ STAGE_OF_CODE: dict[str, str] = {
     SOURCE_MODEL_NORMALIZATION: "datasets",
     SOURCE_MODEL_SPACING: "plans",
     SOURCE_MODEL_INTENSITY: "plans",
+    GPU_MEMORY_LOW: "datasets",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

@@ -1,7 +1,9 @@
 """The run report: one self-contained HTML file about a pretraining → fine-tuning chain.
 
 What it holds: the datasets and the direction (plans flow fine-tuning → pretraining, weights flow
-pretraining → fine-tuning), the plans identifier and the sha256 of both plans files and of the
+pretraining → fine-tuning; or, in a chain that fine-tunes from a model someone trained, both flow
+from the model, which the report describes with the checkpoint's sha256 recorded when nnFT
+imported it), the plans identifier and the sha256 of both plans files and of the
 pretrained checkpoint, every command of the chain with its exit status and duration (from the
 command history, :mod:`.command_history`; a step whose command was not recorded says so), the
 versions of the software and the machine, where each training ran (nnU-Net's ``debug.json``),
@@ -35,7 +37,7 @@ from .evaluation import Comparison, comparison_from_context, verdict
 from .run_records import target_of_fold_dir, train_target_of
 from .safety import atomic_write_text, backup_path
 from .slurm.submit import ChainRecord, list_chains
-from .steps import ChainContext, build_chain
+from .steps import ChainContext, build_chain, import_record
 from .steps.disk import VALIDATION_SUMMARY
 from .training_history import format_duration, parse_fold_dir
 from .training_log import EpochRecord
@@ -102,6 +104,7 @@ class RunReport:
     """Everything the HTML shows, collected from the disk (see :func:`collect_report`)."""
 
     created: str
+    #: The pretraining dataset's name, or (fine-tuned from a model) the model's display name.
     pretrain: str
     finetune: str
     configuration: str
@@ -122,6 +125,16 @@ class RunReport:
     #: their commands' exit status and duration are in the history through the jobs' hooks.
     slurm_chains: list[ChainRecord]
     workspace: dict[str, str]
+    #: The model the fine-tuning started from (``SourceModel.describe()``), None when the chain
+    #: pretrained on a dataset of the workspace.
+    source_model: dict[str, Any] | None = None
+    #: nnFT's record of the model's import (``nnft_import.json``: the checkpoint's sha256 when
+    #: it was imported), None before the import.
+    model_import: dict[str, Any] | None = None
+
+    @property
+    def from_model(self) -> bool:
+        return self.source_model is not None
 
 
 # -- collecting ----------------------------------------------------------------------------------
@@ -209,15 +222,28 @@ def _record_belongs(record: command_history.CommandRecord, ctx: ChainContext,
     if record.step in fold_dirs:
         target, wanted = train_target_of(record.argv), target_of_fold_dir(fold_dirs[record.step])
         return target is not None and wanted is not None and target.same_fold(wanted)
-    if not record.argv:  # nnFT's own file operation (a copy): its paths name the dataset
-        return ctx.pretrain.name in record.command or ctx.finetune.name in record.command
-    ids = _mentioned_datasets(record.argv)
-    if not ids or not ids <= {ctx.pretrain.dataset_id, ctx.finetune.dataset_id}:
-        return False
-    # The plans of this chain, not those of another chain of the same datasets.
-    expected = {"-tp": ctx.options.plans_name, "-sp": ctx.options.finetune_plans,
-                "-plans_name": ctx.options.plans_name if ids == {ctx.pretrain.dataset_id}
-                else ctx.options.finetune_plans}
+    if ctx.source_model is not None:
+        if not record.argv:
+            # nnFT's import or plans transfer: its command line (nnft run) carries the chain,
+            # whose JSON names the fine-tuning dataset and the identifier; a script's hook
+            # records the step alone ("import_model (file operation)").
+            return (f'"{ctx.options.plans_name}"' in record.command
+                    and ctx.finetune.name in record.command) or \
+                record.command == f"{record.step} (file operation)"
+        ids = _mentioned_datasets(record.argv)
+        if ids != {ctx.finetune.dataset_id}:
+            return False
+        expected = {"-plans_name": ctx.options.plans_name}
+    else:
+        if not record.argv:  # nnFT's own file operation (a copy): its paths name the dataset
+            return ctx.pretrain.name in record.command or ctx.finetune.name in record.command
+        ids = _mentioned_datasets(record.argv)
+        if not ids or not ids <= {ctx.pretrain.dataset_id, ctx.finetune.dataset_id}:
+            return False
+        # The plans of this chain, not those of another chain of the same datasets.
+        expected = {"-tp": ctx.options.plans_name, "-sp": ctx.options.finetune_plans,
+                    "-plans_name": ctx.options.plans_name if ids == {ctx.pretrain.dataset_id}
+                    else ctx.options.finetune_plans}
     for option, plans_name in expected.items():
         if option in record.argv[:-1]:
             if record.argv[record.argv.index(option) + 1] != plans_name:
@@ -235,8 +261,7 @@ def chain_commands(ctx: ChainContext) -> list[CommandRow]:
     steps = build_chain(ctx)
     from_scratch = {s.key: s.command_line() for s in build_chain(ctx, fresh=True)}
     titles = {s.key: s.title for s in steps}
-    fold_dirs = {"pretrain": ctx.pretrain_fold_dir, "finetune": ctx.finetune_fold_dir,
-                 "baseline": ctx.baseline_fold_dir}
+    fold_dirs = _training_fold_dirs(ctx)
     records = command_history.finished_commands(
         command_history.read_history(ctx.workspace.state_dir))
     rows = [CommandRow(step=r.step, title=titles.get(r.step, r.step), command=r.command,
@@ -263,34 +288,63 @@ def read_debug_json(fold_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _training_fold_dirs(ctx: ChainContext) -> dict[str, Path]:
+    """The fold folder of each training of the chain (no pretraining in a model chain)."""
+    dirs = {} if ctx.from_model else {"pretrain": ctx.pretrain_fold_dir}
+    return {**dirs, "finetune": ctx.finetune_fold_dir, "baseline": ctx.baseline_fold_dir}
+
+
+def _chain_files(ctx: ChainContext) -> list[FileDigest]:
+    """The plans files and the checkpoint the chain depends on, with their sha256."""
+    if ctx.source_model is None:
+        return [_digest("Fine-tuning dataset's plans (the source of the transfer)",
+                        ctx.finetune_plans_file),
+                _digest("Transferred plans of the pretraining dataset", ctx.pretrain_plans_file),
+                _digest("Pretrained checkpoint (the weights the fine-tuning starts from)",
+                        ctx.pretrained_checkpoint)]
+    model = ctx.source_model
+    return [_digest(f"The model's plans '{model.plans_name}' (nnFT's imported copy; the source "
+                    "of the transfer)", ctx.transfer_source),
+            _digest(f"The model's plans in {ctx.finetune.name} as '{ctx.options.plans_name}' "
+                    "(what the fine-tuning trains with)", ctx.finetune_plans_file),
+            _digest("The model's checkpoint (nnFT's imported copy: the weights the fine-tuning "
+                    "starts from)", ctx.pretrained_checkpoint)]
+
+
+def _same_chain_record(record: ChainRecord, ctx: ChainContext) -> bool:
+    """Whether a submitted SLURM chain is this chain (same source, datasets, configuration)."""
+    if (record.finetune, record.configuration) != (ctx.finetune.name,
+                                                   ctx.options.configuration):
+        return False
+    if ctx.source_model is None:
+        return not record.from_model and record.pretrain == ctx.pretrain.name
+    return (record.source_model or {}).get("imported") == str(ctx.source_model.imported_dir)
+
+
 def collect_report(ctx: ChainContext) -> RunReport:
     """Read everything the report shows from the disk (and this machine's versions)."""
     runs = []
-    for key, fold_dir in (("pretrain", ctx.pretrain_fold_dir),
-                          ("finetune", ctx.finetune_fold_dir),
-                          ("baseline", ctx.baseline_fold_dir)):
+    for key, fold_dir in _training_fold_dirs(ctx).items():
         runs.append(TrainingRun(key, fold_dir, parse_fold_dir(fold_dir) if fold_dir.is_dir()
                                 else [], read_debug_json(fold_dir)))
     ws = ctx.workspace
+    model = ctx.source_model
     return RunReport(
         created=command_history.now_iso(),
-        pretrain=ctx.pretrain.name, finetune=ctx.finetune.name,
+        pretrain=ctx.source_name, finetune=ctx.finetune.name,
         configuration=ctx.options.configuration, fold=ctx.options.fold,
         plans_name=ctx.options.plans_name, finetune_plans=ctx.options.finetune_plans,
         finetune_preset=ctx.options.finetune_preset,
         trainers={key: ctx.trainer_of(key) for key in RUN_LABELS},
-        files=[_digest("Fine-tuning dataset's plans (the source of the transfer)",
-                       ctx.finetune_plans_file),
-               _digest("Transferred plans of the pretraining dataset", ctx.pretrain_plans_file),
-               _digest("Pretrained checkpoint (the weights the fine-tuning starts from)",
-                       ctx.pretrained_checkpoint)],
+        files=_chain_files(ctx),
         commands=chain_commands(ctx),
         versions=software_versions(),
         runs=runs, dice=comparison_from_context(ctx),
         history_file=command_history.history_path(ws.state_dir),
-        slurm_chains=[c for c in list_chains(ws) if (c.pretrain, c.finetune, c.configuration)
-                      == (ctx.pretrain.name, ctx.finetune.name, ctx.options.configuration)],
+        slurm_chains=[c for c in list_chains(ws) if _same_chain_record(c, ctx)],
         workspace={k: str(v) for k, v in ws.roots().items()},
+        source_model=model.describe() if model is not None else None,
+        model_import=import_record(model) if model is not None else None,
     )
 
 
@@ -521,19 +575,10 @@ def _slurm_html(report: RunReport) -> list[str]:
     return out
 
 
-def render_html(report: RunReport, plots: dict[str, str] | None = None) -> str:
-    """The report as one HTML document (every value escaped; images as ``data:`` URIs)."""
-    plots = plot_curves(report.runs) if plots is None else plots
-    title = f"nnFT run report: {report.pretrain} → {report.finetune}"
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{_e(title)}</title>", f"<style>{_STYLE}</style></head><body>",
-           f"<h1>{_e(title)}</h1>",
-           f"<p>Written {_e(report.created)} by nnFT. Configuration "
-           f"<code>{_e(report.configuration)}</code>, fine-tuning fold "
-           f"<code>{_e(report.fold)}</code>, fine-tuning preset "
-           f"<code>{_e(report.finetune_preset)}</code>.</p>"]
 
-    out.append("<h2>Datasets and direction</h2>")
+def _dataset_direction_html(report: RunReport) -> list[str]:
+    """The datasets and which way plans and weights flow in a chain that pretrains here."""
+    out = ["<h2>Datasets and direction</h2>"]
     out.append(
         '<table class="direction">'
         f"<tr><th>Pretraining dataset</th><td><code>{_e(report.pretrain)}</code></td>"
@@ -549,6 +594,76 @@ def render_html(report: RunReport, plots: dict[str, str] | None = None) -> str:
         f"<p>Plans identifier of the pretraining (transferred plans): "
         f"<code>{_e(report.plans_name)}</code>; of the fine-tuning dataset: "
         f"<code>{_e(report.finetune_plans)}</code>.</p>")
+    return out
+
+
+def _model_direction_html(report: RunReport) -> list[str]:
+    """The model the fine-tuning started from (where it is, what it was trained on and how,
+    its checkpoint's sha256 when nnFT imported it) and the direction: plans AND weights flow
+    from the model to the fine-tuning dataset."""
+    model = report.source_model or {}
+    record = report.model_import or {}
+    where = str(model.get("path", ""))
+    if model.get("member"):
+        where += f" (in the zip: {model['member']})"
+    imported_sha = record.get("checkpoint_sha256")
+    now_sha = next((d.sha256 for d in report.files if d.path.name == "checkpoint_final.pth"),
+                   None)
+    if not imported_sha:
+        sha_cell = '<span class="unknown">not imported yet</span>'
+    elif now_sha is not None and now_sha != imported_sha:
+        sha_cell = (f'<span class="mono">{_e(imported_sha)}</span> <span class="bad">(the '
+                    "imported copy has changed since: its sha256 is now "
+                    f'<span class="mono">{_e(now_sha)}</span>)</span>')
+    else:
+        sha_cell = f'<span class="mono">{_e(imported_sha)}</span>'
+    rows = [("Model", f"<code>{_e(where)}</code>", "the trained model the fine-tuning starts "
+             "from (not trained here)"),
+            ("Trained on", f"<code>{_e(model.get('dataset', ''))}</code>", ""),
+            ("Trainer", f"<code>{_e(model.get('trainer', ''))}</code>", ""),
+            ("Plans", f"<code>{_e(model.get('plans', ''))}</code>", ""),
+            ("Configuration", f"<code>{_e(model.get('configuration', ''))}</code>", ""),
+            ("Fold", f"<code>{_e(model.get('fold', ''))}</code>",
+             "its checkpoint_final.pth is the starting point"),
+            ("Checkpoint sha256", sha_cell,
+             "recorded by nnFT when it imported the model"
+             + (f" ({_e(record['imported_at'])})" if record.get("imported_at") else "")),
+            ("Fine-tuning dataset", f"<code>{_e(report.finetune)}</code>",
+             "your target dataset")]
+    out = ["<h2>Model and direction</h2>", '<table class="direction">']
+    out += [f"<tr><th>{_e(name)}</th><td>{value}</td><td>{_e(note)}</td></tr>"
+            for name, value, note in rows]
+    out.append("</table>")
+    out.append(
+        "<p><b>Plans and weights both flow from the model to the fine-tuning dataset.</b> "
+        f"nnFT writes the model's plans into {_e(report.finetune)} under a new identifier (like "
+        "<code>nnUNetv2_move_plans_between_datasets</code> with the model as the source), "
+        "preprocesses the dataset with them, and the fine-tuning starts from the model's "
+        "checkpoint (<code>nnUNetv2_train … -pretrained_weights</code>).</p>")
+    out.append(
+        f"<p>Plans identifier of the model: <code>{_e(model.get('plans', ''))}</code>; the "
+        f"model's plans in the fine-tuning dataset (the new identifier): "
+        f"<code>{_e(report.plans_name)}</code>.</p>")
+    return out
+
+
+def render_html(report: RunReport, plots: dict[str, str] | None = None) -> str:
+    """The report as one HTML document (every value escaped; images as ``data:`` URIs)."""
+    plots = plot_curves(report.runs) if plots is None else plots
+    source = f"model {report.pretrain}" if report.from_model else report.pretrain
+    title = f"nnFT run report: {source} → {report.finetune}"
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>{_e(title)}</title>", f"<style>{_STYLE}</style></head><body>",
+           f"<h1>{_e(title)}</h1>",
+           f"<p>Written {_e(report.created)} by nnFT. Configuration "
+           f"<code>{_e(report.configuration)}</code>, fine-tuning fold "
+           f"<code>{_e(report.fold)}</code>, fine-tuning preset "
+           f"<code>{_e(report.finetune_preset)}</code>.</p>"]
+
+    if report.from_model:
+        out += _model_direction_html(report)
+    else:
+        out += _dataset_direction_html(report)
     out.append("<table><tr><th>file</th><th>path</th><th>sha256</th></tr>")
     for digest in report.files:
         value = (f'<span class="mono">{_e(digest.sha256)}</span>' if digest.sha256

@@ -29,13 +29,14 @@ from .steps import (
     Step,
     all_done,
     build_chain,
+    checkpoint_complete,
     keys_in_group,
 )
 from .workspace import Workspace
 
 #: The wizard's main pages, in order (the Cluster page is off this path: see CLUSTER below).
 PAGES = ("workspace", "datasets", "plans", "validation", "pretrain", "finetune", "baseline",
-         "results", "summary")
+         "results", "use", "summary")
 CLUSTER = "cluster"
 #: Pages in the flow only when the options ask for them: the from-scratch baseline.
 BASELINE_PAGE = "baseline"
@@ -116,7 +117,8 @@ class WizardState:
         # switch back, but not part of this chain.
         return preflight(self.workspace, None if self.from_model else self.pretrain,
                          self.finetune, self.options, check_device_present=self.check_device,
-                         check_weights=check_weights)
+                         check_weights=check_weights,
+                         check_gpu_memory=False)  # the GPU strip reads NVML off this thread
 
     def sources_chosen(self) -> bool:
         """The fine-tuning dataset and where the weights come from (a pretraining dataset, or
@@ -148,6 +150,16 @@ class WizardState:
         """True when step ``key`` is done on disk (cached until :meth:`invalidate`)."""
         return self._memo(f"done:{key}", lambda: any(
             s.key == key and s.is_done() for s in self.steps()))
+
+    def finetuned_model_ready(self) -> bool:
+        """True when the fine-tuning's ``checkpoint_final.pth`` is whole: its model can predict
+        (cached until :meth:`invalidate`)."""
+        def ready() -> bool:
+            ctx = self.context()
+            return ctx is not None and checkpoint_complete(
+                ctx.finetune_fold_dir / "checkpoint_final.pth")
+
+        return self._memo("model_ready", ready)
 
     def preparation_done(self) -> bool:
         """True when plans are transferred and both datasets are preprocessed."""
@@ -210,7 +222,8 @@ def page_availability(state: WizardState,
     the preparation steps done on disk (validation and pretraining pages), the pretraining done
     or other weights chosen (fine-tuning page), the baseline chosen (baseline page: it needs the
     preprocessed fine-tuning dataset, not the pretraining nor the fine-tuning), the
-    fine-tuning done (results and summary).
+    fine-tuning done (results, "use the model" and summary; "use the model" also needs the
+    fine-tuning's whole ``checkpoint_final.pth``).
 
     Parameters
     ----------
@@ -258,6 +271,11 @@ def page_availability(state: WizardState,
         # baseline itself needs only the preprocessed fine-tuning dataset (prepared()).
         BASELINE_PAGE: lambda: (state.options.baseline, NOT_CHOSEN_BASELINE),
         "results": lambda: (state.step_done("finetune"), "Finish the fine-tuning first."),
+        # Predicting needs only the fine-tuned weights (checkpoint_final.pth), not the
+        # comparison; the results page before it already asks for the finished fine-tuning.
+        "use": lambda: (state.finetuned_model_ready(),
+                        "The fine-tuned model has no whole checkpoint_final.pth yet: finish "
+                        "the fine-tuning first (fine-tuning page)."),
         "summary": lambda: (state.step_done("finetune"), "Finish the fine-tuning first."),
     }
     pages: dict[str, PageAvailability] = {"workspace": PageAvailability(True)}

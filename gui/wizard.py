@@ -24,13 +24,15 @@ from .pages.plans_page import PlansPage
 from .pages.results_page import ResultsPage
 from .pages.summary_page import SummaryPage
 from .pages.training_page import BASELINE, FINETUNE, PRETRAIN, TrainingPage
+from .pages.use_model_page import UseModelPage
 from .pages.workspace_page import WorkspacePage
 
 #: Page ids: the order of the flow is :func:`~nnft.core.wizard_state.page_flow`'s (see
 #: nextId), not the ids'. The pages added later got free ids; ``render_screenshots`` names its
-#: files by id + 1 (09_results.png, 11_baseline.png; 10_report.png is the run report).
+#: files by id + 1 (09_results.png, 11_baseline.png, 12_use.png; 10_report.png is the run
+#: report).
 PAGE_IDS = {"workspace": 0, "datasets": 1, "plans": 2, "validation": 3, "pretrain": 4,
-            "finetune": 5, "summary": 6, "cluster": 7, "results": 8, "baseline": 10}
+            "finetune": 5, "summary": 6, "cluster": 7, "results": 8, "baseline": 10, "use": 11}
 #: Pages from which the Cluster page can be opened (the datasets are chosen by then; the
 #: cluster's preparation job can also do the planning and preprocessing).
 CLUSTER_FROM = ("plans", "validation", "pretrain", "finetune")
@@ -71,6 +73,7 @@ class NnftWizard(QWizard):
             "finetune": TrainingPage(self.state, FINETUNE),
             "baseline": TrainingPage(self.state, BASELINE),
             "results": ResultsPage(self.state),
+            "use": UseModelPage(self.state),
             "summary": SummaryPage(self.state),
             "cluster": ClusterPage(self.state),
         }

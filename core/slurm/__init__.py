@@ -12,6 +12,11 @@ Three or four jobs, chained with ``--dependency=afterok``:
    baseline's trainer, after the preparation only (it needs the fine-tuning dataset's
    preprocessed data, not the pretraining), so it runs alongside the pretraining.
 
+A chain that fine-tunes from a model someone trained (``ctx.from_model``) has no pretraining
+job: its preparation (steps 1-4: import the model, fingerprint, the model's plans, preprocess)
+is followed by the fine-tuning (and the baseline); job names and the chain id name the source
+as ``M<model's dataset id>`` (:func:`source_tag`), and ``chain.json`` keeps ``source_model``.
+
 Training scripts decide at run time between a first start and ``--c`` (a checkpoint in the fold
 folder), so a job that is requeued continues where it stopped. With nnFT's trainers (which finish
 the epoch, write ``checkpoint_latest.pth`` and exit 0 on SIGUSR1) the scripts ask Slurm for
@@ -75,6 +80,7 @@ from .plan import (
     plan_slurm_chain,
     slurm_folder,
     slurm_problems,
+    source_tag,
 )
 from .preflight import (
     cluster_preflight,
@@ -164,6 +170,7 @@ __all__ = [
     "parse_folds",
     "slurm_problems",
     "new_chain_id",
+    "source_tag",
     "slurm_folder",
     "plan_slurm_chain",
     "export_slurm_text",

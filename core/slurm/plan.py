@@ -23,6 +23,7 @@ from nnft.core.steps import (
     range_text,
     training_finished,
 )
+from nnft.core.steps.export import chain_header_lines
 from nnft.core.workspace import Workspace
 
 from .commands import SlurmConfigError
@@ -130,11 +131,20 @@ def slurm_problems(ctx: ChainContext, profile: SlurmProfile,
                              "Give e.g. --folds 0,1,2,3,4 (or 0-4), or --folds all."))
     return found
 
+def source_tag(ctx: ChainContext) -> str:
+    """Where the weights come from, in chain ids and job names: ``D001`` (the pretraining
+    dataset 1), or ``M001`` (a model trained on dataset 1; ``M`` when its dataset has no id)."""
+    if ctx.source_model is None:
+        return f"D{ctx.pretrain.dataset_id:03d}"
+    match = re.match(r"Dataset(\d{3})_", ctx.source_model.dataset_name)
+    return f"M{match.group(1)}" if match else "M"
+
+
 def new_chain_id(ctx: ChainContext, when: datetime | None = None) -> str:
-    """``<YYYYmmdd-HHMMSS>-D<pretrain id>-D<finetune id>``: sorts by time, names the datasets."""
+    """``<YYYYmmdd-HHMMSS>-<source>-D<finetune id>``: sorts by time, names the datasets (the
+    source: :func:`source_tag`)."""
     when = when or datetime.now()
-    return (f"{when:%Y%m%d-%H%M%S}-D{ctx.pretrain.dataset_id:03d}"
-            f"-D{ctx.finetune.dataset_id:03d}")
+    return f"{when:%Y%m%d-%H%M%S}-{source_tag(ctx)}-D{ctx.finetune.dataset_id:03d}"
 
 
 def slurm_folder(workspace: Workspace) -> Path:
@@ -175,7 +185,7 @@ def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
         raise SlurmConfigError([p for p in problems if p.is_error])
     chain_id = chain_id or new_chain_id(ctx)
     chain_dir = Path(chain_dir) if chain_dir else slurm_folder(ctx.workspace) / chain_id
-    short_pt = f"D{ctx.pretrain.dataset_id:03d}"
+    short_pt = source_tag(ctx)
     short_ft = f"D{ctx.finetune.dataset_id:03d}"
     jobs: list[JobScript] = []
 
@@ -191,8 +201,10 @@ def plan_slurm_chain(ctx: ChainContext, profile: SlurmProfile | None = None,
                               steps=tuple(s.key for s in prepare)))
 
     # Done means trained *and* validated (a job killed during nnU-Net's final validation left
-    # checkpoint_final.pth only): the job then runs the validation alone (--val).
-    pretrain_done = skip_done and training_finished(ctx, ctx.pretrain_fold_dir)
+    # checkpoint_final.pth only): the job then runs the validation alone (--val). A chain that
+    # fine-tunes from a model has no pretraining: the fine-tuning waits for the preparation.
+    pretrain_done = ctx.from_model or (skip_done
+                                       and training_finished(ctx, ctx.pretrain_fold_dir))
     if not pretrain_done:
         name = f"nnft-pretrain-{short_pt}"
         text, fold_dirs = training_script(ctx, profile, chain_dir, role="pretrain", name=name,
@@ -235,7 +247,7 @@ def _folds_to_train(ctx: ChainContext, key: str, folds: tuple[str, ...],
     ``skip_done``."""
     if not skip_done:
         return folds
-    step = definition(key)
+    step = definition(key, ctx.from_model)
     return tuple(fold for fold in folds if not step.is_done(dataclasses.replace(
         ctx, options=dataclasses.replace(ctx.options, fold=fold))))
 
@@ -259,14 +271,13 @@ def export_slurm_text(ctx: ChainContext, profile: SlurmProfile | None = None,
                 if chain.job("baseline") else "")
     lines = [
         "#!/usr/bin/env bash",
-        f"# nnFT: pretrain on {ctx.pretrain.name} and fine-tune on {ctx.finetune.name} "
-        f"({ctx.options.configuration}) as SLURM jobs{baseline}.",
-        "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
+        *chain_header_lines(ctx, f" as SLURM jobs{baseline}"),
         "# Run it with bash on the cluster's login node: it writes the job scripts below into",
         "# the chain folder and submits them, each waiting for the job it needs (afterok).",
     ]
     for job in chain.jobs:
-        what = {"prepare": f"steps {range_text(PREPARE, dash='-')} on the CPU",
+        what = {"prepare": f"steps {range_text(PREPARE, dash='-', from_model=ctx.from_model)} "
+                           "on the CPU",
                 "pretrain": f"pretraining, fold all, trainer {job.trainer}",
                 "finetune": f"fine-tuning, fold(s) {' '.join(job.folds)}, trainer {job.trainer}",
                 "baseline": f"from-scratch baseline, fold(s) {' '.join(job.folds)}, trainer "

@@ -63,7 +63,8 @@ def cluster_preflight(workspace: Workspace, pretrain: str, finetune: str, option
         memory = None
     cores = max(1, profile.cpus_per_task)
     if not workers:
-        workers = preprocessing_workers(largest_image_voxels(ctx.pretrain, ctx.finetune),
+        datasets = (ctx.finetune,) if ctx.from_model else (ctx.pretrain, ctx.finetune)
+        workers = preprocessing_workers(largest_image_voxels(*datasets),
                                         len(ctx.finetune.channel_names) or 1,
                                         cores=cores, memory_bytes=memory)
     if da_workers is None:

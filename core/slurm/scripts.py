@@ -16,16 +16,15 @@ from nnft.core.steps import (
     GRACEFUL_STOP_TRAINERS,
     PREPARE,
     RUN_MARKER,
-    STEPS,
     ChainContext,
     baseline_argv,
+    chain_steps,
     definition,
     finetune_argv,
     keys_in_group,
     pretrain_argv,
-    step_number,
 )
-from nnft.core.steps.export import HOOK_ARRAY, hook_array_line, step_lines
+from nnft.core.steps.export import HOOK_ARRAY, chain_header_lines, hook_array_line, step_lines
 from nnft.core.workspace import trainers_folder
 
 from .profiles import SlurmProfile
@@ -36,14 +35,18 @@ from .profiles import SlurmProfile
 ROLES = ("prepare", "pretrain", "finetune", "baseline")
 #: Roles that train: each is one step of the chain, with the same key.
 TRAINING_ROLES = ("pretrain", "finetune", "baseline")
-#: The steps of the CPU preparation job: the registry's "prepare" group.
+#: The steps of the CPU preparation job: the registry's "prepare" group (of a dataset chain;
+#: a chain from a model has its own, ``keys_in_group(PREPARE, from_model=True)``).
 PREPARE_STEPS = keys_in_group(PREPARE)
 
 
 def training_roles(ctx: ChainContext) -> tuple[str, ...]:
-    """The training jobs this chain has: the pretraining, the fine-tuning and, when the options
-    ask for it, the from-scratch baseline (the registry's :meth:`~StepDefinition.applies`)."""
-    return tuple(role for role in TRAINING_ROLES if definition(role).applies(ctx))
+    """The training jobs this chain has: the pretraining (not in a chain that fine-tunes from
+    a model), the fine-tuning and, when the options ask for it, the from-scratch baseline (the
+    registry's :meth:`~StepDefinition.applies`)."""
+    keys = {d.key for d in chain_steps(ctx.from_model)}
+    return tuple(role for role in TRAINING_ROLES
+                 if role in keys and definition(role, ctx.from_model).applies(ctx))
 
 
 #: Exit status of a process killed by SIGUSR1 (128 + 10 on Linux).
@@ -206,15 +209,14 @@ def prepare_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, na
         ``steps`` were built for a run from scratch (told to the steps' hooks: nnFT's guards
         and markers, run around each command as ``nnft run`` does).
     """
-    keys = ", ".join(str(step_number(s.key)) for s in steps)
+    keys = ", ".join(str(s.number) for s in steps)
+    total = sum(1 for d in chain_steps(ctx.from_model) if d.applies(ctx))
     lines = _header(profile, name=name, chain_dir=chain_dir, training=False,
                     output_pattern="%x-%j.out")
     lines += [
         "#",
-        f"# nnFT: preparation of the chain 'pretrain on {ctx.pretrain.name}, fine-tune on "
-        f"{ctx.finetune.name}' ({ctx.options.configuration}), on the CPU: step(s) {keys} of "
-        f"{sum(1 for d in STEPS if d.applies(ctx))}.",
-        "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
+        *chain_header_lines(ctx, f"; this job: the preparation on the CPU, step(s) {keys} of "
+                                 f"{total}"),
         "# The exact commands `nnft run` runs, in order; the job stops at the first failure.",
         "",
     ]
@@ -222,7 +224,7 @@ def prepare_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, na
     lines += ["", *hook_array_line(ctx, fresh=fresh)]
     lines += ["", _started_line("prepare")]
     for step in steps:
-        lines += ["", f"# {step_number(step.key)}. {step.title}", f"# {step.why}"]
+        lines += ["", f"# {step.number}. {step.title}", f"# {step.why}"]
         # planning_env() is exported above; a step's own extra variables go in front.
         extra = {k: v for k, v in step.env.items() if ctx.planning_env().get(k) != v}
         prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(extra.items()))
@@ -324,9 +326,11 @@ def training_script(ctx: ChainContext, profile: SlurmProfile, chain_dir: Path, *
         validate = finetune_argv(fctx, resume=False, validate=True)
         preset = ("" if o.finetune_preset == DEFAULT_PRESET
                   else f" with the '{o.finetune_preset}' preset")
-        what = (f"fine-tuning on {ctx.finetune.name} (plans '{o.finetune_plans}') from the "
-                f"pretrained weights{preset}, " + (f"folds {' '.join(folds)} as a job array"
-                                                   if array else f"fold {folds[0]}"))
+        source = (f"the model {ctx.source_model.display_name}" if ctx.source_model is not None
+                  else "the pretrained weights")
+        what = (f"fine-tuning on {ctx.finetune.name} (plans '{o.finetune_plans}') from "
+                f"{source}{preset}, " + (f"folds {' '.join(folds)} as a job array"
+                                         if array else f"fold {folds[0]}"))
         env = ctx.finetune_env()
     else:
         fold_dir = fctx.baseline_fold_dir

@@ -143,6 +143,7 @@ class ChainStatus:
     def to_dict(self) -> dict[str, Any]:
         return {"chain_id": self.record.chain_id, "chain_dir": self.record.chain_dir,
                 "pretrain": self.record.pretrain, "finetune": self.record.finetune,
+                "source_model": self.record.source_model,
                 "configuration": self.record.configuration, "trainer": self.record.trainer,
                 "created": self.record.created, "cancelled": self.record.cancelled,
                 "active": self.active, "done": self.done, "failed": self.failed,

@@ -60,6 +60,9 @@ class ChainRecord:
     chain_id: str
     chain_dir: str
     created: str
+    #: The pretraining dataset's name; in a chain that fine-tunes from a model, the model's
+    #: display name (``Dataset001_X (trainer, plans, configuration, fold f)``), with the
+    #: details in :attr:`source_model`.
     pretrain: str
     finetune: str
     configuration: str
@@ -76,6 +79,12 @@ class ChainRecord:
     submitted_from: str = ""
     cancelled: str | None = None
     format: int = RECORD_FORMAT
+    #: The model a model chain fine-tunes from (``SourceModel.describe()``), else None.
+    source_model: dict[str, Any] | None = None
+
+    @property
+    def from_model(self) -> bool:
+        return self.source_model is not None
 
     @property
     def path(self) -> Path:
@@ -121,6 +130,21 @@ def write_chain_scripts(chain: SlurmChain) -> dict[str, Path]:
     return paths
 
 
+def new_chain_record(chain: SlurmChain) -> ChainRecord:
+    """The record of a chain about to be submitted (its jobs are added as they are)."""
+    ctx = chain.ctx
+    return ChainRecord(
+        chain_id=chain.chain_id, chain_dir=str(chain.chain_dir),
+        created=datetime.now().isoformat(timespec="seconds"),
+        pretrain=ctx.source_name, finetune=ctx.finetune.name,
+        configuration=ctx.options.configuration, trainer=ctx.trainer,
+        device=ctx.options.device, folds=list(chain.folds), total_epochs=ctx.total_epochs,
+        workspace={k: (str(v) if v else None) for k, v in ctx.workspace.roots().items()},
+        profile=chain.profile.to_dict(), options=dataclasses.asdict(ctx.options),
+        submitted_from=socket.gethostname(),
+        source_model=ctx.source_model.describe() if ctx.source_model is not None else None)
+
+
 def submit_chain(chain: SlurmChain, slurm: SlurmCommands | None = None) -> ChainRecord:
     """Write the scripts, submit them in order with ``afterok`` dependencies, record the chain.
 
@@ -134,16 +158,7 @@ def submit_chain(chain: SlurmChain, slurm: SlurmCommands | None = None) -> Chain
     if not chain.jobs:
         raise ValueError("nothing to submit: every step of this chain is done")
     paths = write_chain_scripts(chain)
-    ctx = chain.ctx
-    record = ChainRecord(
-        chain_id=chain.chain_id, chain_dir=str(chain.chain_dir),
-        created=datetime.now().isoformat(timespec="seconds"),
-        pretrain=ctx.pretrain.name, finetune=ctx.finetune.name,
-        configuration=ctx.options.configuration, trainer=ctx.trainer,
-        device=ctx.options.device, folds=list(chain.folds), total_epochs=ctx.total_epochs,
-        workspace={k: (str(v) if v else None) for k, v in ctx.workspace.roots().items()},
-        profile=chain.profile.to_dict(), options=dataclasses.asdict(ctx.options),
-        submitted_from=socket.gethostname())
+    record = new_chain_record(chain)
     ids: dict[str, str] = {}
     try:
         for job in chain.jobs:

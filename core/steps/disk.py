@@ -21,6 +21,7 @@ from nnft.core.training_history import find_training_logs
 from nnft.core.training_log import FINAL_VALIDATION_SKIPPED_TEXT
 
 from .context import RUN_MARKER, ChainContext, load_json
+from .model_source import import_record
 
 
 # -- completeness checks ---------------------------------------------------------------------
@@ -414,6 +415,17 @@ def pretrain_data_folder(ctx: ChainContext, *, predicted: bool = False) -> Path 
 
 
 
+def _source_model_entry(ctx: ChainContext) -> dict[str, Any] | None:
+    """The model of a model chain for the run marker: where it came from, and the sha256 of its
+    checkpoint recorded at the import (kept with the fine-tuning: the model card names it even
+    when nnFT's imported copy is gone)."""
+    if ctx.source_model is None:
+        return None
+    record = import_record(ctx.source_model) or {}
+    return {**ctx.source_model.describe(),
+            "checkpoint_sha256": record.get("checkpoint_sha256")}
+
+
 def write_run_marker(ctx: ChainContext, command: list[str]) -> None:
     """Record in the fine-tuning fold folder which weights its run starts from.
 
@@ -427,7 +439,7 @@ def write_run_marker(ctx: ChainContext, command: list[str]) -> None:
         "pretrained_weights_relative": relative_to_results(fold, ctx.pretrained_checkpoint),
         "pretrain_dataset": None if ctx.from_model else ctx.pretrain.name,
         "pretrain_plans": None if ctx.from_model else ctx.options.plans_name,
-        "source_model": ctx.model.describe() if ctx.from_model else None,
+        "source_model": _source_model_entry(ctx),
         "finetune_plans": ctx.options.finetune_plans,
         "configuration": ctx.options.configuration,
         "trainer": ctx.finetune_trainer,

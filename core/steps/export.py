@@ -15,6 +15,29 @@ from .hooks import AFTER, BEFORE, hook_prefix
 HOOK_ARRAY = "NNFT_STEP_HOOK"
 
 
+def chain_header_lines(ctx: ChainContext, tail: str = "") -> list[str]:
+    """The comment lines that open a script of the chain: what it does and which way plans and
+    weights flow (``tail`` ends the first line, e.g. ``" as SLURM jobs"``).
+
+    A dataset chain pretrains here (plans: fine-tuning -> pretraining, weights back); a model
+    chain fine-tunes from a model someone trained (plans and weights both flow FROM it).
+    """
+    configuration = ctx.options.configuration
+    if ctx.source_model is None:
+        return [f"# nnFT: pretrain on {ctx.pretrain.name} and fine-tune on {ctx.finetune.name} "
+                f"({configuration}){tail}.",
+                "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights "
+                "flow back."]
+    model = ctx.source_model
+    return [f"# nnFT: fine-tune on {ctx.finetune.name} ({configuration}) from the model "
+            f"{model.display_name}{tail}.",
+            f"# The model: {model.given}" + (f" (in the zip: {model.member})"
+                                              if model.member else ""),
+            "# Plans and weights flow from the model: its plans go to "
+            f"{ctx.finetune.name} as '{ctx.options.plans_name}', its checkpoint is where the "
+            "fine-tuning starts."]
+
+
 def hook_array_line(ctx: ChainContext, *, fresh: bool, python: str | None = None,
                     quote: Callable[[Sequence[str]], str] = shlex.join) -> list[str]:
     """The lines that define the script's hook command (``nnft step-hook --spec …``) once.
@@ -58,14 +81,8 @@ def export_bash(ctx: ChainContext, steps: list[Step], *, fresh: bool = True) -> 
     ws = ctx.workspace
     baseline = (f", and train {ctx.finetune.name} from scratch as a baseline"
                 if any(step.key == "baseline" for step in steps) else "")
-    lines = [
-        "#!/usr/bin/env bash",
-        f"# nnFT: pretrain on {ctx.pretrain.name} and fine-tune on {ctx.finetune.name} "
-        f"({ctx.options.configuration}){baseline}.",
-        "# Plans flow fine-tuning -> pretraining (-s FINETUNE -t PRETRAIN); weights flow back.",
-        "set -euo pipefail",
-        "",
-    ]
+    lines = ["#!/usr/bin/env bash", *chain_header_lines(ctx, baseline),
+             "set -euo pipefail", ""]
     for variable, folder in ws.roots().items():
         lines.append(f"export {variable}={shlex.quote(str(folder))}")
     # nnFT's trainers (quick trial, graceful stop) are found by nnU-Net through this variable.

@@ -62,8 +62,10 @@ def preprocessed_data_problem(ctx: ChainContext, step_key: str, number: int,
         return None
     command = "nnUNetv2_preprocess" if step_key == "preprocess_pretrain" \
         else "nnUNetv2_plan_and_preprocess / nnUNetv2_preprocess"
+    # Only the pretraining's preprocessing reads the pretraining dataset (a model chain has
+    # none: its preprocess_finetune preprocesses the fine-tuning dataset).
+    dataset = ctx.pretrain if step_key == "preprocess_pretrain" else ctx.finetune
     if owner == "nnft":
-        dataset = ctx.finetune if step_key == "plan_finetune" else ctx.pretrain
         changes = preprocessed_data_changes(folder, dataset)
         why = (f"the raw data of {dataset.name} changed since: {'; '.join(changes)}"
                if changes else "stopped half way, or changed since")
@@ -81,8 +83,7 @@ def preprocessed_data_problem(ctx: ChainContext, step_key: str, number: int,
             "Choose a new plans identifier (--plans-name, or leave it out for a free one), or "
             "move that folder elsewhere.",
         )
-    complete = preprocessed_cases_complete(
-        folder, list((ctx.finetune if step_key == "plan_finetune" else ctx.pretrain).cases))
+    complete = preprocessed_cases_complete(folder, list(dataset.cases))
     state = "complete" if complete else "incomplete"
     if ctx.options.allow_overwrite:
         return P.warning(

@@ -74,8 +74,13 @@ def cpu_copy_of_checkpoint(ctx: ChainContext) -> Path | None:
     """
     if ctx.options.device not in ("cpu", "mps"):
         return None
-    checkpoint = ctx.pretrained_checkpoint
-    if not checkpoint.is_file() or not needs_cpu_copy(checkpoint):
+    checkpoint = probe = ctx.pretrained_checkpoint
+    model = ctx.source_model
+    if model is not None and not checkpoint.is_file() and not model.is_zip:
+        # Not imported yet (an exported script imports it first): the model folder's own
+        # checkpoint is the same file.
+        probe = model.source_folder / f"fold_{model.fold}" / checkpoint.name
+    if not probe.is_file() or not needs_cpu_copy(probe):
         return None
     return cpu_copy_dir(ctx.workspace, checkpoint) / checkpoint.name
 
@@ -136,15 +141,12 @@ class Finetune(StepDefinition):
     is_training = True
 
     def title(self, ctx: ChainContext) -> str:
-        if ctx.from_model:
-            return (f"Fine-tune on {ctx.finetune.name} (fold {ctx.options.fold}) from the "
-                    f"model {ctx.model.dataset_name} (fold {ctx.model.fold})")
-        return (f"Fine-tune on {ctx.finetune.name} (fold {ctx.options.fold}) from the "
-                "pretrained weights")
+        source = "the model's weights" if ctx.from_model else "the pretrained weights"
+        return f"Fine-tune on {ctx.finetune.name} (fold {ctx.options.fold}) from {source}"
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        why = ("Weights flow from the model, like its plans: every layer but the segmentation "
-               "head starts from its checkpoint." if ctx.from_model else
+        why = ("Weights flow from the model: every layer but the segmentation head starts from "
+               "its checkpoint." if ctx.from_model else
                "Weights flow back: every layer but the segmentation head starts from the "
                "pretraining checkpoint.")
         cpu_copy = _loaded_weights(ctx, argv)
@@ -162,9 +164,9 @@ class Finetune(StepDefinition):
         resume = not fresh and (has_resumable_checkpoint(fold)
                                 and is_finetuned_from(fold, ctx.pretrained_checkpoint))
         # A script from scratch (fresh) pretrains on its own device; only a checkpoint the user
-        # brought may come from a GPU.
-        cpu_copy = None if resume or (fresh and not ctx.options.pretrained_weights) \
-            else cpu_copy_of_checkpoint(ctx)
+        # brought (their weights, or a model's) may come from a GPU.
+        brought = bool(ctx.options.pretrained_weights) or ctx.from_model
+        cpu_copy = None if resume or (fresh and not brought) else cpu_copy_of_checkpoint(ctx)
         return finetune_argv(ctx, resume=resume, weights=cpu_copy)
 
     def shell(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from nnft.core import problems as P
 from nnft.core import slurm as S
+from nnft.core.steps.context import NoPretrainingDataset
 from nnft.core.steps.presets import FINETUNE_PRESETS
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState
@@ -613,11 +614,13 @@ class ClusterPage(QWizardPage):
         """The positional arguments of ``slurm.plan_cluster_chain`` for the form (workspace,
         datasets, options, profile, folds), or None and the reason."""
         ws = self.state.workspace
-        if ws is None or not self.state.pretrain or not self.state.finetune:
+        if ws is None or not self.state.sources_chosen():
             return None, [P.error(P.DATASET_NOT_FOUND, self.tr(
-                "Choose a workspace and both datasets first."), self.tr(
-                "Go back to the Datasets page."))]
+                "Choose a workspace and both datasets (or a fine-tuning dataset and a model) "
+                "first."), self.tr("Go back to the Datasets page."))]
         profile = self.profile()
+        # A chain that starts from a model has no pretraining dataset (None; the model is in
+        # the options).
         return (ws, self.state.pretrain, self.state.finetune, self.cluster_options(profile),
                 profile, self.folds_edit.text().strip() or "0"), []
 
@@ -626,7 +629,14 @@ class ClusterPage(QWizardPage):
         arguments, problems = self.plan_arguments()
         if arguments is None:
             return None, problems
-        return S.plan_cluster_chain(*arguments, skip_done=skip_done, slurm=slurm)
+        try:
+            return S.plan_cluster_chain(*arguments, skip_done=skip_done, slurm=slurm)
+        except NoPretrainingDataset:
+            # Cluster jobs that know only the dataset chain: said, not a crash.
+            return None, [P.error(P.OPTIONS_INVALID, self.tr(
+                "This version cannot make cluster jobs for a chain that starts from a model."),
+                self.tr("Run the chain in the wizard, or with nnft run --pretrained-model on "
+                        "the cluster."))]
 
     def scripts_text(self) -> str:
         """The job scripts that Submit would write, with their sbatch commands."""

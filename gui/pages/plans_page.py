@@ -1,4 +1,10 @@
-"""Page 3: plan, transfer and preprocess — steps 1 to 5 of the chain."""
+"""Page 3: plan, transfer and preprocess — the chain's preparation steps.
+
+Pretraining here: plan the fine-tuning dataset, move its plans to the pretraining dataset,
+preprocess both. Starting from a trained model: import it, extract the fine-tuning dataset's
+fingerprint, give that dataset the model's plans, preprocess it (the model chain's own steps,
+numbered on their own; the configuration is the model's).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnft.core import plans as plans_mod
+from nnft.core.checks import default_model_plans_name
 from nnft.core.executor import ChainOutcome
 from nnft.core.problems import PLANS_IDENTIFIER_CODES
 from nnft.core.steps import PREPARE, build_chain, keys_in_group, range_text
@@ -36,7 +43,8 @@ from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 from nnft.gui.worker import ChainRun
 
-#: The steps this page runs, from the registry (their keys, in chain order).
+#: The steps this page runs in the dataset chain, from the registry (their keys, in chain
+#: order); the model chain's are ``keys_in_group(PREPARE, from_model=True)``.
 PREPARATION_STEPS = keys_in_group(PREPARE)
 #: Stands for the plans identifier in the commands while the one typed is refused.
 REFUSED_PLACEHOLDER = "NEW_PLANS_IDENTIFIER"
@@ -171,20 +179,51 @@ class PlansPage(QWizardPage):
         self.problems = ProblemsView()
         layout.addWidget(self.problems)
         self._loading = False
+        self._steps_shown: list[str] = []  # the keys of the steps listed, in list order
 
     # -- state -> widgets ---------------------------------------------------------------------
+    def preparation_steps(self) -> tuple[str, ...]:
+        """The keys of the steps this page runs for the chosen chain, in chain order."""
+        return keys_in_group(PREPARE, from_model=self.state.from_model)
+
     def initializePage(self) -> None:  # Qt override
         self._loading = True
         ctx = self.state.context()
-        offered = list(plans_mod.TRAINABLE_CONFIGURATIONS)
-        if ctx is not None and ctx.finetune_plans() is not None:
-            offered = plans_mod.trainable_configurations(ctx.finetune_plans()) or offered
+        from_model = self.state.from_model
+        self.setSubTitle(self.tr(
+            "Import the model, extract your dataset's fingerprint, give your dataset the "
+            "model's plans under a new name, and preprocess it with them.") if from_model
+            else self.tr("Plan the fine-tuning dataset, move its plans to the pretraining "
+                         "dataset under a new name, and preprocess both."))
+        self.identifier_edit.setToolTip(self.tr(
+            "Your dataset receives the model's plans under this name. nnU-Net's default names "
+            "would overwrite its own plans.") if from_model else self.tr(
+            "The pretraining dataset receives the fine-tuning plans under this name (-tp). "
+            "nnU-Net's default names would overwrite its own plans."))
         self.config_combo.clear()
-        for name in offered:
-            self.config_combo.addItem(name, name)
-        index = self.config_combo.findData(self.state.options.configuration)
-        self.config_combo.setCurrentIndex(max(0, index))
-        self.state.with_options(configuration=self.config_combo.currentData())
+        if from_model:
+            # The model's weights fit only the network of the configuration it was trained
+            # in: shown, not chosen (the options keep "" = the model's).
+            configuration = ctx.options.configuration if ctx is not None else ""
+            self.config_combo.addItem(configuration or self.tr("(the model's)"), configuration)
+            self.config_combo.setToolTip(self.tr(
+                "The model was trained in the configuration {0}: its weights fit only that "
+                "configuration's network, so the fine-tuning uses it too.").format(
+                configuration or self.tr("(not known until the model is read)")))
+        else:
+            offered = list(plans_mod.TRAINABLE_CONFIGURATIONS)
+            if ctx is not None and ctx.finetune_plans() is not None:
+                offered = plans_mod.trainable_configurations(ctx.finetune_plans()) or offered
+            for name in offered:
+                self.config_combo.addItem(name, name)
+            index = self.config_combo.findData(self.state.options.configuration)
+            self.config_combo.setCurrentIndex(max(0, index))
+            self.state.with_options(configuration=self.config_combo.currentData())
+            self.config_combo.setToolTip("")
+        self.config_combo.setEnabled(not from_model)
+        self.run_button.setText(self.tr("Run steps {0}").format(
+            range_text(PREPARE, from_model=from_model)))
+        self.progress.setRange(0, len(self.preparation_steps()))
         effective = self.state.context()
         self.identifier_edit.setText(self.state.options.plans_name or (
             effective.options.plans_name if effective else ""))
@@ -194,7 +233,7 @@ class PlansPage(QWizardPage):
         self.refresh()
 
     def _on_config_changed(self) -> None:
-        if self._loading or self.config_combo.currentData() is None:
+        if self._loading or self.config_combo.currentData() is None or self.state.from_model:
             return
         self.state.with_options(configuration=self.config_combo.currentData())
         self.refresh()
@@ -210,6 +249,9 @@ class PlansPage(QWizardPage):
     def suggest_identifier(self) -> None:
         ctx = self.state.context()
         if ctx is None or self.is_running():
+            return
+        if ctx.from_model:
+            self.identifier_edit.setText(default_model_plans_name(ctx))
             return
         folder = ctx.pretrain_preprocessed
         self.identifier_edit.setText(plans_mod.suggest_plans_identifier(
@@ -247,8 +289,10 @@ class PlansPage(QWizardPage):
                     ctx.options.plans_name, REFUSED_PLACEHOLDER))
             ctx = dataclasses.replace(ctx, options=dataclasses.replace(
                 ctx.options, plans_name=REFUSED_PLACEHOLDER))
+        self._steps_shown = []
         if ctx is not None:
             steps = build_chain(ctx, groups=[PREPARE])
+            self._steps_shown = [step.key for step in steps]
             done = 0
             for step in steps:
                 i = step.number
@@ -278,15 +322,18 @@ class PlansPage(QWizardPage):
         if not result.ok or result.context is None or self.is_running():
             return
         ctx = result.context
-        if ctx.options.reuse_plans and ctx.pretrain_plans_file.is_file():
+        # The plans file the transfer writes: the pretraining dataset's, or (from a model) the
+        # fine-tuning dataset's.
+        if ctx.options.reuse_plans and ctx.transfer_target.is_file():
             from nnft.core.safety import backup_path
 
-            backup = backup_path(ctx.workspace, ctx.pretrain_plans_file)
+            backup = backup_path(ctx.workspace, ctx.transfer_target)
             self.console.append_line(self.tr("Backed up {0} to {1}").format(
-                ctx.pretrain_plans_file, backup))
+                ctx.transfer_target, backup))
         self.statuses = {}
         self.progress.setValue(0)
-        self.run = ChainRun(lambda: build_chain(ctx), ctx.workspace, only=set(PREPARATION_STEPS),
+        self.run = ChainRun(lambda: build_chain(ctx), ctx.workspace,
+                            only=set(keys_in_group(PREPARE, from_model=ctx.from_model)),
                             parent=self)
         worker = self.run
         worker.step_started.connect(self._on_step_started)
@@ -306,6 +353,8 @@ class PlansPage(QWizardPage):
         for widget in (self.config_combo, self.identifier_edit, self.suggest_button,
                        self.reuse_check, self.overwrite_check):
             widget.setEnabled(enabled)
+        # From a model the configuration is the model's: never chosen here.
+        self.config_combo.setEnabled(enabled and not self.state.from_model)
 
     def cancel(self) -> None:
         if self.run is not None:
@@ -316,7 +365,8 @@ class PlansPage(QWizardPage):
         self.statuses[key] = status
         if status in ("done", "skipped"):
             self.progress.setValue(sum(s in ("done", "skipped") for s in self.statuses.values()))
-        index = PREPARATION_STEPS.index(key) if key in PREPARATION_STEPS else -1
+        shown = self._steps_shown
+        index = shown.index(key) if key in shown else -1
         item = self.step_list.topLevelItem(index) if index >= 0 else None
         if item is not None:
             item.setText(1, status)

@@ -5,7 +5,9 @@ from-scratch baseline, per class and their mean, with the verdict in plain words
 pseudo dice per epoch, and how many epochs each took to reach 90 % of its final value. The
 figures are core's (:func:`nnft.core.evaluation.comparison_from_context`), read in a worker
 thread (summary files, training logs) — never on the GUI thread. "Save report…" writes core's
-run report (:func:`nnft.core.report.write_report`) in a worker thread too.
+run report (:func:`nnft.core.report.write_report`) in a worker thread too, and "Export model…"
+the fine-tuned fold as nnU-Net's zip with a model card (:func:`nnft.core.model_export.
+export_model`), once its ``checkpoint_final.pth`` is whole and nnU-Net validated it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -31,10 +34,12 @@ from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
 
 if TYPE_CHECKING:
+    from nnft.core.model_export import ExportResult
     from nnft.gui.widgets.dice_comparison import DiceComparisonPlots
 
-#: Background task keys: the latest read of the results wins; one report written at a time.
-RESULTS_TASK, REPORT_TASK = "results", "report"
+#: Background task keys: the latest read of the results wins; one report (and one export)
+#: written at a time.
+RESULTS_TASK, REPORT_TASK, EXPORT_TASK = "results", "report", "export"
 FINETUNED, BASELINE = "finetuned", "baseline"
 
 
@@ -73,6 +78,17 @@ def write_report_file(ctx: ChainContext, output: Path) -> Path:
     from nnft.core.report import write_report  # matplotlib: loaded only when asked
 
     return write_report(ctx, output, overwrite=True)
+
+
+def export_finetuned_model(ctx: ChainContext, output: Path) -> ExportResult:
+    """Export the chain's fine-tuned fold as nnU-Net's zip with a model card (worker thread).
+
+    The file dialog asked before an existing file is replaced; core backs it up first."""
+    from nnft.core.model_export import export_model  # torch: loaded only when asked
+
+    return export_model(ctx.workspace, ctx.finetune.name, output,
+                        configuration=ctx.options.configuration, folds=[ctx.options.fold],
+                        trainer=ctx.finetune_trainer, overwrite=output.exists())
 
 
 class ResultsPage(QWizardPage):
@@ -120,7 +136,19 @@ class ResultsPage(QWizardPage):
             "versions, the curves and this comparison."))
         self.save_report_button.clicked.connect(self.save_report)
         buttons.addWidget(self.save_report_button)
+        self.export_button = QPushButton(self.tr("Export model…"))
+        self.export_button.setObjectName("exportModelButton")
+        self.export_button.clicked.connect(self.export_model)
+        self._update_export_button()
+        buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
+        self.export_status = QLabel()
+        self.export_status.setObjectName("exportStatus")
+        self.export_status.setWordWrap(True)
+        self.export_status.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_status.hide()
+        layout.addWidget(self.export_status)
         self.epochs_label = QLabel()
         self.epochs_label.setObjectName("resultsEpochsTo90")
         self.epochs_label.setWordWrap(True)
@@ -198,6 +226,7 @@ class ResultsPage(QWizardPage):
         no_baseline = any(m.role == BASELINE for m in c.missing) and \
             not self.state.options.baseline
         self.add_baseline_button.setVisible(no_baseline)
+        self._update_export_button()
         reached = c.epochs_to_90
         curves = c.curves
         self.epochs_label.setText(self.tr(
@@ -303,6 +332,92 @@ class ResultsPage(QWizardPage):
         self.report_status.setStyleSheet("color: #b3261e")
         self.report_status.setText(self.tr("✗ The report could not be written: {0}")
                                    .format(error))
+
+    # -- exporting the model ----------------------------------------------------------------------
+    def model_exportable(self) -> bool:
+        """The last read found the fine-tuning's checkpoint_final.pth whole and its
+        validation/summary.json there (nnU-Net's exporter needs both)."""
+        result = self.result
+        return (result is not None and result.trained.get(FINETUNED, False)
+                and not any(m.role == FINETUNED for m in result.comparison.missing))
+
+    def _update_export_button(self) -> None:
+        busy = self.background.is_busy(EXPORT_TASK)
+        self.export_button.setEnabled(self.model_exportable() and not busy)
+        if self.model_exportable():
+            self.export_button.setToolTip(self.tr(
+                "The fine-tuned model as nnU-Net's zip with a model card, to hand on: it "
+                "installs with stock nnUNetv2_install_pretrained_model_from_zip and predicts "
+                "without nnFT."))
+        else:
+            self.export_button.setToolTip(self.tr(
+                "Available once the fine-tuning is finished and validated (a whole "
+                "checkpoint_final.pth and validation/summary.json)."))
+
+    def export_default_path(self) -> str:
+        """``<fine-tuning dataset>_<plans>_<configuration>.zip`` in the workspace (next to
+        nnUNet_results)."""
+        ctx = self.state.context()
+        if ctx is None:
+            return "model.zip"
+        name = f"{ctx.finetune.name}_{ctx.options.finetune_plans}_{ctx.options.configuration}.zip"
+        results = ctx.workspace.results
+        return str(results.parent / name) if results is not None else name
+
+    def export_model(self) -> TaskHandle | None:
+        """Ask where (a save dialog), then export in a worker thread."""
+        if not self.model_exportable() or self.background.is_busy(EXPORT_TASK):
+            return None
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the fine-tuned model"),
+                                              self.export_default_path(),
+                                              self.tr("Zip files (*.zip)"))
+        if not path:
+            return None
+        return self.export_model_to(Path(path))
+
+    def export_model_to(self, output: Path) -> TaskHandle | None:
+        """Export the chain's fine-tuned fold to ``output`` in a worker thread; an existing
+        ``output`` is replaced (backed up first: the save dialog asked)."""
+        ctx = self.state.context()
+        if ctx is None:
+            return None
+        handle = self.background.submit(export_finetuned_model, ctx, output,
+                                        on_done=self._exported, on_error=self._export_failed,
+                                        key=EXPORT_TASK, when_busy=REFUSE)
+        if handle is not None:
+            self.export_button.setEnabled(False)
+            self.export_button.setText(self.tr("Exporting…"))
+            self.export_status.setStyleSheet("")
+            self.export_status.setText(self.tr("Exporting the fine-tuned model (fold {0}) to "
+                                               "{1} …").format(ctx.options.fold, output))
+            self.export_status.show()
+        return handle
+
+    def _export_done(self) -> None:
+        self.export_button.setText(self.tr("Export model…"))
+        self._update_export_button()
+
+    def _exported(self, result: ExportResult) -> None:
+        self._export_done()
+        self.export_status.setStyleSheet("color: #2e7d32")
+        text = self.tr("✓ Model exported: {0}. The model card is inside the zip: {1}/"
+                       "model_card.md (and model_card.json).").format(result.output,
+                                                                     result.folder_in_zip)
+        if result.backup is not None:
+            text += self.tr(" The earlier file was backed up to {0}.").format(result.backup)
+        self.export_status.setText(text)
+
+    def _export_failed(self, error: BaseException, details: str) -> None:
+        from nnft.core.model_export import ModelExportError
+
+        self._export_done()
+        self.export_status.setStyleSheet("color: #b3261e")
+        if isinstance(error, ModelExportError):
+            self.export_status.setText(self.tr("✗ The model was not exported: {0}\nFix: {1}")
+                                       .format(error.message, error.fix))
+        else:
+            self.export_status.setText(self.tr("✗ The model was not exported: {0}")
+                                       .format(error))
 
     # -- going back for a baseline ---------------------------------------------------------------
     def add_baseline(self) -> None:

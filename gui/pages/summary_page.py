@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from nnft.core.steps import ChainContext, build_chain, export_bash
+from nnft.core.steps import ChainContext, NoPretrainingDataset, build_chain, export_bash
 from nnft.core.wizard_state import WizardState
 from nnft.gui.texts import preset_texts
 
@@ -63,7 +63,8 @@ class SummaryPage(QWizardPage):
     def initializePage(self) -> None:  # Qt override
         ctx = self.state.context()
         if ctx is None:
-            self.summary.setText(self.tr("Choose a workspace and two datasets first."))
+            self.summary.setText(self.tr("Choose a workspace and two datasets (or a "
+                                         "fine-tuning dataset and a model) first."))
             self.script.clear()
             return
         steps = build_chain(ctx)
@@ -72,18 +73,42 @@ class SummaryPage(QWizardPage):
             f"{escape(self.tr('done') if s.is_done() else self.tr('not done'))}</b></td></tr>"
             for i, s in enumerate(steps, 1))
         self.summary.setText(
-            "<p>" + escape(self.tr("Pretraining dataset: {0} · fine-tuning dataset: {1} · "
-                                   "configuration {2} · transferred plans '{3}'").format(
-                ctx.pretrain.name, ctx.finetune.name, ctx.options.configuration,
-                ctx.options.plans_name)) + "</p>"
+            "<p>" + escape(self.chain_line(ctx)) + "</p>"
             f"<table cellspacing='4'>{rows}</table>"
-            "<p>" + escape(self.tr("Pretrained weights: {0}").format(ctx.pretrained_checkpoint))
+            "<p>" + escape(self.weights_line(ctx))
             + "<br>" + escape(self.preset_line(ctx))
             + "<br>" + escape(self.tr("Fine-tuned model: {0}").format(ctx.finetune_fold_dir))
             + ("<br>" + escape(self.tr("Trained from scratch for comparison (baseline): {0}")
                                .format(ctx.baseline_fold_dir)) if ctx.options.baseline else "")
             + "</p>")
-        self.script.setPlainText(export_bash(ctx, build_chain(ctx, fresh=True)))
+        try:
+            script = export_bash(ctx, build_chain(ctx, fresh=True))
+        except NoPretrainingDataset:
+            # An export that knows only the dataset chain: the page still shows the rest.
+            script = self.tr("# This version cannot write the script of a chain that starts "
+                             "from a model yet; `nnft run --finetune {0} --pretrained-model "
+                             "PATH` runs the same steps.").format(ctx.finetune.dataset_id)
+        self.script.setPlainText(script)
+
+    def chain_line(self, ctx: ChainContext) -> str:
+        """Where the weights come from, the fine-tuning dataset, configuration and plans."""
+        if ctx.source_model is not None:
+            return self.tr("Model: {0} · fine-tuning dataset: {1} · configuration {2} (the "
+                           "model's) · the model's plans in your dataset as '{3}'").format(
+                ctx.source_name, ctx.finetune.name, ctx.options.configuration,
+                ctx.options.plans_name)
+        return self.tr("Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration "
+                       "{2} · transferred plans '{3}'").format(
+            ctx.pretrain.name, ctx.finetune.name, ctx.options.configuration,
+            ctx.options.plans_name)
+
+    def weights_line(self, ctx: ChainContext) -> str:
+        """The checkpoint the fine-tuning starts from."""
+        if ctx.source_model is not None:
+            return self.tr("Weights of the model {0}, from nnFT's copy {1} (imported from "
+                           "{2})").format(ctx.source_name, ctx.pretrained_checkpoint,
+                                          ctx.source_model.given)
+        return self.tr("Pretrained weights: {0}").format(ctx.pretrained_checkpoint)
 
     def preset_line(self, ctx: ChainContext) -> str:
         """How the fine-tuning trains: the preset, with its frozen epochs."""

@@ -78,6 +78,7 @@ from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
 from nnft.gui.pages.finetune_options import FinetuneOptions
 from nnft.gui.texts import duration_text as _duration
+from nnft.gui.widgets.gpu_strip import GpuStrip
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 
@@ -108,7 +109,8 @@ class Phase:
     dataset
         The dataset it trains on (its class names name the pseudo-dice curves).
     reference
-        Another run's fold folder, drawn dashed for comparison (None: none).
+        Another run's fold folder, drawn dashed for comparison (None: none; it may also
+        return None: a chain that starts from a trained model has no pretraining run).
     loads_weights
         The step starts from pretrained weights: the page has the checkpoint field, the
         weights check, the fold choice and the fine-tuning options.
@@ -119,7 +121,7 @@ class Phase:
 
     fold_dir: Callable[[ChainContext], Path]
     dataset: Callable[[ChainContext], DatasetInfo]
-    reference: Callable[[ChainContext], Path] | None
+    reference: Callable[[ChainContext], Path | None] | None
     loads_weights: bool
     own_settings: bool = True
 
@@ -129,7 +131,7 @@ PHASES: dict[str, Phase] = {
     PRETRAIN: Phase(lambda c: c.pretrain_fold_dir, lambda c: c.pretrain, None,
                     loads_weights=False),
     FINETUNE: Phase(lambda c: c.finetune_fold_dir, lambda c: c.finetune,
-                    lambda c: c.pretrain_fold_dir, loads_weights=True),
+                    lambda c: None if c.from_model else c.pretrain_fold_dir, loads_weights=True),
     BASELINE: Phase(lambda c: c.baseline_fold_dir, lambda c: c.finetune,
                     lambda c: c.finetune_fold_dir, loads_weights=False, own_settings=False),
 }
@@ -510,6 +512,8 @@ class TrainingPage(QWizardPage):
         controls.addWidget(self.epoch_label, 1)
         layout.addLayout(controls)
         layout.addWidget(self.status_label)
+        self.gpu_strip = GpuStrip(state, lambda: self.is_running() or self.external_run_active())
+        layout.addWidget(self.gpu_strip)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         # The plots (pyqtgraph, ~0.5 s to import) are built when the page is first shown, so
@@ -571,6 +575,7 @@ class TrainingPage(QWizardPage):
             self.finetune_options.load()
         if self.checkpoint_edit is not None and self.fold_combo is not None:
             ctx = self.state.context()
+            self._show_weights_source(ctx)
             self.checkpoint_edit.setText(str(ctx.pretrained_checkpoint) if ctx else "")
             self.fold_combo.setCurrentIndex(max(0, self.fold_combo.findData(
                 self.state.options.fold)))
@@ -579,6 +584,26 @@ class TrainingPage(QWizardPage):
         # crashed, or it was started on the command line) is followed once the read shows it.
         self._offer_follow = True
         self.reload_records()
+
+    def _show_weights_source(self, ctx: ChainContext | None) -> None:
+        """Where the fine-tuning's weights come from: the pretraining (any checkpoint may be
+        chosen), or the trained model chosen on the datasets page (its checkpoint, fixed)."""
+        assert self.checkpoint_edit is not None
+        model = ctx.source_model if ctx is not None else None
+        self.checkpoint_edit.setReadOnly(model is not None)
+        self.browse_button.setEnabled(model is None)
+        if model is not None:
+            self.setSubTitle(self.tr(
+                "Train on your dataset, starting from the weights of the model {0} (all layers "
+                "but the segmentation head).").format(model.display_name))
+            self.checkpoint_edit.setToolTip(self.tr(
+                "nnFT's copy of the model's checkpoint (fold {0}), made by the preparation. To "
+                "start from another model or fold, choose it on the datasets page.").format(
+                model.fold))
+        else:
+            self.setSubTitle(self.tr("Train on your dataset, starting from the pretrained "
+                                     "weights (all layers but the segmentation head)."))
+            self.checkpoint_edit.setToolTip("")
 
     def external_run_active(self) -> bool:
         """A training of this fold runs outside the wizard (as of the last read of the fold
@@ -691,6 +716,8 @@ class TrainingPage(QWizardPage):
     def _on_checkpoint_edited(self) -> None:
         assert self.checkpoint_edit is not None
         ctx = self.state.context()
+        if ctx is not None and ctx.from_model:
+            return  # the model's checkpoint: chosen on the datasets page, not here
         text = self.checkpoint_edit.text().strip()
         default = str(ctx.pretrain_fold_dir / "checkpoint_final.pth") if ctx else ""
         self.state.with_options(pretrained_weights=None if text in ("", default) else text)
@@ -780,6 +807,11 @@ class TrainingPage(QWizardPage):
                 self.weights_verdict.setText(self.tr(
                     "✗ File not found: {0}. Check the path, or choose the checkpoint with "
                     "Browse…").format(checkpoint))
+            elif ctx.from_model:  # nnFT's copy of the model: the preparation imports it
+                self.weights_verdict.setStyleSheet("color: #8a5a00")
+                self.weights_verdict.setText(self.tr(
+                    "{0} does not exist yet: run the preparation steps (plans page) first; "
+                    "they import the model.").format(checkpoint))
             else:  # the pretraining's final checkpoint: the pretraining has not finished
                 self.weights_verdict.setStyleSheet("color: #8a5a00")
                 self.weights_verdict.setText(self.tr(
@@ -933,9 +965,11 @@ class TrainingPage(QWizardPage):
             self.weights_fit = False
             self.problems.set_problems([])
             self.weights_verdict.setText("")
-            self.status_label.setText(self.tr("The pretrained weights {0} do not exist yet: "
-                                              "finish the pretraining first.").format(
-                                                  ctx.pretrained_checkpoint))
+            self.status_label.setText(self.tr(
+                "The model's checkpoint {0} is not imported yet: run the preparation steps "
+                "(plans page) first.") if ctx.from_model else self.tr(
+                "The pretrained weights {0} do not exist yet: finish the pretraining first."
+            ).format(ctx.pretrained_checkpoint))
             self._update_labels()
             return
         if not facts.check_needed:
@@ -998,8 +1032,10 @@ class TrainingPage(QWizardPage):
         assert self.finetune_options is not None
         self.fold_combo.setEnabled(not locked)
         self.finetune_options.setEnabled(not locked)
-        self.checkpoint_edit.setReadOnly(locked)
-        self.browse_button.setEnabled(not locked)
+        # A model chain's checkpoint is the model's (chosen on the datasets page): never typed.
+        fixed = self.state.from_model
+        self.checkpoint_edit.setReadOnly(locked or fixed)
+        self.browse_button.setEnabled(not locked and not fixed)
         if not self.background.is_busy(WEIGHTS_TASK):  # "Checking…" stays disabled anyway
             self.check_weights_button.setEnabled(not locked)
 

@@ -2,7 +2,9 @@
 
 Plans flow from the fine-tuning dataset to the pretraining dataset (``-s FINETUNE -t
 PRETRAIN``, the transfer step); weights flow back (``-pretrained_weights``, the fine-tuning
-step). The step numbers come from the registry (nnft.core.steps).
+step). Starting from a model someone else trained, both flow the same way: plans and weights
+go from the model to the fine-tuning dataset. The step numbers come from the registry
+(nnft.core.steps; the model chain is numbered on its own).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class DirectionDiagram(QWidget):
         self.pretrain_id = ""
         self.pretrain_cases: int | None = None
         self.finetune_cases: int | None = None
+        # Set when the fine-tuning starts from a trained model instead of a pretraining here.
+        self.model_name: str | None = None
+        self.model_detail = ""
         self.setMinimumHeight(190)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
@@ -53,13 +58,29 @@ class DirectionDiagram(QWidget):
         self.finetune_id = _short_id(self.finetune_name)
         self.update()
 
+    def set_model(self, model_name: str | None, detail: str = "") -> None:
+        """Show a trained model as the source of plans and weights (``model_name``: what the
+        user sees of it, ``detail`` the line under it), or None: the pretraining dataset."""
+        self.model_name = model_name
+        self.model_detail = detail
+        self.update()
+
+    @property
+    def from_model(self) -> bool:
+        """The fine-tuning starts from a trained model (both arrows point to the fine-tuning)."""
+        return self.model_name is not None
+
     def plans_label(self) -> str:
+        if self.from_model:
+            return self.tr("plans  (step {n}: the model's plans → dataset {ft}, new "
+                           "identifier)").format(
+                n=step_number("transfer_model_plans", from_model=True), ft=self.finetune_id)
         return self.tr("plans  (step {n}: move_plans -s {ft} -t {pt})").format(
             n=step_number("transfer_plans"), ft=self.finetune_id, pt=self.pretrain_id)
 
     def weights_label(self) -> str:
         return self.tr("weights  (step {n}: nnUNetv2_train {ft} ... -pretrained_weights)").format(
-            n=step_number("finetune"), ft=self.finetune_id)
+            n=step_number("finetune", from_model=self.from_model), ft=self.finetune_id)
 
     def pretrain_smaller(self) -> bool:
         """The pretraining dataset has fewer cases than the fine-tuning one."""
@@ -91,13 +112,22 @@ class DirectionDiagram(QWidget):
         right_box = QRectF(w - 10 - box_w, top, box_w, box_h)
         self._draw_box(painter, left_box, self.tr("Fine-tuning dataset"),
                        self.finetune_name or self.tr("(choose)"), self.finetune_hint())
-        self._draw_box(painter, right_box, self.tr("Pretraining dataset"),
-                       self.pretrain_name or self.tr("(choose)"), self.pretrain_hint(),
-                       warn=self.pretrain_smaller())
-        # Plans: fine-tuning → pretraining, above the boxes' centre line.
+        if self.from_model:
+            self._draw_box(painter, right_box, self.tr("Trained model"),
+                           self.model_name or self.tr("(choose)"),
+                           self.model_detail or self.tr("source of plans and weights"))
+        else:
+            self._draw_box(painter, right_box, self.tr("Pretraining dataset"),
+                           self.pretrain_name or self.tr("(choose)"), self.pretrain_hint(),
+                           warn=self.pretrain_smaller())
+        # Plans: fine-tuning → pretraining (from a model: model → fine-tuning), above the
+        # boxes' centre line.
         y_plans = top + box_h * 0.3
-        self._draw_arrow(painter, QPointF(left_box.right(), y_plans),
-                         QPointF(right_box.left(), y_plans), PLANS_COLOR, self.plans_label(),
+        plans_from, plans_to = QPointF(left_box.right(), y_plans), QPointF(right_box.left(),
+                                                                           y_plans)
+        if self.from_model:
+            plans_from, plans_to = plans_to, plans_from
+        self._draw_arrow(painter, plans_from, plans_to, PLANS_COLOR, self.plans_label(),
                          above=True)
         y_weights = top + box_h * 0.7
         self._draw_arrow(painter, QPointF(right_box.left(), y_weights),

@@ -8,6 +8,7 @@ slice slider draws from the volume in memory.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,10 +53,27 @@ LABEL_COLORS = np.array([
 PATCH_COLOR = QColor("#ffd400")
 
 
-def label_overlay(label_slice: np.ndarray) -> np.ndarray:
-    """RGBA (rows, cols, 4) colours for a label slice; background transparent."""
-    index = np.where(label_slice > 0, (label_slice - 1) % (len(LABEL_COLORS) - 1) + 1, 0)
-    return np.ascontiguousarray(LABEL_COLORS[index.astype(np.intp)])
+def _color_index(values: np.ndarray | int) -> np.ndarray:
+    """Row of :data:`LABEL_COLORS` for label values (0: transparent; the colours repeat)."""
+    values = np.asarray(values)
+    return np.where(values > 0, (values - 1) % (len(LABEL_COLORS) - 1) + 1, 0).astype(np.intp)
+
+
+def label_overlay(label_slice: np.ndarray, opacity: float | None = None) -> np.ndarray:
+    """RGBA (rows, cols, 4) colours for a label slice; background transparent.
+
+    ``opacity`` (0–1) replaces the colours' own alpha for every labelled pixel (the opacity
+    slider of the "use the model" page)."""
+    rgba = LABEL_COLORS[_color_index(label_slice)]
+    if opacity is not None:
+        rgba[..., 3] = np.where(label_slice > 0, round(255 * min(max(opacity, 0.0), 1.0)), 0)
+    return np.ascontiguousarray(rgba)
+
+
+def label_color(value: int) -> QColor:
+    """The overlay colour of label ``value``, opaque (for legends)."""
+    r, g, b, _a = (int(c) for c in LABEL_COLORS[int(_color_index(value))])
+    return QColor(r, g, b)
 
 
 class SliceCanvas(QWidget):
@@ -125,11 +143,16 @@ class ImagePreview(QWidget):
 
     ``name`` becomes the objectName (``"pretrainPreview"``); the children are named
     ``<name>Title``, ``<name>Canvas``, ``<name>Slider``, ``<name>SliceLabel``,
-    ``<name>Overlay`` and ``<name>Caption``.
+    ``<name>Overlay`` and ``<name>Caption``. With ``overlay_controls`` there are also
+    ``<name>Opacity`` (the overlay's opacity in %) and ``<name>Legend`` (each label's colour
+    and name, see :meth:`set_label_names`).
     """
 
-    def __init__(self, name: str = "imagePreview", parent: QWidget | None = None) -> None:
+    def __init__(self, name: str = "imagePreview", parent: QWidget | None = None, *,
+                 overlay_controls: bool = False, patch_caption: bool = True) -> None:
         super().__init__(parent)
+        #: The caption speaks of nnU-Net's patch (the dataset previews), else only the spacing.
+        self.patch_caption = patch_caption
         self.setObjectName(name)
         self.setProperty("role", "imagePreview")
         self.volume: PreviewVolume | None = None
@@ -164,6 +187,31 @@ class ImagePreview(QWidget):
         row.addWidget(self.slice_label)
         row.addWidget(self.overlay_check)
         layout.addLayout(row)
+        #: The overlay's opacity (0–1); None: the colours' own (translucent) alpha.
+        self.opacity: float | None = None
+        self.label_names: dict[int, str] = {}
+        self.opacity_slider: QSlider | None = None
+        self.legend: QLabel | None = None
+        if overlay_controls:
+            self.opacity = 0.5
+            controls = QHBoxLayout()
+            self.legend = QLabel()
+            self.legend.setObjectName(f"{name}Legend")
+            self.legend.setTextFormat(Qt.TextFormat.RichText)
+            self.legend.setWordWrap(True)
+            controls.addWidget(self.legend, 1)
+            opacity_label = QLabel(self.tr("Opacity"))
+            controls.addWidget(opacity_label)
+            self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
+            self.opacity_slider.setObjectName(f"{name}Opacity")
+            self.opacity_slider.setRange(0, 100)
+            self.opacity_slider.setValue(50)
+            self.opacity_slider.setMaximumWidth(160)
+            self.opacity_slider.setToolTip(self.tr("How opaque the label overlay is"))
+            self.opacity_slider.valueChanged.connect(self._on_opacity_changed)
+            opacity_label.setBuddy(self.opacity_slider)
+            controls.addWidget(self.opacity_slider)
+            layout.addLayout(controls)
         self.caption = QLabel()
         self.caption.setObjectName(f"{name}Caption")
         self.caption.setWordWrap(True)
@@ -248,11 +296,40 @@ class ImagePreview(QWidget):
         self.caption.setText(self.caption_text())
         self._render()
 
+    # -- overlay controls ----------
+    def set_label_names(self, names: dict[int, str]) -> None:
+        """Name the labels (value → name, background left out) in the legend, each in its
+        overlay colour."""
+        self.label_names = {int(v): str(n) for v, n in names.items() if int(v) > 0}
+        if self.legend is None:
+            return
+        parts = []
+        for value, label in sorted(self.label_names.items()):
+            color = label_color(value).name()
+            parts.append(f"<span style='background:{color}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
+                         f"&nbsp;{html.escape(label)} ({value})")
+        self.legend.setText("&nbsp;&nbsp;&nbsp;".join(parts))
+
+    def set_opacity(self, opacity: float) -> None:
+        """The overlay's opacity, 0 (invisible) to 1 (opaque)."""
+        if self.opacity_slider is not None:
+            self.opacity_slider.setValue(round(100 * opacity))  # draws via valueChanged
+        else:
+            self.opacity = opacity
+            self._render()
+
+    def _on_opacity_changed(self, value: int) -> None:
+        self.opacity = value / 100.0
+        self._render()
+
     # -- texts ----------
     def caption_text(self) -> str:
         if self.volume is None:
             return ""
         image_spacing = format_value(_compact(self.volume.spacing[1::-1]))
+        if not self.patch_caption:
+            text = self.tr("Image spacing {s} mm.").format(s=image_spacing)
+            return f"{text} {self.note}" if self.note else text
         if self.footprint is None:
             return self.tr("No patch size known (plans missing). Image spacing {s} mm.").format(
                 s=image_spacing)
@@ -299,7 +376,7 @@ class ImagePreview(QWidget):
                                   QImage.Format.Format_Grayscale8).copy()
         self.canvas.overlay = None
         if volume.label is not None and self.overlay_check.isChecked():
-            rgba = label_overlay(volume.label[z])
+            rgba = label_overlay(volume.label[z], self.opacity)
             self.canvas.overlay = QImage(rgba.data, cols, rows, cols * 4,
                                          QImage.Format.Format_RGBA8888).copy()
         sx, sy = volume.spacing[0], volume.spacing[1]

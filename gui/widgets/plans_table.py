@@ -1,5 +1,8 @@
 """Side-by-side plans: fine-tuning vs transferred (vs the pretraining dataset's own plans).
 
+Starting from a trained model (:attr:`PlansTable.from_model`) the left column is the model's
+plans and the right one the plans the fine-tuning dataset received.
+
 The rows and their classification come from :func:`nnft.core.preview.plans_rows`; this widget
 only chooses colours and translated words.
 """
@@ -45,6 +48,9 @@ class PlansTable(QTableWidget):
         super().__init__(0, 5, parent)
         self.setObjectName("plansTable")
         self.rows: list[PlansRow] = []
+        #: The plans came from a trained model to the fine-tuning dataset (not from the
+        #: fine-tuning dataset to a pretraining dataset): other headers and meanings.
+        self.from_model = False
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -66,8 +72,9 @@ class PlansTable(QTableWidget):
         """Column titles; ``finetune``/``transferred``/``own`` (the files) become tooltips."""
         self.setHorizontalHeaderLabels([
             self.tr("Setting"),
-            self.tr("Fine-tuning plans"),
-            self.tr("Transferred plans"),
+            self.tr("The model's plans") if self.from_model else self.tr("Fine-tuning plans"),
+            self.tr("Transferred plans (your dataset)") if self.from_model
+            else self.tr("Transferred plans"),
             self.tr("Pretraining's own plans"),
             self.tr("Meaning"),
         ])
@@ -115,6 +122,15 @@ class PlansTable(QTableWidget):
             return self.tr("Identical")
         if status is RowStatus.MISSING:
             return self.tr("Not available (plans file or configuration missing)")
+        if status is RowStatus.EXPECTED and self.from_model:
+            return {
+                "dataset_name": self.tr("Expected: set to your dataset, so the fine-tuning "
+                                        "reads its own data."),
+                "plans_name": self.tr("Expected: the new identifier keeps your dataset's own "
+                                      "plans intact."),
+                "data_identifier": self.tr("Expected: the data folder is named after the new "
+                                           "identifier."),
+            }.get(row.key, self.tr("Expected difference"))
         if status is RowStatus.EXPECTED:
             return {
                 "dataset_name": self.tr("Expected: set to the pretraining dataset, so "
@@ -124,6 +140,12 @@ class PlansTable(QTableWidget):
                 "data_identifier": self.tr("Expected: the data folder is named after the new "
                                            "identifier."),
             }.get(row.key, self.tr("Expected difference"))
+        if status is RowStatus.WRONG_TARGET and self.from_model:
+            if row.key == "dataset_name":
+                return self.tr("Wrong: must name your dataset, otherwise the trainer reads "
+                               "another dataset's preprocessed data.")
+            return self.tr("Wrong: must be the chosen plans identifier; the results folder "
+                           "would be named after another identifier.")
         if status is RowStatus.WRONG_TARGET:
             if row.key == "dataset_name":
                 return self.tr("Wrong: must name the pretraining dataset, otherwise the "
@@ -132,6 +154,13 @@ class PlansTable(QTableWidget):
                            "would be named after another identifier.")
         if status is RowStatus.BREAKS_WEIGHTS:
             return self.tr("Differs: the pretrained weights will NOT load.")
+        if self.from_model:
+            if row.group is RowGroup.NORMALIZATION:
+                return self.tr("Unexpected: the transfer copies this. Weights still load, but "
+                               "the fine-tuning sees intensities normalized otherwise than the "
+                               "model's training data.")
+            return self.tr("Unexpected: the transfer copies this. Weights still load, but the "
+                           "fine-tuning sees patches prepared otherwise than the model's.")
         if row.group is RowGroup.NORMALIZATION:
             return self.tr("Unexpected: the transfer copies this. Weights still load, but "
                            "pretraining sees intensities normalized differently.")

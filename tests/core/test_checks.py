@@ -1518,3 +1518,23 @@ def test_model_plans_identifier_is_guarded(demo, tmp_path, expect, plans_factory
            "Both a pretraining dataset and a model")
     expect(preflight(demo.workspace, None, 2, demo.options(), check_device_present=False),
            P.OPTIONS_INVALID, Severity.ERROR, "No pretraining dataset and no model")
+
+
+# -- GPU_MEMORY_LOW (recorded NVML readings; core/gpu_monitor.py) ------------------------------
+def test_gpu_memory_low_is_a_warning_before_a_cuda_training(demo, expect, find, monkeypatch,
+                                                            recorded_nvml) -> None:
+    from nnft.core.gpu_monitor import GpuSampler
+
+    monkeypatch.setattr(machine, "detect_cuda_gpus",
+                        lambda *a, **k: [machine.GpuInfo(1, "NVIDIA GeForce RTX 3060", 12288)])
+    rtx = GpuSampler(nvml=recorded_nvml(), environment={"CUDA_VISIBLE_DEVICES": "1"})
+    before = demo.snapshot()
+    result = preflight(demo.workspace, 1, 2, demo.options(device="cuda"), gpu_sampler=rtx,
+                       check_weights=False)
+    # Not planned yet: nnUNetPlans is the default planner's, sized for 8 GB; 3 GiB are free.
+    expect(result, P.GPU_MEMORY_LOW, WARNING, "GPU 1 (NVIDIA GeForce RTX 3060)",
+           "3.0 GiB of 12.0 GiB free", "'nnUNetPlans'", "about 8 GB")
+    assert result.ok and demo.snapshot() == before
+    h200 = GpuSampler(nvml=recorded_nvml(), environment={})
+    assert find(preflight(demo.workspace, 1, 2, demo.options(device="cuda"), gpu_sampler=h200,
+                          check_weights=False), P.GPU_MEMORY_LOW) == []

@@ -14,6 +14,7 @@ from nnft.core.predict import (
     PredictionPlan,
     PredictionRun,
     evaluate_argv,
+    label_volumes_ml,
     plan_prediction,
     predict_argv,
 )
@@ -93,3 +94,28 @@ def test_backup_moves_what_would_be_replaced(tmp_path: Path) -> None:
 def test_a_plan_with_errors_never_runs(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="preflight found errors"):
         PredictionRun(PredictionPlan())
+
+
+def test_label_volumes_in_millilitres_on_a_synthetic_image_of_known_spacing(tmp_path) -> None:
+    """0.5 × 0.8 × 2.5 mm voxels = 1 mm³: 1000 voxels of a label are 1 mL. Label 2 has 2650
+    voxels (2.65 mL), label 3 none (0 mL), the background is not a label."""
+    import numpy as np
+    import SimpleITK as sitk
+
+    array = np.zeros((20, 30, 40), dtype=np.uint8)  # (z, y, x)
+    array[0:10, 0:10, 0:10] = 1  # 1000 voxels
+    array[10:25, 10:25, 10:25] = 2  # 10 × 15 × 15 = 2250 voxels (cut by z = 20)
+    array[0:1, 20:30, 0:40] = 2  # + 400 voxels
+    image = sitk.GetImageFromArray(array)
+    image.SetSpacing((0.5, 0.8, 2.5))  # (x, y, z)
+    path = tmp_path / "case.nii.gz"
+    sitk.WriteImage(image, str(path))
+    volumes = label_volumes_ml(path, {"background": 0, "liver": 1, "tumour": 2, "cyst": 3})
+    assert list(volumes) == ["liver", "tumour", "cyst"]
+    assert volumes["liver"] == pytest.approx(1.0)
+    assert volumes["tumour"] == pytest.approx(2.65)
+    assert volumes["cyst"] == 0.0
+    # Another spacing, the same voxels: the volumes scale with the voxel volume.
+    image.SetSpacing((1.0, 1.0, 3.0))
+    sitk.WriteImage(image, str(path))
+    assert label_volumes_ml(path, {"liver": 1})["liver"] == pytest.approx(3.0)

@@ -101,10 +101,12 @@ def test_gating_follows_the_disk(demo, monkeypatch) -> None:
                                    "finetune")}
     for key in done:
         monkeypatch.setattr(definition(key), "is_done", lambda ctx, key=key: done[key])
+    # A finished fine-tuning has its checkpoint_final.pth (test_use_page_needs_... reads it).
+    monkeypatch.setattr(W.WizardState, "finetuned_model_ready", lambda self: done["finetune"])
     assert _available(state) == {"workspace": True, "datasets": True, "plans": True,
                                  "cluster": True, "validation": False, "pretrain": False,
                                  "finetune": False, "baseline": False, "results": False,
-                                 "summary": False}
+                                 "use": False, "summary": False}
     assert "preparation" in page_availability(state)["validation"].reason
     for key in list(done)[:5]:
         done[key] = True
@@ -122,6 +124,7 @@ def test_gating_follows_the_disk(demo, monkeypatch) -> None:
     state.invalidate()
     assert next_page_available(state, "finetune") and next_page_available(state, "summary")
     assert _available(state)["results"] and _available(state)["summary"]
+    assert _available(state)["use"] and next_page_available(state, "results")
 
 
 def test_the_baseline_page_is_in_the_flow_only_when_chosen(demo, monkeypatch) -> None:
@@ -132,7 +135,8 @@ def test_the_baseline_page_is_in_the_flow_only_when_chosen(demo, monkeypatch) ->
     done = {"pretrain": True, "finetune": False, "baseline": False}
     monkeypatch.setattr(W.WizardState, "preparation_done", lambda self: True)
     monkeypatch.setattr(W.WizardState, "step_done", lambda self, key: done.get(key, False))
-    assert W.page_flow(state.options)[5:] == ("finetune", "results", "summary")
+    monkeypatch.setattr(W.WizardState, "finetuned_model_ready", lambda self: done["finetune"])
+    assert W.page_flow(state.options)[5:] == ("finetune", "results", "use", "summary")
     assert W.next_page(state.options, "finetune") == "results"
     pages = page_availability(state)
     assert not pages["baseline"].available and "baseline" in pages["baseline"].reason
@@ -144,7 +148,8 @@ def test_the_baseline_page_is_in_the_flow_only_when_chosen(demo, monkeypatch) ->
     assert page_availability(state)["results"].available
 
     state.with_options(baseline=True)  # ticked later, on a fine-tuned chain
-    assert W.page_flow(state.options)[5:] == ("finetune", "baseline", "results", "summary")
+    assert W.page_flow(state.options)[5:] == ("finetune", "baseline", "results", "use",
+                                              "summary")
     assert W.next_page(state.options, "finetune") == "baseline"
     assert W.next_page(state.options, "baseline") == "results"
     assert page_availability(state)["baseline"].available
@@ -157,6 +162,35 @@ def test_the_baseline_page_is_in_the_flow_only_when_chosen(demo, monkeypatch) ->
     pages = page_availability(state)
     assert not pages["baseline"].available and pages["baseline"].reason == \
         pages["finetune"].reason
+
+
+def test_use_page_needs_the_whole_checkpoint_final_of_the_finetuning(demo, monkeypatch) -> None:
+    """results → use → summary; the "use the model" page opens only once the fine-tuning's
+    checkpoint_final.pth on disk is whole (a file cut off while written is not), and says so."""
+    import zipfile
+
+    state = make_state(demo)
+    monkeypatch.setattr(W.WizardState, "preparation_done", lambda self: True)
+    monkeypatch.setattr(W.WizardState, "step_done", lambda self, key: True)
+    assert W.next_page(state.options, "results") == "use"
+    assert W.next_page(state.options, "use") == "summary"
+    pages = page_availability(state)
+    assert pages["results"].available and not pages["use"].available
+    assert "checkpoint_final.pth" in pages["use"].reason
+    assert pages["summary"].reason == pages["use"].reason
+    assert not next_page_available(state, "results")
+    checkpoint = state.context().finetune_fold_dir / "checkpoint_final.pth"
+    checkpoint.parent.mkdir(parents=True)
+    with zipfile.ZipFile(checkpoint, "w") as archive:  # torch.save writes a zip archive
+        archive.writestr("archive/data.pkl", b"x" * 1000)
+    whole = checkpoint.read_bytes()
+    checkpoint.write_bytes(whole[:200])  # cut off before its central directory
+    state.invalidate()
+    assert not page_availability(state)["use"].available
+    checkpoint.write_bytes(whole)
+    assert not page_availability(state)["use"].available, "cached until told"
+    state.invalidate()
+    assert page_availability(state)["use"].available and next_page_available(state, "use")
 
 
 def test_dataset_errors_block_the_plans_page_only_from_their_stage(demo, monkeypatch) -> None:

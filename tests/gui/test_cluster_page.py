@@ -136,9 +136,11 @@ def test_cluster_page_opens_returns_and_goes_on_to_the_summary(make_wizard, stat
 def test_summary_is_last_and_finetune_leads_to_it_not_to_the_cluster_page(make_wizard, state,
                                                                          no_slurm):
     wizard = _wizard_at(make_wizard, state, no_slurm, "finetune")
-    assert wizard.nextId() == PAGE_IDS["results"]  # then the summary (no baseline chosen)
+    assert wizard.nextId() == PAGE_IDS["results"]  # no baseline chosen
     wizard.next()
     assert wizard.currentId() == PAGE_IDS["results"]
+    wizard.next()
+    assert wizard.currentId() == PAGE_IDS["use"]  # use the model, then the summary
     wizard.next()
     assert wizard.currentId() == PAGE_IDS["summary"]
     assert wizard.pages["summary"].nextId() == -1

@@ -164,12 +164,13 @@ def test_the_baseline_page_is_in_the_flow_only_when_chosen(make_wizard, chosen, 
     wizard.next()
     assert wizard.currentId() == PAGE_IDS["results"]
     wizard.next()
+    assert wizard.currentId() == PAGE_IDS["use"]
+    wizard.next()
     assert wizard.currentId() == PAGE_IDS["summary"]
     assert wizard.nextId() == -1
     # Back the way it came; unticked, the fine-tuning leads to the results again.
-    wizard.back()
-    wizard.back()
-    wizard.back()
+    for _ in range(4):  # use, results, baseline, finetune
+        wizard.back()
     assert wizard.currentPage() is finetune
     finetune.finetune_options.baseline_check.setChecked(False)
     assert wizard.nextId() == PAGE_IDS["results"]

@@ -70,6 +70,7 @@ def _wizard_at_results(make_wizard, state, monkeypatch, done=lambda key: True):
 
     monkeypatch.setattr(WizardState, "preparation_done", lambda self: True)
     monkeypatch.setattr(WizardState, "step_done", lambda self, key: done(key))
+    monkeypatch.setattr(WizardState, "finetuned_model_ready", lambda self: done("finetune"))
     wizard = make_wizard(state)
     wizard.persist = False
     wizard.show()

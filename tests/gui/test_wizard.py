@@ -21,7 +21,7 @@ def test_every_page_constructs_and_has_its_object_name(make_wizard, quick_state)
     names = {page.objectName() for page in wizard.pages.values()}
     assert names == {"workspacePage", "datasetsPage", "plansPage", "validationPage",
                      "pretrainPage", "finetunePage", "baselinePage", "resultsPage",
-                     "summaryPage", "clusterPage"}
+                     "usePage", "summaryPage", "clusterPage"}
     assert wizard.objectName() == "nnftWizard"
 
 
@@ -261,6 +261,12 @@ def test_whole_wizard_on_the_demo_to_a_fine_tuned_model(make_wizard, quick_state
     assert wizard.currentPage() is results
     qtbot.waitUntil(lambda: results.result is not None, timeout=30000)
     assert results.add_baseline_button.isVisible()
+    wizard.next()  # use the model: it proposes the chain's fine-tuned fold and the test images
+    use = wizard.pages["use"]
+    assert wizard.currentPage() is use
+    qtbot.waitUntil(lambda: use.input_edit.text() != "", timeout=30000)
+    assert use.model_edit.text() == str(quick_state.context().finetune_fold_dir)
+    assert use.input_edit.text() == str(demo.raw / demo.finetune_name / "imagesTs")
     wizard.next()
     summary = wizard.pages["summary"]
     assert wizard.currentPage() is summary

@@ -72,3 +72,5 @@ def test_results_page_names_the_page_that_finishes_each_validation(qtbot, chain_
             "\"Finish validation\" on the baseline page makes it.") in text
     assert "Not comparable yet" in page.verdict_label.text()
     assert page.plots.curve_points() == (2, 2)  # the curves are there all the same
+    # Trained but not validated: nnU-Net's exporter needs the summary, so no export yet.
+    assert not page.export_button.isEnabled()
