@@ -4,6 +4,7 @@ line than English, and a fixed width chosen for English may cut it)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnft.core.wizard_state import CLUSTER, page_flow
+from nnft.gui.app import CHINESE_EXTRA_HEIGHT
 from nnft.gui.background import BackgroundTasks
 from nnft.gui.language import CJK_FONTS, load_translations
 from nnft.gui.wizard import PAGE_IDS
@@ -110,20 +113,45 @@ def _show_page(wizard, page_id: int) -> None:
     QApplication.processEvents()
 
 
-def test_every_page_in_chinese_shows_all_of_its_texts(chinese, make_wizard, quick_state, demo):
-    quick_state.pretrain, quick_state.finetune = demo.pretrain_name, demo.finetune_name
+def _model_folder(tmp_path: Path, demo) -> Path:
+    """A trained-model folder without training (the model-source page tests' helper)."""
+    path = Path(__file__).with_name("test_model_source_pages.py")
+    spec = importlib.util.spec_from_file_location("model_source_pages", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_model(tmp_path / "models", demo)
+
+
+@pytest.mark.parametrize("source", ["dataset", "model"])
+def test_every_page_in_chinese_shows_all_of_its_texts(chinese, make_wizard, quick_state, demo,
+                                                      tmp_path, source):
+    """Both chains: pretraining on a dataset (every page), and from a trained model (the pages
+    of its flow: the datasets, plans and validation pages show other widgets then)."""
+    if source == "dataset":
+        quick_state.pretrain, quick_state.finetune = demo.pretrain_name, demo.finetune_name
+        keys = sorted(PAGE_IDS, key=PAGE_IDS.__getitem__)
+    else:
+        quick_state.finetune = demo.finetune_name
+        quick_state.with_options(pretrained_model=str(_model_folder(tmp_path, demo)),
+                                 configuration="", plans_name="")
+        keys = [*page_flow(quick_state.options), CLUSTER]
     wizard = make_wizard(quick_state)
     wizard.persist = False
+    # The size nnft-wizard gives the Chinese window on a screen with room for it (the
+    # offscreen screen here is 800 × 600: fit_chinese_lines would keep 820).
+    wizard.resize(wizard.width(), wizard.height() + CHINESE_EXTRA_HEIGHT)
     assert wizard.windowTitle().startswith("nnFT — nnU-Net 预训练与微调")
     wizard.show()
     shots = os.environ.get("NNFT_SCREENSHOT_DIR")
     problems, checked = [], 0
-    for key, page_id in sorted(PAGE_IDS.items(), key=lambda item: item[1]):
+    for key in keys:
+        page_id = PAGE_IDS[key]
         _show_page(wizard, page_id)
         assert wizard.currentId() == page_id
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
-            wizard.grab().save(str(Path(shots) / f"{page_id + 1:02d}_{key}.png"))
+            wizard.grab().save(str(Path(shots) / f"{source}_{page_id + 1:02d}_{key}.png"))
         for widget in wizard.findChildren(QWidget):
             if not widget.isVisible():
                 continue
