@@ -297,9 +297,9 @@ class PlansPage(QWizardPage):
             for step in steps:
                 i = step.number
                 status = self.statuses.get(step.key) or (
-                    self.tr("done") if step.is_done() else self.tr("pending"))
-                done += status in ("done", "skipped", self.tr("done"))
-                item = QTreeWidgetItem([f"{i}. {step.title}", status])
+                    "done" if step.is_done() else "pending")
+                done += status in ("done", "skipped")
+                item = QTreeWidgetItem([f"{i}. {step.title}", self.status_text(status)])
                 item.setToolTip(0, f"{i}. {step.title}\n\n{step.why}")
                 self.step_list.addTopLevelItem(item)
                 self.commands.appendPlainText(f"# {i}. {step.title}\n{step.command_line()}\n")
@@ -361,6 +361,13 @@ class PlansPage(QWizardPage):
             self.console.append_line(self.tr("Cancelling …"))
             self.run.cancel()
 
+    def status_text(self, status: str) -> str:
+        """The executor's step status (core.executor.StepStatus) in the user's language."""
+        return {"pending": self.tr("pending"), "running": self.tr("running"),
+                "done": self.tr("done"), "skipped": self.tr("skipped"),
+                "failed": self.tr("failed"), "cancelled": self.tr("cancelled"),
+                "stopped": self.tr("stopped"), "detached": self.tr("detached")}.get(status, status)
+
     def _set_status(self, key: str, status: str) -> None:
         self.statuses[key] = status
         if status in ("done", "skipped"):
@@ -369,7 +376,7 @@ class PlansPage(QWizardPage):
         index = shown.index(key) if key in shown else -1
         item = self.step_list.topLevelItem(index) if index >= 0 else None
         if item is not None:
-            item.setText(1, status)
+            item.setText(1, self.status_text(status))
 
     def _on_line(self, key: str, line: str) -> None:
         self.console.append_line(line)
@@ -386,7 +393,8 @@ class PlansPage(QWizardPage):
         self.state.invalidate()  # the step changed the disk
         self._set_status(key, status)
         if status != "done":
-            self.console.append_line(self.tr("Step {0} {1}: {2}").format(key, status, message))
+            self.console.append_line(self.tr("Step {0} {1}: {2}").format(
+                key, self.status_text(status), message))
             if log_path:
                 self.console.append_line(self.tr("Full log: {0}").format(log_path))
 

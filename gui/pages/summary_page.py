@@ -68,9 +68,11 @@ class SummaryPage(QWizardPage):
             self.script.clear()
             return
         steps = build_chain(ctx)
+        # The words are translated outside the f-string: lupdate does not look inside one.
+        done, not_done = escape(self.tr("done")), escape(self.tr("not done"))
         rows = "".join(
             f"<tr><td>{i}.</td><td>{escape(s.title)}</td><td><b>"
-            f"{escape(self.tr('done') if s.is_done() else self.tr('not done'))}</b></td></tr>"
+            f"{done if s.is_done() else not_done}</b></td></tr>"
             for i, s in enumerate(steps, 1))
         self.summary.setText(
             "<p>" + escape(self.chain_line(ctx)) + "</p>"

@@ -550,7 +550,8 @@ class UseModelPage(QWizardPage):
         if plan is None or plan.model is None or result.summary is None:
             self.dice_label.setText(self.tr("No reference labels given: no Dice."))
             return
-        rows = [f"<tr><td>{html.escape(name if name != 'mean' else self.tr('mean'))}</td>"
+        mean = self.tr("mean")  # not in the f-string: lupdate skips those
+        rows = [f"<tr><td>{html.escape(name if name != 'mean' else mean)}</td>"
                 f"<td align='right'>{'–' if value is None else f'{value:.3f}'}</td></tr>"
                 for name, value in result.dice(plan.model).items()]
         self.dice_label.setText(

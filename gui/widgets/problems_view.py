@@ -44,9 +44,9 @@ class ProblemsView(QWidget):
             label.deleteLater()
         self._labels = []
         self.problems = ordered
+        fix_word = escape(self.tr("Fix"))  # not in the f-string: lupdate skips those
         for problem in self.problems:
-            fix = (f"<br><b>{escape(self.tr('Fix'))}:</b> {escape(problem.fix)}"
-                   if problem.fix else "")
+            fix = f"<br><b>{fix_word}:</b> {escape(problem.fix)}" if problem.fix else ""
             label = QLabel(
                 f"<b style='color:{_COLORS[problem.severity]}'>"
                 f"{escape(self._severity_text(problem.severity))}</b> "

@@ -1180,13 +1180,17 @@
 </translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="300"/>
-        <location filename="../../gui/pages/plans_page.py" line="301"/>
+        <location filename="../../gui/pages/plans_page.py" line="366"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="367"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="300"/>
+        <location filename="../../gui/pages/plans_page.py" line="366"/>
         <source>pending</source>
         <translation>待运行</translation>
     </message>
@@ -1201,12 +1205,37 @@
         <translation>正在取消 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="389"/>
+        <location filename="../../gui/pages/plans_page.py" line="367"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="368"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="368"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="369"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="369"/>
+        <source>detached</source>
+        <translation>后台运行中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/plans_page.py" line="396"/>
         <source>Step {0} {1}: {2}</source>
         <translation>步骤 {0} {1}：{2}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="391"/>
+        <location filename="../../gui/pages/plans_page.py" line="399"/>
         <source>Full log: {0}</source>
         <translation>完整日志：{0}</translation>
     </message>
@@ -1498,6 +1527,11 @@
         <source>Note</source>
         <translation>提示</translation>
     </message>
+    <message>
+        <location filename="../../gui/widgets/problems_view.py" line="47"/>
+        <source>Fix</source>
+        <translation>解决方法</translation>
+    </message>
 </context>
 <context>
     <name>ResultsPage</name>
@@ -1754,17 +1788,17 @@ Fix: {1}</source>
         <translation>保存脚本…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="100"/>
+        <location filename="../../gui/pages/summary_page.py" line="102"/>
         <source>Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration {2} · transferred plans &apos;{3}&apos;</source>
         <translation>预训练数据集：{0} · 微调数据集：{1} · 配置 {2} · 迁移后的计划 &apos;{3}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="111"/>
+        <location filename="../../gui/pages/summary_page.py" line="113"/>
         <source>Pretrained weights: {0}</source>
         <translation>预训练权重：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="80"/>
+        <location filename="../../gui/pages/summary_page.py" line="82"/>
         <source>Fine-tuned model: {0}</source>
         <translation>微调后的模型：{0}</translation>
     </message>
@@ -1774,42 +1808,52 @@ Fix: {1}</source>
         <translation>请先选择工作区和两个数据集（或一个微调数据集和一个模型）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="81"/>
+        <location filename="../../gui/pages/summary_page.py" line="72"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="72"/>
+        <source>not done</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/summary_page.py" line="83"/>
         <source>Trained from scratch for comparison (baseline): {0}</source>
         <translation>为对比而从头训练的模型（基线）：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="88"/>
+        <location filename="../../gui/pages/summary_page.py" line="90"/>
         <source># This version cannot write the script of a chain that starts from a model yet; `nnft run --finetune {0} --pretrained-model PATH` runs the same steps.</source>
         <translation># 此版本还不能为从模型开始的流程写出脚本；`nnft run --finetune {0} --pretrained-model PATH` 运行相同的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="96"/>
+        <location filename="../../gui/pages/summary_page.py" line="98"/>
         <source>Model: {0} · fine-tuning dataset: {1} · configuration {2} (the model&apos;s) · the model&apos;s plans in your dataset as &apos;{3}&apos;</source>
         <translation>模型：{0} · 微调数据集：{1} · 配置 {2}（模型的）· 模型的计划在你的数据集中名为 &apos;{3}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="108"/>
+        <location filename="../../gui/pages/summary_page.py" line="110"/>
         <source>Weights of the model {0}, from nnFT&apos;s copy {1} (imported from {2})</source>
         <translation>模型 {0} 的权重，来自 nnFT 的副本 {1}（导入自 {2}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="118"/>
+        <location filename="../../gui/pages/summary_page.py" line="120"/>
         <source>frozen epochs: {0}</source>
         <translation>冻结轮数：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="119"/>
+        <location filename="../../gui/pages/summary_page.py" line="121"/>
         <source>Fine-tuning preset: {0} (trainer {1})</source>
         <translation>微调预设：{0}（训练器 {1}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="130"/>
+        <location filename="../../gui/pages/summary_page.py" line="132"/>
         <source>Save script</source>
         <translation>保存脚本</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="132"/>
+        <location filename="../../gui/pages/summary_page.py" line="134"/>
         <source>Shell scripts (*.sh)</source>
         <translation>Shell 脚本 (*.sh)</translation>
     </message>
@@ -2559,22 +2603,27 @@ Full log: {2}</source>
         <translation>未提供参考标签：没有 Dice。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="557"/>
+        <location filename="../../gui/pages/use_model_page.py" line="553"/>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/use_model_page.py" line="558"/>
         <source>Dice vs the reference labels (nnU-Net&apos;s evaluation, mean over the cases)</source>
         <translation>与参考标签比较的 Dice（nnU-Net 的评估，所有病例的平均值）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="570"/>
+        <location filename="../../gui/pages/use_model_page.py" line="571"/>
         <source>Counting the label volumes …</source>
         <translation>正在统计标签体积 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="581"/>
+        <location filename="../../gui/pages/use_model_page.py" line="582"/>
         <source>Volumes in {0} (voxels × voxel volume)</source>
         <translation>{0} 的各标签体积（体素数 × 体素体积）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/use_model_page.py" line="585"/>
+        <location filename="../../gui/pages/use_model_page.py" line="586"/>
         <source>The volumes could not be counted: {0}</source>
         <translation>无法统计体积：{0}</translation>
     </message>

@@ -3,6 +3,7 @@ compiled by the install, chosen by --lang / the Workspace page / the system loca
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -87,6 +88,21 @@ def test_the_ts_has_exactly_the_strings_of_the_gui(tmp_path):
                 if m.find("translation").get("type") in ("vanished", "obsolete")]
     assert not new, f"run `make translations` and translate: {new[:10]}"
     assert not vanished, f"run `make translations` (they are no longer in gui/): {vanished[:10]}"
+
+
+def test_no_text_is_translated_inside_an_f_string():
+    """lupdate does not look inside f-strings: a self.tr("…") there is never in the .ts and
+    stays English in every language (the stale-.ts test cannot see it either)."""
+    hidden = []
+    for path in sorted((ROOT / "gui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for call in ast.walk(node):
+                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                        and call.func.attr in ("tr", "translate")):
+                    hidden.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert not hidden, f"translate before the f-string: {hidden}"
 
 
 def test_translations_keep_placeholders_tags_and_line_ends():
