@@ -248,9 +248,10 @@ class ValidationPage(QWizardPage):
         finetune, finetune_error = pv.try_load_plans(finetune_file)
         transferred, transferred_error = pv.try_load_plans(transferred_file)
         own, own_file = None, None
+        # The context's options: an identifier not typed yet is the default the chain uses.
         for candidate in pv.own_plans_candidates(ctx.pretrain_preprocessed,
-                                                 self.state.options.finetune_plans,
-                                                 self.state.options.plans_name):
+                                                 ctx.options.finetune_plans,
+                                                 ctx.options.plans_name):
             own, _ = pv.try_load_plans(candidate)
             if own is not None:
                 own_file = candidate
@@ -259,7 +260,7 @@ class ValidationPage(QWizardPage):
                     len(ctx.pretrain.channel_names) or None)
         self.rows = pv.plans_rows(finetune, transferred, configuration, own_plans=own,
                                   pretrain_dataset_name=ctx.pretrain.name,
-                                  plans_identifier=self.state.options.plans_name,
+                                  plans_identifier=ctx.options.plans_name,
                                   channels=channels)
         self._verdict = pv.architecture_verdict(finetune, transferred, configuration, self.rows)
         self.table.set_headers(str(finetune_file), str(transferred_file),

@@ -2697,148 +2697,148 @@ Full log: {2}</source>
         <translation>没有可显示的数据集。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="302"/>
+        <location filename="../../gui/pages/validation_page.py" line="303"/>
         <source>Comparing the model with your data …</source>
         <translation>正在比较模型与你的数据 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="311"/>
+        <location filename="../../gui/pages/validation_page.py" line="312"/>
         <source>Does the model fit your data?</source>
         <translation>模型适合你的数据吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="312"/>
+        <location filename="../../gui/pages/validation_page.py" line="313"/>
         <source>The model&apos;s plans against {dataset}&apos;s own dataset.json and fingerprint.</source>
         <translation>模型的计划与 {dataset} 自己的 dataset.json 和指纹对比。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="317"/>
+        <location filename="../../gui/pages/validation_page.py" line="318"/>
         <source>Spacing and intensities are compared once your dataset&apos;s fingerprint is extracted (step {0} on the previous page).</source>
         <translation>提取你的数据集的指纹后（上一页的步骤 {0}），才会比较间距和强度。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="328"/>
+        <location filename="../../gui/pages/validation_page.py" line="329"/>
         <source>Run the plans transfer first (step {0} on the previous page); until then only the model&apos;s plans are shown.</source>
         <translation>请先运行计划迁移（上一页的步骤 {0}）；在此之前只显示模型的计划。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="333"/>
+        <location filename="../../gui/pages/validation_page.py" line="334"/>
         <source>The configuration {c} is missing from the model&apos;s or the transferred plans: the model&apos;s weights cannot be matched.</source>
         <translation>模型的计划或迁移后的计划缺少配置 {c}：无法匹配模型的权重。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="338"/>
+        <location filename="../../gui/pages/validation_page.py" line="339"/>
         <source>Your dataset&apos;s plans have the model&apos;s architecture: the model&apos;s weights will load.</source>
         <translation>你的数据集的计划具有模型的架构：模型的权重可以加载。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="343"/>
+        <location filename="../../gui/pages/validation_page.py" line="344"/>
         <source>The architecture differs from the model&apos;s in: {names}. The model&apos;s weights will NOT load into the fine-tuning network.</source>
         <translation>架构在以下方面与模型不同：{names}。模型的权重将无法加载到微调网络中。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="346"/>
+        <location filename="../../gui/pages/validation_page.py" line="347"/>
         <source>Transfer the model&apos;s plans again (step {0}) and preprocess with them.</source>
         <translation>请重新迁移模型的计划（步骤 {0}），并用它们进行预处理。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="353"/>
+        <location filename="../../gui/pages/validation_page.py" line="354"/>
         <source>Configuration &lt;b&gt;{c}&lt;/b&gt;: comparing {files}</source>
         <translation>配置 &lt;b&gt;{c}&lt;/b&gt;：比较 {files}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="354"/>
+        <location filename="../../gui/pages/validation_page.py" line="355"/>
         <source> with </source>
         <translation> 与 </translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="363"/>
+        <location filename="../../gui/pages/validation_page.py" line="364"/>
         <source>Plan the fine-tuning dataset first (step {0} on the previous page).</source>
         <translation>请先规划微调数据集（上一页的步骤 {0}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="369"/>
+        <location filename="../../gui/pages/validation_page.py" line="370"/>
         <source>Run the plans transfer first (step {0} on the previous page); until then only the fine-tuning plans are shown.</source>
         <translation>请先运行计划迁移（上一页的步骤 {0}）；在此之前只显示微调计划。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="385"/>
+        <location filename="../../gui/pages/validation_page.py" line="386"/>
         <source>Transfer the plans again (step {0}) and re-run preprocessing and pretraining with them.</source>
         <translation>请重新迁移计划（步骤 {0}），并用它重新运行预处理和预训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="374"/>
+        <location filename="../../gui/pages/validation_page.py" line="375"/>
         <source>The configuration {c} is missing from one of the plans files: the pretrained weights cannot be matched.</source>
         <translation>其中一个计划文件缺少配置 {c}：无法匹配预训练权重。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="378"/>
+        <location filename="../../gui/pages/validation_page.py" line="379"/>
         <source>The architecture of both plans is identical: the pretrained weights will load.</source>
         <translation>两个计划的架构相同：预训练权重可以加载。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="383"/>
+        <location filename="../../gui/pages/validation_page.py" line="384"/>
         <source>The architecture differs in: {names}. The pretrained weights will NOT load into the fine-tuning network.</source>
         <translation>架构在以下方面不同：{names}。预训练权重将无法加载到微调网络中。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="390"/>
+        <location filename="../../gui/pages/validation_page.py" line="391"/>
         <source>{file} does not exist yet.</source>
         <translation>{file} 尚不存在。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="392"/>
+        <location filename="../../gui/pages/validation_page.py" line="393"/>
         <source>{file} could not be read: {error}</source>
         <translation>无法读取 {file}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="409"/>
+        <location filename="../../gui/pages/validation_page.py" line="410"/>
         <source>{names} of the transferred plans do not match your dataset or the chosen identifier: the trainer would use the wrong folders.</source>
         <translation>迁移后计划的 {names} 与你的数据集或所选标识符不符：训练器会使用错误的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="414"/>
+        <location filename="../../gui/pages/validation_page.py" line="415"/>
         <source>Not architectural, but not what the transfer writes either: {names}. The weights will load, yet the fine-tuning sees data prepared otherwise than the model&apos;s.</source>
         <translation>不涉及架构，但也不是迁移应写入的内容：{names}。权重可以加载，但微调看到的数据准备方式与模型的不同。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="421"/>
+        <location filename="../../gui/pages/validation_page.py" line="422"/>
         <source>{names} of the transferred plans do not match the pretraining dataset or the chosen identifier: the trainer would use the wrong folders.</source>
         <translation>迁移后计划的 {names} 与预训练数据集或所选标识符不符：训练器会使用错误的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="426"/>
+        <location filename="../../gui/pages/validation_page.py" line="427"/>
         <source>Not architectural, but not what the transfer writes either: {names}. The weights will load, yet pretraining sees differently prepared data.</source>
         <translation>不涉及架构，但也不是迁移应写入的内容：{names}。权重可以加载，但预训练看到的数据准备方式不同。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="439"/>
+        <location filename="../../gui/pages/validation_page.py" line="440"/>
         <source>(Patch from the fine-tuning plans: the transfer has not run yet.)</source>
         <translation>（图像块来自微调计划：迁移尚未运行。）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="445"/>
+        <location filename="../../gui/pages/validation_page.py" line="446"/>
         <source>(Patch from the model&apos;s plans: the transfer has not run yet.)</source>
         <translation>（图像块来自模型的计划：迁移尚未运行。）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="448"/>
+        <location filename="../../gui/pages/validation_page.py" line="449"/>
         <source>Pretraining</source>
         <translation>预训练</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="444"/>
-        <location filename="../../gui/pages/validation_page.py" line="449"/>
+        <location filename="../../gui/pages/validation_page.py" line="445"/>
+        <location filename="../../gui/pages/validation_page.py" line="450"/>
         <source>Fine-tuning</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="453"/>
+        <location filename="../../gui/pages/validation_page.py" line="454"/>
         <source>{name} has no training cases to show.</source>
         <translation>{name} 没有可显示的训练病例。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="457"/>
+        <location filename="../../gui/pages/validation_page.py" line="458"/>
         <source>&lt;b&gt;{role}&lt;/b&gt;: {name}, case {case}</source>
         <translation>&lt;b&gt;{role}&lt;/b&gt;：{name}，病例 {case}</translation>
     </message>

@@ -348,3 +348,13 @@ def test_a_newer_case_supersedes_one_still_being_read(qtbot, workspace):
     assert late.cancelled
     preview.background.wait(30)
     assert preview.volume is None and preview.canvas.message == "No dataset to show."
+
+
+def test_the_default_identifier_is_expected_when_none_was_typed(qtbot, workspace):
+    """A new wizard (nnft-wizard --demo) leaves the identifier empty until one is typed; the
+    chain then uses the default name, and the page must compare with that, not with ''."""
+    state = make_state(workspace)
+    state.with_options(plans_name="")
+    page = make_page(qtbot, state)
+    assert page.table.status_of("plans_name") is pv.RowStatus.EXPECTED
+    assert page.table.text("plans_name", PlansTable.MEANING).startswith("Expected")
