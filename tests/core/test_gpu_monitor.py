@@ -260,10 +260,11 @@ def test_monitor_follow_adds_gpu_columns_to_new_epochs(tmp_path, capsys, recorde
         raise AssertionError(f"{text!r} never printed:\n{out}")
 
     try:
-        wait_for("epoch 1")
+        # At a line's start: the header's note "… its 'Epoch 0' is epoch 1" must not count.
+        wait_for("\nepoch 1 ")
         with open(fold / "training_log_2026_11_27_23_45_07.txt", "a", encoding="utf-8") as log:
             log.writelines(lines[first_epoch_done:])
-        wait_for("epoch 2")
+        wait_for("\nepoch 2 ")
         _finish(fold)
         wait_for("Training finished")
     finally:
