@@ -175,6 +175,8 @@ class ResultsPage(QWizardPage):
 
     # -- reading --------------------------------------------------------------------------------
     def initializePage(self) -> None:  # Qt override
+        self.setTitle(self.tr("Results: did the model's weights help?") if self.state.from_model
+                      else self.tr("Results: did the pretraining help?"))
         self.plots  # noqa: B018 - made (pyqtgraph imported) as the page is first shown
         self.reload()
 

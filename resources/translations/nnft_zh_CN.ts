@@ -1537,6 +1537,7 @@
     <name>ResultsPage</name>
     <message>
         <location filename="../../gui/pages/results_page.py" line="103"/>
+        <location filename="../../gui/pages/results_page.py" line="179"/>
         <source>Results: did the pretraining help?</source>
         <extracomment>Background task keys: the latest read of the results wins; one report (and one export) written at a time.</extracomment>
         <translation>结果：预训练有帮助吗？</translation>
@@ -1558,7 +1559,7 @@
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="131"/>
-        <location filename="../../gui/pages/results_page.py" line="323"/>
+        <location filename="../../gui/pages/results_page.py" line="325"/>
         <source>Save report…</source>
         <translation>保存报告…</translation>
     </message>
@@ -1569,189 +1570,194 @@
     </message>
     <message>
         <location filename="../../gui/pages/results_page.py" line="139"/>
-        <location filename="../../gui/pages/results_page.py" line="397"/>
+        <location filename="../../gui/pages/results_page.py" line="399"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="187"/>
+        <location filename="../../gui/pages/results_page.py" line="178"/>
+        <source>Results: did the model&apos;s weights help?</source>
+        <translation>结果：模型的权重有帮助吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/results_page.py" line="189"/>
         <source>Choose a workspace and two datasets first.</source>
         <translation>请先选择工作区和两个数据集。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="189"/>
+        <location filename="../../gui/pages/results_page.py" line="191"/>
         <source>Reading the validation results …</source>
         <translation>正在读取验证结果 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="201"/>
+        <location filename="../../gui/pages/results_page.py" line="203"/>
         <source>The results could not be read: {0}</source>
         <translation>无法读取结果：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="209"/>
+        <location filename="../../gui/pages/results_page.py" line="211"/>
         <source>fine-tuned</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="209"/>
+        <location filename="../../gui/pages/results_page.py" line="211"/>
         <source>from scratch</source>
         <translation>从头训练</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="212"/>
+        <location filename="../../gui/pages/results_page.py" line="214"/>
         <source>Fine-tuned: mean Dice {0:.3f} on fold {1}. Not comparable yet: what is missing is said below.</source>
         <translation>微调：折 {1} 上的平均 Dice 为 {0:.3f}。尚不能比较：缺少的内容见下方。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="216"/>
+        <location filename="../../gui/pages/results_page.py" line="218"/>
         <source>Not comparable yet (fold {0}): what is missing is said below.</source>
         <translation>尚不能比较（折 {0}）：缺少的内容见下方。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="233"/>
+        <location filename="../../gui/pages/results_page.py" line="235"/>
         <source>Epochs until the EMA pseudo dice first reached 90 % of its final value: {0}, {1}. The pseudo dice is nnU-Net&apos;s estimate during training, on random patches: it shows speed, not quality.</source>
         <translation>EMA 伪 Dice 首次达到其最终值 90 % 所用的轮数：{0}，{1}。伪 Dice 是 nnU-Net 在训练中基于随机图像块的估计：它反映速度，而非质量。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="239"/>
+        <location filename="../../gui/pages/results_page.py" line="241"/>
         <source>mean</source>
         <translation>平均</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="256"/>
+        <location filename="../../gui/pages/results_page.py" line="258"/>
         <source>{0}: no epochs logged</source>
         <translation>{0}：没有记录的轮</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="258"/>
+        <location filename="../../gui/pages/results_page.py" line="260"/>
         <source>{0}: not known (no EMA pseudo dice above 0)</source>
         <translation>{0}：未知（EMA 伪 Dice 从未大于 0）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="259"/>
+        <location filename="../../gui/pages/results_page.py" line="261"/>
         <source>{0} {1} (of {2})</source>
         <translation>{0} {1}（共 {2}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="267"/>
+        <location filename="../../gui/pages/results_page.py" line="269"/>
         <source>fine-tuning</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="267"/>
+        <location filename="../../gui/pages/results_page.py" line="269"/>
         <source>baseline</source>
         <translation>基线</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="269"/>
+        <location filename="../../gui/pages/results_page.py" line="271"/>
         <source>The {0} ran as a quick trial without nnU-Net&apos;s final validation, so there is no validation/summary.json ({1}). Tick &quot;final validation&quot; on the fine-tuning page; &quot;Finish validation&quot; on the {0} page then makes it.</source>
         <translation>{0}以快速试运行方式进行，没有 nnU-Net 的最终验证，因此没有 validation/summary.json（{1}）。请在微调页面勾选“最终验证”；之后在{0}页面点“完成验证”即可生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="276"/>
+        <location filename="../../gui/pages/results_page.py" line="278"/>
         <source>The fine-tuning has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the fine-tuning page makes it.</source>
         <translation>微调还没有 validation/summary.json（{0}）：在微调页面点“完成验证”即可生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="278"/>
+        <location filename="../../gui/pages/results_page.py" line="280"/>
         <source>The fine-tuning has not finished ({0}): finish it on the fine-tuning page.</source>
         <translation>微调尚未完成（{0}）：请在微调页面完成它。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="282"/>
+        <location filename="../../gui/pages/results_page.py" line="284"/>
         <source>There is no from-scratch baseline to compare with: without one, nothing says whether the pretraining helped. &quot;Add a from-scratch baseline…&quot; goes back to the fine-tuning page to tick it.</source>
         <translation>没有可供比较的从头训练基线：没有它，就无法判断预训练是否有帮助。“添加从头训练的基线…”会返回微调页面以勾选它。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="287"/>
+        <location filename="../../gui/pages/results_page.py" line="289"/>
         <source>The baseline has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the baseline page makes it.</source>
         <translation>基线还没有 validation/summary.json（{0}）：在基线页面点“完成验证”即可生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="289"/>
+        <location filename="../../gui/pages/results_page.py" line="291"/>
         <source>The baseline has not been trained yet ({0}): train it on the baseline page (Back).</source>
         <translation>基线尚未训练（{0}）：请在基线页面训练它（上一步）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="306"/>
+        <location filename="../../gui/pages/results_page.py" line="308"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="308"/>
+        <location filename="../../gui/pages/results_page.py" line="310"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="317"/>
+        <location filename="../../gui/pages/results_page.py" line="319"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="318"/>
+        <location filename="../../gui/pages/results_page.py" line="320"/>
         <source>Writing the report …</source>
         <translation>正在写入报告 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="328"/>
+        <location filename="../../gui/pages/results_page.py" line="330"/>
         <source>✓ Report saved: {0}</source>
         <translation>✓ 报告已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="333"/>
+        <location filename="../../gui/pages/results_page.py" line="335"/>
         <source>✗ The report could not be written: {0}</source>
         <translation>✗ 无法写入报告：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="349"/>
+        <location filename="../../gui/pages/results_page.py" line="351"/>
         <source>The fine-tuned model as nnU-Net&apos;s zip with a model card, to hand on: it installs with stock nnUNetv2_install_pretrained_model_from_zip and predicts without nnFT.</source>
         <translation>把微调后的模型导出为 nnU-Net 的 zip（附模型卡），便于交给别人：用原版 nnUNetv2_install_pretrained_model_from_zip 即可安装，无需 nnFT 即可预测。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="354"/>
+        <location filename="../../gui/pages/results_page.py" line="356"/>
         <source>Available once the fine-tuning is finished and validated (a whole checkpoint_final.pth and validation/summary.json).</source>
         <translation>微调完成并验证后可用（完整的 checkpoint_final.pth 和 validation/summary.json）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="371"/>
+        <location filename="../../gui/pages/results_page.py" line="373"/>
         <source>Export the fine-tuned model</source>
         <translation>导出微调后的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="373"/>
+        <location filename="../../gui/pages/results_page.py" line="375"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip 文件 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="389"/>
+        <location filename="../../gui/pages/results_page.py" line="391"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="391"/>
+        <location filename="../../gui/pages/results_page.py" line="393"/>
         <source>Exporting the fine-tuned model (fold {0}) to {1} …</source>
         <translation>正在把微调后的模型（折 {0}）导出到 {1} …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="403"/>
+        <location filename="../../gui/pages/results_page.py" line="405"/>
         <source>✓ Model exported: {0}. The model card is inside the zip: {1}/model_card.md (and model_card.json).</source>
         <translation>✓ 模型已导出：{0}。模型卡在 zip 中：{1}/model_card.md（以及 model_card.json）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="407"/>
+        <location filename="../../gui/pages/results_page.py" line="409"/>
         <source> The earlier file was backed up to {0}.</source>
         <translation>原有文件已备份到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="416"/>
+        <location filename="../../gui/pages/results_page.py" line="418"/>
         <source>✗ The model was not exported: {0}
 Fix: {1}</source>
         <translation>✗ 模型未导出：{0}
 解决方法：{1}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="419"/>
+        <location filename="../../gui/pages/results_page.py" line="421"/>
         <source>✗ The model was not exported: {0}</source>
         <translation>✗ 模型未导出：{0}</translation>
     </message>
