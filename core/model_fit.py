@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import problems as P
+from .i18n import text
 from .problems import Problem
 
 #: A per-axis spacing ratio beyond this (either way) is warned about.
@@ -113,12 +114,15 @@ def model_fit(model_plans: dict[str, Any], model_dataset_json: dict[str, Any],
     if not same_count:
         problems.append(P.error(
             P.SOURCE_MODEL_CHANNELS,
-            f"The model takes {len(model_channels)} input channel(s) "
-            f"({', '.join(model_channels) or 'none'}), but {dataset_name} has "
-            f"{len(data_channels)} ({', '.join(data_channels) or 'none'}). The first layer's "
-            "weights are made for the model's channels and cannot be loaded for others.",
-            "Fine-tune from a model trained on the same channels as your data, or give your "
-            "dataset the model's channels (same number, same order).",
+            text("The model takes {model_count} input channel(s) ({model_channels}), but "
+                 "{dataset} has {dataset_count} ({dataset_channels}). The first layer's "
+                 "weights are made for the model's channels and cannot be loaded for others.",
+                 model_count=len(model_channels),
+                 model_channels=", ".join(model_channels) or "none", dataset=dataset_name,
+                 dataset_count=len(data_channels),
+                 dataset_channels=", ".join(data_channels) or "none"),
+            text("Fine-tune from a model trained on the same channels as your data, or give "
+                 "your dataset the model's channels (same number, same order)."),
         ))
 
     schemes = config.get("normalization_schemes") or []
@@ -133,14 +137,19 @@ def model_fit(model_plans: dict[str, Any], model_dataset_json: dict[str, Any],
         if differs and index < len(model_channels):
             problems.append(P.warning(
                 P.SOURCE_MODEL_NORMALIZATION,
-                f"Channel {index} is '{model_name}' for the model, which normalises it with "
-                f"{model_scheme}, but '{channel}' in {dataset_name}, which nnU-Net would "
-                f"normalise with {own_scheme}. The fine-tuning preprocesses your images the "
-                "model's way" + (": a CT window and CT statistics applied to images that are "
-                                 "not CT give the network inputs unlike anything it learned."
-                                 if "CT" in (model_scheme + own_scheme) else "."),
-                "Fine-tune from a model trained on the same kind of images (modality), or "
-                "check the validation Dice against a from-scratch baseline (--baseline).",
+                text("Channel {index} is '{model_name}' for the model, which normalises it "
+                     "with {model_scheme}, but '{channel}' in {dataset}, which nnU-Net would "
+                     "normalise with {own_scheme}. The fine-tuning preprocesses your images "
+                     "the model's way{consequence}", index=index, model_name=model_name,
+                     model_scheme=model_scheme, channel=channel, dataset=dataset_name,
+                     own_scheme=own_scheme,
+                     consequence=text(": a CT window and CT statistics applied to images that "
+                                      "are not CT give the network inputs unlike anything it "
+                                      "learned.") if "CT" in (model_scheme + own_scheme)
+                     else "."),
+                text("Fine-tune from a model trained on the same kind of images (modality), "
+                     "or check the validation Dice against a from-scratch baseline "
+                     "(--baseline)."),
             ))
 
     spacing = config.get("spacing")
@@ -155,11 +164,13 @@ def model_fit(model_plans: dict[str, Any], model_dataset_json: dict[str, Any],
         if far:
             problems.append(P.warning(
                 P.SOURCE_MODEL_SPACING,
-                f"{dataset_name}'s median spacing {_fmt(own_axes)} is far from the model's "
-                f"target spacing {_fmt(spacing)} (ratios {_fmt(ratios, 2)}): every image is "
-                "resampled by that much, which blurs thin structures or invents detail.",
-                "Check that the model was trained on comparable scans; a from-scratch "
-                "baseline (--baseline) shows whether the weights still help.",
+                text("{dataset}'s median spacing {spacing} is far from the model's target "
+                     "spacing {model_spacing} (ratios {ratios}): every image is resampled by "
+                     "that much, which blurs thin structures or invents detail.",
+                     dataset=dataset_name, spacing=_fmt(own_axes),
+                     model_spacing=_fmt(spacing), ratios=_fmt(ratios, 2)),
+                text("Check that the model was trained on comparable scans; a from-scratch "
+                     "baseline (--baseline) shows whether the weights still help."),
             ))
     else:
         rows.append(FitRow("spacing (median)", _fmt(spacing),
@@ -192,11 +203,13 @@ def model_fit(model_plans: dict[str, Any], model_dataset_json: dict[str, Any],
         if outside and fixed:
             problems.append(P.warning(
                 P.SOURCE_MODEL_INTENSITY,
-                f"The median foreground intensity of {dataset_name}'s channel {index} "
-                f"({_fmt(float(median))}) lies outside the range the model was trained on "
-                f"({model_text}), and the model's CT normalization clips to that range.",
-                "Check the images' units (Hounsfield units for CT) or fine-tune from a model "
-                "trained on data like yours.",
+                text("The median foreground intensity of {dataset}'s channel {index} "
+                     "({median}) lies outside the range the model was trained on "
+                     "({model_range}), and the model's CT normalization clips to that range.",
+                     dataset=dataset_name, index=index, median=_fmt(float(median)),
+                     model_range=model_text),
+                text("Check the images' units (Hounsfield units for CT) or fine-tune from a "
+                     "model trained on data like yours."),
             ))
 
     model_labels = {k: v for k, v in (model_dataset_json.get("labels") or {}).items()
@@ -208,8 +221,10 @@ def model_fit(model_plans: dict[str, Any], model_dataset_json: dict[str, Any],
     if model_labels != own_labels:
         problems.append(P.info(
             P.LABELS_DIFFER,
-            f"The model segments {sorted(model_labels)}, {dataset_name} has "
-            f"{sorted(own_labels)}: the segmentation head is trained anew for your labels "
-            "(nnU-Net does not load it); every other layer starts from the model.",
+            text("The model segments {model_labels}, {dataset} has {dataset_labels}: the "
+                 "segmentation head is trained anew for your labels (nnU-Net does not load "
+                 "it); every other layer starts from the model.",
+                 model_labels=sorted(model_labels), dataset=dataset_name,
+                 dataset_labels=sorted(own_labels)),
         ))
     return rows, problems

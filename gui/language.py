@@ -124,3 +124,20 @@ def language_in_effect() -> str:
     app = QCoreApplication.instance()
     value = app.property(LANGUAGE_PROPERTY) if app is not None else None
     return value if isinstance(value, str) and value in LANGUAGES else "en"
+
+
+_core_catalogs: dict[str, dict[str, str]] = {}
+
+
+def core_text(value: object) -> str:
+    """A text core made (problem message or fix, step title, verdict) in the wizard's language:
+    core's English template translated through its catalog (:mod:`nnft.core.i18n`), or the
+    English text when the language is English or the catalog has no translation for it."""
+    from nnft.core.i18n import load_catalog, translate
+
+    language = language_in_effect()
+    if language == "en":
+        return str(value)
+    if language not in _core_catalogs:
+        _core_catalogs[language] = load_catalog(language)
+    return translate(value, _core_catalogs[language])

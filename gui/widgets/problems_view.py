@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnft.core.problems import Problem, Severity
+from nnft.gui.language import core_text
 
 _COLORS = {Severity.ERROR: "#b3261e", Severity.WARNING: "#8a5a00", Severity.INFO: "#1f5f99"}
 _BACKGROUNDS = {Severity.ERROR: "#fdecea", Severity.WARNING: "#fff4e0", Severity.INFO: "#eaf2fb"}
@@ -46,11 +47,14 @@ class ProblemsView(QWidget):
         self.problems = ordered
         fix_word = escape(self.tr("Fix"))  # not in the f-string: lupdate skips those
         for problem in self.problems:
-            fix = f"<br><b>{fix_word}:</b> {escape(problem.fix)}" if problem.fix else ""
+            # core's texts in the wizard's language (its catalog; English without one)
+            fix = f"<br><b>{fix_word}:</b> {escape(core_text(problem.fix))}" if problem.fix \
+                else ""
             label = QLabel(
                 f"<b style='color:{_COLORS[problem.severity]}'>"
                 f"{escape(self._severity_text(problem.severity))}</b> "
-                f"<span style='color:#666'>[{problem.code}]</span> {escape(problem.message)}{fix}"
+                f"<span style='color:#666'>[{problem.code}]</span> "
+                f"{escape(core_text(problem.message))}{fix}"
             )
             label.setObjectName(f"problem_{problem.code}")
             label.setWordWrap(True)

@@ -176,3 +176,27 @@ def test_the_language_switch_is_saved_for_the_next_start(make_wizard, quick_stat
     again = make_wizard(quick_state)
     again.show()
     assert again.findChild(QComboBox, "languageCombo").currentData() == "zh_CN"
+
+
+def test_core_problems_are_shown_in_the_wizards_language(qtbot, monkeypatch) -> None:
+    """A problem core made from text() templates reads Chinese in the problems view when the
+    wizard runs in Chinese, and stays English otherwise (its code never changes)."""
+    from nnft.core.model_fit import model_fit
+    from nnft.gui.language import LANGUAGE_PROPERTY
+    from nnft.gui.widgets.problems_view import ProblemsView
+
+    _rows, problems = model_fit(
+        {"configurations": {"2d": {"normalization_schemes": ["CTNormalization"]}}},
+        {"channel_names": {"0": "CT", "1": "PET"}, "labels": {"background": 0, "a": 1}},
+        "2d", "Dataset002_X", {"channel_names": {"0": "CT"}, "labels": {"background": 0,
+                                                                        "a": 1}}, None)
+    app = QCoreApplication.instance()
+    monkeypatch.setattr(app, "property", lambda name: "zh_CN" if name == LANGUAGE_PROPERTY
+                        else None)
+    view = ProblemsView()
+    qtbot.addWidget(view)
+    view.set_problems(problems)
+    label = view.findChild(QLabel, "problem_SOURCE_MODEL_CHANNELS")
+    assert "该模型接受 2 个输入通道（CT, PET），但 Dataset002_X 有 1 个（CT）" in label.text()
+    assert "[SOURCE_MODEL_CHANNELS]" in label.text()
+    assert problems[0].message.startswith("The model takes 2 input channel(s)")  # CLI: English
