@@ -16,6 +16,7 @@ from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
 from .gpu_monitor import GpuSampler, gpu_memory_problems
+from .i18n import text
 from .model_fit import model_fit
 from .problems import Problem
 from .steps import (
@@ -77,21 +78,27 @@ def compare_datasets(pretrain: DatasetInfo, finetune: DatasetInfo) -> list[Probl
     if len(pretrain.cases) < len(finetune.cases):
         found.append(P.warning(
             P.PRETRAIN_SMALLER,
-            f"The pretraining dataset {pretrain.name} has {len(pretrain.cases)} cases, fewer "
-            f"than the fine-tuning dataset {finetune.name} ({len(finetune.cases)}). "
-            "Pretraining pays off when it learns from more data than the fine-tuning has.",
-            "If the roles are the wrong way round, swap them (Swap on the datasets page, or "
-            "exchange --pretrain and --finetune); otherwise pretrain on a larger dataset.",
+            text("The pretraining dataset {pretrain} has {pretrain_count} cases, fewer than the "
+                 "fine-tuning dataset {finetune} ({finetune_count}). Pretraining pays off when "
+                 "it learns from more data than the fine-tuning has.",
+                 pretrain=pretrain.name, pretrain_count=len(pretrain.cases),
+                 finetune=finetune.name, finetune_count=len(finetune.cases)),
+            text("If the roles are the wrong way round, swap them (Swap on the datasets page, "
+                 "or exchange --pretrain and --finetune); otherwise pretrain on a larger "
+                 "dataset."),
         ))
     pt_channels, ft_channels = pretrain.channel_names, finetune.channel_names
     if len(pt_channels) != len(ft_channels):
         found.append(P.error(
             P.CHANNEL_COUNT_MISMATCH,
-            f"{pretrain.name} has {len(pt_channels)} input channel(s) {list(pt_channels.values())}"
-            f", {finetune.name} has {len(ft_channels)} {list(ft_channels.values())}. The first "
-            "convolution's weights only fit the same number of channels (nnU-Net #2252).",
-            "Pretrain on a dataset with the same channels as your fine-tuning dataset, or reduce "
-            "both to the channels they share.",
+            text("{pretrain} has {pretrain_count} input channel(s) {pretrain_channels}, "
+                 "{finetune} has {finetune_count} {finetune_channels}. The first convolution's "
+                 "weights only fit the same number of channels (nnU-Net #2252).",
+                 pretrain=pretrain.name, pretrain_count=len(pt_channels),
+                 pretrain_channels=list(pt_channels.values()), finetune=finetune.name,
+                 finetune_count=len(ft_channels), finetune_channels=list(ft_channels.values())),
+            text("Pretrain on a dataset with the same channels as your fine-tuning dataset, or "
+                 "reduce both to the channels they share."),
         ))
     else:
         for index in sorted(ft_channels, key=int):
@@ -99,35 +106,45 @@ def compare_datasets(pretrain: DatasetInfo, finetune: DatasetInfo) -> list[Probl
             if _uses_ct_normalization(a) != _uses_ct_normalization(b):
                 found.append(P.warning(
                     P.CHANNEL_NAME_MISMATCH,
-                    f"Channel {index} is '{a}' in {pretrain.name} but '{b}' in {finetune.name}: "
-                    "one uses CT normalization and the other per-case z-score. The transferred "
-                    f"plans normalise {pretrain.name} like {finetune.name} ('{b}').",
-                    "Make sure the intensities are comparable, or pretrain on data of the same "
-                    "modality.",
+                    text("Channel {index} is '{pretrain_channel}' in {pretrain} but "
+                         "'{finetune_channel}' in {finetune}: one uses CT normalization and the "
+                         "other per-case z-score. The transferred plans normalise {pretrain} "
+                         "like {finetune} ('{finetune_channel}').",
+                         index=index, pretrain_channel=a, pretrain=pretrain.name,
+                         finetune_channel=b, finetune=finetune.name),
+                    text("Make sure the intensities are comparable, or pretrain on data of the "
+                         "same modality."),
                 ))
             elif a.strip().casefold() != b.strip().casefold():
                 found.append(P.info(
                     P.CHANNEL_NAME_MISMATCH,
-                    f"Channel {index} is named '{a}' in {pretrain.name} and '{b}' in "
-                    f"{finetune.name}; both use the same normalization.",
+                    text("Channel {index} is named '{pretrain_channel}' in {pretrain} and "
+                         "'{finetune_channel}' in {finetune}; both use the same normalization.",
+                         index=index, pretrain_channel=a, pretrain=pretrain.name,
+                         finetune_channel=b, finetune=finetune.name),
                 ))
     if pretrain.file_ending and finetune.file_ending and \
             pretrain.file_ending != finetune.file_ending:
         found.append(P.warning(
             P.FILE_ENDING_MISMATCH,
-            f"{pretrain.name} uses '{pretrain.file_ending}' files, {finetune.name} uses "
-            f"'{finetune.file_ending}'. nnU-Net picks the reader per dataset, so this works, but "
-            "orientation and spacing conventions can differ between formats.",
-            "Check both datasets in the image preview; convert to one format if they disagree.",
+            text("{pretrain} uses '{pretrain_ending}' files, {finetune} uses "
+                 "'{finetune_ending}'. nnU-Net picks the reader per dataset, so this works, but "
+                 "orientation and spacing conventions can differ between formats.",
+                 pretrain=pretrain.name, pretrain_ending=pretrain.file_ending,
+                 finetune=finetune.name, finetune_ending=finetune.file_ending),
+            text("Check both datasets in the image preview; convert to one format if they "
+                 "disagree."),
         ))
     pt_labels = {k: v for k, v in pretrain.labels.items() if k != "background"}
     ft_labels = {k: v for k, v in finetune.labels.items() if k != "background"}
     if pt_labels != ft_labels:
         found.append(P.info(
             P.LABELS_DIFFER,
-            f"Labels differ: {pretrain.name} {sorted(pt_labels)} vs {finetune.name} "
-            f"{sorted(ft_labels)}. That is fine: the segmentation head is not transferred and "
-            f"is trained anew for {finetune.name}'s labels.",
+            text("Labels differ: {pretrain} {pretrain_labels} vs {finetune} {finetune_labels}. "
+                 "That is fine: the segmentation head is not transferred and is trained anew "
+                 "for {finetune}'s labels.",
+                 pretrain=pretrain.name, pretrain_labels=sorted(pt_labels),
+                 finetune=finetune.name, finetune_labels=sorted(ft_labels)),
         ))
     return found
 
@@ -138,46 +155,52 @@ def _check_preset_options(options: RunOptions) -> list[Problem]:
     if options.finetune_preset not in FINETUNE_PRESETS:
         found.append(P.error(
             P.OPTIONS_INVALID,
-            f"There is no fine-tuning preset '{options.finetune_preset}'.",
-            f"Choose one of {', '.join(FINETUNE_PRESETS)}.",
+            text("There is no fine-tuning preset '{preset}'.", preset=options.finetune_preset),
+            text("Choose one of {choices}.", choices=", ".join(FINETUNE_PRESETS)),
         ))
         return found
     custom = options.finetune_preset != DEFAULT_PRESET or options.baseline
     if custom and not options.is_quick_trial and options.trainer not in PRESET_BASE_TRAINERS:
-        what = " and ".join(x for x in (
-            f"the '{options.finetune_preset}' preset"
-            if options.finetune_preset != DEFAULT_PRESET else "",
-            "the from-scratch baseline" if options.baseline else "") if x)
+        # The sentence's subject, whole (a capitalised join would not translate).
+        if options.finetune_preset == DEFAULT_PRESET:
+            subject = text("The from-scratch baseline")
+        elif options.baseline:
+            subject = text("The '{preset}' preset and the from-scratch baseline",
+                           preset=options.finetune_preset)
+        else:
+            subject = text("The '{preset}' preset", preset=options.finetune_preset)
         found.append(P.error(
             P.OPTIONS_INVALID,
-            f"{what[0].upper() + what[1:]} repeat nnU-Net's default schedule (1000 epochs) or "
-            f"the quick trial's; they cannot copy the schedule of the trainer "
-            f"'{options.trainer}'.",
-            "Use --trainer nnUNetTrainer or nnFTTrainer (or a quick trial), or fine-tune with "
-            "the default preset and without --baseline.",
+            text("{subject} repeat nnU-Net's default schedule (1000 epochs) or the quick "
+                 "trial's; they cannot copy the schedule of the trainer '{trainer}'.",
+                 subject=subject, trainer=options.trainer),
+            text("Use --trainer nnUNetTrainer or nnFTTrainer (or a quick trial), or fine-tune "
+                 "with the default preset and without --baseline."),
         ))
     if options.freeze_epochs is not None:
         if options.finetune_preset != FROZEN_ENCODER_PRESET:
             found.append(P.error(
                 P.OPTIONS_INVALID,
-                f"--freeze-epochs applies to the frozen-encoder preset, not to "
-                f"'{options.finetune_preset}'.",
-                "Add --finetune-preset frozen-encoder, or drop --freeze-epochs.",
+                text("--freeze-epochs applies to the frozen-encoder preset, not to "
+                     "'{preset}'.", preset=options.finetune_preset),
+                text("Add --finetune-preset frozen-encoder, or drop --freeze-epochs."),
             ))
         elif options.freeze_epochs < 1:
             found.append(P.error(P.OPTIONS_INVALID,
-                                 f"The encoder must stay frozen for at least one epoch, got "
-                                 f"{options.freeze_epochs}.",
-                                 "Give --freeze-epochs 1 or more."))
+                                 text("The encoder must stay frozen for at least one epoch, "
+                                      "got {freeze_epochs}.",
+                                      freeze_epochs=options.freeze_epochs),
+                                 text("Give --freeze-epochs 1 or more.")))
         else:
             total = options.trial_epochs or 5 if options.is_quick_trial else 1000
             if options.freeze_epochs >= total:
                 found.append(P.warning(
                     P.OPTIONS_INVALID,
-                    f"The encoder stays frozen for all {total} epochs "
-                    f"(--freeze-epochs {options.freeze_epochs}): it is never trained on your "
-                    "data.",
-                    f"Give fewer frozen epochs than {total} for staged unfreezing.",
+                    text("The encoder stays frozen for all {total} epochs (--freeze-epochs "
+                         "{freeze_epochs}): it is never trained on your data.",
+                         total=total, freeze_epochs=options.freeze_epochs),
+                    text("Give fewer frozen epochs than {total} for staged unfreezing.",
+                         total=total),
                 ))
     return found
 
@@ -189,49 +212,57 @@ def check_options(options: RunOptions) -> list[Problem]:
     if options.configuration not in plans_mod.TRAINABLE_CONFIGURATIONS and not model_default:
         found.append(P.error(
             P.CONFIG_NOT_AVAILABLE,
-            f"Configuration '{options.configuration}' cannot be used for pretraining and "
-            "fine-tuning.",
-            f"Choose one of {', '.join(plans_mod.TRAINABLE_CONFIGURATIONS)}.",
+            text("Configuration '{configuration}' cannot be used for pretraining and "
+                 "fine-tuning.", configuration=options.configuration),
+            text("Choose one of {choices}.",
+                 choices=", ".join(plans_mod.TRAINABLE_CONFIGURATIONS)),
         ))
     if str(options.fold) not in FOLDS:
         found.append(P.error(
             P.FOLD_INVALID,
-            f"Fold '{options.fold}' does not exist.",
-            "Choose a fold 0-4 (5-fold cross-validation) or 'all'.",
+            text("Fold '{fold}' does not exist.", fold=options.fold),
+            text("Choose a fold 0-4 (5-fold cross-validation) or 'all'."),
         ))
     if not (options.trainer.isidentifier() and options.trainer.isascii()):
         found.append(P.error(
             P.OPTIONS_INVALID,
-            f"The trainer {options.trainer!r} is not a Python class name; it becomes part of the "
-            "results folder name (<Trainer>__<plans>__<configuration>).",
-            "Give the class name of an nnU-Net trainer, e.g. nnUNetTrainer or nnFTTrainer.",
+            text("The trainer {trainer} is not a Python class name; it becomes part of the "
+                 "results folder name (<Trainer>__<plans>__<configuration>).",
+                 trainer=repr(options.trainer)),
+            text("Give the class name of an nnU-Net trainer, e.g. nnUNetTrainer or "
+                 "nnFTTrainer."),
         ))
     problem = plans_mod.identifier_syntax_problem(options.finetune_plans)
     if problem is not None:
-        found.append(P.error(problem.code, "Fine-tuning plans: " + problem.message,
+        found.append(P.error(problem.code,
+                             text("Fine-tuning plans: {problem}", problem=problem.message),
                              problem.fix))
     if options.device not in ("cuda", "cpu", "mps"):
-        found.append(P.error(P.DEVICE_NOT_AVAILABLE, f"Unknown device '{options.device}'.",
-                             "Choose cuda, cpu or mps."))
+        found.append(P.error(P.DEVICE_NOT_AVAILABLE,
+                             text("Unknown device '{device}'.", device=options.device),
+                             text("Choose cuda, cpu or mps.")))
     if options.is_quick_trial and options.trainer not in ("nnUNetTrainer", QUICK_TRIAL_TRAINER):
         found.append(P.error(
             P.OPTIONS_INVALID,
-            f"A quick trial (epochs/iterations) uses nnFT's trial trainer, not "
-            f"'{options.trainer}'.",
-            "Drop --trainer, or drop --epochs/--iterations for a full run with your trainer.",
+            text("A quick trial (epochs/iterations) uses nnFT's trial trainer, not "
+                 "'{trainer}'.", trainer=options.trainer),
+            text("Drop --trainer, or drop --epochs/--iterations for a full run with your "
+                 "trainer."),
         ))
     found += _check_preset_options(options)
     if options.augmentation_workers is not None and options.augmentation_workers < 0:
         found.append(P.error(P.OPTIONS_INVALID,
-                             f"The number of augmentation workers cannot be negative, got "
-                             f"{options.augmentation_workers}.",
-                             "Give 0 (augment in the main process) or more."))
-    for name, value in (("epochs", options.trial_epochs),
-                        ("iterations", options.trial_iterations),
-                        ("preprocessing workers", options.preprocessing_workers)):
+                             text("The number of augmentation workers cannot be negative, "
+                                  "got {workers}.", workers=options.augmentation_workers),
+                             text("Give 0 (augment in the main process) or more.")))
+    for name, value in ((text("epochs"), options.trial_epochs),
+                        (text("iterations"), options.trial_iterations),
+                        (text("preprocessing workers"), options.preprocessing_workers)):
         if value is not None and value < 1:
-            found.append(P.error(P.OPTIONS_INVALID, f"The number of {name} must be at least 1, "
-                                 f"got {value}.", f"Give a positive number of {name}."))
+            found.append(P.error(P.OPTIONS_INVALID,
+                                 text("The number of {name} must be at least 1, got {value}.",
+                                      name=name, value=value),
+                                 text("Give a positive number of {name}.", name=name)))
     return found
 
 
@@ -240,13 +271,14 @@ def check_device(device: str) -> list[Problem]:
     if device == "cuda" and not machine.detect_cuda_gpus():
         return [P.error(
             P.DEVICE_NOT_AVAILABLE,
-            "No NVIDIA GPU was found (nvidia-smi lists none), but device 'cuda' was chosen.",
-            "Use --device cpu (slow: for quick trials) or run on a machine with a GPU.",
+            text("No NVIDIA GPU was found (nvidia-smi lists none), but device 'cuda' was "
+                 "chosen."),
+            text("Use --device cpu (slow: for quick trials) or run on a machine with a GPU."),
         )]
     if device == "mps" and not machine.mps_available():
         return [P.error(P.DEVICE_NOT_AVAILABLE,
-                        "Device 'mps' needs a Mac with Apple silicon.",
-                        "Use --device cpu or cuda.")]
+                        text("Device 'mps' needs a Mac with Apple silicon."),
+                        text("Use --device cpu or cuda."))]
     return []
 
 
@@ -299,9 +331,10 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
 
     if not options.pretrained_model and pretrain_ref is None:
         result.problems.append(P.error(
-            P.OPTIONS_INVALID, "No pretraining dataset and no model to start from were given.",
-            "Give the pretraining dataset (--pretrain ID), or a model someone trained to "
-            "fine-tune from (--pretrained-model PATH)."))
+            P.OPTIONS_INVALID,
+            text("No pretraining dataset and no model to start from were given."),
+            text("Give the pretraining dataset (--pretrain ID), or a model someone trained to "
+                 "fine-tune from (--pretrained-model PATH).")))
         return result
     if options.pretrained_model:
         result = _preflight_from_model(result, workspace, pretrain_ref, finetune_ref, options,
@@ -319,8 +352,10 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
     if pt_name == ft_name:
         result.problems.append(P.error(
             P.SAME_DATASET,
-            f"{pt_name} was chosen as both the pretraining and the fine-tuning dataset.",
-            "Pretrain on a different (usually larger) dataset than the one you fine-tune on.",
+            text("{dataset} was chosen as both the pretraining and the fine-tuning dataset.",
+                 dataset=pt_name),
+            text("Pretrain on a different (usually larger) dataset than the one you fine-tune "
+                 "on."),
         ))
         return result
 
@@ -384,23 +419,26 @@ def _preflight_from_model(result: Preflight, workspace: Workspace, pretrain_ref:
     if pretrain_ref not in (None, ""):
         result.problems.append(P.error(
             P.OPTIONS_INVALID,
-            "Both a pretraining dataset and a model to start from were given.",
-            "Give either --pretrain (pretrain here, then fine-tune) or --pretrained-model "
-            "(fine-tune from a model someone trained), not both."))
+            text("Both a pretraining dataset and a model to start from were given."),
+            text("Give either --pretrain (pretrain here, then fine-tune) or --pretrained-model "
+                 "(fine-tune from a model someone trained), not both.")))
         return result
     if options.pretrained_weights:
         result.problems.append(P.error(
             P.OPTIONS_INVALID,
-            "--pretrained-weights and --pretrained-model were both given.",
-            "Give the model (--pretrained-model): its checkpoint is the one the fine-tuning "
-            "starts from. To start from another fold, give that fold's folder."))
+            text("--pretrained-weights and --pretrained-model were both given."),
+            text("Give the model (--pretrained-model): its checkpoint is the one the "
+                 "fine-tuning starts from. To start from another fold, give that fold's "
+                 "folder.")))
         return result
     if options.finetune_plans not in ("nnUNetPlans", options.plans_name):
         result.problems.append(P.error(
             P.OPTIONS_INVALID,
-            f"--finetune-plans {options.finetune_plans} does not apply when fine-tuning from "
-            "a model: the fine-tuning trains with the model's plans, under --plans-name.",
-            "Drop --finetune-plans; name the model's plans in your dataset with --plans-name."))
+            text("--finetune-plans {finetune_plans} does not apply when fine-tuning from a "
+                 "model: the fine-tuning trains with the model's plans, under --plans-name.",
+                 finetune_plans=options.finetune_plans),
+            text("Drop --finetune-plans; name the model's plans in your dataset with "
+                 "--plans-name.")))
         return result
     ft_name, found = resolve_dataset(workspace, finetune_ref, "fine-tuning")
     result.problems += found
@@ -420,10 +458,12 @@ def _preflight_from_model(result: Preflight, workspace: Workspace, pretrain_ref:
     if options.configuration and options.configuration != model.configuration:
         result.problems.append(P.error(
             P.SOURCE_MODEL_CONFIG,
-            f"The model was trained in the configuration '{model.configuration}', not "
-            f"'{options.configuration}': its weights only fit that configuration's network.",
-            f"Use -c {model.configuration} (or leave the configuration out), or choose a model "
-            f"trained in '{options.configuration}'."))
+            text("The model was trained in the configuration '{model_configuration}', not "
+                 "'{configuration}': its weights only fit that configuration's network.",
+                 model_configuration=model.configuration, configuration=options.configuration),
+            text("Use -c {model_configuration} (or leave the configuration out), or choose a "
+                 "model trained in '{configuration}'.",
+                 model_configuration=model.configuration, configuration=options.configuration)))
         return result
     options = dataclasses.replace(options, configuration=model.configuration)
     ctx = ChainContext(workspace, None, finetune, options, model)
@@ -443,13 +483,14 @@ def _preflight_from_model(result: Preflight, workspace: Workspace, pretrain_ref:
         return result
 
     o = ctx.options
+    reuse_reason: str
     if o.reuse_plans:
-        reuse_reason = "reuse is allowed"
+        reuse_reason = text("reuse is allowed")
     elif transfer_made_by_nnft(ctx):
-        reuse_reason = ("nnFT's own transfer wrote it, unchanged since: the chain continues "
-                        "with it, no reuse needed")
+        reuse_reason = text("nnFT's own transfer wrote it, unchanged since: the chain "
+                            "continues with it, no reuse needed")
     elif not explicit_name:
-        reuse_reason = "the name nnFT chose for this model and dataset"
+        reuse_reason = text("the name nnFT chose for this model and dataset")
     else:
         reuse_reason = ""
     result.problems += plans_mod.validate_plans_identifier(
@@ -514,35 +555,38 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
         offered = plans_mod.trainable_configurations(ft_plans)
         found.append(P.error(
             P.CONFIG_NOT_AVAILABLE,
-            f"The plans {ctx.finetune_plans_file} of {ctx.finetune.name} have no (usable) "
-            f"configuration '{o.configuration}' (nnU-Net only makes 3d_lowres for large "
-            "images).",
-            f"Choose one of {', '.join(offered) or '(none)'}.",
+            text("The plans {plans_file} of {dataset} have no (usable) configuration "
+                 "'{configuration}' (nnU-Net only makes 3d_lowres for large images).",
+                 plans_file=ctx.finetune_plans_file, dataset=ctx.finetune.name,
+                 configuration=o.configuration),
+            text("Choose one of {choices}.", choices=", ".join(offered) or text("(none)")),
         ))
     elif ft_plans is None and ctx.finetune_plans_file.exists():
         found.append(P.error(
             P.PLANS_ID_INVALID,
-            f"The fine-tuning plans {ctx.finetune_plans_file} cannot be read as a plans file "
-            "(not a JSON object).",
-            "Restore the file, or plan the fine-tuning dataset again "
-            "(nnUNetv2_plan_experiment).",
+            text("The fine-tuning plans {plans_file} cannot be read as a plans file (not a "
+                 "JSON object).", plans_file=ctx.finetune_plans_file),
+            text("Restore the file, or plan the fine-tuning dataset again "
+                 "(nnUNetv2_plan_experiment)."),
         ))
     elif ft_plans is None and (ctx.finetune_preprocessed.is_dir()
                                and o.finetune_plans != "nnUNetPlans"):
         found.append(P.error(
             P.PLANS_ID_INVALID,
-            f"The fine-tuning plans {ctx.finetune_plans_file} do not exist.",
-            "Plan the fine-tuning dataset with that planner first, or use nnUNetPlans.",
+            text("The fine-tuning plans {plans_file} do not exist.",
+                 plans_file=ctx.finetune_plans_file),
+            text("Plan the fine-tuning dataset with that planner first, or use nnUNetPlans."),
         ))
 
     expected = ctx.expected_transfer()
+    reuse_reason: str
     if o.reuse_plans:
-        reuse_reason = "reuse is allowed"
+        reuse_reason = text("reuse is allowed")
     elif transfer_made_by_nnft(ctx):
-        reuse_reason = ("nnFT's own transfer wrote it, unchanged since: the chain continues "
-                        "with it, no reuse needed")
+        reuse_reason = text("nnFT's own transfer wrote it, unchanged since: the chain "
+                            "continues with it, no reuse needed")
     elif not explicit_name:
-        reuse_reason = "the name nnFT chose for this pair of datasets"
+        reuse_reason = text("the name nnFT chose for this pair of datasets")
     else:
         reuse_reason = ""
     found += plans_mod.validate_plans_identifier(
@@ -552,8 +596,8 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
     if not (ctx.pretrain_preprocessed / "dataset_fingerprint.json").is_file():
         found.append(P.info(
             P.FINGERPRINT_MISSING,
-            f"{ctx.pretrain.name} has no fingerprint yet; it is extracted in step "
-            f"{step_number('fingerprint_pretrain')}.",
+            text("{dataset} has no fingerprint yet; it is extracted in step {step}.",
+                 dataset=ctx.pretrain.name, step=step_number("fingerprint_pretrain")),
         ))
     found += stale_fingerprint_problems(ctx, step_number("fingerprint_pretrain"),
                                         step_number("plan_finetune"))
@@ -577,16 +621,17 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
         if has_resumable_checkpoint(pt_fold):
             found.append(P.warning(
                 P.RESULTS_FOLDER_EXISTS,
-                f"{pt_fold} holds an unfinished pretraining; it is continued (--c) from its "
-                "last checkpoint.",
-                "Nothing to do, unless you want a fresh start: then move that folder away.",
+                text("{folder} holds an unfinished pretraining; it is continued (--c) from "
+                     "its last checkpoint.", folder=pt_fold),
+                text("Nothing to do, unless you want a fresh start: then move that folder "
+                     "away."),
             ))
         else:
             found.append(P.warning(
                 P.RESULTS_FOLDER_EXISTS,
-                f"{pt_fold} exists without checkpoints (a run that stopped before its first "
-                "epoch); the pretraining starts afresh there.",
-                "Look at its training_log_*.txt if that run failed.",
+                text("{folder} exists without checkpoints (a run that stopped before its "
+                     "first epoch); the pretraining starts afresh there.", folder=pt_fold),
+                text("Look at its training_log_*.txt if that run failed."),
             ))
 
     return found + _check_training_folders(ctx)
@@ -608,7 +653,9 @@ def _check_training_folders(ctx: ChainContext) -> list[Problem]:
                 and has_resumable_checkpoint(ft_fold):
             found.append(P.warning(
                 P.RESULTS_FOLDER_EXISTS,
-                f"{ft_fold} holds an unfinished fine-tuning; it is continued (--c).",
-                "Nothing to do, unless you want a fresh start: then move that folder away.",
+                text("{folder} holds an unfinished fine-tuning; it is continued (--c).",
+                     folder=ft_fold),
+                text("Nothing to do, unless you want a fresh start: then move that folder "
+                     "away."),
             ))
     return found

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import problems as P
+from .i18n import text
 from .problems import Problem
 
 #: Identifiers nnU-Net's own planners write. Using one as the transfer target overwrites the
@@ -274,12 +275,17 @@ def validate_plans_identifier(
     if problem is not None:
         return [problem]
     if identifier in DEFAULT_PLANS_IDENTIFIERS:
+        # The role is a key ("pretraining" / "fine-tuning"); the whole phrase is translated.
+        dataset = text("the fine-tuning dataset") if target_role == "fine-tuning" else \
+            text("the pretraining dataset") if target_role == "pretraining" else \
+            f"the {target_role} dataset"
         return [P.error(
             P.PLANS_ID_DEFAULT,
-            f"'{identifier}' is one of nnU-Net's default plans identifiers. Transferring under it "
-            f"would overwrite the {target_role} dataset's own plans and, at preprocessing, delete "
-            f"its {identifier}_* data folders (nnU-Net #1464).",
-            "Choose a new identifier, e.g. the suggested one.",
+            text("'{identifier}' is one of nnU-Net's default plans identifiers. Transferring "
+                 "under it would overwrite {dataset}'s own plans and, at preprocessing, delete "
+                 "its {identifier}_* data folders (nnU-Net #1464).",
+                 identifier=identifier, dataset=dataset),
+            text("Choose a new identifier, e.g. the suggested one."),
         )]
     if pretrain_preprocessed_dir is None:
         return []
@@ -295,20 +301,26 @@ def validate_plans_identifier(
     if identical and allow_reuse:
         return [P.info(
             P.PLANS_ID_EXISTS,
-            f"{target} already exists with exactly the plans the transfer would write; it is "
-            "reused" + (f" ({reuse_reason})." if reuse_reason else "."),
+            text("{target} already exists with exactly the plans the transfer would write; it "
+                 "is reused ({reuse_reason}).", target=target, reuse_reason=reuse_reason)
+            if reuse_reason else
+            text("{target} already exists with exactly the plans the transfer would write; it "
+                 "is reused.", target=target),
         )]
     if identical:
         return [P.error(
             P.PLANS_ID_EXISTS,
-            f"{target} already exists (with the same plans this transfer would write).",
-            "Allow reuse (--reuse-plans) to continue with it, or choose a new identifier.",
+            text("{target} already exists (with the same plans this transfer would write).",
+                 target=target),
+            text("Allow reuse (--reuse-plans) to continue with it, or choose a new "
+                 "identifier."),
         )]
     return [P.error(
         P.PLANS_ID_EXISTS,
-        f"{target} already exists and differs from what this transfer would write; replacing "
-        "it would change the data and models that were made with it.",
-        "Choose a new identifier (see the suggestion).",
+        text("{target} already exists and differs from what this transfer would write; "
+             "replacing it would change the data and models that were made with it.",
+             target=target),
+        text("Choose a new identifier (see the suggestion)."),
     )]
 
 
@@ -317,26 +329,28 @@ def identifier_syntax_problem(identifier: str) -> Problem | None:
     def invalid(why: str) -> Problem:
         return P.error(
             P.PLANS_ID_INVALID,
-            f"The plans identifier {identifier!r} {why}.",
-            "Use letters, digits, '_', '-', '.' and '+' only, starting with a letter or digit "
-            f"(at most {MAX_IDENTIFIER_LENGTH} characters), e.g. nnUNetPlans_pretrain_for_"
-            "Dataset002.",
+            text("The plans identifier {identifier} {why}.", identifier=repr(identifier),
+                 why=why),
+            text("Use letters, digits, '_', '-', '.' and '+' only, starting with a letter or "
+                 "digit (at most {max_length} characters), e.g. "
+                 "nnUNetPlans_pretrain_for_Dataset002.", max_length=MAX_IDENTIFIER_LENGTH),
         )
 
     if not isinstance(identifier, str) or not identifier:
-        return invalid("is empty")
+        return invalid(text("is empty"))
     if any(unicodedata.category(ch)[0] == "C" for ch in identifier):
-        return invalid("contains control characters")
+        return invalid(text("contains control characters"))
     if "/" in identifier or "\\" in identifier or ".." in identifier:
-        return invalid("contains a path separator or '..'; it becomes a file name")
+        return invalid(text("contains a path separator or '..'; it becomes a file name"))
     if identifier != identifier.strip():
-        return invalid("starts or ends with white space")
+        return invalid(text("starts or ends with white space"))
     if len(identifier) > MAX_IDENTIFIER_LENGTH:
-        return invalid(f"is longer than {MAX_IDENTIFIER_LENGTH} characters")
+        return invalid(text("is longer than {max_length} characters",
+                            max_length=MAX_IDENTIFIER_LENGTH))
     if identifier.lower().endswith(".json"):
-        return invalid("ends in .json; give the identifier without the extension")
+        return invalid(text("ends in .json; give the identifier without the extension"))
     if not _SAFE_IDENTIFIER_RE.match(identifier):
-        return invalid("contains characters that are not safe in file names")
+        return invalid(text("contains characters that are not safe in file names"))
     return None
 
 

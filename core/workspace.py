@@ -11,6 +11,7 @@ from pathlib import Path
 from nnft.resources import trainers
 
 from . import problems as P
+from .i18n import text
 from .problems import Problem
 
 #: The environment variables nnU-Net reads, in the order users meet them.
@@ -69,22 +70,27 @@ class Workspace:
             if folder is None:
                 found.append(P.error(
                     P.ENV_NOT_SET,
-                    f"{variable} is not set.",
-                    f"Pass --workspace DIR (with DIR/{variable}) or set the environment variable "
-                    f"{variable} to the folder nnU-Net should use.",
+                    text("{variable} is not set.", variable=variable),
+                    text("Pass --workspace DIR (with DIR/{variable}) or set the environment "
+                         "variable {variable} to the folder nnU-Net should use.",
+                         variable=variable),
                 ))
             elif not folder.is_dir():
-                what = "is a file, not a folder" if folder.exists() else "does not exist"
                 found.append(P.error(
                     P.ENV_FOLDER_MISSING,
-                    f"{variable} folder {folder} {what}.",
-                    f"Create it (mkdir -p '{folder}') or point {variable} to the right folder.",
+                    text("{variable} folder {folder} is a file, not a folder.",
+                         variable=variable, folder=folder) if folder.exists() else
+                    text("{variable} folder {folder} does not exist.",
+                         variable=variable, folder=folder),
+                    text("Create it (mkdir -p '{folder}') or point {variable} to the right "
+                         "folder.", folder=folder, variable=variable),
                 ))
             elif need_writable and variable != "nnUNet_raw" and not os.access(folder, os.W_OK):
                 found.append(P.error(
                     P.ENV_FOLDER_NOT_WRITABLE,
-                    f"{variable} folder {folder} is not writable, but nnU-Net writes there.",
-                    "Choose a folder you can write to, or ask for write permission.",
+                    text("{variable} folder {folder} is not writable, but nnU-Net writes "
+                         "there.", variable=variable, folder=folder),
+                    text("Choose a folder you can write to, or ask for write permission."),
                 ))
         return found
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nnft.core import plans as plans_mod
+from nnft.core.i18n import text
 from nnft.core.safety import atomic_copy, atomic_write_text
 
 from .base import PREPARE, StepDefinition
@@ -124,9 +125,9 @@ def write_model_transfer(ctx: ChainContext, log: Callable[[str], None]) -> None:
             existing, expected)):
         raise StepRefused(P.error(
             P.PLANS_ID_EXISTS,
-            f"{target} already exists and differs from the model's plans; replacing it would "
-            "change the data and models that were made with it.",
-            "Choose a new plans identifier (--plans-name)."))
+            text("{target} already exists and differs from the model's plans; replacing it "
+                 "would change the data and models that were made with it.", target=target),
+            text("Choose a new plans identifier (--plans-name).")))
     raw_json = ctx.finetune.raw_dir / "dataset.json"
     copied_json = ctx.finetune_preprocessed / "dataset.json"
     for line in backup_outdated_copy(ctx, raw_json, copied_json):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from nnft.core import problems as P
 from nnft.core.datasets import DatasetInfo
+from nnft.core.i18n import text
 from nnft.core.problems import Problem
 from nnft.core.safety import backup_path
 
@@ -67,41 +68,47 @@ def preprocessed_data_problem(ctx: ChainContext, step_key: str, number: int,
     dataset = ctx.pretrain if step_key == "preprocess_pretrain" else ctx.finetune
     if owner == "nnft":
         changes = preprocessed_data_changes(folder, dataset)
-        why = (f"the raw data of {dataset.name} changed since: {'; '.join(changes)}"
-               if changes else "stopped half way, or changed since")
+        why = (text("the raw data of {dataset} changed since: {changes}",
+                    dataset=dataset.name, changes="; ".join(changes))
+               if changes else text("stopped half way, or changed since"))
         return P.info(
             P.PREPROCESSED_DATA_EXISTS,
-            f"{folder} is left over from nnFT's own preprocessing with the same plans ({why}); "
-            f"step {number} deletes and recreates it.",
+            text("{folder} is left over from nnFT's own preprocessing with the same plans "
+                 "({why}); step {step} deletes and recreates it.",
+                 folder=folder, why=why, step=number),
         )
     if step_key == "preprocess_pretrain" and not plans_file.is_file():
         return P.error(
             P.PREPROCESSED_DATA_EXISTS,
-            f"{folder} exists, but its plans file {plans_file.name} does not: nnFT cannot tell "
-            "which plans made that data, and after the transfer it would be taken as "
-            f"preprocessed with the new plans '{ctx.options.plans_name}'.",
-            "Choose a new plans identifier (--plans-name, or leave it out for a free one), or "
-            "move that folder elsewhere.",
+            text("{folder} exists, but its plans file {plans_file} does not: nnFT cannot "
+                 "tell which plans made that data, and after the transfer it would be taken as "
+                 "preprocessed with the new plans '{plans_name}'.",
+                 folder=folder, plans_file=plans_file.name, plans_name=ctx.options.plans_name),
+            text("Choose a new plans identifier (--plans-name, or leave it out for a free "
+                 "one), or move that folder elsewhere."),
         )
     complete = preprocessed_cases_complete(folder, list(dataset.cases))
-    state = "complete" if complete else "incomplete"
+    state = text("complete") if complete else text("incomplete")
     if ctx.options.allow_overwrite:
         return P.warning(
             P.PREPROCESSED_DATA_EXISTS,
-            f"{folder} ({state}) was not made by nnFT from these plans; step {number} "
-            f"({command}) deletes and recreates it, so nnFT first moves it to "
-            f"{_backups(ctx)}/ (--backup-and-overwrite).",
-            "Nothing to do; the backup is named in the step's log.",
+            text("{folder} ({state}) was not made by nnFT from these plans; step {step} "
+                 "({command}) deletes and recreates it, so nnFT first moves it to {backups}/ "
+                 "(--backup-and-overwrite).",
+                 folder=folder, state=state, step=number, command=command,
+                 backups=_backups(ctx)),
+            text("Nothing to do; the backup is named in the step's log."),
         )
-    fix = ("Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: "
-           f"nnFT then moves it to {_backups(ctx)}/ right before step {number}")
-    if step_key == "preprocess_pretrain":
-        fix += ", or choose a new plans identifier (--plans-name)"
     return P.error(
         P.PREPROCESSED_DATA_EXISTS,
-        f"{folder} exists ({state}) and was not made by nnFT from these plans; step {number} "
-        f"({command}) would delete and recreate it.",
-        fix + ".",
+        text("{folder} exists ({state}) and was not made by nnFT from these plans; step {step} "
+             "({command}) would delete and recreate it.",
+             folder=folder, state=state, step=number, command=command),
+        text("Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: "
+             "nnFT then moves it to {backups}/ right before step {step}{alternative}.",
+             backups=_backups(ctx), step=number,
+             alternative=text(", or choose a new plans identifier (--plans-name)")
+             if step_key == "preprocess_pretrain" else ""),
     )
 
 
@@ -117,33 +124,37 @@ def finetune_fold_problem(ctx: ChainContext) -> Problem | None:
     weights = ctx.pretrained_checkpoint
     checkpoints = [n for n in CHECKPOINT_NAMES if (fold / n).exists()]
     marker = read_run_marker(fold) or {}
+    what: str
     if marker.get("pretrained_weights"):
-        what = f"a fine-tuning from other weights ({marker['pretrained_weights']})"
-        if has_resumable_checkpoint(fold) and not checkpoint_complete(
-                fold / "checkpoint_final.pth"):
-            what += (f". It cannot be continued with {weights}: nnU-Net loads pretrained "
-                     "weights only at the start and refuses --c together with "
-                     "-pretrained_weights")
+        unfinished = has_resumable_checkpoint(fold) and not checkpoint_complete(
+            fold / "checkpoint_final.pth")
+        what = text("a fine-tuning from other weights ({other_weights}){continuation}",
+                    other_weights=marker["pretrained_weights"],
+                    continuation=text(". It cannot be continued with {weights}: nnU-Net loads "
+                                      "pretrained weights only at the start and refuses --c "
+                                      "together with -pretrained_weights", weights=weights)
+                    if unfinished else "")
     elif checkpoints:
-        what = (f"a training that was not fine-tuned from {weights} (nnU-Net names a "
-                "fine-tuned run exactly like a run from scratch)")
+        what = text("a training that was not fine-tuned from {weights} (nnU-Net names a "
+                    "fine-tuned run exactly like a run from scratch)", weights=weights)
     else:
-        what = "files of another run that never wrote a checkpoint"
-    harm = ("fine-tuning would overwrite its checkpoints" if checkpoints else
-            "fine-tuning would mix its logs with that run's and replace its other files")
+        what = text("files of another run that never wrote a checkpoint")
+    harm = (text("fine-tuning would overwrite its checkpoints") if checkpoints else
+            text("fine-tuning would mix its logs with that run's and replace its other files"))
     if ctx.options.allow_overwrite:
         return P.warning(
             P.RESULTS_FOLDER_EXISTS,
-            f"{fold} holds {what}; {harm}, so nnFT first moves it to {_backups(ctx)}/ "
-            "(--backup-and-overwrite).",
-            "Nothing to do; the backup is named in the step's log.",
+            text("{fold} holds {what}; {harm}, so nnFT first moves it to {backups}/ "
+                 "(--backup-and-overwrite).",
+                 fold=fold, what=what, harm=harm, backups=_backups(ctx)),
+            text("Nothing to do; the backup is named in the step's log."),
         )
     return P.error(
         P.RESULTS_FOLDER_EXISTS,
-        f"{fold} already holds {what}; {harm}.",
-        "Choose another fold (--fold), move that folder elsewhere to keep it, or run again with "
-        f"--backup-and-overwrite: nnFT then moves it to {_backups(ctx)}/ before fine-tuning "
-        "starts.",
+        text("{fold} already holds {what}; {harm}.", fold=fold, what=what, harm=harm),
+        text("Choose another fold (--fold), move that folder elsewhere to keep it, or run "
+             "again with --backup-and-overwrite: nnFT then moves it to {backups}/ before "
+             "fine-tuning starts.", backups=_backups(ctx)),
     )
 
 
@@ -156,17 +167,19 @@ def baseline_fold_problem(ctx: ChainContext) -> Problem | None:
     if ctx.options.allow_overwrite:
         return P.warning(
             P.RESULTS_FOLDER_EXISTS,
-            f"{fold} holds a run that is not nnFT's from-scratch baseline; nnFT first moves it "
-            f"to {_backups(ctx)}/ (--backup-and-overwrite).",
-            "Nothing to do; the backup is named in the step's log.",
+            text("{fold} holds a run that is not nnFT's from-scratch baseline; nnFT first "
+                 "moves it to {backups}/ (--backup-and-overwrite).",
+                 fold=fold, backups=_backups(ctx)),
+            text("Nothing to do; the backup is named in the step's log."),
         )
     return P.error(
         P.RESULTS_FOLDER_EXISTS,
-        f"{fold} already holds a run that is not nnFT's from-scratch baseline (no nnFT marker "
-        "says it trained without pretrained weights); training the baseline there would "
-        "overwrite it.",
-        "Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: nnFT "
-        f"then moves it to {_backups(ctx)}/ before the baseline starts.",
+        text("{fold} already holds a run that is not nnFT's from-scratch baseline (no nnFT "
+             "marker says it trained without pretrained weights); training the baseline there "
+             "would overwrite it.", fold=fold),
+        text("Move that folder elsewhere to keep it, or run again with --backup-and-overwrite: "
+             "nnFT then moves it to {backups}/ before the baseline starts.",
+             backups=_backups(ctx)),
     )
 
 
@@ -188,12 +201,13 @@ def stale_fingerprint_problems(ctx: ChainContext, fingerprint_number: int,
     if changes:
         found.append(P.warning(
             P.FINGERPRINT_STALE,
-            f"The fingerprint {fingerprint} no longer describes the raw data of "
-            f"{ctx.pretrain.name} ({'; '.join(changes)}); nnU-Net would keep using it. Step "
-            f"{fingerprint_number} extracts it again and first moves the old one to "
-            f"{_backups(ctx)}/.",
-            f"Nothing to do if {ctx.pretrain.raw_dir} changed on purpose; otherwise restore its "
-            "files before running.",
+            text("The fingerprint {fingerprint} no longer describes the raw data of "
+                 "{dataset} ({changes}); nnU-Net would keep using it. Step {step} extracts it "
+                 "again and first moves the old one to {backups}/.",
+                 fingerprint=fingerprint, dataset=ctx.pretrain.name,
+                 changes="; ".join(changes), step=fingerprint_number, backups=_backups(ctx)),
+            text("Nothing to do if {raw_dir} changed on purpose; otherwise restore its files "
+                 "before running.", raw_dir=ctx.pretrain.raw_dir),
         ))
     ft_fingerprint = ctx.finetune_preprocessed / "dataset_fingerprint.json"
     changes = fingerprint_changes(ft_fingerprint, ctx.finetune) or []
@@ -205,13 +219,15 @@ def stale_fingerprint_problems(ctx: ChainContext, fingerprint_number: int,
     if changes and plans.is_file():
         found.append(P.warning(
             P.FINGERPRINT_STALE,
-            f"The raw data of {ctx.finetune.name} changed after it was planned "
-            f"({'; '.join(changes)}): its fingerprint and the plans {plans.name} describe the "
-            f"older data. nnFT keeps those plans (the pretraining is made with them) and step "
-            f"{plan_number} preprocesses the data as it is now with them.",
-            f"Nothing to do if the change is small. To plan for the new data, move "
-            f"{ft_fingerprint} and {plans} away (and the pretraining made with these plans), "
-            "then run again.",
+            text("The raw data of {dataset} changed after it was planned ({changes}): its "
+                 "fingerprint and the plans {plans_file} describe the older data. nnFT keeps "
+                 "those plans (the pretraining is made with them) and step {step} preprocesses "
+                 "the data as it is now with them.",
+                 dataset=ctx.finetune.name, changes="; ".join(changes),
+                 plans_file=plans.name, step=plan_number),
+            text("Nothing to do if the change is small. To plan for the new data, move "
+                 "{fingerprint} and {plans} away (and the pretraining made with these plans), "
+                 "then run again.", fingerprint=ft_fingerprint, plans=plans),
         ))
     return found
 
@@ -223,10 +239,11 @@ def incomplete_checkpoint_problems(ctx: ChainContext, fold: Path) -> list[Proble
         return []
     return [P.warning(
         P.RESULTS_FOLDER_EXISTS,
-        f"{', '.join(p.name for p in bad)} in {fold} was cut off while it was written (the run "
-        "was killed); nnU-Net cannot load it. nnFT moves it to the backup "
-        f"({_backups(ctx)}/) before the training runs again.",
-        "Nothing to do.",
+        text("{checkpoints} in {fold} was cut off while it was written (the run was killed); "
+             "nnU-Net cannot load it. nnFT moves it to the backup ({backups}/) before the "
+             "training runs again.",
+             checkpoints=", ".join(p.name for p in bad), fold=fold, backups=_backups(ctx)),
+        text("Nothing to do."),
     )]
 
 

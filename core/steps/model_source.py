@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from nnft.core import problems as P
+from nnft.core.i18n import text
 from nnft.core.problems import Problem
 from nnft.core.safety import atomic_write_text
 from nnft.core.workspace import Workspace
@@ -179,12 +180,13 @@ def resolve_source_model(workspace: Workspace, path: Path | str
             configuration not in configurations:
         return None, [P.error(
             P.SOURCE_MODEL_INVALID,
-            f"The model {given} does not say which plans and configuration it was trained "
-            f"with: its folder is named '{folder_name}', not <trainer>__<plans>__"
-            "<configuration> with a configuration of its plans.json.",
-            "Give the training output folder exactly as nnU-Net wrote it (e.g. "
-            "nnUNetTrainer__nnUNetPlans__3d_fullres), or a zip made by "
-            "nnUNetv2_export_model_to_zip.")]
+            text("The model {model} does not say which plans and configuration it was "
+                 "trained with: its folder is named '{folder_name}', not "
+                 "<trainer>__<plans>__<configuration> with a configuration of its plans.json.",
+                 model=given, folder_name=folder_name),
+            text("Give the training output folder exactly as nnU-Net wrote it (e.g. "
+                 "nnUNetTrainer__nnUNetPlans__3d_fullres), or a zip made by "
+                 "nnUNetv2_export_model_to_zip."))]
     if len(model.folds) == 1:
         fold = model.folds[0]
     elif "all" in model.folds:
@@ -195,9 +197,11 @@ def resolve_source_model(workspace: Workspace, path: Path | str
     if len(model.folds) > 1:
         notes.append(P.info(
             P.SOURCE_MODEL_FOLD,
-            f"The model has {len(model.folds)} finished folds ({', '.join(model.folds)}); "
-            f"the fine-tuning starts from fold {fold}'s checkpoint_final.pth.",
-            "To start from another fold, give that fold's folder (…/fold_X) as the model."))
+            text("The model has {count} finished folds ({folds}); the fine-tuning starts "
+                 "from fold {fold}'s checkpoint_final.pth.",
+                 count=len(model.folds), folds=", ".join(model.folds), fold=fold),
+            text("To start from another fold, give that fold's folder (…/fold_X) as the "
+                 "model.")))
     imported = (workspace.state_dir / MODELS_FOLDER / _import_key(given) / dataset_name /
                 folder_name)
     return SourceModel(given, model.member, dataset_name, trainer, plans_name, configuration,
