@@ -95,6 +95,20 @@ def test_every_catalog_file_is_valid_json_of_strings() -> None:
             isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in data.items()), path
 
 
+def test_a_template_in_several_catalog_files_has_one_translation() -> None:
+    """Catalog files are merged (the last wins): a template two modules share must read the
+    same in both, or the wizard's Chinese would depend on file order."""
+    for folder in sorted(p for p in CATALOGS.iterdir() if p.is_dir()):
+        seen: dict[str, tuple[str, str]] = {}
+        for path in sorted(folder.glob("*.json")):
+            for template, translation in json.loads(path.read_text(encoding="utf-8")).items():
+                if template in seen:
+                    assert seen[template][0] == translation, (
+                        f"{folder.name}: {template!r} is {seen[template][0]!r} in "
+                        f"{seen[template][1]} but {translation!r} in {path.name}")
+                seen.setdefault(template, (translation, path.name))
+
+
 def test_translated_modules_make_every_problem_from_templates() -> None:
     """In a module off :data:`NOT_YET_TRANSLATED`, each problem's message and fix is a
     ``text(...)`` template (or a value made by one), never an f-string or a bare literal."""
