@@ -45,6 +45,7 @@ from .datasets import (
 )
 from .executor import ChainExecutor, StepEvent, StepStatus
 from .gpu_monitor import GpuSampler, MonitorGpuColumns
+from .i18n import text
 from .machine import preprocessing_workers
 from .run_records import describe as describe_activity
 from .run_records import detect_training
@@ -699,20 +700,24 @@ def _weights_target(args: argparse.Namespace) -> tuple[dict | None, dict | None,
     try:
         plans = plans_mod.load_plans(plans_file)
     except (OSError, ValueError):
-        what = "cannot be read as JSON" if plans_file.exists() else "does not exist"
+        what = (text("cannot be read as JSON") if plans_file.exists()
+                else text("does not exist"))
         return None, None, [P.error(
             P.PLANS_ID_INVALID,
-            f"The fine-tuning plans {plans_file} {what}: the network the fine-tuning builds is "
-            "only known once the dataset is planned.",
-            f"Plan {name} first (nnUNetv2_plan_and_preprocess -d {dataset_id_from_name(name)} -c "
-            f"{args.config}, or the first step of nnft run), or give its plans with "
-            "--finetune-plans.")]
+            text("The fine-tuning plans {plans_file} {what}: the network the fine-tuning "
+                 "builds is only known once the dataset is planned.", plans_file=plans_file,
+                 what=what),
+            text("Plan {name} first (nnUNetv2_plan_and_preprocess -d {dataset_id} -c "
+                 "{config}, or the first step of nnft run), or give its plans with "
+                 "--finetune-plans.", name=name, dataset_id=dataset_id_from_name(name),
+                 config=args.config))]
     if plans_mod.resolved_configuration(plans, args.config) is None:
-        offered = ", ".join(plans_mod.trainable_configurations(plans)) or "(none)"
+        offered = ", ".join(plans_mod.trainable_configurations(plans)) or text("(none)")
         return None, None, [P.error(
             P.CONFIG_NOT_AVAILABLE,
-            f"The plans {plans_file} have no configuration '{args.config}'.",
-            f"Choose one of {offered} with --config.")]
+            text("The plans {plans_file} have no configuration '{config}'.",
+                 plans_file=plans_file, config=args.config),
+            text("Choose one of {offered} with --config.", offered=offered))]
     dataset_json, found = load_dataset_json(folder / "dataset.json")
     if dataset_json is None and workspace.raw is not None:
         dataset_json, found = load_dataset_json(workspace.raw / name / "dataset.json")

@@ -33,6 +33,7 @@ from .cli_common import (
     workspace_from_args,
 )
 from .cli_common import print_problems as _print_problems
+from .i18n import text
 from .safety import atomic_write_text
 
 _non_negative_int = int_at_least(0)
@@ -161,9 +162,10 @@ def _plan(args: argparse.Namespace, *, skip_done: bool, slurm: S.SlurmCommands |
         profile = profile_from_args(args)
     except (KeyError, ValueError) as exc:
         message = exc.args[0] if exc.args else str(exc)
-        return None, [P.error(S.SLURM_OPTIONS_INVALID, f"{message}.",
-                              "List the saved profiles in the file named by "
-                              f"{S.default_profiles_path()}, or save one with --save-profile.")]
+        return None, [P.error(S.SLURM_OPTIONS_INVALID, text("{message}.", message=message),
+                              text("List the saved profiles in the file named by {path}, or "
+                                   "save one with --save-profile.",
+                                   path=S.default_profiles_path()))]
     chain, problems = S.plan_cluster_chain(
         workspace_from_args(args), args.pretrain, args.finetune, cluster_options(args, profile),
         profile, args.folds or str(args.fold), skip_done=skip_done, slurm=slurm,
@@ -237,8 +239,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
         # A controller gone since the check above is said as such, not as a partition problem.
         problem = S.no_controller_problem(str(exc), slurm.env) or P.error(
             S.SLURM_SUBMIT_FAILED, str(exc),
-            "Jobs already submitted for this chain were cancelled again. Check the partition, "
-            "account and limits (sinfo, sacctmgr show assoc).")
+            text("Jobs already submitted for this chain were cancelled again. Check the "
+                 "partition, account and limits (sinfo, sacctmgr show assoc)."))
         print(str(problem), file=sys.stderr)
         return EXIT_STEP_FAILED
     if args.json:

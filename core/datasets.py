@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import problems as P
+from .i18n import text
 from .nifti_header import is_nifti, nifti_shape
 from .problems import Problem
 from .workspace import Workspace
@@ -96,12 +97,13 @@ def resolve_dataset(workspace: Workspace, reference: str | int, role: str) -> tu
         "pretraining" or "fine-tuning", for the messages.
     """
     dataset_id, name = parse_dataset_reference(reference)
+    role = _ROLE_TEXTS.get(role, role)
     if dataset_id is None:
         return None, [P.error(
             P.DATASET_NOT_FOUND,
-            f"'{reference}' is not a dataset id (1-999) or a DatasetXXX_Name folder name "
-            f"({role} dataset).",
-            "Give the number of the dataset, e.g. 2 for Dataset002_Heart.",
+            text("'{reference}' is not a dataset id (1-999) or a DatasetXXX_Name folder name "
+                 "({role} dataset).", reference=reference, role=role),
+            text("Give the number of the dataset, e.g. 2 for Dataset002_Heart."),
         )]
     candidates = candidate_names(workspace, dataset_id)
     if len(candidates) > 1:
@@ -109,21 +111,26 @@ def resolve_dataset(workspace: Workspace, reference: str | int, role: str) -> tu
                             for n, paths in candidates.items())
         return None, [P.error(
             P.DATASET_ID_AMBIGUOUS,
-            f"Dataset id {dataset_id} ({role}) is used by {len(candidates)} different folders: "
-            f"{listing}. nnU-Net cannot tell which one you mean.",
-            "Rename or remove the stale folders so that one name per id remains in nnUNet_raw, "
-            "nnUNet_preprocessed and nnUNet_results.",
+            text("Dataset id {dataset_id} ({role}) is used by {count} different folders: "
+                 "{listing}. nnU-Net cannot tell which one you mean.",
+                 dataset_id=dataset_id, role=role, count=len(candidates), listing=listing),
+            text("Rename or remove the stale folders so that one name per id remains in "
+                 "nnUNet_raw, nnUNet_preprocessed and nnUNet_results."),
         )]
     if not candidates or (name is not None and name not in candidates):
         where = workspace.raw if workspace.raw is not None else "nnUNet_raw"
         wanted = name or f"Dataset{dataset_id:03d}_*"
         return None, [P.error(
             P.DATASET_NOT_FOUND,
-            f"No {role} dataset {wanted} in {where}.",
-            "Check the id, or convert your data into nnU-Net's format in nnUNet_raw first "
-            "(imagesTr/, labelsTr/, dataset.json).",
+            text("No {role} dataset {wanted} in {where}.", role=role, wanted=wanted, where=where),
+            text("Check the id, or convert your data into nnU-Net's format in nnUNet_raw first "
+                 "(imagesTr/, labelsTr/, dataset.json)."),
         )]
     return next(iter(candidates)), []
+
+
+#: The roles resolve_dataset names in its messages, as texts the wizard translates.
+_ROLE_TEXTS = {"pretraining": text("pretraining"), "fine-tuning": text("fine-tuning")}
 
 
 def _is_int(value: Any) -> bool:
@@ -141,40 +148,47 @@ def validate_dataset_json(data: Any, where: str) -> list[Problem]:
         The file, for messages.
     """
     def bad(message: str, fix: str) -> Problem:
-        return P.error(P.DATASET_JSON_INVALID, f"{where}: {message}", fix)
+        return P.error(P.DATASET_JSON_INVALID, text("{where}: {message}", where=where,
+                                                    message=message), fix)
 
+    # Templates without parameters are not formatted: their braces are literal JSON.
     if not isinstance(data, dict):
-        return [bad(f"expected a JSON object, found {type(data).__name__}.",
-                    "Write dataset.json as an object with channel_names, labels, numTraining "
-                    "and file_ending (nnU-Net's generate_dataset_json helps).")]
+        return [bad(text("expected a JSON object, found {type}.", type=type(data).__name__),
+                    text("Write dataset.json as an object with channel_names, labels, "
+                         "numTraining and file_ending (nnU-Net's generate_dataset_json "
+                         "helps)."))]
     found: list[Problem] = []
     channels = data.get("channel_names", data.get("modality"))
     if channels is None:
-        found.append(bad("the key 'channel_names' is missing.",
-                         'Add e.g. "channel_names": {"0": "CT"}.'))
+        found.append(bad(text("the key 'channel_names' is missing."),
+                         text('Add e.g. "channel_names": {"0": "CT"}.')))
     elif not isinstance(channels, dict) or not channels:
-        found.append(bad("'channel_names' must be a non-empty object such as {\"0\": \"CT\"}.",
-                         'Write it as "channel_names": {"0": "CT"} (one entry per channel).'))
+        found.append(bad(text("'channel_names' must be a non-empty object such as "
+                              "{\"0\": \"CT\"}."),
+                         text('Write it as "channel_names": {"0": "CT"} (one entry per '
+                              'channel).')))
     else:
         expected = [str(i) for i in range(len(channels))]
         if sorted(channels, key=lambda k: (len(str(k)), str(k))) != expected:
-            found.append(bad(f"'channel_names' keys must be 0..{len(channels) - 1}, found "
-                             f"{sorted(channels)}.",
-                             "Number the channels from 0 without gaps, matching the _0000, _0001 "
-                             "file suffixes."))
+            found.append(bad(text("'channel_names' keys must be 0..{last}, found {keys}.",
+                                  last=len(channels) - 1, keys=sorted(channels)),
+                             text("Number the channels from 0 without gaps, matching the "
+                                  "_0000, _0001 file suffixes.")))
         elif not all(isinstance(v, str) and v.strip() for v in channels.values()):
-            found.append(bad("every channel name must be a non-empty text such as \"CT\".",
-                             'Name each channel, e.g. {"0": "T2", "1": "ADC"}.'))
+            found.append(bad(text("every channel name must be a non-empty text such as "
+                                  "\"CT\"."),
+                             text('Name each channel, e.g. {"0": "T2", "1": "ADC"}.')))
     for key in REQUIRED_KEYS:
         if key not in data:
-            found.append(bad(f"the key '{key}' is missing.",
-                             f"Add '{key}' (see nnU-Net's dataset_format documentation)."))
+            found.append(bad(text("the key '{key}' is missing.", key=key),
+                             text("Add '{key}' (see nnU-Net's dataset_format documentation).",
+                                  key=key)))
     labels = data.get("labels")
     if "labels" in data:
         if not isinstance(labels, dict) or not labels:
-            found.append(bad("'labels' must be a non-empty object such as "
-                             "{\"background\": 0, \"liver\": 1}.",
-                             "Map each label name to its integer value."))
+            found.append(bad(text("'labels' must be a non-empty object such as "
+                                  "{\"background\": 0, \"liver\": 1}."),
+                             text("Map each label name to its integer value.")))
         else:
             values: list[int] = []
             region_based = False
@@ -186,71 +200,81 @@ def validate_dataset_json(data: Any, where: str) -> list[Problem]:
                     region_based = True
                     values.extend(value)
                 else:
-                    found.append(bad(f"label '{label_name}' has the value {value!r}; "
-                                     "expected an integer (or a list of integers for regions).",
-                                     "Give every label an integer value."))
+                    found.append(bad(text("label '{label}' has the value {value!r}; expected "
+                                          "an integer (or a list of integers for regions).",
+                                          label=label_name, value=value),
+                                     text("Give every label an integer value.")))
                     break
             else:
                 if labels.get("background") != 0:
-                    found.append(bad("'labels' needs \"background\": 0.",
-                                     'Add "background": 0 to labels.'))
+                    found.append(bad(text("'labels' needs \"background\": 0."),
+                                     text('Add "background": 0 to labels.')))
                 elif not region_based:
                     named = sorted(v for k, v in labels.items() if k != "ignore")
                     if named != list(range(len(named))):
-                        found.append(bad(f"label values must be consecutive from 0, found "
-                                         f"{named}.",
-                                         "Renumber the labels 0, 1, 2, ... (in the label files "
-                                         "too)."))
+                        found.append(bad(text("label values must be consecutive from 0, "
+                                              "found {values}.", values=named),
+                                         text("Renumber the labels 0, 1, 2, ... (in the label "
+                                              "files too).")))
                 if region_based and "regions_class_order" not in data:
-                    found.append(bad("region-based labels need 'regions_class_order'.",
-                                     "Add regions_class_order (see nnU-Net's region-based "
-                                     "training documentation)."))
+                    found.append(bad(text("region-based labels need 'regions_class_order'."),
+                                     text("Add regions_class_order (see nnU-Net's region-based "
+                                          "training documentation).")))
                 if "ignore" in labels:
                     # nnU-Net's LabelManager asserts this at planning and training.
                     highest = max((v for k in labels if k != "ignore"
                                    for v in (labels[k] if isinstance(labels[k], list)
                                              else [labels[k]])), default=0)
                     if labels["ignore"] != highest + 1:
-                        found.append(bad(f"the 'ignore' label must be an integer one above the "
-                                         f"highest label ({highest + 1}), found "
-                                         f"{labels['ignore']!r}.",
-                                         f'Set "ignore": {highest + 1} (and use that value in '
-                                         "the label files)."))
+                        found.append(bad(text("the 'ignore' label must be an integer one above "
+                                              "the highest label ({expected}), found "
+                                              "{found!r}.", expected=highest + 1,
+                                              found=labels["ignore"]),
+                                         text('Set "ignore": {expected} (and use that value in '
+                                              "the label files).", expected=highest + 1)))
     if "numTraining" in data and (not _is_int(data["numTraining"]) or data["numTraining"] < 1):
-        found.append(bad(f"'numTraining' must be a positive integer, found "
-                         f"{data['numTraining']!r}.",
-                         "Set numTraining to the number of training cases in imagesTr."))
+        found.append(bad(text("'numTraining' must be a positive integer, found {found!r}.",
+                              found=data["numTraining"]),
+                         text("Set numTraining to the number of training cases in imagesTr.")))
     file_ending = data.get("file_ending")
     if "file_ending" in data and (not isinstance(file_ending, str)
                                   or not file_ending.startswith(".") or len(file_ending) < 2):
-        found.append(bad(f"'file_ending' must look like \".nii.gz\", found {file_ending!r}.",
-                         'Set file_ending to the extension of your images, e.g. ".nii.gz".'))
+        found.append(bad(text("'file_ending' must look like \".nii.gz\", found {found!r}.",
+                              found=file_ending),
+                         text('Set file_ending to the extension of your images, e.g. '
+                              '".nii.gz".')))
     return found
 
 
 def load_dataset_json(path: Path) -> tuple[dict | None, list[Problem]]:
     """Read and validate a ``dataset.json``. Never raises."""
     if not path.is_file():
-        return None, [P.error(P.DATASET_JSON_INVALID, f"{path} does not exist.",
-                              "Create dataset.json next to imagesTr/ and labelsTr/.")]
+        return None, [P.error(P.DATASET_JSON_INVALID, text("{path} does not exist.", path=path),
+                              text("Create dataset.json next to imagesTr/ and labelsTr/."))]
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        return None, [P.error(P.DATASET_JSON_INVALID, f"{path} is not UTF-8 text ({exc.reason}).",
-                              "Save dataset.json as UTF-8.")]
+        return None, [P.error(P.DATASET_JSON_INVALID,
+                              text("{path} is not UTF-8 text ({reason}).", path=path,
+                                   reason=exc.reason),
+                              text("Save dataset.json as UTF-8."))]
     except json.JSONDecodeError as exc:
         return None, [P.error(P.DATASET_JSON_INVALID,
-                              f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                              f"column {exc.colno}.",
-                              "Fix the JSON syntax (a JSON validator shows the spot).")]
+                              text("{path} is not valid JSON: {error} at line {line}, "
+                                   "column {column}.", path=path, error=exc.msg,
+                                   line=exc.lineno, column=exc.colno),
+                              text("Fix the JSON syntax (a JSON validator shows the spot)."))]
     except RecursionError:
         return None, [P.error(P.DATASET_JSON_INVALID,
-                              f"{path} is nested too deeply to be a dataset.json.",
-                              "Write dataset.json as a flat object (nnU-Net's "
-                              "generate_dataset_json helps).")]
+                              text("{path} is nested too deeply to be a dataset.json.",
+                                   path=path),
+                              text("Write dataset.json as a flat object (nnU-Net's "
+                                   "generate_dataset_json helps)."))]
     except OSError as exc:
-        return None, [P.error(P.DATASET_JSON_INVALID, f"{path} cannot be read: {exc.strerror}.",
-                              "Check the file's permissions.")]
+        return None, [P.error(P.DATASET_JSON_INVALID,
+                              text("{path} cannot be read: {reason}.", path=path,
+                                   reason=exc.strerror),
+                              text("Check the file's permissions."))]
     found = validate_dataset_json(data, str(path))
     return (data if not found else None), found
 
@@ -335,8 +359,10 @@ def inspect_dataset(workspace: Workspace, name: str) -> DatasetInfo:
     if not raw_dir.is_dir():
         info.problems.append(P.error(
             P.DATASET_NOT_FOUND,
-            f"{name} has no raw folder {raw_dir} (it exists only in preprocessed/results).",
-            f"Put the raw dataset into {raw_dir} (dataset.json, imagesTr/, labelsTr/).",
+            text("{name} has no raw folder {raw_dir} (it exists only in preprocessed/results).",
+                 name=name, raw_dir=raw_dir),
+            text("Put the raw dataset into {raw_dir} (dataset.json, imagesTr/, labelsTr/).",
+                 raw_dir=raw_dir),
         ))
         return info
     data, found = load_dataset_json(raw_dir / "dataset.json")
@@ -349,8 +375,10 @@ def inspect_dataset(workspace: Workspace, name: str) -> DatasetInfo:
     except Exception as exc:  # nnU-Net's listing raises on many malformed layouts
         info.problems.append(P.error(
             P.DATASET_FILES_MISSING,
-            f"{name}: nnU-Net cannot list the training cases ({type(exc).__name__}: {exc}).",
-            "Check imagesTr/ and labelsTr/ follow CASE_0000<file_ending> and CASE<file_ending>.",
+            text("{name}: nnU-Net cannot list the training cases ({error_type}: {error}).",
+                 name=name, error_type=type(exc).__name__, error=str(exc)),
+            text("Check imagesTr/ and labelsTr/ follow CASE_0000<file_ending> and "
+                 "CASE<file_ending>."),
         ))
         return info
     info.problems.extend(_check_case_files(info))
@@ -364,43 +392,47 @@ def _check_case_files(info: DatasetInfo) -> list[Problem]:
     if not info.cases:
         return [P.error(
             P.DATASET_FILES_MISSING,
-            f"{info.name}: no training images in {info.raw_dir / 'imagesTr'} ending in "
-            f"{data.get('file_ending')}.",
-            "Put the images in imagesTr/ named CASE_0000<file_ending>, or fix file_ending.",
+            text("{name}: no training images in {folder} ending in {file_ending}.",
+                 name=info.name, folder=info.raw_dir / "imagesTr",
+                 file_ending=data.get("file_ending")),
+            text("Put the images in imagesTr/ named CASE_0000<file_ending>, or fix file_ending."),
         )]
     if len(info.cases) != data.get("numTraining"):
         found.append(P.error(
             P.DATASET_FILES_MISSING,
-            f"{info.name}: dataset.json says numTraining={data.get('numTraining')}, but "
-            f"{len(info.cases)} cases were found in imagesTr/.",
-            f"Set numTraining to {len(info.cases)}, or add the missing cases.",
+            text("{name}: dataset.json says numTraining={declared}, but {count} cases were "
+                 "found in imagesTr/.", name=info.name, declared=data.get("numTraining"),
+                 count=len(info.cases)),
+            text("Set numTraining to {count}, or add the missing cases.", count=len(info.cases)),
         ))
     wrong_channels = [c for c, d in info.cases.items() if len(d.get("images", [])) != n_channels]
     if wrong_channels:
         found.append(P.error(
             P.DATASET_FILES_MISSING,
-            f"{info.name}: {len(wrong_channels)} case(s) do not have exactly {n_channels} "
-            f"channel file(s), e.g. {wrong_channels[0]}.",
-            f"Every case needs CASE_0000 ... CASE_{n_channels - 1:04d} files, one per "
-            "channel_names entry.",
+            text("{name}: {count} case(s) do not have exactly {channels} channel file(s), "
+                 "e.g. {example}.", name=info.name, count=len(wrong_channels),
+                 channels=n_channels, example=wrong_channels[0]),
+            text("Every case needs CASE_0000 ... CASE_{last:04d} files, one per channel_names "
+                 "entry.", last=n_channels - 1),
         ))
     missing_images = [p for d in info.cases.values() for p in d.get("images", [])
                       if not Path(p).is_file()]
     if missing_images:
         found.append(P.error(
             P.DATASET_FILES_MISSING,
-            f"{info.name}: {len(missing_images)} image file(s) listed in dataset.json do not "
-            f"exist, e.g. {missing_images[0]}.",
-            "Fix the paths in dataset.json's 'dataset' entry or add the files.",
+            text("{name}: {count} image file(s) listed in dataset.json do not exist, e.g. "
+                 "{example}.", name=info.name, count=len(missing_images),
+                 example=missing_images[0]),
+            text("Fix the paths in dataset.json's 'dataset' entry or add the files."),
         ))
     missing_labels = [d.get("label") for d in info.cases.values()
                       if not d.get("label") or not Path(d["label"]).is_file()]
     if missing_labels:
         found.append(P.error(
             P.DATASET_FILES_MISSING,
-            f"{info.name}: {len(missing_labels)} case(s) have no label file in labelsTr/, "
-            f"e.g. {missing_labels[0]}.",
-            "Add labelsTr/CASE<file_ending> for every training case.",
+            text("{name}: {count} case(s) have no label file in labelsTr/, e.g. {example}.",
+                 name=info.name, count=len(missing_labels), example=missing_labels[0]),
+            text("Add labelsTr/CASE<file_ending> for every training case."),
         ))
     return found
 

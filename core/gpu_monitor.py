@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import problems as P
+from .i18n import text
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -384,20 +385,23 @@ def memory_problem(need: MemoryNeed, sample: GpuSample) -> Problem | None:
         return None
     free_gib = sample.memory_free_mib / 1024
     others = sample.memory_used_mib / 1024
-    smaller = ("plan with a smaller preset (nnUNetv2_plan_experiment -pl nnUNetPlannerResEncM: "
-               "9 GB, or nnU-Net's default planner: 8 GB) under a new plans identifier"
+    smaller = (text("plan with a smaller preset (nnUNetv2_plan_experiment -pl "
+                    "nnUNetPlannerResEncM: 9 GB, or nnU-Net's default planner: 8 GB) under a "
+                    "new plans identifier")
                if need.gigabytes > 9 else
-               "plan with a smaller target (nnUNetv2_plan_experiment -gpu_memory_target GB "
-               "-overwrite_plans_name NEW_NAME) and train with those plans")
+               text("plan with a smaller target (nnUNetv2_plan_experiment -gpu_memory_target "
+                    "GB -overwrite_plans_name NEW_NAME) and train with those plans"))
     return P.warning(
         P.GPU_MEMORY_LOW,
-        f"GPU {sample.index} ({sample.name}) has {free_gib:.1f} GiB of "
-        f"{sample.memory_total_mib / 1024:.1f} GiB free, but configuration "
-        f"'{need.configuration}' of plans '{need.plans_name}' was planned by {need.planner} "
-        f"for about {need.gigabytes:g} GB of GPU memory: the training may stop with "
-        "'CUDA out of memory'.",
-        f"Free the GPU ({others:.1f} GiB are in use: see nvidia-smi for the processes), "
-        "choose a GPU with more free memory (CUDA_VISIBLE_DEVICES=N), or " + smaller + ".")
+        text("GPU {index} ({name}) has {free:.1f} GiB of {total:.1f} GiB free, but "
+             "configuration '{configuration}' of plans '{plans}' was planned by {planner} for "
+             "about {gigabytes:g} GB of GPU memory: the training may stop with 'CUDA out of "
+             "memory'.", index=sample.index, name=sample.name, free=free_gib,
+             total=sample.memory_total_mib / 1024, configuration=need.configuration,
+             plans=need.plans_name, planner=need.planner, gigabytes=need.gigabytes),
+        text("Free the GPU ({others:.1f} GiB are in use: see nvidia-smi for the processes), "
+             "choose a GPU with more free memory (CUDA_VISIBLE_DEVICES=N), or {smaller}.",
+             others=others, smaller=smaller))
 
 
 def gpu_memory_problems(ctx: ChainContext, sampler: GpuSampler | None = None) -> list[Problem]:

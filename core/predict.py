@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import problems as P
+from .i18n import text
 from .problems import Problem
 from .runner import CommandRunner, RunResult
 from .safety import atomic_copy
@@ -164,11 +165,13 @@ def resolve_model(path: Path | str, folds: Sequence[str] | None = None
         None with ``MODEL_NOT_FOUND``, ``MODEL_AMBIGUOUS`` or ``MODEL_INCOMPLETE`` errors.
     """
     path = Path(path).expanduser().absolute()
-    fix_path = ("Give the training output folder (…/<trainer>__<plans>__<config>, with "
-                "plans.json, dataset.json and fold_X/checkpoint_final.pth), one of its fold "
-                "folders, or a zip made by nnUNetv2_export_model_to_zip / nnft export-model.")
+    fix_path = text("Give the training output folder (…/<trainer>__<plans>__<config>, with "
+                    "plans.json, dataset.json and fold_X/checkpoint_final.pth), one of its fold "
+                    "folders, or a zip made by nnUNetv2_export_model_to_zip / nnft "
+                    "export-model.")
     if not path.exists():
-        return None, [_error(P.MODEL_NOT_FOUND, f"The model {path} does not exist.", fix_path)]
+        return None, [_error(P.MODEL_NOT_FOUND, text("The model {path} does not exist.",
+                                                     path=path), fix_path)]
     files: dict[str, bytes] = {}
     names: set[str] | None = None
     folder: Path | None = None
@@ -176,21 +179,24 @@ def resolve_model(path: Path | str, folds: Sequence[str] | None = None
     if path.is_file():
         if not zipfile.is_zipfile(path):
             return None, [_error(P.MODEL_NOT_FOUND,
-                                 f"The model {path} is a file but not a zip archive.", fix_path)]
+                                 text("The model {path} is a file but not a zip archive.",
+                                      path=path), fix_path)]
         with zipfile.ZipFile(path) as archive:
             all_names = archive.namelist()
             models = _model_folders_in_zip(all_names)
             if not models:
                 return None, [_error(
                     P.MODEL_NOT_FOUND,
-                    f"The zip {path} holds no nnU-Net model (no <dataset>/<trainer>__<plans>__"
-                    "<config>/plans.json inside).", fix_path)]
+                    text("The zip {path} holds no nnU-Net model (no <dataset>/<trainer>__"
+                         "<plans>__<config>/plans.json inside).", path=path), fix_path)]
             if len(models) > 1:
                 return None, [_error(
                     P.MODEL_AMBIGUOUS,
-                    f"The zip {path} holds {len(models)} trained models: {', '.join(models)}.",
-                    "Unpack it (or install it with nnUNetv2_install_pretrained_model_from_zip) "
-                    "and give the one model folder you mean as --model.")]
+                    text("The zip {path} holds {count} trained models: {models}.", path=path,
+                         count=len(models), models=", ".join(models)),
+                    text("Unpack it (or install it with "
+                         "nnUNetv2_install_pretrained_model_from_zip) and give the one model "
+                         "folder you mean as --model."))]
             member = models[0]
             prefix = member + "/"
             names = {n[len(prefix):] for n in all_names if n.startswith(prefix)}
@@ -209,25 +215,28 @@ def resolve_model(path: Path | str, folds: Sequence[str] | None = None
         if not files and not any(folder.glob("fold_*")):
             return None, [_error(
                 P.MODEL_NOT_FOUND,
-                f"{path} is not an nnU-Net model folder (no plans.json, dataset.json or "
-                "fold_X folders in it).", fix_path)]
+                text("{path} is not an nnU-Net model folder (no plans.json, dataset.json or "
+                     "fold_X folders in it).", path=path), fix_path)]
 
-    where = f"{path}" + (f" (in the zip: {member})" if member else "")
+    where = (text("{path} (in the zip: {member})", path=path, member=member) if member
+             else str(path))
     problems: list[Problem] = []
     parsed: dict[str, dict] = {}
     for name in ("dataset.json", "plans.json"):
         if name not in files:
             problems.append(_error(
-                P.MODEL_INCOMPLETE, f"The model {where} has no {name}.",
-                f"nnU-Net writes {name} next to the fold folders when a training starts: copy "
-                "the whole training output folder, or export it again."))
+                P.MODEL_INCOMPLETE, text("The model {where} has no {name}.", where=where,
+                                         name=name),
+                text("nnU-Net writes {name} next to the fold folders when a training starts: "
+                     "copy the whole training output folder, or export it again.", name=name)))
             continue
         try:
             parsed[name] = json.loads(files[name].decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             problems.append(_error(P.MODEL_INCOMPLETE,
-                                   f"The model's {name} in {where} is not valid JSON ({exc}).",
-                                   "Copy or export the model again."))
+                                   text("The model's {name} in {where} is not valid JSON "
+                                        "({error}).", name=name, where=where, error=str(exc)),
+                                   text("Copy or export the model again.")))
     dataset_json = parsed.get("dataset.json")
     if dataset_json is not None and (not isinstance(dataset_json, dict)
                                      or "file_ending" not in dataset_json
@@ -235,8 +244,9 @@ def resolve_model(path: Path | str, folds: Sequence[str] | None = None
                                              or dataset_json.get("modality"))):
         problems.append(_error(
             P.MODEL_INCOMPLETE,
-            f"The model's dataset.json in {where} lacks file_ending or channel_names.",
-            "Copy or export the model again."))
+            text("The model's dataset.json in {where} lacks file_ending or channel_names.",
+                 where=where),
+            text("Copy or export the model again.")))
     available = _available_folds(names, folder)
     chosen = [str(f) for f in folds] if folds else [
         f for f in available if _checkpoint_present(folder, names, f)]
@@ -244,19 +254,21 @@ def resolve_model(path: Path | str, folds: Sequence[str] | None = None
     if not chosen:
         problems.append(_error(
             P.MODEL_INCOMPLETE,
-            f"The model {where} has no fold with a finished training ({CHECKPOINT_NAME}); "
-            f"folds found: {', '.join(available) or 'none'}.",
-            "Finish the training first (nnft run continues it), or give the model folder of a "
-            "finished one."))
+            text("The model {where} has no fold with a finished training ({checkpoint}); "
+                 "folds found: {folds}.", where=where, checkpoint=CHECKPOINT_NAME,
+                 folds=", ".join(available) or text("none")),
+            text("Finish the training first (nnft run continues it), or give the model folder "
+                 "of a finished one.")))
     finished = [f for f in available if _checkpoint_present(folder, names, f)]
     for fold in chosen:
         if not _checkpoint_present(folder, names, fold):
             problems.append(_error(
                 P.MODEL_INCOMPLETE,
-                f"The model {where} has no whole fold_{fold}/{CHECKPOINT_NAME} (folds with "
-                f"one: {', '.join(finished) or 'none'}).",
-                "Choose folds that finished training (--folds), or finish fold "
-                f"{fold}'s training first."))
+                text("The model {where} has no whole fold_{fold}/{checkpoint} (folds with "
+                     "one: {folds}).", where=where, fold=fold, checkpoint=CHECKPOINT_NAME,
+                     folds=", ".join(finished) or text("none")),
+                text("Choose folds that finished training (--folds), or finish fold "
+                     "{fold}'s training first.", fold=fold)))
     if problems or dataset_json is None:
         return None, problems
     return ModelSource(path, member, dataset_json, parsed["plans.json"], tuple(chosen)), []
@@ -297,17 +309,20 @@ def _input_cases(input_path: Path, model: ModelSource) -> tuple[list[InputCase],
         files = sorted(p for p in input_path.iterdir() if p.is_file()
                        and not p.name.startswith("."))
     if not files:
-        return [], [_error(P.PREDICT_INPUT_MISSING, f"The input folder {input_path} holds no "
-                           "image.", f"Put the images to predict ({ending} files) there.")]
+        return [], [_error(P.PREDICT_INPUT_MISSING,
+                           text("The input folder {input} holds no image.", input=input_path),
+                           text("Put the images to predict ({ending} files) there.",
+                                ending=ending))]
     wrong = [p for p in files if _strip_ending(p.name, ending) is None]
     if wrong:
         shown = ", ".join(p.name for p in wrong[:5]) + (" …" if len(wrong) > 5 else "")
         return [], [_error(
             P.PREDICT_FILE_ENDING,
-            f"{len(wrong)} input file(s) do not end with the model's file ending {ending}: "
-            f"{shown} (in {input_path if input_path.is_dir() else input_path.parent}).",
-            f"Convert them to {ending} (the ending the model was trained with, from its "
-            "dataset.json), or move them out of the input folder.")]
+            text("{count} input file(s) do not end with the model's file ending {ending}: "
+                 "{shown} (in {folder}).", count=len(wrong), ending=ending, shown=shown,
+                 folder=input_path if input_path.is_dir() else input_path.parent),
+            text("Convert them to {ending} (the ending the model was trained with, from its "
+                 "dataset.json), or move them out of the input folder.", ending=ending))]
     stems = {p: _strip_ending(p.name, ending) or "" for p in files}
     matches = {p: _CHANNEL_RE.match(stem) for p, stem in stems.items()}
     single_file = input_path.is_file()
@@ -319,10 +334,11 @@ def _input_cases(input_path: Path, model: ModelSource) -> tuple[list[InputCase],
         shown = ", ".join(plain[:5]) + (" …" if len(plain) > 5 else "")
         return [], [_error(
             P.PREDICT_INPUT_NAMES,
-            f"The model has {n} input channels, but these files are not named CASE_XXXX{ending} "
-            f"(XXXX = the channel, 0000 to {n - 1:04d}): {shown}.",
-            f"Name each case's channels CASE_0000{ending} … CASE_{n - 1:04d}{ending}, in the "
-            "order of the model's channel_names.")]
+            text("The model has {count} input channels, but these files are not named "
+                 "CASE_XXXX{ending} (XXXX = the channel, 0000 to {last:04d}): {shown}.",
+                 count=n, ending=ending, last=n - 1, shown=shown),
+            text("Name each case's channels CASE_0000{ending} … CASE_{last:04d}{ending}, in "
+                 "the order of the model's channel_names.", ending=ending, last=n - 1))]
     by_case: dict[str, dict[int, Path]] = {}
     for p, match in matches.items():
         assert match is not None
@@ -336,12 +352,14 @@ def _input_cases(input_path: Path, model: ModelSource) -> tuple[list[InputCase],
         if sorted(channels) != expected:
             problems.append(_error(
                 P.PREDICT_CHANNEL_MISMATCH,
-                f"Case {case} has channel(s) {', '.join(f'{c:04d}' for c in sorted(channels))}, "
-                f"but the model was trained with {n} channel(s) "
-                f"({', '.join(f'{k}: {v}' for k, v in channel_names.items())}), named "
-                f"{case}_0000{ending}" + (f" … {case}_{n - 1:04d}{ending}" if n > 1 else "") + ".",
-                f"Give every case exactly the model's {n} channel(s), one file each; a model "
-                "cannot predict images with another number of channels."))
+                text("Case {case} has channel(s) {channels}, but the model was trained with "
+                     "{count} channel(s) ({channel_names}), named {file_names}.", case=case,
+                     channels=", ".join(f"{c:04d}" for c in sorted(channels)), count=n,
+                     channel_names=", ".join(f"{k}: {v}" for k, v in channel_names.items()),
+                     file_names=f"{case}_0000{ending}" + (
+                         f" … {case}_{n - 1:04d}{ending}" if n > 1 else "")),
+                text("Give every case exactly the model's {count} channel(s), one file each; a "
+                     "model cannot predict images with another number of channels.", count=n)))
             continue
         cases.append(InputCase(case, tuple(channels[c] for c in expected), single_file))
     return cases, problems
@@ -403,19 +421,22 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
     output = Path(output_dir).expanduser().absolute()
     plan.output_dir = output
     if not input_path.exists():
-        plan.problems.append(_error(P.PREDICT_INPUT_MISSING, f"The input {input_path} does not "
-                                    "exist.", "Give an image file or a folder of images (-i)."))
+        plan.problems.append(_error(P.PREDICT_INPUT_MISSING,
+                                    text("The input {input} does not exist.", input=input_path),
+                                    text("Give an image file or a folder of images (-i).")))
     if output.exists() and not output.is_dir():
         plan.problems.append(_error(P.PREDICT_OUTPUT_INVALID,
-                                    f"The output {output} is a file, not a folder.",
-                                    "Give a folder for the predictions (-o); it is created "
-                                    "when missing."))
+                                    text("The output {output} is a file, not a folder.",
+                                         output=output),
+                                    text("Give a folder for the predictions (-o); it is created "
+                                         "when missing.")))
     elif input_path.is_dir() and _inside(output, input_path):
         plan.problems.append(_error(
             P.PREDICT_OUTPUT_INVALID,
-            f"The output folder {output} is the input folder {input_path} or inside it.",
-            "Choose an output folder outside the input folder: predictions have the names of "
-            "the input cases and would be taken as input images by the next run."))
+            text("The output folder {output} is the input folder {input} or inside it.",
+                 output=output, input=input_path),
+            text("Choose an output folder outside the input folder: predictions have the names "
+                 "of the input cases and would be taken as input images by the next run.")))
     if found is None or not input_path.exists():
         return plan
     cases, problems = _input_cases(input_path, found)
@@ -426,8 +447,9 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
     if clashes:
         plan.problems.append(_error(
             P.PREDICT_OUTPUT_INVALID,
-            f"The prediction {clashes[0]} would replace the input image of that name.",
-            "Choose an output folder other than the image's folder (-o)."))
+            text("The prediction {prediction} would replace the input image of that name.",
+                 prediction=clashes[0]),
+            text("Choose an output folder other than the image's folder (-o).")))
     if cases and input_path.is_dir() and not any(c.needs_link for c in cases):
         plan.input_dir = input_path
     if check_images:
@@ -437,9 +459,11 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
                 if reason is not None:
                     plan.problems.append(_error(
                         P.PREDICT_IMAGE_UNREADABLE,
-                        f"The image {image} cannot be read: {reason}.",
-                        f"Check that it is a whole {found.file_ending} image (re-export or "
-                        "copy it again), or move it out of the input."))
+                        text("The image {image} cannot be read: {reason}.", image=image,
+                             reason=reason),
+                        text("Check that it is a whole {ending} image (re-export or copy it "
+                             "again), or move it out of the input.",
+                             ending=found.file_ending)))
     if labels_dir is not None:
         plan.labels_dir = Path(labels_dir).expanduser().absolute()
         missing = [c.case for c in cases
@@ -448,10 +472,12 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
             shown = ", ".join(f"{m}{found.file_ending}" for m in missing[:5])
             plan.problems.append(_error(
                 P.PREDICT_LABELS_MISSING,
-                f"The labels folder {plan.labels_dir} has no reference for {len(missing)} "
-                f"case(s): {shown}" + (" …" if len(missing) > 5 else "") + ".",
-                "Give the folder with a label file CASE" + found.file_ending + " per input "
-                "case (--labels), or leave --labels out to predict without a Dice."))
+                text("The labels folder {folder} has no reference for {count} case(s): "
+                     "{shown}.", folder=plan.labels_dir, count=len(missing),
+                     shown=shown + (" …" if len(missing) > 5 else "")),
+                text("Give the folder with a label file CASE{ending} per input case "
+                     "(--labels), or leave --labels out to predict without a Dice.",
+                     ending=found.file_ending)))
     names = [f"{c.case}{found.file_ending}" for c in cases] + list(PREDICTOR_FILES)
     if labels_dir is not None:
         names.append(SUMMARY_NAME)
@@ -462,17 +488,20 @@ def plan_prediction(model: Path | str, input_path: Path | str, output_dir: Path 
     if predictions:
         shown = ", ".join(p.name for p in predictions[:5]) + (" …" if len(predictions) > 5
                                                              else "")
-        message = (f"The output folder {output} already holds {len(predictions)} "
-                   f"prediction(s) this run would overwrite: {shown}.")
+        message = text("The output folder {output} already holds {count} prediction(s) this "
+                       "run would overwrite: {shown}.", output=output, count=len(predictions),
+                       shown=shown)
         if overwrite:
             plan.problems.append(P.warning(
                 P.PREDICTION_EXISTS, message,
-                f"They are moved to {backup_folder_name(output)}-<time> before the run."))
+                text("They are moved to {backup}-<time> before the run.",
+                     backup=backup_folder_name(output))))
         else:
             plan.problems.append(_error(
                 P.PREDICTION_EXISTS, message,
-                "Choose another output folder, or pass --overwrite: nnFT then moves the old "
-                f"files to a backup folder next to it ({output.name}.nnft-backup-<time>) first."))
+                text("Choose another output folder, or pass --overwrite: nnFT then moves the "
+                     "old files to a backup folder next to it ({name}.nnft-backup-<time>) "
+                     "first.", name=output.name)))
     return plan
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnft.core import problems as P
+from nnft.core.i18n import text
 from nnft.core.problems import Problem
 
 ACTIVE_STATES = frozenset({"PENDING", "RUNNING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
@@ -38,8 +39,10 @@ PING_TIMEOUT_S = 15.0
 def _configuration_text(env: Mapping[str, str] | None) -> str:
     conf = (env if env is not None else os.environ).get("SLURM_CONF")
     if not conf:
-        return "SLURM_CONF is not set"
-    return f"SLURM_CONF={conf}" + ("" if Path(conf).exists() else ", which does not exist")
+        return text("SLURM_CONF is not set")
+    if Path(conf).exists():
+        return f"SLURM_CONF={conf}"
+    return text("SLURM_CONF={conf}, which does not exist", conf=conf)
 
 
 def no_controller_problem(output: str, env: Mapping[str, str] | None = None,
@@ -65,27 +68,30 @@ def no_controller_problem(output: str, env: Mapping[str, str] | None = None,
     lines = [line.strip() for line in output.splitlines() if any(c.isalnum() for c in line)]
     telling = [line for line in lines
                if any(sign in line for sign in NOT_CONFIGURED_SIGNS + UNREACHABLE_SIGNS)]
-    said = f" Slurm said: {(telling or lines)[-1]}" if lines else ""
-    fix_elsewhere = ("or export the chain as a script (Export script… on the Cluster page, "
-                     "nnft export --format slurm) and run it on the login node with bash.")
+    said = text(" Slurm said: {output}", output=(telling or lines)[-1]) if lines else ""
+    fix_elsewhere = text("or export the chain as a script (Export script… on the Cluster page, "
+                         "nnft export --format slurm) and run it on the login node with bash.")
     if timed_out_after is None and any(sign in output for sign in NOT_CONFIGURED_SIGNS) \
             or (timed_out_after is not None and where.endswith("does not exist")):
         return P.error(
             P.SLURM_NO_CONTROLLER,
-            "Slurm's commands are installed on this computer, but Slurm is not configured "
-            f"here: they find no cluster to talk to ({where}).{said}",
-            "Run nnFT on the cluster's login node, where Slurm is set up; or set SLURM_CONF "
-            "to the cluster's slurm.conf (or install it as /etc/slurm/slurm.conf) and start "
-            "nnFT again; " + fix_elsewhere)
+            text("Slurm's commands are installed on this computer, but Slurm is not "
+                 "configured here: they find no cluster to talk to ({where}).{said}",
+                 where=where, said=said),
+            text("Run nnFT on the cluster's login node, where Slurm is set up; or set "
+                 "SLURM_CONF to the cluster's slurm.conf (or install it as "
+                 "/etc/slurm/slurm.conf) and start nnFT again; {elsewhere}",
+                 elsewhere=fix_elsewhere))
     if timed_out_after is not None or any(sign in output for sign in UNREACHABLE_SIGNS):
-        silence = (f" It did not answer within {timed_out_after:.0f} s."
+        silence = (text(" It did not answer within {seconds:.0f} s.", seconds=timed_out_after)
                    if timed_out_after is not None else "")
         return P.error(
             P.SLURM_NO_CONTROLLER,
-            f"Slurm is configured ({where}), but its controller does not answer from this "
-            f"computer.{silence}{said}",
-            "Check that the controller (slurmctld) runs and that this computer reaches it "
-            "('scontrol ping'); or run nnFT on the cluster's login node; " + fix_elsewhere)
+            text("Slurm is configured ({where}), but its controller does not answer from this "
+                 "computer.{silence}{said}", where=where, silence=silence, said=said),
+            text("Check that the controller (slurmctld) runs and that this computer reaches it "
+                 "('scontrol ping'); or run nnFT on the cluster's login node; {elsewhere}",
+                 elsewhere=fix_elsewhere))
     return None
 
 
@@ -160,17 +166,18 @@ class SlurmCommands:
         output = f"{result.stderr}\n{result.stdout}"
         return no_controller_problem(output, self.env) or P.error(
             P.SLURM_NO_CONTROLLER,
-            f"'scontrol ping' failed (exit status {result.returncode}): "
-            + (" ".join(output.split())[-300:] or "no output"),
-            "Run nnFT on the cluster's login node, or check Slurm's configuration with "
-            "'scontrol ping'.")
+            text("'scontrol ping' failed (exit status {status}): {output}",
+                 status=result.returncode,
+                 output=" ".join(output.split())[-300:] or text("no output")),
+            text("Run nnFT on the cluster's login node, or check Slurm's configuration with "
+                 "'scontrol ping'."))
 
     def missing_message(self, name: str = "sbatch") -> str:
         """What to tell a user on a machine without Slurm's ``name``, and what to do."""
-        return (f"Slurm's '{name}' was not found on PATH, so nothing can be submitted or "
-                "queried from this machine. Run nnft on the cluster's login node (where sbatch "
-                "works), load Slurm first (e.g. 'module load slurm'), or use 'nnft export "
-                "--format slurm' and submit the script there.")
+        return text("Slurm's '{name}' was not found on PATH, so nothing can be submitted or "
+                    "queried from this machine. Run nnft on the cluster's login node (where "
+                    "sbatch works), load Slurm first (e.g. 'module load slurm'), or use 'nnft "
+                    "export --format slurm' and submit the script there.", name=name)
 
     def run(self, argv: Sequence[str], *, check: bool = True) -> subprocess.CompletedProcess:
         """Run one command; :class:`SlurmNotFound` when it is not installed, :class:`SlurmError`

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from nnft.core import problems as P
+from nnft.core.i18n import text
 from nnft.core.problems import SLURM_NO_GRACEFUL_STOP, SLURM_OPTIONS_INVALID, Problem
 from nnft.core.steps import (
     FOLDS,
@@ -87,48 +88,56 @@ def slurm_problems(ctx: ChainContext, profile: SlurmProfile,
     if o.device == "cuda" and profile.gpus < 1:
         found.append(P.error(
             SLURM_OPTIONS_INVALID,
-            "The training runs on cuda, but the jobs request no GPU (--gpus 0).",
-            "Request GPUs (--gpus 1), or train on the CPU (--device cpu) for a quick trial."))
+            text("The training runs on cuda, but the jobs request no GPU (--gpus 0)."),
+            text("Request GPUs (--gpus 1), or train on the CPU (--device cpu) for a quick "
+                 "trial.")))
     if profile.num_gpus > 1 and o.device != "cuda":
         found.append(P.error(
             SLURM_OPTIONS_INVALID,
-            f"-num_gpus {profile.num_gpus} (nnU-Net's multi-GPU training) needs --device cuda, "
-            f"not {o.device}.", "Use --device cuda, or --num-gpus 1."))
+            text("-num_gpus {num_gpus} (nnU-Net's multi-GPU training) needs --device cuda, "
+                 "not {device}.", num_gpus=profile.num_gpus, device=o.device),
+            text("Use --device cuda, or --num-gpus 1.")))
     if o.device != "cuda" and profile.gpus > 0:
         found.append(P.warning(
             SLURM_OPTIONS_INVALID,
-            f"The jobs request {profile.gpus} GPU(s) but train on {o.device}.",
-            "Use --device cuda, or --gpus 0 for CPU-only jobs."))
+            text("The jobs request {gpus} GPU(s) but train on {device}.", gpus=profile.gpus,
+                 device=o.device),
+            text("Use --device cuda, or --gpus 0 for CPU-only jobs.")))
     # Each training job runs its own step's trainer (the fine-tuning preset's, the baseline's).
     roles = training_roles(ctx)
     lacking = [role for role in roles if ctx.trainer_of(role) not in GRACEFUL_STOP_TRAINERS]
     if lacking:
         names = list(dict.fromkeys(ctx.trainer_of(role) for role in lacking))
+        # Singular and plural are whole templates (a translation has its own grammar).
+        jobs = " and ".join(lacking)
         which = "" if len(lacking) == len(roles) else (
-            f", which the {' and '.join(lacking)} job{'s' if len(lacking) > 1 else ''} "
-            f"run{'' if len(lacking) > 1 else 's'}")
+            text(", which the {jobs} jobs run", jobs=jobs) if len(lacking) > 1
+            else text(", which the {jobs} job runs", jobs=jobs))
+        trainers = " and ".join(names)
+        lack = (text("{trainers} has no signal handling", trainers=trainers) if len(names) == 1
+                else text("{trainers} have no signal handling", trainers=trainers))
         found.append(P.warning(
             SLURM_NO_GRACEFUL_STOP,
-            f"{' and '.join(names)} {'has' if len(names) == 1 else 'have'} no signal handling "
-            f"(nnU-Net 2.8.1 has none){which}: a training job "
-            "cannot checkpoint when its time limit comes, so it is not requeued to continue; "
-            "nnU-Net only writes checkpoint_latest.pth every 50 epochs.",
-            "Use --trainer nnFTTrainer (nnU-Net's training plus a graceful stop on SIGUSR1), or "
-            "ask for a time limit longer than the whole training. A new 'nnft submit' continues "
-            "an interrupted training with --c."))
+            text("{trainers_lack} (nnU-Net 2.8.1 has none){which}: a training job cannot "
+                 "checkpoint when its time limit comes, so it is not requeued to continue; "
+                 "nnU-Net only writes checkpoint_latest.pth every 50 epochs.",
+                 trainers_lack=lack, which=which),
+            text("Use --trainer nnFTTrainer (nnU-Net's training plus a graceful stop on "
+                 "SIGUSR1), or ask for a time limit longer than the whole training. A new "
+                 "'nnft submit' continues an interrupted training with --c.")))
     elif profile.num_gpus > 1:
         found.append(P.warning(
             SLURM_NO_GRACEFUL_STOP,
-            f"With -num_gpus {profile.num_gpus} nnFT's graceful stop cannot be used (nnU-Net's "
-            "DDP parent process has no signal handler): the jobs do not checkpoint at the time "
-            "limit and are not requeued.",
-            "Ask for a time limit longer than the training, or train on one GPU per job. A new "
-            "'nnft submit' continues an interrupted training with --c."))
+            text("With -num_gpus {num_gpus} nnFT's graceful stop cannot be used (nnU-Net's "
+                 "DDP parent process has no signal handler): the jobs do not checkpoint at the "
+                 "time limit and are not requeued.", num_gpus=profile.num_gpus),
+            text("Ask for a time limit longer than the training, or train on one GPU per job. "
+                 "A new 'nnft submit' continues an interrupted training with --c.")))
     try:
         parse_folds(list(folds))
     except ValueError as exc:
-        found.append(P.error(P.FOLD_INVALID, f"Fine-tuning {exc}.",
-                             "Give e.g. --folds 0,1,2,3,4 (or 0-4), or --folds all."))
+        found.append(P.error(P.FOLD_INVALID, text("Fine-tuning {error}.", error=str(exc)),
+                             text("Give e.g. --folds 0,1,2,3,4 (or 0-4), or --folds all.")))
     return found
 
 def source_tag(ctx: ChainContext) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from nnft.core import problems as P
 from nnft.core.checks import finetune_fold_problem, preflight
 from nnft.core.datasets import largest_image_voxels
+from nnft.core.i18n import text
 from nnft.core.machine import augmentation_workers, preprocessing_workers
 from nnft.core.problems import Problem
 from nnft.core.steps import RunOptions, baseline_fold_problem
@@ -48,8 +49,8 @@ def cluster_preflight(workspace: Workspace, pretrain: str, finetune: str, option
         parsed = parse_folds(folds)
     except ValueError as exc:
         parsed = None
-        problems.append(P.error(P.FOLD_INVALID, f"Folds: {exc}.",
-                                "Give e.g. 0,1,2,3,4 (or 0-4) for a job array, or all."))
+        problems.append(P.error(P.FOLD_INVALID, text("Folds: {error}.", error=str(exc)),
+                                text("Give e.g. 0,1,2,3,4 (or 0-4) for a job array, or all.")))
     if parsed:
         options = dataclasses.replace(options, fold=parsed[0])
     result = preflight(workspace, pretrain, finetune, options, check_device_present=False)

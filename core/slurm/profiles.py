@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nnft.core import problems as P
+from nnft.core.i18n import text
 from nnft.core.problems import SLURM_OPTIONS_INVALID, Problem
 from nnft.core.safety import atomic_write_text
 
@@ -113,23 +114,26 @@ class SlurmProfile:
             found.append(P.error(SLURM_OPTIONS_INVALID, message, fix))
 
         if not _NAME_RE.match(self.name):
-            bad(f"Profile name '{self.name}' is not usable.",
-                "Use letters, digits, '-', '_' or '.'.")
-        for key in ("partition", "account", "prepare_partition"):
+            bad(text("Profile name '{name}' is not usable.", name=self.name),
+                text("Use letters, digits, '-', '_' or '.'."))
+        for key, label in (("partition", text("Partition")), ("account", text("Account")),
+                           ("prepare_partition", text("Prepare partition"))):
             value = getattr(self, key)
             if value and not _NAME_RE.match(value):
-                bad(f"{key.replace('_', ' ').capitalize()} '{value}' contains spaces or "
-                    "characters Slurm does not accept.", f"Give the {key} name as `sinfo` or "
-                                                         "`sacctmgr` shows it.")
+                bad(text("{what} '{value}' contains spaces or characters Slurm does not "
+                         "accept.", what=label, value=value),
+                    text("Give the {key} name as `sinfo` or `sacctmgr` shows it.", key=key))
         if self.gpus < 0:
-            bad(f"GPUs per job must be 0 or more, got {self.gpus}.", "Give 0 for CPU-only jobs.")
+            bad(text("GPUs per job must be 0 or more, got {gpus}.", gpus=self.gpus),
+                text("Give 0 for CPU-only jobs."))
         if self.cpus_per_task < 1:
-            bad(f"CPUs per task must be at least 1, got {self.cpus_per_task}.",
-                "Give 1 or more (nnU-Net's data augmentation wants several per GPU).")
+            bad(text("CPUs per task must be at least 1, got {cpus}.", cpus=self.cpus_per_task),
+                text("Give 1 or more (nnU-Net's data augmentation wants several per GPU)."))
         try:
             parse_memory_mb(self.mem)
         except ValueError:
-            bad(f"Memory '{self.mem}' is not a Slurm memory size.", "Write e.g. 32G or 64000M.")
+            bad(text("Memory '{mem}' is not a Slurm memory size.", mem=self.mem),
+                text("Write e.g. 32G or 64000M."))
         limits: dict[str, int | None] = {}
         for key in ("time_limit", "prepare_time_limit"):
             value = getattr(self, key)
@@ -138,31 +142,39 @@ class SlurmProfile:
             try:
                 limits[key] = parse_time_limit(value)
             except ValueError:
-                bad(f"Time limit '{value}' is not in a Slurm format.",
-                    "Write HH:MM:SS, D-HH:MM:SS or minutes, e.g. 24:00:00 or 2-00:00:00.")
+                bad(text("Time limit '{value}' is not in a Slurm format.", value=value),
+                    text("Write HH:MM:SS, D-HH:MM:SS or minutes, e.g. 24:00:00 or "
+                         "2-00:00:00."))
         if not 0 <= self.signal_seconds_before_end <= MAX_SIGNAL_SECONDS:
-            bad(f"The stop signal must come 0-{MAX_SIGNAL_SECONDS} s before the time limit, "
-                f"got {self.signal_seconds_before_end}.", "Give e.g. 300 (5 minutes).")
+            bad(text("The stop signal must come 0-{most} s before the time limit, got "
+                     "{seconds}.", most=MAX_SIGNAL_SECONDS,
+                     seconds=self.signal_seconds_before_end),
+                text("Give e.g. 300 (5 minutes)."))
         else:
             limit = limits.get("time_limit")
             if limit is not None and self.signal_seconds_before_end >= limit:
-                bad(f"The stop signal {self.signal_seconds_before_end} s before the end of a "
-                    f"{self.time_limit} job would come at its start.",
-                    "Give a longer time limit or a shorter signal time.")
+                bad(text("The stop signal {seconds} s before the end of a {time_limit} job "
+                         "would come at its start.", seconds=self.signal_seconds_before_end,
+                         time_limit=self.time_limit),
+                    text("Give a longer time limit or a shorter signal time."))
         if self.num_gpus < 1:
-            bad(f"-num_gpus must be at least 1, got {self.num_gpus}.", "Give 1 or more.")
+            bad(text("-num_gpus must be at least 1, got {num_gpus}.", num_gpus=self.num_gpus),
+                text("Give 1 or more."))
         elif self.num_gpus > 1 and self.num_gpus > self.gpus:
-            bad(f"-num_gpus {self.num_gpus} asks nnU-Net to train on {self.num_gpus} GPUs, but "
-                f"the jobs request {self.gpus} GPU(s) (--gpus).",
-                f"Request at least {self.num_gpus} GPUs per job (--gpus {self.num_gpus}) or "
-                f"lower --num-gpus to {max(self.gpus, 1)}.")
+            bad(text("-num_gpus {num_gpus} asks nnU-Net to train on {num_gpus} GPUs, but the "
+                     "jobs request {gpus} GPU(s) (--gpus).", num_gpus=self.num_gpus,
+                     gpus=self.gpus),
+                text("Request at least {num_gpus} GPUs per job (--gpus {num_gpus}) or lower "
+                     "--num-gpus to {lower}.", num_gpus=self.num_gpus,
+                     lower=max(self.gpus, 1)))
         for line in self.sbatch_extra_lines():
             if "\n" in line or "\r" in line or not line.startswith("-"):
-                bad(f"Extra #SBATCH line '{line}' is not an sbatch option.",
-                    "Give options such as --qos=normal, one per line.")
+                bad(text("Extra #SBATCH line '{line}' is not an sbatch option.", line=line),
+                    text("Give options such as --qos=normal, one per line."))
         for line in self.setup:
             if "\n" in line or "\r" in line:
-                bad("A set-up line contains a line break.", "Give one command per line.")
+                bad(text("A set-up line contains a line break."),
+                    text("Give one command per line."))
         return found
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nnft.core import problems as P
+from nnft.core.i18n import text
 from nnft.core.problems import SLURM_CHAIN_ACTIVE, Problem
 from nnft.core.steps import ChainContext, final_validation_finished, has_resumable_checkpoint
 from nnft.core.training_history import parse_fold_dir
@@ -312,9 +313,9 @@ def conflicting_chains(ctx: ChainContext, folds: Sequence[str],
             ids = " ".join(t.slurm_id for t in status.tasks if t.active)
             found.append(P.error(
                 SLURM_CHAIN_ACTIVE,
-                f"Chain {record.chain_id} still has jobs queued or running ({ids}) that train "
-                "into the same results folders.",
-                f"Wait for it (nnft jobs {record.chain_id} --follow) or cancel it (nnft jobs "
-                f"{record.chain_id} --cancel); then submit again, it continues from its "
-                "checkpoints."))
+                text("Chain {chain} still has jobs queued or running ({ids}) that train into "
+                     "the same results folders.", chain=record.chain_id, ids=ids),
+                text("Wait for it (nnft jobs {chain} --follow) or cancel it (nnft jobs {chain} "
+                     "--cancel); then submit again, it continues from its checkpoints.",
+                     chain=record.chain_id)))
     return found

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nnft.core import problems as P
+from nnft.core.i18n import text
 from nnft.core.problems import Problem
 
 from .network import (
@@ -248,17 +249,18 @@ def explain(report: WeightsReport, *, checkpoint: Path | str = "the checkpoint",
     net = network_info or report.network_info or NetworkDescription()
     found: list[Problem] = []
     where = f" ({net.label()})" if net.label() else ""
-    trained = f" (trained with {ckpt.label()})" if ckpt.label() else ""
-    head = (f"The checkpoint {checkpoint}{trained} does not fit the network the fine-tuning "
-            f"builds{where}")
-    counts = (f"{len(report.missing)} key(s) missing and {len(report.mismatched)} with another "
-              f"shape, {len(report.matching)} matching")
-    transfer_how = (
+    trained = text(" (trained with {label})", label=ckpt.label()) if ckpt.label() else ""
+    head = text("The checkpoint {checkpoint}{trained} does not fit the network the fine-tuning "
+                "builds{where}", checkpoint=checkpoint, trained=trained, where=where)
+    counts = text("{missing} key(s) missing and {mismatched} with another shape, {matching} "
+                  "matching", missing=len(report.missing), mismatched=len(report.mismatched),
+                  matching=len(report.matching))
+    transfer_how = text(
         "nnft run does both: nnUNetv2_move_plans_between_datasets -s FINETUNE -t PRETRAIN "
         "-sp <fine-tuning plans> -tp <new name>, then preprocess and train the pretraining "
         "dataset with -p <new name>")
-    transfer_fix = ("Transfer the fine-tuning dataset's plans to the pretraining dataset and "
-                    f"pretrain with them ({transfer_how}).")
+    transfer_fix = text("Transfer the fine-tuning dataset's plans to the pretraining dataset "
+                        "and pretrain with them ({how}).", how=transfer_how)
 
     # 1. Keys of a DDP / torch.compile wrapper (checkpoints written outside nnU-Net).
     for prefix in _WRAPPER_PREFIXES:
@@ -266,10 +268,13 @@ def explain(report: WeightsReport, *, checkpoint: Path | str = "the checkpoint",
         if report.missing and len(stripped & set(report.missing)) >= len(report.missing) / 2:
             return [P.error(
                 P.WEIGHTS_ARCH_MISMATCH,
-                f"{head}: its keys start with '{prefix}' (saved from a DistributedDataParallel "
-                f"or torch.compile wrapper), e.g. '{prefix}{sorted(stripped)[0]}'. {counts}.",
-                f"Re-save the weights without the '{prefix}' prefix: "
-                f"{{k.removeprefix('{prefix}'): v for k, v in weights.items()}}.")]
+                text("{head}: its keys start with '{prefix}' (saved from a "
+                     "DistributedDataParallel or torch.compile wrapper), e.g. "
+                     "'{prefix}{example}'. {counts}.", head=head, prefix=prefix,
+                     example=sorted(stripped)[0], counts=counts),
+                text("Re-save the weights without the '{prefix}' prefix: "
+                     "{{k.removeprefix('{prefix}'): v for k, v in weights.items()}}.",
+                     prefix=prefix))]
 
     # 2. Another network class.
     ckpt_class = ckpt.short_class or _class_from_keys(report.checkpoint_shapes)
@@ -280,13 +285,16 @@ def explain(report: WeightsReport, *, checkpoint: Path | str = "the checkpoint",
         plans_hint = f" '{ckpt.plans_name}'" if ckpt.plans_name else ""
         found.append(P.error(
             P.WEIGHTS_ARCH_MISMATCH,
-            f"{head}: the checkpoint is a {ckpt_class}, the fine-tuning network a {net_class} "
-            f"(a different network class, e.g. ResEnc vs plain U-Net plans, so the layer names "
-            f"differ). {counts}, e.g. {_example_lines(report, list(report.missing))}.",
-            f"Use one plans file, and so one network class, for both phases: plan the "
-            f"fine-tuning dataset with the planner of the checkpoint's plans{plans_hint} and "
-            "fine-tune with those plans (--finetune-plans), or pretrain again with plans "
-            f"transferred from the fine-tuning dataset ({transfer_how})."))
+            text("{head}: the checkpoint is a {checkpoint_class}, the fine-tuning network a "
+                 "{network_class} (a different network class, e.g. ResEnc vs plain U-Net "
+                 "plans, so the layer names differ). {counts}, e.g. {examples}.", head=head,
+                 checkpoint_class=ckpt_class, network_class=net_class, counts=counts,
+                 examples=_example_lines(report, list(report.missing))),
+            text("Use one plans file, and so one network class, for both phases: plan the "
+                 "fine-tuning dataset with the planner of the checkpoint's plans{plans_hint} "
+                 "and fine-tune with those plans (--finetune-plans), or pretrain again with "
+                 "plans transferred from the fine-tuning dataset ({how}).",
+                 plans_hint=plans_hint, how=transfer_how)))
         return found
 
     # 3. 2d vs 3d.
@@ -295,12 +303,14 @@ def explain(report: WeightsReport, *, checkpoint: Path | str = "the checkpoint",
         same = net.configuration or ("3d_fullres" if net_dims == 3 else "2d")
         found.append(P.error(
             P.WEIGHTS_ARCH_MISMATCH,
-            f"{head}: the checkpoint is a {ckpt_dims}d network, the fine-tuning builds a "
-            f"{net_dims}d network (2d and 3d weights never fit each other). "
-            f"{counts}, e.g. {_example_lines(report, [k for k, _, _ in dims])}.",
-            f"Pretrain and fine-tune with the same configuration: pretrain with '{same}' "
-            f"(nnft run --config {same}), or fine-tune with the configuration the checkpoint "
-            "was trained with."))
+            text("{head}: the checkpoint is a {checkpoint_dims}d network, the fine-tuning "
+                 "builds a {network_dims}d network (2d and 3d weights never fit each other). "
+                 "{counts}, e.g. {examples}.", head=head, checkpoint_dims=ckpt_dims,
+                 network_dims=net_dims, counts=counts,
+                 examples=_example_lines(report, [k for k, _, _ in dims])),
+            text("Pretrain and fine-tune with the same configuration: pretrain with "
+                 "'{configuration}' (nnft run --config {configuration}), or fine-tune with the "
+                 "configuration the checkpoint was trained with.", configuration=same)))
         return found
 
     # 4. Input channels: only the first convolution differs, and only in its second dimension.
@@ -313,12 +323,15 @@ def explain(report: WeightsReport, *, checkpoint: Path | str = "the checkpoint",
         key, a, b = channel_keys[0]
         found.append(P.error(
             P.WEIGHTS_CHANNEL_MISMATCH,
-            f"The checkpoint {checkpoint}{trained} was trained with {a[1]} input channel(s), "
-            f"the fine-tuning network{where} has {b[1]}: the first convolution {key} is {a} in "
-            f"the checkpoint and {b} in the network.",
-            "nnU-Net's -pretrained_weights cannot adapt the first layer (nnU-Net #2252): "
-            "pretrain on data with the same channels, in the same order, as the fine-tuning "
-            "dataset (channel_names in dataset.json)."))
+            text("The checkpoint {checkpoint}{trained} was trained with {checkpoint_channels} "
+                 "input channel(s), the fine-tuning network{where} has {network_channels}: the "
+                 "first convolution {key} is {checkpoint_shape} in the checkpoint and "
+                 "{network_shape} in the network.", checkpoint=checkpoint, trained=trained,
+                 checkpoint_channels=a[1], where=where, network_channels=b[1], key=key,
+                 checkpoint_shape=a, network_shape=b),
+            text("nnU-Net's -pretrained_weights cannot adapt the first layer (nnU-Net #2252): "
+                 "pretrain on data with the same channels, in the same order, as the "
+                 "fine-tuning dataset (channel_names in dataset.json).")))
     channel_set = {k for k, _, _ in channel_keys}
     rest_mismatched = [k for k, _, _ in report.mismatched if k not in channel_set]
     if not rest_mismatched and not report.missing:
@@ -326,12 +339,14 @@ def explain(report: WeightsReport, *, checkpoint: Path | str = "the checkpoint",
 
     # 5. Topology: plans not transferred.
     differences = _topology_differences(ckpt, net, report)
-    cause = ("different " + ", ".join(differences)) if differences else "a different topology"
+    cause = (text("different {differences}", differences=", ".join(differences))
+             if differences else text("a different topology"))
     found.append(P.error(
         P.WEIGHTS_ARCH_MISMATCH,
-        f"{head}: {cause} (checkpoint vs fine-tuning plans); the plans were not transferred "
-        f"from the fine-tuning dataset. {counts}, e.g. "
-        f"{_example_lines(report, rest_mismatched + list(report.missing))}.",
+        text("{head}: {cause} (checkpoint vs fine-tuning plans); the plans were not "
+             "transferred from the fine-tuning dataset. {counts}, e.g. {examples}.", head=head,
+             cause=cause, counts=counts,
+             examples=_example_lines(report, rest_mismatched + list(report.missing))),
         transfer_fix))
     return found
 
@@ -369,10 +384,12 @@ def check_weights_against(checkpoint_path: Path | str, plans: Mapping[str, Any] 
     except Exception as exc:  # plans nnU-Net itself could not build either
         return None, [P.error(
             P.CONFIG_NOT_AVAILABLE,
-            f"nnU-Net cannot build the '{configuration}' network of the fine-tuning plans "
-            f"{plans.get('plans_name', '')} ({_short(exc)}), so the weights cannot be checked.",
-            "Plan the fine-tuning dataset again (nnUNetv2_plan_experiment) or choose another "
-            "configuration.")]
+            text("nnU-Net cannot build the '{configuration}' network of the fine-tuning plans "
+                 "{plans} ({error}), so the weights cannot be checked.",
+                 configuration=configuration, plans=plans.get("plans_name", ""),
+                 error=_short(exc)),
+            text("Plan the fine-tuning dataset again (nnUNetv2_plan_experiment) or choose "
+                 "another configuration."))]
     checkpoint_info = describe_checkpoint(checkpoint)
     report = dataclasses.replace(compare_weights(checkpoint["network_weights"], expected),
                                  checkpoint_info=checkpoint_info, network_info=network_info)

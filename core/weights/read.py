@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nnft.core import problems as P
+from nnft.core.i18n import text
 from nnft.core.problems import Problem
 
 #: Every global a checkpoint written by nnU-Net 2.8.1's ``nnUNetTrainer.save_checkpoint`` needs
@@ -38,7 +39,7 @@ ALLOWED_GLOBAL_NAMES = (
     "numpy.dtypes.Float64DType",
 )
 
-_CHECKPOINT_FIX = (
+_CHECKPOINT_FIX = text(
     "Use the checkpoint_final.pth (or checkpoint_best.pth) that nnU-Net wrote into "
     "nnUNet_results/<dataset>/<trainer>__<plans>__<configuration>/fold_<f>/. If the file was "
     "copied, copy it again and compare its size with the original."
@@ -198,15 +199,15 @@ def load_checkpoint_safely(path: Path | str) -> tuple[dict[str, Any] | None, lis
         return None, [P.error(P.WEIGHTS_UNREADABLE, message, fix)]
 
     if not path.exists():
-        return unreadable(f"The checkpoint {path} does not exist.",
-                          "Check the path. nnU-Net writes checkpoint_final.pth at the end of a "
-                          "training, into nnUNet_results/<dataset>/<trainer>__<plans>__"
-                          "<configuration>/fold_<f>/.")
+        return unreadable(text("The checkpoint {path} does not exist.", path=path),
+                          text("Check the path. nnU-Net writes checkpoint_final.pth at the end "
+                               "of a training, into nnUNet_results/<dataset>/<trainer>__"
+                               "<plans>__<configuration>/fold_<f>/."))
     if not path.is_file():
-        return unreadable(f"The checkpoint {path} is not a file.",
-                          "Give the .pth file itself, not its folder.")
+        return unreadable(text("The checkpoint {path} is not a file.", path=path),
+                          text("Give the .pth file itself, not its folder."))
     if path.stat().st_size == 0:
-        return unreadable(f"The checkpoint {path} is empty (0 bytes).")
+        return unreadable(text("The checkpoint {path} is empty (0 bytes).", path=path))
 
     try:
         checkpoint = _read_weights_only(path)
@@ -214,40 +215,45 @@ def load_checkpoint_safely(path: Path | str) -> tuple[dict[str, Any] | None, lis
         wanted = _unsupported_globals(path, exc)
         if wanted:
             return unreadable(
-                f"The checkpoint {path} was not loaded: reading it would need "
-                f"{', '.join(wanted[:5])}, which an nnU-Net checkpoint never contains. nnFT "
-                "does not run code from checkpoints (unpickling can execute any program).",
-                "Use a checkpoint written by nnU-Net's trainer. If the file comes from a "
-                "custom trainer you trust, load it there and save only the weights: "
-                "torch.save({'network_weights': model.state_dict()}, 'weights.pth').")
-        return unreadable(f"The checkpoint {path} cannot be read: it is damaged or not a "
-                          f"PyTorch checkpoint ({_short(exc)}).")
+                text("The checkpoint {path} was not loaded: reading it would need {needed}, "
+                     "which an nnU-Net checkpoint never contains. nnFT does not run code from "
+                     "checkpoints (unpickling can execute any program).", path=path,
+                     needed=", ".join(wanted[:5])),
+                # No parameters: the braces are literal Python.
+                text("Use a checkpoint written by nnU-Net's trainer. If the file comes from a "
+                     "custom trainer you trust, load it there and save only the weights: "
+                     "torch.save({'network_weights': model.state_dict()}, 'weights.pth')."))
+        return unreadable(text("The checkpoint {path} cannot be read: it is damaged or not a "
+                               "PyTorch checkpoint ({error}).", path=path, error=_short(exc)))
     except MemoryError:
-        return unreadable(f"The checkpoint {path} does not fit into memory.",
-                          "Check it on a machine with more memory.")
+        return unreadable(text("The checkpoint {path} does not fit into memory.", path=path),
+                          text("Check it on a machine with more memory."))
     except Exception as exc:  # torch raises many kinds on damaged files
-        return unreadable(f"The checkpoint {path} cannot be read: it is damaged, truncated or "
-                          f"not a PyTorch checkpoint ({_short(exc)}).")
+        return unreadable(text("The checkpoint {path} cannot be read: it is damaged, truncated "
+                               "or not a PyTorch checkpoint ({error}).", path=path,
+                               error=_short(exc)))
 
     if not isinstance(checkpoint, Mapping):
         return unreadable(
-            f"{path} is a PyTorch file but not an nnU-Net checkpoint (it holds a "
-            f"{type(checkpoint).__name__}, not a dict with 'network_weights').",
-            "Give an nnU-Net checkpoint. A bare state_dict can be wrapped: "
-            "torch.save({'network_weights': state_dict}, 'weights.pth').")
+            text("{path} is a PyTorch file but not an nnU-Net checkpoint (it holds a {type}, "
+                 "not a dict with 'network_weights').", path=path,
+                 type=type(checkpoint).__name__),
+            text("Give an nnU-Net checkpoint. A bare state_dict can be wrapped: "
+                 "torch.save({'network_weights': state_dict}, 'weights.pth')."))
     weights = checkpoint.get("network_weights")
     if not isinstance(weights, Mapping):
-        keys = ", ".join(sorted(map(str, checkpoint))[:6]) or "none"
+        keys = ", ".join(sorted(map(str, checkpoint))[:6]) or text("none")
         return unreadable(
-            f"{path} is not an nnU-Net checkpoint: it has no 'network_weights' "
-            f"(its keys: {keys}). nnU-Net's -pretrained_weights reads exactly that key.",
-            "Give the checkpoint_final.pth of an nnU-Net training. If this file holds the "
-            "weights under another key, re-save them: "
-            "torch.save({'network_weights': state_dict}, 'weights.pth').")
+            text("{path} is not an nnU-Net checkpoint: it has no 'network_weights' (its keys: "
+                 "{keys}). nnU-Net's -pretrained_weights reads exactly that key.", path=path,
+                 keys=keys),
+            text("Give the checkpoint_final.pth of an nnU-Net training. If this file holds "
+                 "the weights under another key, re-save them: "
+                 "torch.save({'network_weights': state_dict}, 'weights.pth')."))
     bad = [k for k, v in weights.items() if not hasattr(v, "shape")]
     if bad:
-        return unreadable(f"{path}: 'network_weights' holds non-tensor entries "
-                          f"({', '.join(map(str, bad[:3]))}).")
+        return unreadable(text("{path}: 'network_weights' holds non-tensor entries "
+                               "({entries}).", path=path, entries=", ".join(map(str, bad[:3]))))
     return dict(checkpoint), []
 
 

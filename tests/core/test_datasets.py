@@ -28,6 +28,7 @@ from nnft.core.datasets import (
     validate_dataset_json,
 )
 from nnft.core.demo import write_demo_workspace
+from nnft.core.i18n import load_catalog, translate
 from nnft.core.problems import Severity
 from nnft.core.steps import RunOptions, build_chain
 from nnft.core.workspace import Workspace
@@ -67,6 +68,17 @@ def test_resolve_dataset_wrong_name(demo) -> None:
     assert name is None
     [problem] = problems
     assert problem.code == P.DATASET_NOT_FOUND and "Dataset002_Heart" in problem.message
+
+
+def test_resolve_dataset_problem_in_chinese_with_its_role(demo) -> None:
+    """The CLI's English is as before; the wizard's zh_CN catalog translates the frame and the
+    role fragment inside it, and leaves the dataset name and the folder as they are."""
+    _, [problem] = resolve_dataset(demo.workspace, "Dataset002_Heart", "pretraining")
+    assert problem.message == f"No pretraining dataset Dataset002_Heart in {demo.workspace.raw}."
+    catalog = load_catalog("zh_CN")
+    assert translate(problem.message, catalog) == \
+        f"{demo.workspace.raw} 中没有预训练数据集 Dataset002_Heart。"
+    assert "nnUNet_raw" in translate(problem.fix, catalog) != problem.fix
 
 
 def test_resolve_dataset_found_only_in_results(demo) -> None:

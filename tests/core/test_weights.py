@@ -22,6 +22,7 @@ import torch
 
 from nnft.core import cli
 from nnft.core import weights as W
+from nnft.core.i18n import load_catalog, translate
 from nnft.core.problems import (
     WEIGHTS_ARCH_MISMATCH,
     WEIGHTS_CHANNEL_MISMATCH,
@@ -238,6 +239,21 @@ def test_changed_strides_mean_plans_not_transferred(ckpts, plans, expect, name):
     assert "nnUNetv2_move_plans_between_datasets" in problem.fix
     if name == "strides":  # the checkpoint's own plans say exactly which values differ
         assert "[1, 2]" in problem.message
+
+
+def test_weights_problem_in_chinese_keeps_keys_and_shapes(ckpts, plans, expect):
+    """The message is built from nested texts (its head, the counts, the cause): the zh_CN
+    catalog translates every level; nnU-Net's key names, shapes and paths stay as they are."""
+    _report, problems = check(ckpts["strides"], plans, "2d")
+    problem = expect(problems, WEIGHTS_ARCH_MISMATCH, Severity.ERROR, "strides")
+    chinese = translate(problem.message, load_catalog("zh_CN"))
+    assert chinese.startswith(f"检查点 {ckpts['strides']}（用 ")
+    for part in ("与微调构建的网络", "计划没有从微调数据集迁移过来", "个键缺失", "不同的 strides",
+                 "decoder.transpconvs", "[1, 2]"):
+        assert part in chinese, part
+    for english in ("does not fit", "were not transferred", "key(s) missing", "different "):
+        assert english not in chinese, english
+    assert "nnUNetv2_move_plans_between_datasets" in translate(problem.fix, load_catalog("zh_CN"))
 
 
 def test_two_channel_checkpoint_into_one_channel_network(ckpts, plans, expect, find):
