@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .i18n import Text, text
 from .steps.context import RUN_MARKER, ChainContext
 from .steps.disk import VALIDATION_SUMMARY, checkpoint_complete
 from .steps.presets import (
@@ -505,9 +506,14 @@ class MissingResult:
 
     def sentence(self) -> str:
         """``The baseline of fold 0 is missing: <reason>. Run: <command>``."""
-        who = "fine-tuning" if self.role == "finetuned" else "from-scratch baseline"
-        text = f"The {who} of fold {self.fold} has no final validation Dice: {self.reason}."
-        return text + (f" Run: {self.command}" if self.command else "")
+        if self.role == "finetuned":
+            return text("The fine-tuning of fold {fold} has no final validation Dice: "
+                        "{reason}.{run}", fold=self.fold, reason=self.reason, run=self._run())
+        return text("The from-scratch baseline of fold {fold} has no final validation Dice: "
+                    "{reason}.{run}", fold=self.fold, reason=self.reason, run=self._run())
+
+    def _run(self) -> str:
+        return text(" Run: {command}", command=self.command) if self.command else ""
 
 
 @dataclass(frozen=True)
@@ -726,15 +732,16 @@ def _missing(role: str, pair: FoldPair, folder: Path | None, reason: str) -> Mis
     elif role == "finetuned":
         # nnft run continues it (the chain knows the pretraining); nothing to validate yet.
         command = ""
-        reason = (f"the fine-tuning in {folder} has not finished training (no whole "
-                  "checkpoint_final.pth): continue it with nnft run, then its final "
-                  "validation writes validation/summary.json")
+        reason = text("the fine-tuning in {folder} has not finished training (no whole "
+                      "checkpoint_final.pth): continue it with nnft run, then its final "
+                      "validation writes validation/summary.json", folder=folder)
     else:
         command = pair.baseline_train_command
-        reason = (f"the baseline in {folder} has not finished training (no whole "
-                  "checkpoint_final.pth)" if started else
-                  "no from-scratch baseline was trained" + (f" (no folder {folder})"
-                                                            if folder is not None else ""))
+        reason = text("the baseline in {folder} has not finished training (no whole "
+                      "checkpoint_final.pth)", folder=folder) if started else \
+            text("no from-scratch baseline was trained{where}",
+                 where=text(" (no folder {folder})", folder=folder) if folder is not None
+                 else "")
     return MissingResult(role, pair.fold, folder if folder is not None else pair.finetuned_dir,
                          reason, command)
 
@@ -768,18 +775,21 @@ def compare_folds(dataset: str, configuration: str, pairs: Sequence[FoldPair],
         if pair.baseline_dir is not None:
             baseline, why_bl = ValidationSummary.read_with_reason(pair.baseline_dir)
         else:
-            why_bl = "no from-scratch baseline was found"
+            why_bl = text("no from-scratch baseline was found")
         if baseline is None:
             missing.append(_missing("baseline", pair, pair.baseline_dir, why_bl))
         rows, mean = _fold_rows(names, finetuned, baseline)
         ft_curve = parse_fold_dir(pair.finetuned_dir)
         bl_curve = parse_fold_dir(pair.baseline_dir) if pair.baseline_dir else []
         if ft_curve and bl_curve and len(ft_curve) != len(bl_curve):
-            notes.append(f"Fold {pair.fold}: the fine-tuning trained {len(ft_curve)} epochs, "
-                         f"the baseline {len(bl_curve)}: the comparison is not like for like.")
+            notes.append(text("Fold {fold}: the fine-tuning trained {finetuned} epochs, the "
+                              "baseline {baseline}: the comparison is not like for like.",
+                              fold=pair.fold, finetuned=len(ft_curve),
+                              baseline=len(bl_curve)))
         if finetuned and baseline and finetuned.n_cases != baseline.n_cases:
-            notes.append(f"Fold {pair.fold}: the fine-tuning was validated on "
-                         f"{finetuned.n_cases} cases, the baseline on {baseline.n_cases}.")
+            notes.append(text("Fold {fold}: the fine-tuning was validated on {finetuned} "
+                              "cases, the baseline on {baseline}.", fold=pair.fold,
+                              finetuned=finetuned.n_cases, baseline=baseline.n_cases))
         per_fold.append(FoldComparison(
             pair.fold, pair.finetuned_dir, pair.baseline_dir, finetuned, baseline, rows, mean,
             ft_curve, bl_curve,
@@ -1012,37 +1022,51 @@ def verdict(comparison: Comparison) -> str:
     runs of unequal length) follow on lines of their own.
     """
     words = _verdict_words(comparison)
-    return "\n".join([words] + comparison.notes) if not comparison.missing else words
+    return _lines([words] + comparison.notes) if not comparison.missing else words
+
+
+def _lines(lines: Sequence[str]) -> str:
+    """``"\\n".join(lines)`` that the wizard can still translate line by line: a frame of
+    placeholders only (no words, so no catalog entry), each line one parameter."""
+    names = [f"line{index}" for index in range(len(lines))]
+    return Text("\n".join("{" + name + "}" for name in names), dict(zip(names, lines, strict=True)))
 
 
 def _verdict_words(comparison: Comparison) -> str:
     c = comparison
     if c.missing:
-        return "\n".join(["Not comparable yet."] + [m.sentence() for m in c.missing])
+        return _lines([text("Not comparable yet.")] + [m.sentence() for m in c.missing])
     delta, ft, bl = c.mean.delta, c.mean.finetuned, c.mean.baseline
     if delta is None or ft is None or bl is None:
-        return ("The mean Dice cannot be compared: a summary has NaN as its foreground mean "
-                "(no foreground in any reference and prediction).")
-    figures = f"(fine-tuned {ft:.3f}, from scratch {bl:.3f})"
+        return text("The mean Dice cannot be compared: a summary has NaN as its foreground "
+                    "mean (no foreground in any reference and prediction).")
+    figures = text("(fine-tuned {finetuned:.3f}, from scratch {baseline:.3f})", finetuned=ft,
+                   baseline=bl)
     if len(c.folds) == 1:
         fold = c.folds[0]
         if fold == "all":
-            return (f"{_signed(delta)} mean Dice on fold 'all' {figures}. nnU-Net validates "
-                    "fold 'all' on the cases it trained on, so this says nothing about new "
-                    "cases; train and compare folds 0-4 to know whether the pretraining helped.")
-        return (f"{_signed(delta)} mean Dice on fold {fold} of {len(CROSS_VALIDATION_FOLDS)} "
-                f"{figures}; one fold is an estimate — run all folds to be sure.")
+            return text("{delta} mean Dice on fold 'all' {figures}. nnU-Net validates fold "
+                        "'all' on the cases it trained on, so this says nothing about new "
+                        "cases; train and compare folds 0-4 to know whether the pretraining "
+                        "helped.", delta=_signed(delta), figures=figures)
+        return text("{delta} mean Dice on fold {fold} of {folds} {figures}; one fold is an "
+                    "estimate — run all folds to be sure.", delta=_signed(delta), fold=fold,
+                    folds=len(CROSS_VALIDATION_FOLDS), figures=figures)
     spread = c.spread
     assert spread is not None  # two or more complete folds
     n = len(c.folds)
-    detail = (f"{_signed(delta)} mean Dice over {n} folds {figures}; per fold from "
-              f"{_signed(spread.minimum)} to {_signed(spread.maximum)} "
-              f"(standard deviation {spread.stdev:.3f})")
+    detail = text("{delta} mean Dice over {n} folds {figures}; per fold from {minimum} to "
+                  "{maximum} (standard deviation {stdev:.3f})", delta=_signed(delta), n=n,
+                  figures=figures, minimum=_signed(spread.minimum),
+                  maximum=_signed(spread.maximum), stdev=spread.stdev)
     rest = "" if n >= len(CROSS_VALIDATION_FOLDS) else \
-        f"; {len(CROSS_VALIDATION_FOLDS) - n} of the 5 folds are not compared yet"
+        text("; {missing} of the 5 folds are not compared yet",
+             missing=len(CROSS_VALIDATION_FOLDS) - n)
     if spread.minimum > 0:
-        return (f"{detail}: the fine-tuned model was better on every fold{rest}.")
+        return text("{detail}: the fine-tuned model was better on every fold{rest}.",
+                    detail=detail, rest=rest)
     if spread.maximum < 0:
-        return (f"{detail}: the fine-tuned model was worse on every fold — the pretraining "
-                f"did not help here{rest}.")
-    return f"{detail}: no difference beyond the fold-to-fold spread{rest}."
+        return text("{detail}: the fine-tuned model was worse on every fold — the pretraining "
+                    "did not help here{rest}.", detail=detail, rest=rest)
+    return text("{detail}: no difference beyond the fold-to-fold spread{rest}.", detail=detail,
+                rest=rest)

@@ -149,13 +149,13 @@ class ImportModel(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return f"Import the model {ctx.model.display_name}"
+        return text("Import the model {model}", model=ctx.model.display_name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("nnFT copies the model's plans, dataset.json and the checkpoint the fine-tuning "
-                "starts from into nnUNet_results/nnFT/models and records the checkpoint's "
-                "sha256: the fine-tuning then never depends on a folder that may change or a "
-                "zip that may move.")
+        return text("nnFT copies the model's plans, dataset.json and the checkpoint the "
+                    "fine-tuning starts from into nnUNet_results/nnFT/models and records the "
+                    "checkpoint's sha256: the fine-tuning then never depends on a folder that "
+                    "may change or a zip that may move.")
 
     def action(self, ctx: ChainContext) -> Callable[[Callable[[str], None]], None]:
         def run_import(log: Callable[[str], None]) -> None:
@@ -178,12 +178,13 @@ class FingerprintFinetune(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return f"Extract the fingerprint of the fine-tuning dataset {ctx.finetune.name}"
+        return text("Extract the fingerprint of the fine-tuning dataset {dataset}",
+                    dataset=ctx.finetune.name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("The dataset's own spacing and intensities: compared with the model's plans "
-                "before anything trains (a CT model on MRI data is warned about), and copied "
-                "by nnU-Net's trainer into the results folder.")
+        return text("The dataset's own spacing and intensities: compared with the model's "
+                    "plans before anything trains (a CT model on MRI data is warned about), and "
+                    "copied by nnU-Net's trainer into the results folder.")
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         return fingerprint_finetune_argv(ctx)
@@ -212,14 +213,14 @@ class TransferModelPlans(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return (f"Transfer the model's plans → {ctx.finetune.name} as "
-                f"'{ctx.options.plans_name}'")
+        return text("Transfer the model's plans → {dataset} as '{plans}'",
+                    dataset=ctx.finetune.name, plans=ctx.options.plans_name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("Plans flow FROM the model TO the fine-tuning dataset: its images are "
-                "resampled and normalised exactly like the model's training data, so the "
-                "weights fit. Under a new identifier, so the dataset's own plans stay "
-                "untouched.")
+        return text("Plans flow FROM the model TO the fine-tuning dataset: its images are "
+                    "resampled and normalised exactly like the model's training data, so the "
+                    "weights fit. Under a new identifier, so the dataset's own plans stay "
+                    "untouched.")
 
     def action(self, ctx: ChainContext) -> Callable[[Callable[[str], None]], None]:
         def transfer(log: Callable[[str], None]) -> None:
@@ -246,11 +247,11 @@ class PreprocessFinetune(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return f"Preprocess {ctx.finetune.name} with the model's plans"
+        return text("Preprocess {dataset} with the model's plans", dataset=ctx.finetune.name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("The fine-tuning images are resampled and normalised exactly as the model's "
-                "training data was.")
+        return text("The fine-tuning images are resampled and normalised exactly as the "
+                    "model's training data was.")
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         return preprocess_finetune_argv(ctx)

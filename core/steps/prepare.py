@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nnft.core import plans as plans_mod
+from nnft.core.i18n import text
 from nnft.core.safety import atomic_copy
 
 from .base import PREPARE, StepDefinition
@@ -109,11 +110,13 @@ class PlanFinetune(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return f"Plan and preprocess the fine-tuning dataset {ctx.finetune.name}"
+        return text("Plan and preprocess the fine-tuning dataset {dataset}",
+                    dataset=ctx.finetune.name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("The network is designed for the dataset you care about: its plans (patch "
-                "size, spacing, architecture) are made first and later used for both trainings.")
+        return text("The network is designed for the dataset you care about: its plans (patch "
+                    "size, spacing, architecture) are made first and later used for both "
+                    "trainings.")
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         return plan_finetune_argv(ctx, ctx.finetune_plans_file.is_file() and not fresh)
@@ -152,11 +155,12 @@ class FingerprintPretrain(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return f"Extract the fingerprint of the pretraining dataset {ctx.pretrain.name}"
+        return text("Extract the fingerprint of the pretraining dataset {dataset}",
+                    dataset=ctx.pretrain.name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("nnU-Net needs the pretraining dataset's fingerprint and preprocessed folder "
-                "before plans can be moved there.")
+        return text("nnU-Net needs the pretraining dataset's fingerprint and preprocessed "
+                    "folder before plans can be moved there.")
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         return fingerprint_pretrain_argv(ctx)
@@ -188,12 +192,14 @@ class TransferPlans(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return (f"Transfer the plans {ctx.finetune.name} → {ctx.pretrain.name} as "
-                f"'{ctx.options.plans_name}'")
+        return text("Transfer the plans {source} → {target} as '{plans}'",
+                    source=ctx.finetune.name, target=ctx.pretrain.name,
+                    plans=ctx.options.plans_name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("Plans flow FROM the fine-tuning dataset (-s) TO the pretraining dataset (-t), "
-                "under a new identifier so the pretraining dataset's own plans stay untouched.")
+        return text("Plans flow FROM the fine-tuning dataset (-s) TO the pretraining dataset "
+                    "(-t), under a new identifier so the pretraining dataset's own plans stay "
+                    "untouched.")
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         return transfer_plans_argv(ctx)
@@ -219,12 +225,13 @@ class CopyDatasetJson(StepDefinition):
         return ctx.pretrain.raw_dir / "dataset.json", ctx.pretrain_preprocessed / "dataset.json"
 
     def title(self, ctx: ChainContext) -> str:
-        return f"Copy {ctx.pretrain.name}'s own dataset.json into its preprocessed folder"
+        return text("Copy {dataset}'s own dataset.json into its preprocessed folder",
+                    dataset=ctx.pretrain.name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("The step nnU-Net's guide misses (#2560): nnUNetv2_preprocess and "
-                "nnUNetv2_train read nnUNet_preprocessed/<dataset>/dataset.json, which only "
-                "planning writes.")
+        return text("The step nnU-Net's guide misses (#2560): nnUNetv2_preprocess and "
+                    "nnUNetv2_train read nnUNet_preprocessed/<dataset>/dataset.json, which "
+                    "only planning writes.")
 
     def action(self, ctx: ChainContext) -> Callable[[Callable[[str], None]], None]:
         raw_json, copied_json = self._files(ctx)
@@ -260,11 +267,11 @@ class PreprocessPretrain(StepDefinition):
     group = PREPARE
 
     def title(self, ctx: ChainContext) -> str:
-        return f"Preprocess {ctx.pretrain.name} with the transferred plans"
+        return text("Preprocess {dataset} with the transferred plans", dataset=ctx.pretrain.name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("The pretraining images are resampled and normalised exactly as the "
-                "fine-tuning dataset will be.")
+        return text("The pretraining images are resampled and normalised exactly as the "
+                    "fine-tuning dataset will be.")
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         return preprocess_pretrain_argv(ctx)

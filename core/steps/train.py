@@ -10,6 +10,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from nnft.core.i18n import text
 from nnft.core.weights import cpu_copy_dir, make_cpu_copy, needs_cpu_copy
 
 from .base import TRAIN, StepDefinition
@@ -96,9 +97,9 @@ def _loaded_weights(ctx: ChainContext, argv: list[str] | None) -> Path | None:
 def _validation_note(argv: list[str] | None) -> str:
     if not argv or "--val" not in argv:
         return ""
-    return (" The training itself is finished (checkpoint_final.pth), but its final validation "
-            "did not finish (stopped or killed during it): --val runs only nnU-Net's final "
-            "validation, which writes validation/summary.json.")
+    return text(" The training itself is finished (checkpoint_final.pth), but its final "
+                "validation did not finish (stopped or killed during it): --val runs only "
+                "nnU-Net's final validation, which writes validation/summary.json.")
 
 
 # -- the steps -----------------------------------------------------------------------------
@@ -108,12 +109,13 @@ class Pretrain(StepDefinition):
     is_training = True
 
     def title(self, ctx: ChainContext) -> str:
-        return (f"Pretrain on {ctx.pretrain.name} (fold all, plans "
-                f"'{ctx.options.plans_name}')")
+        return text("Pretrain on {dataset} (fold all, plans '{plans}')",
+                    dataset=ctx.pretrain.name, plans=ctx.options.plans_name)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("Pretraining uses all its data (fold 'all'); its final checkpoint becomes the "
-                "starting point of the fine-tuning." + _validation_note(argv))
+        return text("Pretraining uses all its data (fold 'all'); its final checkpoint becomes "
+                    "the starting point of the fine-tuning.{validation_note}",
+                    validation_note=_validation_note(argv))
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         fold = ctx.pretrain_fold_dir
@@ -141,20 +143,25 @@ class Finetune(StepDefinition):
     is_training = True
 
     def title(self, ctx: ChainContext) -> str:
-        source = "the model's weights" if ctx.from_model else "the pretrained weights"
-        return f"Fine-tune on {ctx.finetune.name} (fold {ctx.options.fold}) from {source}"
+        source = text("the model's weights") if ctx.from_model else \
+            text("the pretrained weights")
+        return text("Fine-tune on {dataset} (fold {fold}) from {source}",
+                    dataset=ctx.finetune.name, fold=ctx.options.fold, source=source)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        why = ("Weights flow from the model: every layer but the segmentation head starts from "
-               "its checkpoint." if ctx.from_model else
-               "Weights flow back: every layer but the segmentation head starts from the "
-               "pretraining checkpoint.")
         cpu_copy = _loaded_weights(ctx, argv)
-        if cpu_copy is not None:
-            why += (" The checkpoint was saved on a GPU and nnU-Net loads it without "
-                    f"map_location, which fails on {ctx.options.device}: nnFT first re-saves it "
-                    f"with its tensors on the CPU as {cpu_copy} and fine-tunes from that copy.")
-        return why + _validation_note(argv)
+        cpu_note = "" if cpu_copy is None else text(
+            " The checkpoint was saved on a GPU and nnU-Net loads it without map_location, "
+            "which fails on {device}: nnFT first re-saves it with its tensors on the CPU as "
+            "{cpu_copy} and fine-tunes from that copy.", device=ctx.options.device,
+            cpu_copy=cpu_copy)
+        if ctx.from_model:
+            return text("Weights flow from the model: every layer but the segmentation head "
+                        "starts from its checkpoint.{cpu_note}{validation_note}",
+                        cpu_note=cpu_note, validation_note=_validation_note(argv))
+        return text("Weights flow back: every layer but the segmentation head starts from the "
+                    "pretraining checkpoint.{cpu_note}{validation_note}", cpu_note=cpu_note,
+                    validation_note=_validation_note(argv))
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         fold = ctx.finetune_fold_dir
@@ -223,13 +230,13 @@ class Baseline(StepDefinition):
         return ctx.options.baseline
 
     def title(self, ctx: ChainContext) -> str:
-        return (f"Baseline: train {ctx.finetune.name} from scratch (fold {ctx.options.fold}, "
-                "no pretrained weights)")
+        return text("Baseline: train {dataset} from scratch (fold {fold}, no pretrained "
+                    "weights)", dataset=ctx.finetune.name, fold=ctx.options.fold)
 
     def why(self, ctx: ChainContext, argv: list[str] | None, fresh: bool) -> str:
-        return ("The same training as the fine-tuning without the pretrained weights: its "
-                "final validation Dice tells whether the pretraining helped."
-                + _validation_note(argv))
+        return text("The same training as the fine-tuning without the pretrained weights: "
+                    "its final validation Dice tells whether the pretraining helped."
+                    "{validation_note}", validation_note=_validation_note(argv))
 
     def argv(self, ctx: ChainContext, fresh: bool) -> list[str]:
         fold = ctx.baseline_fold_dir

@@ -39,6 +39,7 @@ from nnft.core.executor import ChainOutcome
 from nnft.core.problems import PLANS_IDENTIFIER_CODES
 from nnft.core.steps import PREPARE, build_chain, keys_in_group, range_text
 from nnft.core.wizard_state import WizardState, next_page_available
+from nnft.gui.language import core_text
 from nnft.gui.widgets.log_console import LogConsole
 from nnft.gui.widgets.problems_view import ProblemsView
 from nnft.gui.worker import ChainRun
@@ -270,13 +271,15 @@ class PlansPage(QWizardPage):
             self.identifier_edit.setStyleSheet("QLineEdit { border: 2px solid #b3261e; "
                                                "background: #fdecea; }")
             self.identifier_status.setStyleSheet("color: #b3261e")
-            self.identifier_status.setText("✗ " + errors[0].message + "  " + errors[0].fix)
+            self.identifier_status.setText("✗ " + core_text(errors[0].message) + "  "
+                                           + core_text(errors[0].fix))
         else:
             self.identifier_edit.setStyleSheet("QLineEdit { border: 2px solid #2e7d32; }")
             self.identifier_status.setStyleSheet("color: #2e7d32")
             reused = [p for p in identifier_problems if p.code == "PLANS_ID_EXISTS"]
-            self.identifier_status.setText("✓ " + (reused[0].message if reused else self.tr(
-                "A new plans file will be written; nothing existing is touched.")))
+            self.identifier_status.setText("✓ " + (
+                core_text(reused[0].message) if reused else self.tr(
+                    "A new plans file will be written; nothing existing is touched.")))
         self.problems.set_problems([p for p in result.problems
                                     if p.code not in PLANS_IDENTIFIER_CODES])
         ctx = result.context
@@ -299,10 +302,11 @@ class PlansPage(QWizardPage):
                 status = self.statuses.get(step.key) or (
                     "done" if step.is_done() else "pending")
                 done += status in ("done", "skipped")
-                item = QTreeWidgetItem([f"{i}. {step.title}", self.status_text(status)])
-                item.setToolTip(0, f"{i}. {step.title}\n\n{step.why}")
+                title = core_text(step.title)  # core's words in the wizard's language
+                item = QTreeWidgetItem([f"{i}. {title}", self.status_text(status)])
+                item.setToolTip(0, f"{i}. {title}\n\n{core_text(step.why)}")
                 self.step_list.addTopLevelItem(item)
-                self.commands.appendPlainText(f"# {i}. {step.title}\n{step.command_line()}\n")
+                self.commands.appendPlainText(f"# {i}. {title}\n{step.command_line()}\n")
             if not self.is_running():
                 self.progress.setValue(done)
             self.commands.verticalScrollBar().setValue(0)  # the first lines say the most

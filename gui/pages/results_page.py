@@ -32,6 +32,7 @@ from nnft.core.evaluation import Comparison, comparison_from_context, verdict
 from nnft.core.steps import ChainContext, checkpoint_complete
 from nnft.core.wizard_state import WizardState, next_page_available
 from nnft.gui.background import REFUSE, BackgroundTasks, TaskHandle
+from nnft.gui.language import core_text
 
 if TYPE_CHECKING:
     from nnft.core.model_export import ExportResult
@@ -219,7 +220,7 @@ class ResultsPage(QWizardPage):
         else:
             # core's verdict: the mean difference, both means, and what one fold (or the
             # spread of several) allows to say.
-            self.verdict_label.setText("<b>" + html.escape(result.verdict).replace(
+            self.verdict_label.setText("<b>" + html.escape(core_text(result.verdict)).replace(
                 "\n", "<br>") + "</b>")
         missing = [self._missing_text(m.role, str(m.fold_dir), result.trained.get(m.role, False))
                    for m in c.missing]
@@ -237,7 +238,7 @@ class ResultsPage(QWizardPage):
             "it shows speed, not quality.").format(
                 self._epochs(finetuned_name, reached.get(FINETUNED), curves.get(FINETUNED)),
                 self._epochs(baseline_name, reached.get(BASELINE), curves.get(BASELINE))))
-        self.notes_label.setText("\n".join(c.notes))
+        self.notes_label.setText("\n".join(core_text(note) for note in c.notes))
         names = [row.name for row in c.classes] + [self.tr("mean")]
         self.plots.set_dice(names, [row.finetuned for row in c.classes] + [c.mean.finetuned],
                             [row.baseline for row in c.classes] + [c.mean.baseline],
@@ -416,7 +417,8 @@ class ResultsPage(QWizardPage):
         self.export_status.setStyleSheet("color: #b3261e")
         if isinstance(error, ModelExportError):
             self.export_status.setText(self.tr("✗ The model was not exported: {0}\nFix: {1}")
-                                       .format(error.message, error.fix))
+                                       .format(core_text(error.message),
+                                               core_text(error.fix)))
         else:
             self.export_status.setText(self.tr("✗ The model was not exported: {0}")
                                        .format(error))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from nnft.core.steps import ChainContext, NoPretrainingDataset, build_chain, export_bash
 from nnft.core.wizard_state import WizardState
+from nnft.gui.language import core_text
 from nnft.gui.texts import preset_texts
 
 
@@ -71,7 +72,7 @@ class SummaryPage(QWizardPage):
         # The words are translated outside the f-string: lupdate does not look inside one.
         done, not_done = escape(self.tr("done")), escape(self.tr("not done"))
         rows = "".join(
-            f"<tr><td>{i}.</td><td>{escape(s.title)}</td><td><b>"
+            f"<tr><td>{i}.</td><td>{escape(core_text(s.title))}</td><td><b>"
             f"{done if s.is_done() else not_done}</b></td></tr>"
             for i, s in enumerate(steps, 1))
         self.summary.setText(

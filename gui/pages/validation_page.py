@@ -35,6 +35,7 @@ from nnft.core.problems import Problem
 from nnft.core.steps import ChainContext, fingerprint_finetune_done, load_json, step_number
 from nnft.core.wizard_state import WizardState
 from nnft.gui.background import SUPERSEDE, BackgroundTasks
+from nnft.gui.language import core_text
 from nnft.gui.widgets.image_preview import ImagePreview
 from nnft.gui.widgets.model_fit_table import ModelFitTable
 from nnft.gui.widgets.plans_table import PlansTable
@@ -234,7 +235,7 @@ class ValidationPage(QWizardPage):
             chosen = self.state.workspace is not None and self.state.sources_chosen()
             if chosen and errors:
                 text = self.tr("The plans cannot be checked yet: {problem} {fix}").format(
-                    problem=errors[0].message, fix=errors[0].fix)
+                    problem=core_text(errors[0].message), fix=core_text(errors[0].fix))
             else:
                 text = self.tr("Choose a workspace and both datasets first; then the "
                                "transferred plans can be checked here.")
