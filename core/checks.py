@@ -359,8 +359,8 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
         ))
         return result
 
-    pretrain = inspect_dataset(workspace, pt_name)
-    finetune = inspect_dataset(workspace, ft_name)
+    pretrain = inspect_dataset(workspace, pt_name, integrity=True)
+    finetune = inspect_dataset(workspace, ft_name, integrity=True)
     result.pretrain, result.finetune = pretrain, finetune
     result.problems += pretrain.problems + finetune.problems
     if pretrain.dataset_json is None or finetune.dataset_json is None:
@@ -450,7 +450,7 @@ def _preflight_from_model(result: Preflight, workspace: Workspace, pretrain_ref:
                         for p in model_problems]
     if ft_name is None or model is None:
         return result
-    finetune = inspect_dataset(workspace, ft_name)
+    finetune = inspect_dataset(workspace, ft_name, integrity=True)
     result.finetune = finetune
     result.problems += finetune.problems
     if finetune.dataset_json is None:

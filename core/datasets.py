@@ -16,7 +16,7 @@ from typing import Any
 
 from . import problems as P
 from .i18n import text
-from .nifti_header import is_nifti, nifti_shape
+from .nifti_header import is_nifti, nifti_shape, nifti_truncation, read_nifti_header
 from .problems import Problem
 from .workspace import Workspace
 
@@ -351,8 +351,12 @@ def list_training_cases(raw_dir: Path, dataset_json: dict) -> dict[str, dict[str
     }
 
 
-def inspect_dataset(workspace: Workspace, name: str) -> DatasetInfo:
-    """Load ``dataset.json`` and check that the files it promises exist. Never raises."""
+def inspect_dataset(workspace: Workspace, name: str, *, integrity: bool = False) -> DatasetInfo:
+    """Load ``dataset.json`` and check that the files it promises exist. Never raises.
+
+    With ``integrity`` every case's files are also checked from their headers
+    (:func:`case_integrity_problems`: cut-off files, label geometry); the preflight asks for it.
+    """
     dataset_id = dataset_id_from_name(name) or 0
     raw_dir = (workspace.raw / name) if workspace.raw is not None else Path(name)
     info = DatasetInfo(dataset_id, name, raw_dir)
@@ -382,6 +386,8 @@ def inspect_dataset(workspace: Workspace, name: str) -> DatasetInfo:
         ))
         return info
     info.problems.extend(_check_case_files(info))
+    if integrity:
+        info.problems.extend(case_integrity_problems(info))
     return info
 
 
@@ -524,3 +530,189 @@ def scan_image_headers(info: DatasetInfo, max_cases: int | None = None) -> Image
         pixel_types=tuple(sorted(pixel_types)),
         dimension=dim,
     )
+
+
+#: nnU-Net compares geometry with ``np.allclose``'s defaults (``verify_dataset_integrity``'s
+#: ``check_cases``, ``BaseReaderWriter._check_all_same``).
+_RTOL, _ATOL = 1e-05, 1e-08
+#: Cases (or files) a problem names as examples besides the one it describes in full.
+_MAX_EXAMPLES = 5
+
+
+def _allclose(values: tuple[float, ...], reference: tuple[float, ...]) -> bool:
+    """``np.allclose(values, reference)``: ``|a - b| <= atol + rtol * |b|`` for every entry (the
+    tolerance scales with the second argument, as in nnU-Net's calls)."""
+    return len(values) == len(reference) and all(
+        abs(a - b) <= _ATOL + _RTOL * abs(b) for a, b in zip(values, reference, strict=True))
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    size: tuple[int, ...]
+    spacing: tuple[float, ...]
+    origin: tuple[float, ...]
+    direction: tuple[float, ...]
+
+
+def _read_geometry(reader: Any, path: str) -> _Geometry | None:
+    try:
+        reader.SetFileName(path)
+        reader.ReadImageInformation()
+    except RuntimeError:
+        return None
+    return _Geometry(tuple(int(v) for v in reader.GetSize()),
+                     tuple(float(v) for v in reader.GetSpacing()),
+                     tuple(float(v) for v in reader.GetOrigin()),
+                     tuple(float(v) for v in reader.GetDirection()))
+
+
+def _format_values(values: tuple[float, ...] | tuple[int, ...]) -> str:
+    # + 0.0: a direction's -0.0 reads as 0.
+    return "(" + ", ".join(f"{v + 0.0:.7g}" for v in values) + ")"
+
+
+_FIELD_TEXTS = {"size": text("size"), "spacing": text("spacing"), "origin": text("origin"),
+                "direction": text("direction")}
+
+
+def _first_difference(image: _Geometry, other: _Geometry, is_label: bool,
+                      ) -> tuple[str, str, str] | None:
+    """(field, image's value, other's value) of the first field that differs beyond nnU-Net's
+    tolerance: size and spacing first (nnU-Net refuses those), then origin and direction."""
+    if image.size != other.size:
+        return "size", _format_values(image.size), _format_values(other.size)
+    # The argument order of nnU-Net's np.allclose calls: for a label, spacing is
+    # allclose(seg, image) but origin and direction allclose(image, seg); channels compare
+    # every further channel with the first (allclose(first, others)).
+    spacing_close = (_allclose(other.spacing, image.spacing) if is_label
+                     else _allclose(image.spacing, other.spacing))
+    if not spacing_close:
+        return "spacing", _format_values(image.spacing), _format_values(other.spacing)
+    if not _allclose(image.origin, other.origin):
+        return "origin", _format_values(image.origin), _format_values(other.origin)
+    if not _allclose(image.direction, other.direction):
+        return "direction", _format_values(image.direction), _format_values(other.direction)
+    return None
+
+
+def case_integrity_problems(info: DatasetInfo) -> list[Problem]:
+    """Cut-off files and image/label geometry of every case, from the headers only.
+
+    Every image and label of a NIfTI dataset is checked with :func:`nifti_truncation` (its
+    header against its size or gzip trailer: ~0.07 ms a file, nothing decompressed beyond the
+    header). Each label is compared with its case's first image, and each further channel
+    with the first, as nnU-Net's ``verify_dataset_integrity`` does: size exactly, spacing,
+    origin and direction with ``np.allclose``'s tolerances. Two NIfTI headers whose geometry
+    fields are byte-identical need no more; otherwise (and for other formats) SimpleITK reads
+    both headers (~1.4 ms a file).
+
+    Parameters
+    ----------
+    info
+        An inspected dataset (:func:`inspect_dataset`); missing files are skipped (they have
+        their own problem).
+
+    Returns
+    -------
+    list of Problem
+        At most one ``IMAGE_TRUNCATED`` (error), one ``GEOMETRY_MISMATCH`` (error: size or
+        spacing; nnU-Net refuses the case) and one ``GEOMETRY_MISALIGNED`` (warning: origin or
+        direction; nnU-Net only warns) per dataset; each describes its first file or case in
+        full and counts the others.
+    """
+    truncated: list[tuple[str, Any]] = []
+    mismatched: list[tuple[str, str]] = []
+    misaligned: list[tuple[str, str]] = []
+    reader = None
+    for case, files in info.cases.items():
+        images = [str(p) for p in files.get("images") or []]
+        label = files.get("label")
+        paths = images + ([str(label)] if label else [])
+        keys: dict[str, bytes | None] = {}
+        cut: set[str] = set()
+        for path in paths:
+            if not Path(path).is_file():
+                cut.add(path)  # missing: DATASET_FILES_MISSING says so
+                continue
+            header = read_nifti_header(path) if is_nifti(path) else None
+            keys[path] = header.geometry_key if header is not None else None
+            shortfall = nifti_truncation(path, header) if header is not None else None
+            if shortfall is not None:
+                truncated.append((path, shortfall))
+                cut.add(path)
+        if not images or images[0] in cut:
+            continue
+        first = images[0]
+        others = [(p, False) for p in images[1:]] + ([(str(label), True)] if label else [])
+        for path, is_label in others:
+            if path in cut or (keys.get(first) is not None and keys.get(first) == keys.get(path)):
+                continue
+            if reader is None:
+                import SimpleITK as sitk  # lazy: only for headers that differ, or non-NIfTI
+
+                reader = sitk.ImageFileReader()
+            image_geometry = _read_geometry(reader, first)
+            other_geometry = _read_geometry(reader, path)
+            if image_geometry is None or other_geometry is None:
+                continue  # unreadable: nnU-Net's own reading names it
+            if max(len(image_geometry.size), len(other_geometry.size)) > 3:
+                continue  # channels in a 4th axis: nnU-Net's reader drops it (not compared)
+            difference = _first_difference(image_geometry, other_geometry, is_label)
+            if difference is None:
+                continue
+            field_name, expected, found_value = difference
+            detail: str
+            if is_label:
+                detail = text("{name}: case {case}: the label's {field} {found} differs from its "
+                              "image's {expected} ({file}).", name=info.name, case=case,
+                              field=_FIELD_TEXTS[field_name], found=found_value,
+                              expected=expected, file=path)
+            else:
+                detail = text("{name}: case {case}: the {field} {found} of {file} differs from "
+                              "the first channel's {expected} ({first}).", name=info.name,
+                              case=case, field=_FIELD_TEXTS[field_name], found=found_value,
+                              expected=expected, file=path, first=first)
+            (mismatched if field_name in ("size", "spacing") else misaligned).append(
+                (case, detail))
+            break  # one difference names the case
+    found: list[Problem] = []
+    if truncated:
+        path, cut_off = truncated[0]
+        if cut_off.compressed:
+            detail = text("{name}: {file} is cut off: its header needs {expected} bytes "
+                          "uncompressed, but its gzip trailer records {found} (the end of the "
+                          "file is missing).", name=info.name, file=path,
+                          expected=cut_off.expected_bytes, found=cut_off.found_bytes)
+        else:
+            detail = text("{name}: {file} is cut off: its header needs {expected} bytes, but "
+                          "the file has only {found}.", name=info.name, file=path,
+                          expected=cut_off.expected_bytes, found=cut_off.found_bytes)
+        if len(truncated) > 1:
+            detail = text("{detail} In all {count} files of this dataset are cut off, "
+                          "among them {examples}.", detail=detail, count=len(truncated),
+                          examples=", ".join(Path(p).name
+                                             for p, _ in truncated[1:1 + _MAX_EXAMPLES]))
+        found.append(P.error(
+            P.IMAGE_TRUNCATED, detail,
+            text("Copy the file again from its source (an interrupted copy or download cuts it "
+                 "off; SimpleITK would read the missing part as zeros and nnU-Net would train "
+                 "on them), then check again.")))
+    for code, cases, fix in (
+            (P.GEOMETRY_MISMATCH, mismatched,
+             text("Re-export the label (or channel) on its image's voxel grid, with the same "
+                  "size and spacing: nnU-Net refuses this case.")),
+            (P.GEOMETRY_MISALIGNED, misaligned,
+             text("Check that the label lies on its image (nnU-Net's "
+                  "nnUNetv2_plot_overlay_pngs shows it); if it does, give the label its "
+                  "image's origin and direction."))):
+        if not cases:
+            continue
+        detail = cases[0][1]
+        if len(cases) > 1:
+            detail = text("{detail} In all {count} cases of this dataset differ, among them "
+                          "{examples}.",
+                          detail=detail, count=len(cases),
+                          examples=", ".join(c for c, _ in cases[1:1 + _MAX_EXAMPLES]))
+        make = P.error if code == P.GEOMETRY_MISMATCH else P.warning
+        found.append(make(code, detail, fix))
+    return found

@@ -105,6 +105,15 @@ SOURCE_MODEL_SPACING = "SOURCE_MODEL_SPACING"
 SOURCE_MODEL_INTENSITY = "SOURCE_MODEL_INTENSITY"
 #: Warning: the training's GPU has less free memory than its plans were sized for (NVML).
 GPU_MEMORY_LOW = "GPU_MEMORY_LOW"
+#: An image or label file holds less data than its header requires (an interrupted copy):
+#: SimpleITK would fill the rest with zeros and nnU-Net would train on it.
+IMAGE_TRUNCATED = "IMAGE_TRUNCATED"
+#: A label's size or spacing differs from its image's (or a channel's from the first
+#: channel's), beyond nnU-Net's tolerance: nnU-Net's verification refuses the case.
+GEOMETRY_MISMATCH = "GEOMETRY_MISMATCH"
+#: Warning: a label's origin or direction differs from its image's (nnU-Net only warns: the
+#: voxels are used as they are, aligned or not).
+GEOMETRY_MISALIGNED = "GEOMETRY_MISALIGNED"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -159,6 +168,9 @@ ALL_CODES = (
     SOURCE_MODEL_SPACING,
     SOURCE_MODEL_INTENSITY,
     GPU_MEMORY_LOW,
+    IMAGE_TRUNCATED,
+    GEOMETRY_MISMATCH,
+    GEOMETRY_MISALIGNED,
 )
 
 
@@ -222,6 +234,9 @@ STAGE_OF_CODE: dict[str, str] = {
     SOURCE_MODEL_SPACING: "plans",
     SOURCE_MODEL_INTENSITY: "plans",
     GPU_MEMORY_LOW: "datasets",
+    IMAGE_TRUNCATED: "datasets",
+    GEOMETRY_MISMATCH: "datasets",
+    GEOMETRY_MISALIGNED: "datasets",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

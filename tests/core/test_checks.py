@@ -1538,3 +1538,22 @@ def test_gpu_memory_low_is_a_warning_before_a_cuda_training(demo, expect, find, 
     h200 = GpuSampler(nvml=recorded_nvml(), environment={})
     assert find(preflight(demo.workspace, 1, 2, demo.options(device="cuda"), gpu_sampler=h200,
                           check_weights=False), P.GPU_MEMORY_LOW) == []
+
+
+# -- IMAGE_TRUNCATED, GEOMETRY_MISMATCH, GEOMETRY_MISALIGNED (core/datasets.py, headers only) ---
+def test_cut_off_files_and_label_geometry_are_refused(demo, expect) -> None:
+    """tests/core/test_dataset_integrity.py covers each field, .nii and the CLI."""
+    image = demo.finetune_raw / "imagesTr" / "ft_002_0000.nii.gz"
+    image.write_bytes(image.read_bytes()[:image.stat().st_size // 2])
+    labels = demo.pretrain_raw / "labelsTr"
+    label = sitk.ReadImage(str(labels / "pt_001.nii.gz"))
+    sitk.WriteImage(label[:, :, :-1], str(labels / "pt_001.nii.gz"), True)
+    label = sitk.ReadImage(str(labels / "pt_002.nii.gz"))
+    label.SetOrigin([o + 1.0 for o in label.GetOrigin()])
+    sitk.WriteImage(label, str(labels / "pt_002.nii.gz"), True)
+    before = demo.snapshot()
+    result = demo.preflight()
+    expect(result, P.IMAGE_TRUNCATED, Severity.ERROR, "ft_002_0000.nii.gz", "cut off")
+    expect(result, P.GEOMETRY_MISMATCH, Severity.ERROR, "case pt_001", "label's size")
+    expect(result, P.GEOMETRY_MISALIGNED, Severity.WARNING, "case pt_002", "label's origin")
+    assert demo.snapshot() == before
