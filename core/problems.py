@@ -105,6 +105,9 @@ SOURCE_MODEL_SPACING = "SOURCE_MODEL_SPACING"
 SOURCE_MODEL_INTENSITY = "SOURCE_MODEL_INTENSITY"
 #: Warning: the training's GPU has less free memory than its plans were sized for (NVML).
 GPU_MEMORY_LOW = "GPU_MEMORY_LOW"
+#: Error or warning: the free space of nnUNet_preprocessed is less than the preprocessed data
+#: needs (estimate from the image headers and the plans' target spacing; core/disk_space.py).
+DISK_SPACE_LOW = "DISK_SPACE_LOW"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -159,6 +162,7 @@ ALL_CODES = (
     SOURCE_MODEL_SPACING,
     SOURCE_MODEL_INTENSITY,
     GPU_MEMORY_LOW,
+    DISK_SPACE_LOW,
 )
 
 
@@ -222,6 +226,7 @@ STAGE_OF_CODE: dict[str, str] = {
     SOURCE_MODEL_SPACING: "plans",
     SOURCE_MODEL_INTENSITY: "plans",
     GPU_MEMORY_LOW: "datasets",
+    DISK_SPACE_LOW: "plans",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

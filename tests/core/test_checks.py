@@ -1538,3 +1538,49 @@ def test_gpu_memory_low_is_a_warning_before_a_cuda_training(demo, expect, find, 
     h200 = GpuSampler(nvml=recorded_nvml(), environment={})
     assert find(preflight(demo.workspace, 1, 2, demo.options(device="cuda"), gpu_sampler=h200,
                           check_weights=False), P.GPU_MEMORY_LOW) == []
+
+
+# -- DISK_SPACE_LOW (the free space passed in; core/disk_space.py) -----------------------------
+def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
+    from nnft.core.datasets import inspect_dataset
+    from nnft.core.disk_space import BEST_COMPRESSION, estimate_preprocessed_bytes
+
+    # The demo's plans do not exist yet: the raw sizes are the estimate. Steps 1 and 5 write
+    # the fine-tuning and the pretraining data.
+    needed = sum(estimate_preprocessed_bytes(inspect_dataset(demo.workspace, name), None,
+                                             "2d").bytes_needed for name in (FINETUNE, PRETRAIN))
+    assert needed > 0
+    before = demo.snapshot()
+    asked: list[Path] = []
+
+    def free_space(free: int):
+        def free_bytes_of(folder: Path) -> int:
+            asked.append(folder)
+            return free
+        return free_bytes_of
+
+    def check(free: int):
+        return preflight(demo.workspace, 1, 2, demo.options(), check_device_present=False,
+                         free_bytes_of=free_space(free))
+
+    clearly_too_little = check(int(needed / BEST_COMPRESSION) - 1)
+    problem = expect(clearly_too_little, P.DISK_SPACE_LOW, ERROR, str(demo.preprocessed),
+                     "step(s) 1, 5", FINETUNE, PRETRAIN, f"up to {needed / 1e6:.1f} MB",
+                     f"only {(int(needed / BEST_COMPRESSION) - 1) / 1e6:.1f} MB are free")
+    assert "nnUNet_preprocessed" in problem.fix and not clearly_too_little.ok
+    assert asked and all(folder == demo.preprocessed for folder in asked)
+    # Compression may still make it fit: a warning, the chain may start.
+    tight = check(needed // 2)
+    expect(tight, P.DISK_SPACE_LOW, WARNING, f"only {needed // 2 / 1e6:.1f} MB are free",
+           "may still fit")
+    assert tight.ok
+    assert find(check(needed), P.DISK_SPACE_LOW) == []
+    assert demo.snapshot() == before
+    # With the fine-tuning plans written, their 2d target spacing is the estimate's: a coarser
+    # spacing needs fewer voxels.
+    plans = demo.write_finetune_plans(configurations=("2d",))
+    plans["configurations"]["2d"]["spacing"] = [2.0, 2.0]  # the demo's is 0.8 mm in-plane
+    finetune = inspect_dataset(demo.workspace, FINETUNE)
+    coarse = estimate_preprocessed_bytes(finetune, plans, "2d")
+    raw = estimate_preprocessed_bytes(finetune, None, "2d")
+    assert 0 < coarse.bytes_needed < raw.bytes_needed
