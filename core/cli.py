@@ -526,7 +526,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\nDone in {took}. Fine-tuned model: {ctx.finetune_fold_dir}")
         return EXIT_OK
     state = outcome.statuses.get(outcome.failed_step or "", StepStatus.FAILED)
-    print(f"\nStep '{outcome.failed_step}' {state.value}: {outcome.message}. "
+    print(f"\nStep '{outcome.failed_step}' {state.value}: {outcome.message.rstrip('.')}. "
           "Run the same command again to continue; finished steps are skipped.",
           file=sys.stderr)
     return EXIT_STEP_FAILED
