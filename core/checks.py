@@ -345,6 +345,8 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
     if options.pretrained_model:
         result = _preflight_from_model(result, workspace, pretrain_ref, finetune_ref, options,
                                        check_weights=check_weights)
+        if result.context is not None and not P.has_errors(result.problems):
+            result.problems += _preprocessing_space_problems(result.context, free_bytes_of)
         if check_gpu_memory and result.context is not None:
             result.problems += gpu_memory_problems(result.context, gpu_sampler)
         return result
@@ -648,15 +650,21 @@ def _preprocessing_space_problems(ctx: ChainContext,
                                   free_bytes_of: Callable[[Path], int] | None) -> list[Problem]:
     """DISK_SPACE_LOW: the data steps 1 and 5 would write vs the free space of
     nnUNet_preprocessed. Both are made with the fine-tuning dataset's plans (the transfer
-    copies its target spacing); before they exist, the raw size is the estimate."""
+    copies its target spacing); before they exist, the raw size is the estimate. A chain from
+    a model preprocesses the fine-tuning dataset with the model's plans."""
     if ctx.workspace.preprocessed is None:  # refused earlier (ENV_NOT_SET)
         return []
-    plans = ctx.finetune_plans()
+    plans: dict | None
+    if ctx.from_model:  # one preprocessing, with the model's plans
+        plans, chain = ctx.model.plans, [("preprocess_finetune", ctx.finetune)]
+    else:
+        plans = ctx.finetune_plans()
+        chain = [("plan_finetune", ctx.finetune), ("preprocess_pretrain", ctx.pretrain)]
     estimates, steps = [], []
-    for key, info in (("plan_finetune", ctx.finetune), ("preprocess_pretrain", ctx.pretrain)):
-        if not definition(key).is_done(ctx):
+    for key, info in chain:
+        if not definition(key, from_model=ctx.from_model).is_done(ctx):
             estimates.append(estimate_preprocessed_bytes(info, plans, ctx.options.configuration))
-            steps.append(str(step_number(key)))
+            steps.append(str(step_number(key, from_model=ctx.from_model)))
     return disk_space_problems(ctx.workspace.preprocessed, estimates, ", ".join(steps),
                                free_bytes_of=free_bytes_of)
 

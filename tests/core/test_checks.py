@@ -1584,3 +1584,29 @@ def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
     coarse = estimate_preprocessed_bytes(finetune, plans, "2d")
     raw = estimate_preprocessed_bytes(finetune, None, "2d")
     assert 0 < coarse.bytes_needed < raw.bytes_needed
+
+
+def test_disk_space_estimate_reads_nifti_headers_as_simpleitk_does(demo) -> None:
+    """The estimate reads size and spacing from the NIfTI header itself (SimpleITK's header
+    read costs ~25x more a file); both must agree, in mm, for every demo image."""
+    from nnft.core.disk_space import nifti_size_and_spacing
+
+    reader = sitk.ImageFileReader()
+    images = sorted(demo.raw.rglob("*.nii.gz"))
+    assert len(images) > 20
+    for image in images:
+        reader.SetFileName(str(image))
+        reader.ReadImageInformation()
+        found = nifti_size_and_spacing(image)
+        assert found is not None and found[0] == reader.GetSize(), image
+        assert found[1] == pytest.approx(reader.GetSpacing(), rel=1e-6), image
+
+
+def test_disk_space_low_in_a_chain_from_a_model(demo, expect, tmp_path, plans_factory) -> None:
+    """Fine-tuning from a model: its preprocessing step (with the model's plans) is estimated."""
+    model = _model_folder(tmp_path, plans_factory)
+    options = demo.options(pretrained_model=str(model), plans_name="", configuration="")
+    result = preflight(demo.workspace, None, 2, options, check_device_present=False,
+                       check_weights=False, free_bytes_of=lambda folder: 1000)
+    expect(result, P.DISK_SPACE_LOW, ERROR, str(demo.preprocessed), "step(s) 4", FINETUNE,
+           "only 0.0 MB are free")
