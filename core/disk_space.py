@@ -66,17 +66,24 @@ class SpaceEstimate:
 def _target_spacing(plans: dict | None, configuration: str) -> tuple[list[float], list[int]] | None:
     """The configuration's target spacing and the plans' ``transpose_forward`` (None without
     plans: the raw size is taken)."""
-    if not isinstance(plans, dict):
+    if not isinstance(plans, dict) or not isinstance(plans.get("configurations"), dict):
         return None
-    configurations = plans.get("configurations") or {}
+    configurations = plans["configurations"]
     config: Any = configurations.get(configuration)
     seen = 0
     while isinstance(config, dict) and "spacing" not in config and seen < 5:
-        config, seen = configurations.get(config.get("inherits_from", "")), seen + 1
-    if not isinstance(config, dict) or "spacing" not in config:
+        config, seen = configurations.get(str(config.get("inherits_from", ""))), seen + 1
+    if not isinstance(config, dict):
         return None
-    return ([float(s) for s in config["spacing"]],
-            [int(a) for a in plans.get("transpose_forward", [0, 1, 2])])
+    try:  # a malformed plans file is another check's problem: then the raw size is taken
+        spacing = [float(s) for s in config["spacing"]]
+        transpose = [int(a) for a in plans.get("transpose_forward", [0, 1, 2])]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if (sorted(transpose) != [0, 1, 2] or len(spacing) not in (2, 3)
+            or not all(math.isfinite(s) and s > 0 for s in spacing)):
+        return None
+    return spacing, transpose
 
 
 def _voxels_at(size: tuple[int, ...], spacing: tuple[float, ...],
