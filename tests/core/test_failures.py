@@ -59,6 +59,7 @@ def test_unexpected_label_named_in_the_last_lines_of_nnft_run(demo, snapshot_of)
                    str(demo.finetune_raw / "dataset.json")):
         assert needle in last, last
     assert "Please check text output above" not in last
+    assert last.endswith("; then run the same command again.")  # said once, by the fix
     # The GUI shows the step's message: the session (and the step log) keep it.
     session = json.loads((demo.results / "nnFT" / "session.json").read_text(encoding="utf-8"))
     assert "ft_002.nii.gz (case ft_002): 7" in session["step_message"]["plan_finetune"]
