@@ -8,6 +8,7 @@ a stable code, the dataset/file/value concerned, and a fix.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from . import machine
 from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
+from .disk_space import disk_space_problems, estimate_preprocessed_bytes
 from .gpu_monitor import GpuSampler, gpu_memory_problems
 from .i18n import text
 from .model_fit import model_fit
@@ -312,8 +314,12 @@ def default_plans_name(workspace: Workspace, pretrain: DatasetInfo, finetune: Da
 def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref: str | int,
               options: RunOptions, *, check_device_present: bool = True,
               check_weights: bool = True, check_gpu_memory: bool | None = None,
-              gpu_sampler: GpuSampler | None = None) -> Preflight:
+              gpu_sampler: GpuSampler | None = None,
+              free_bytes_of: Callable[[Path], int] | None = None) -> Preflight:
     """Check a whole choice before anything runs. Never raises on bad input; writes nothing.
+
+    ``free_bytes_of`` gives the free bytes of a folder's disk for the estimate of the
+    preprocessed data (DISK_SPACE_LOW; default ``shutil.disk_usage``).
 
     With ``check_gpu_memory`` (default: ``check_device_present``) the GPU's free memory is
     compared with what the plans need on ``cuda`` (``gpu_sampler`` reads it; NVML by default).
@@ -339,6 +345,8 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
     if options.pretrained_model:
         result = _preflight_from_model(result, workspace, pretrain_ref, finetune_ref, options,
                                        check_weights=check_weights)
+        if result.context is not None and not P.has_errors(result.problems):
+            result.problems += _preprocessing_space_problems(result.context, free_bytes_of)
         if check_gpu_memory and result.context is not None:
             result.problems += gpu_memory_problems(result.context, gpu_sampler)
         return result
@@ -374,6 +382,7 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
     ctx = ChainContext(workspace, pretrain, finetune, options)
     result.context = ctx
     result.problems += _check_plans_and_outputs(ctx, explicit_name)
+    result.problems += _preprocessing_space_problems(ctx, free_bytes_of)
     if check_gpu_memory:
         result.problems += gpu_memory_problems(ctx, gpu_sampler)
     if check_weights:  # imports torch (~3 s once): the wizard asks only before fine-tuning
@@ -635,6 +644,29 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
             ))
 
     return found + _check_training_folders(ctx)
+
+
+def _preprocessing_space_problems(ctx: ChainContext,
+                                  free_bytes_of: Callable[[Path], int] | None) -> list[Problem]:
+    """DISK_SPACE_LOW: the data steps 1 and 5 would write vs the free space of
+    nnUNet_preprocessed. Both are made with the fine-tuning dataset's plans (the transfer
+    copies its target spacing); before they exist, the raw size is the estimate. A chain from
+    a model preprocesses the fine-tuning dataset with the model's plans."""
+    if ctx.workspace.preprocessed is None:  # refused earlier (ENV_NOT_SET)
+        return []
+    plans: dict | None
+    if ctx.from_model:  # one preprocessing, with the model's plans
+        plans, chain = ctx.model.plans, [("preprocess_finetune", ctx.finetune)]
+    else:
+        plans = ctx.finetune_plans()
+        chain = [("plan_finetune", ctx.finetune), ("preprocess_pretrain", ctx.pretrain)]
+    estimates, steps = [], []
+    for key, info in chain:
+        if not definition(key, from_model=ctx.from_model).is_done(ctx):
+            estimates.append(estimate_preprocessed_bytes(info, plans, ctx.options.configuration))
+            steps.append(str(step_number(key, from_model=ctx.from_model)))
+    return disk_space_problems(ctx.workspace.preprocessed, estimates, ", ".join(steps),
+                               free_bytes_of=free_bytes_of)
 
 
 def _check_training_folders(ctx: ChainContext) -> list[Problem]:

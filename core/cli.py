@@ -526,8 +526,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\nDone in {took}. Fine-tuned model: {ctx.finetune_fold_dir}")
         return EXIT_OK
     state = outcome.statuses.get(outcome.failed_step or "", StepStatus.FAILED)
-    print(f"\nStep '{outcome.failed_step}' {state.value}: {outcome.message}. "
-          "Run the same command again to continue; finished steps are skipped.",
+    # An explained failure (core/failures.py) ends with its fix, which says when to run again.
+    again = "" if "run the same command again" in outcome.message else (
+        " Run the same command again to continue; finished steps are skipped.")
+    print(f"\nStep '{outcome.failed_step}' {state.value}: {outcome.message.rstrip('.')}.{again}",
           file=sys.stderr)
     return EXIT_STEP_FAILED
 

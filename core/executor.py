@@ -16,6 +16,8 @@ from enum import Enum
 from pathlib import Path
 
 from . import command_history, run_records
+from .failures import explain_failure, read_log_lines
+from .i18n import text
 from .runner import IS_WINDOWS, CommandRunner, RunResult
 from .steps import GRACEFUL_STOP_TRAINERS, Step, StepRefused
 from .workspace import Workspace
@@ -216,6 +218,15 @@ class ChainExecutor:
                 "stopped after a checkpoint; run again to continue where it stopped")
         elif result.exit_code != 0:
             status, message = StepStatus.FAILED, _exit_message(result.exit_code)
+            # Name the case, value or file from the step's own output instead of sending the
+            # user to read the log (nnU-Net's verification prints them above its exception).
+            explanation = explain_failure(step.key, read_log_lines(log_path) or result.tail,
+                                          self.workspace)
+            if explanation is not None:
+                message = text("{exit}: {explanation}", exit=message,
+                               explanation=explanation.as_text())
+                with open(log_path, "a", encoding="utf-8") as log:
+                    log.write(f"nnFT: {message}\n")
         elif not step.is_done():
             status, message = StepStatus.FAILED, (
                 "exited 0, but its outputs are missing or incomplete")

@@ -114,6 +114,9 @@ GEOMETRY_MISMATCH = "GEOMETRY_MISMATCH"
 #: Warning: a label's origin or direction differs from its image's (nnU-Net only warns: the
 #: voxels are used as they are, aligned or not).
 GEOMETRY_MISALIGNED = "GEOMETRY_MISALIGNED"
+#: Error or warning: the free space of nnUNet_preprocessed is less than the preprocessed data
+#: needs (estimate from the image headers and the plans' target spacing; core/disk_space.py).
+DISK_SPACE_LOW = "DISK_SPACE_LOW"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -171,6 +174,7 @@ ALL_CODES = (
     IMAGE_TRUNCATED,
     GEOMETRY_MISMATCH,
     GEOMETRY_MISALIGNED,
+    DISK_SPACE_LOW,
 )
 
 
@@ -237,6 +241,7 @@ STAGE_OF_CODE: dict[str, str] = {
     IMAGE_TRUNCATED: "datasets",
     GEOMETRY_MISMATCH: "datasets",
     GEOMETRY_MISALIGNED: "datasets",
+    DISK_SPACE_LOW: "plans",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

@@ -21,6 +21,7 @@ from nnft.core.steps import Step
 from nnft.core.training_log import TrainingLogParser
 from nnft.core.workspace import Workspace
 from nnft.gui.background import GuiInbox
+from nnft.gui.language import core_text
 
 DRAIN_INTERVAL_MS = 100
 
@@ -165,5 +166,7 @@ class ChainRun(QObject):
             self.step_skipped.emit(key)
         elif event.kind == "finished":
             tail = list(event.result.tail) if event.result else []
-            self.step_finished.emit(key, event.status.value, event.message, tail,
+            # core_text: a failure explained by core.failures is a template the page shows
+            # in the wizard's language (a Signal(str) would drop the template).
+            self.step_finished.emit(key, event.status.value, core_text(event.message), tail,
                                     str(event.log_path or ""))

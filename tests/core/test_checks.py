@@ -1557,3 +1557,75 @@ def test_cut_off_files_and_label_geometry_are_refused(demo, expect) -> None:
     expect(result, P.GEOMETRY_MISMATCH, Severity.ERROR, "case pt_001", "label's size")
     expect(result, P.GEOMETRY_MISALIGNED, Severity.WARNING, "case pt_002", "label's origin")
     assert demo.snapshot() == before
+
+
+# -- DISK_SPACE_LOW (the free space passed in; core/disk_space.py) -----------------------------
+def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
+    from nnft.core.datasets import inspect_dataset
+    from nnft.core.disk_space import BEST_COMPRESSION, estimate_preprocessed_bytes
+
+    # The demo's plans do not exist yet: the raw sizes are the estimate. Steps 1 and 5 write
+    # the fine-tuning and the pretraining data.
+    needed = sum(estimate_preprocessed_bytes(inspect_dataset(demo.workspace, name), None,
+                                             "2d").bytes_needed for name in (FINETUNE, PRETRAIN))
+    assert needed > 0
+    before = demo.snapshot()
+    asked: list[Path] = []
+
+    def free_space(free: int):
+        def free_bytes_of(folder: Path) -> int:
+            asked.append(folder)
+            return free
+        return free_bytes_of
+
+    def check(free: int):
+        return preflight(demo.workspace, 1, 2, demo.options(), check_device_present=False,
+                         free_bytes_of=free_space(free))
+
+    clearly_too_little = check(int(needed / BEST_COMPRESSION) - 1)
+    problem = expect(clearly_too_little, P.DISK_SPACE_LOW, ERROR, str(demo.preprocessed),
+                     "step(s) 1, 5", FINETUNE, PRETRAIN, f"up to {needed / 1e6:.1f} MB",
+                     f"only {(int(needed / BEST_COMPRESSION) - 1) / 1e6:.1f} MB are free")
+    assert "nnUNet_preprocessed" in problem.fix and not clearly_too_little.ok
+    assert asked and all(folder == demo.preprocessed for folder in asked)
+    # Compression may still make it fit: a warning, the chain may start.
+    tight = check(needed // 2)
+    expect(tight, P.DISK_SPACE_LOW, WARNING, f"only {needed // 2 / 1e6:.1f} MB are free",
+           "may still fit")
+    assert tight.ok
+    assert find(check(needed), P.DISK_SPACE_LOW) == []
+    assert demo.snapshot() == before
+    # With the fine-tuning plans written, their 2d target spacing is the estimate's: a coarser
+    # spacing needs fewer voxels.
+    plans = demo.write_finetune_plans(configurations=("2d",))
+    plans["configurations"]["2d"]["spacing"] = [2.0, 2.0]  # the demo's is 0.8 mm in-plane
+    finetune = inspect_dataset(demo.workspace, FINETUNE)
+    coarse = estimate_preprocessed_bytes(finetune, plans, "2d")
+    raw = estimate_preprocessed_bytes(finetune, None, "2d")
+    assert 0 < coarse.bytes_needed < raw.bytes_needed
+
+
+def test_disk_space_estimate_reads_nifti_headers_as_simpleitk_does(demo) -> None:
+    """The estimate reads size and spacing from the NIfTI header itself (SimpleITK's header
+    read costs ~25x more a file); both must agree, in mm, for every demo image."""
+    from nnft.core.disk_space import nifti_size_and_spacing
+
+    reader = sitk.ImageFileReader()
+    images = sorted(demo.raw.rglob("*.nii.gz"))
+    assert len(images) > 20
+    for image in images:
+        reader.SetFileName(str(image))
+        reader.ReadImageInformation()
+        found = nifti_size_and_spacing(image)
+        assert found is not None and found[0] == reader.GetSize(), image
+        assert found[1] == pytest.approx(reader.GetSpacing(), rel=1e-6), image
+
+
+def test_disk_space_low_in_a_chain_from_a_model(demo, expect, tmp_path, plans_factory) -> None:
+    """Fine-tuning from a model: its preprocessing step (with the model's plans) is estimated."""
+    model = _model_folder(tmp_path, plans_factory)
+    options = demo.options(pretrained_model=str(model), plans_name="", configuration="")
+    result = preflight(demo.workspace, None, 2, options, check_device_present=False,
+                       check_weights=False, free_bytes_of=lambda folder: 1000)
+    expect(result, P.DISK_SPACE_LOW, ERROR, str(demo.preprocessed), "step(s) 4", FINETUNE,
+           "only 0.0 MB are free")
