@@ -1072,106 +1072,106 @@
 <context>
     <name>PlansPage</name>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="79"/>
+        <location filename="../../gui/pages/plans_page.py" line="80"/>
         <source>Plans transfer</source>
         <extracomment>The steps this page runs in the dataset chain, from the registry (their keys, in chain order); the model chain&apos;s are ``keys_in_group(PREPARE, from_model=True)``. Stands for the plans identifier in the commands while the one typed is refused.</extracomment>
         <translation>计划迁移</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="80"/>
-        <location filename="../../gui/pages/plans_page.py" line="196"/>
+        <location filename="../../gui/pages/plans_page.py" line="81"/>
+        <location filename="../../gui/pages/plans_page.py" line="197"/>
         <source>Plan the fine-tuning dataset, move its plans to the pretraining dataset under a new name, and preprocess both.</source>
         <translation>规划微调数据集，将它的计划以新名称迁移到预训练数据集，并对两者进行预处理。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="87"/>
+        <location filename="../../gui/pages/plans_page.py" line="88"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="92"/>
-        <location filename="../../gui/pages/plans_page.py" line="201"/>
+        <location filename="../../gui/pages/plans_page.py" line="93"/>
+        <location filename="../../gui/pages/plans_page.py" line="202"/>
         <source>The pretraining dataset receives the fine-tuning plans under this name (-tp). nnU-Net&apos;s default names would overwrite its own plans.</source>
         <translation>预训练数据集以此名称接收微调计划（-tp）。使用 nnU-Net 的默认名称会覆盖它自己的计划。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="95"/>
+        <location filename="../../gui/pages/plans_page.py" line="96"/>
         <source>Suggest</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="101"/>
+        <location filename="../../gui/pages/plans_page.py" line="102"/>
         <source>New plans identifier</source>
         <translation>新的计划标识符</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="118"/>
+        <location filename="../../gui/pages/plans_page.py" line="119"/>
         <source>Reuse the existing plans file of this name if it is identical (a backup is made first)</source>
         <translation>如果同名的现有计划文件内容相同，则重用它（先做备份）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="124"/>
+        <location filename="../../gui/pages/plans_page.py" line="125"/>
         <source>Move data folders that are in the way to nnFT&apos;s backup folder, then replace them</source>
         <translation>把挡路的数据文件夹移到 nnFT 的备份文件夹，然后替换它们</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="127"/>
+        <location filename="../../gui/pages/plans_page.py" line="128"/>
         <source>Without this, nnFT refuses to run a step that would delete a folder it did not make itself. With it, the folder is moved to nnUNet_results/nnFT/backups first.</source>
         <translation>不勾选时，nnFT 拒绝运行会删除非它自己创建的文件夹的步骤。勾选后，该文件夹会先被移到 nnUNet_results/nnFT/backups。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="139"/>
+        <location filename="../../gui/pages/plans_page.py" line="140"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="139"/>
+        <location filename="../../gui/pages/plans_page.py" line="140"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="168"/>
-        <location filename="../../gui/pages/plans_page.py" line="224"/>
+        <location filename="../../gui/pages/plans_page.py" line="169"/>
+        <location filename="../../gui/pages/plans_page.py" line="225"/>
         <source>Run steps {0}</source>
         <translation>运行步骤 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="171"/>
+        <location filename="../../gui/pages/plans_page.py" line="172"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="194"/>
+        <location filename="../../gui/pages/plans_page.py" line="195"/>
         <source>Import the model, extract your dataset&apos;s fingerprint, give your dataset the model&apos;s plans under a new name, and preprocess it with them.</source>
         <translation>导入模型，提取你的数据集的指纹，以新名称把模型的计划赋给你的数据集，并用这些计划进行预处理。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="199"/>
+        <location filename="../../gui/pages/plans_page.py" line="200"/>
         <source>Your dataset receives the model&apos;s plans under this name. nnU-Net&apos;s default names would overwrite its own plans.</source>
         <translation>你的数据集以此名称接收模型的计划。使用 nnU-Net 的默认名称会覆盖它自己的计划。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="208"/>
+        <location filename="../../gui/pages/plans_page.py" line="209"/>
         <source>(the model&apos;s)</source>
         <translation>（模型的）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="210"/>
+        <location filename="../../gui/pages/plans_page.py" line="211"/>
         <source>The model was trained in the configuration {0}: its weights fit only that configuration&apos;s network, so the fine-tuning uses it too.</source>
         <translation>该模型是在配置 {0} 下训练的：它的权重只适合该配置的网络，因此微调也使用该配置。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="212"/>
+        <location filename="../../gui/pages/plans_page.py" line="213"/>
         <source>(not known until the model is read)</source>
         <translation>（读取模型后才知道）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="279"/>
+        <location filename="../../gui/pages/plans_page.py" line="282"/>
         <source>A new plans file will be written; nothing existing is touched.</source>
         <translation>将写入新的计划文件；不会改动任何已有内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="287"/>
+        <location filename="../../gui/pages/plans_page.py" line="290"/>
         <source># Not runnable yet: the plans identifier &apos;{0}&apos; is refused (see above).
 # {1} stands for the identifier you choose.
 </source>
@@ -1180,62 +1180,62 @@
 </translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="366"/>
+        <location filename="../../gui/pages/plans_page.py" line="370"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="367"/>
+        <location filename="../../gui/pages/plans_page.py" line="371"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="366"/>
+        <location filename="../../gui/pages/plans_page.py" line="370"/>
         <source>pending</source>
         <translation>待运行</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="331"/>
+        <location filename="../../gui/pages/plans_page.py" line="335"/>
         <source>Backed up {0} to {1}</source>
         <translation>已将 {0} 备份到 {1}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="361"/>
+        <location filename="../../gui/pages/plans_page.py" line="365"/>
         <source>Cancelling …</source>
         <translation>正在取消 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="367"/>
+        <location filename="../../gui/pages/plans_page.py" line="371"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="368"/>
+        <location filename="../../gui/pages/plans_page.py" line="372"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="368"/>
+        <location filename="../../gui/pages/plans_page.py" line="372"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="369"/>
+        <location filename="../../gui/pages/plans_page.py" line="373"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="369"/>
+        <location filename="../../gui/pages/plans_page.py" line="373"/>
         <source>detached</source>
         <translation>后台运行中</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="396"/>
+        <location filename="../../gui/pages/plans_page.py" line="400"/>
         <source>Step {0} {1}: {2}</source>
         <translation>步骤 {0} {1}：{2}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/plans_page.py" line="399"/>
+        <location filename="../../gui/pages/plans_page.py" line="403"/>
         <source>Full log: {0}</source>
         <translation>完整日志：{0}</translation>
     </message>
@@ -1513,22 +1513,22 @@
 <context>
     <name>ProblemsView</name>
     <message>
-        <location filename="../../gui/widgets/problems_view.py" line="29"/>
+        <location filename="../../gui/widgets/problems_view.py" line="30"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/problems_view.py" line="29"/>
+        <location filename="../../gui/widgets/problems_view.py" line="30"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/problems_view.py" line="30"/>
+        <location filename="../../gui/widgets/problems_view.py" line="31"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/problems_view.py" line="47"/>
+        <location filename="../../gui/widgets/problems_view.py" line="48"/>
         <source>Fix</source>
         <translation>解决方法</translation>
     </message>
@@ -1536,228 +1536,228 @@
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="103"/>
-        <location filename="../../gui/pages/results_page.py" line="179"/>
+        <location filename="../../gui/pages/results_page.py" line="104"/>
+        <location filename="../../gui/pages/results_page.py" line="180"/>
         <source>Results: did the pretraining help?</source>
         <extracomment>Background task keys: the latest read of the results wins; one report (and one export) written at a time.</extracomment>
         <translation>结果：预训练有帮助吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="105"/>
+        <location filename="../../gui/pages/results_page.py" line="106"/>
         <source>nnU-Net&apos;s real validation Dice (validation/summary.json) of the fine-tuned model and of the same training from scratch.</source>
         <translation>微调模型与同样从头训练的模型的 nnU-Net 真实验证 Dice（validation/summary.json）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="119"/>
+        <location filename="../../gui/pages/results_page.py" line="120"/>
         <source>Add a from-scratch baseline…</source>
         <translation>添加从头训练的基线…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="122"/>
+        <location filename="../../gui/pages/results_page.py" line="123"/>
         <source>Go back to the fine-tuning page with &quot;Also train a from-scratch baseline&quot; ticked; Next then leads to the baseline page.</source>
         <translation>返回微调页面并勾选“同时训练一个从头训练的基线”；之后“下一步”会进入基线页面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="131"/>
-        <location filename="../../gui/pages/results_page.py" line="325"/>
+        <location filename="../../gui/pages/results_page.py" line="132"/>
+        <location filename="../../gui/pages/results_page.py" line="326"/>
         <source>Save report…</source>
         <translation>保存报告…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="134"/>
+        <location filename="../../gui/pages/results_page.py" line="135"/>
         <source>One self-contained HTML file to share: the datasets and the direction, the plans and checkpoint checksums, every command with its exit status and duration, the versions, the curves and this comparison.</source>
         <translation>一个可分享的独立 HTML 文件：数据集与方向、计划与检查点校验和、每条命令及其退出状态和耗时、版本、曲线以及本对比。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="139"/>
-        <location filename="../../gui/pages/results_page.py" line="399"/>
+        <location filename="../../gui/pages/results_page.py" line="140"/>
+        <location filename="../../gui/pages/results_page.py" line="400"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="178"/>
+        <location filename="../../gui/pages/results_page.py" line="179"/>
         <source>Results: did the model&apos;s weights help?</source>
         <translation>结果：模型的权重有帮助吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="189"/>
+        <location filename="../../gui/pages/results_page.py" line="190"/>
         <source>Choose a workspace and two datasets first.</source>
         <translation>请先选择工作区和两个数据集。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="191"/>
+        <location filename="../../gui/pages/results_page.py" line="192"/>
         <source>Reading the validation results …</source>
         <translation>正在读取验证结果 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="203"/>
+        <location filename="../../gui/pages/results_page.py" line="204"/>
         <source>The results could not be read: {0}</source>
         <translation>无法读取结果：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="211"/>
+        <location filename="../../gui/pages/results_page.py" line="212"/>
         <source>fine-tuned</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="211"/>
+        <location filename="../../gui/pages/results_page.py" line="212"/>
         <source>from scratch</source>
         <translation>从头训练</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="214"/>
+        <location filename="../../gui/pages/results_page.py" line="215"/>
         <source>Fine-tuned: mean Dice {0:.3f} on fold {1}. Not comparable yet: what is missing is said below.</source>
         <translation>微调：折 {1} 上的平均 Dice 为 {0:.3f}。尚不能比较：缺少的内容见下方。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="218"/>
+        <location filename="../../gui/pages/results_page.py" line="219"/>
         <source>Not comparable yet (fold {0}): what is missing is said below.</source>
         <translation>尚不能比较（折 {0}）：缺少的内容见下方。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="235"/>
+        <location filename="../../gui/pages/results_page.py" line="236"/>
         <source>Epochs until the EMA pseudo dice first reached 90 % of its final value: {0}, {1}. The pseudo dice is nnU-Net&apos;s estimate during training, on random patches: it shows speed, not quality.</source>
         <translation>EMA 伪 Dice 首次达到其最终值 90 % 所用的轮数：{0}，{1}。伪 Dice 是 nnU-Net 在训练中基于随机图像块的估计：它反映速度，而非质量。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="241"/>
+        <location filename="../../gui/pages/results_page.py" line="242"/>
         <source>mean</source>
         <translation>平均</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="258"/>
+        <location filename="../../gui/pages/results_page.py" line="259"/>
         <source>{0}: no epochs logged</source>
         <translation>{0}：没有记录的轮</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="260"/>
+        <location filename="../../gui/pages/results_page.py" line="261"/>
         <source>{0}: not known (no EMA pseudo dice above 0)</source>
         <translation>{0}：未知（EMA 伪 Dice 从未大于 0）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="261"/>
+        <location filename="../../gui/pages/results_page.py" line="262"/>
         <source>{0} {1} (of {2})</source>
         <translation>{0} {1}（共 {2}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="269"/>
+        <location filename="../../gui/pages/results_page.py" line="270"/>
         <source>fine-tuning</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="269"/>
+        <location filename="../../gui/pages/results_page.py" line="270"/>
         <source>baseline</source>
         <translation>基线</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="271"/>
+        <location filename="../../gui/pages/results_page.py" line="272"/>
         <source>The {0} ran as a quick trial without nnU-Net&apos;s final validation, so there is no validation/summary.json ({1}). Tick &quot;final validation&quot; on the fine-tuning page; &quot;Finish validation&quot; on the {0} page then makes it.</source>
         <translation>{0}以快速试运行方式进行，没有 nnU-Net 的最终验证，因此没有 validation/summary.json（{1}）。请在微调页面勾选“最终验证”；之后在{0}页面点“完成验证”即可生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="278"/>
+        <location filename="../../gui/pages/results_page.py" line="279"/>
         <source>The fine-tuning has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the fine-tuning page makes it.</source>
         <translation>微调还没有 validation/summary.json（{0}）：在微调页面点“完成验证”即可生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="280"/>
+        <location filename="../../gui/pages/results_page.py" line="281"/>
         <source>The fine-tuning has not finished ({0}): finish it on the fine-tuning page.</source>
         <translation>微调尚未完成（{0}）：请在微调页面完成它。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="284"/>
+        <location filename="../../gui/pages/results_page.py" line="285"/>
         <source>There is no from-scratch baseline to compare with: without one, nothing says whether the pretraining helped. &quot;Add a from-scratch baseline…&quot; goes back to the fine-tuning page to tick it.</source>
         <translation>没有可供比较的从头训练基线：没有它，就无法判断预训练是否有帮助。“添加从头训练的基线…”会返回微调页面以勾选它。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="289"/>
+        <location filename="../../gui/pages/results_page.py" line="290"/>
         <source>The baseline has no validation/summary.json yet ({0}): &quot;Finish validation&quot; on the baseline page makes it.</source>
         <translation>基线还没有 validation/summary.json（{0}）：在基线页面点“完成验证”即可生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="291"/>
+        <location filename="../../gui/pages/results_page.py" line="292"/>
         <source>The baseline has not been trained yet ({0}): train it on the baseline page (Back).</source>
         <translation>基线尚未训练（{0}）：请在基线页面训练它（上一步）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="308"/>
+        <location filename="../../gui/pages/results_page.py" line="309"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="310"/>
+        <location filename="../../gui/pages/results_page.py" line="311"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="319"/>
+        <location filename="../../gui/pages/results_page.py" line="320"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="320"/>
+        <location filename="../../gui/pages/results_page.py" line="321"/>
         <source>Writing the report …</source>
         <translation>正在写入报告 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="330"/>
+        <location filename="../../gui/pages/results_page.py" line="331"/>
         <source>✓ Report saved: {0}</source>
         <translation>✓ 报告已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="335"/>
+        <location filename="../../gui/pages/results_page.py" line="336"/>
         <source>✗ The report could not be written: {0}</source>
         <translation>✗ 无法写入报告：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="351"/>
+        <location filename="../../gui/pages/results_page.py" line="352"/>
         <source>The fine-tuned model as nnU-Net&apos;s zip with a model card, to hand on: it installs with stock nnUNetv2_install_pretrained_model_from_zip and predicts without nnFT.</source>
         <translation>把微调后的模型导出为 nnU-Net 的 zip（附模型卡），便于交给别人：用原版 nnUNetv2_install_pretrained_model_from_zip 即可安装，无需 nnFT 即可预测。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="356"/>
+        <location filename="../../gui/pages/results_page.py" line="357"/>
         <source>Available once the fine-tuning is finished and validated (a whole checkpoint_final.pth and validation/summary.json).</source>
         <translation>微调完成并验证后可用（完整的 checkpoint_final.pth 和 validation/summary.json）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="373"/>
+        <location filename="../../gui/pages/results_page.py" line="374"/>
         <source>Export the fine-tuned model</source>
         <translation>导出微调后的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="375"/>
+        <location filename="../../gui/pages/results_page.py" line="376"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip 文件 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="391"/>
+        <location filename="../../gui/pages/results_page.py" line="392"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="393"/>
+        <location filename="../../gui/pages/results_page.py" line="394"/>
         <source>Exporting the fine-tuned model (fold {0}) to {1} …</source>
         <translation>正在把微调后的模型（折 {0}）导出到 {1} …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="405"/>
+        <location filename="../../gui/pages/results_page.py" line="406"/>
         <source>✓ Model exported: {0}. The model card is inside the zip: {1}/model_card.md (and model_card.json).</source>
         <translation>✓ 模型已导出：{0}。模型卡在 zip 中：{1}/model_card.md（以及 model_card.json）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="409"/>
+        <location filename="../../gui/pages/results_page.py" line="410"/>
         <source> The earlier file was backed up to {0}.</source>
         <translation>原有文件已备份到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="418"/>
+        <location filename="../../gui/pages/results_page.py" line="419"/>
         <source>✗ The model was not exported: {0}
 Fix: {1}</source>
         <translation>✗ 模型未导出：{0}
 解决方法：{1}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/results_page.py" line="421"/>
+        <location filename="../../gui/pages/results_page.py" line="423"/>
         <source>✗ The model was not exported: {0}</source>
         <translation>✗ 模型未导出：{0}</translation>
     </message>
@@ -1774,92 +1774,92 @@ Fix: {1}</source>
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="31"/>
+        <location filename="../../gui/pages/summary_page.py" line="32"/>
         <source>Summary</source>
         <translation>总结</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="32"/>
+        <location filename="../../gui/pages/summary_page.py" line="33"/>
         <source>What was done and where the results are. The script runs the same commands without the wizard (e.g. on a cluster).</source>
         <translation>做了什么，结果在哪里。脚本无需向导即可运行相同的命令（例如在集群上）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="48"/>
+        <location filename="../../gui/pages/summary_page.py" line="49"/>
         <source>Copy script</source>
         <translation>复制脚本</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="52"/>
+        <location filename="../../gui/pages/summary_page.py" line="53"/>
         <source>Save script…</source>
         <translation>保存脚本…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="102"/>
+        <location filename="../../gui/pages/summary_page.py" line="103"/>
         <source>Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration {2} · transferred plans &apos;{3}&apos;</source>
         <translation>预训练数据集：{0} · 微调数据集：{1} · 配置 {2} · 迁移后的计划 &apos;{3}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="113"/>
+        <location filename="../../gui/pages/summary_page.py" line="114"/>
         <source>Pretrained weights: {0}</source>
         <translation>预训练权重：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="82"/>
+        <location filename="../../gui/pages/summary_page.py" line="83"/>
         <source>Fine-tuned model: {0}</source>
         <translation>微调后的模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="66"/>
+        <location filename="../../gui/pages/summary_page.py" line="67"/>
         <source>Choose a workspace and two datasets (or a fine-tuning dataset and a model) first.</source>
         <translation>请先选择工作区和两个数据集（或一个微调数据集和一个模型）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="72"/>
+        <location filename="../../gui/pages/summary_page.py" line="73"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="72"/>
+        <location filename="../../gui/pages/summary_page.py" line="73"/>
         <source>not done</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="83"/>
+        <location filename="../../gui/pages/summary_page.py" line="84"/>
         <source>Trained from scratch for comparison (baseline): {0}</source>
         <translation>为对比而从头训练的模型（基线）：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="90"/>
+        <location filename="../../gui/pages/summary_page.py" line="91"/>
         <source># This version cannot write the script of a chain that starts from a model yet; `nnft run --finetune {0} --pretrained-model PATH` runs the same steps.</source>
         <translation># 此版本还不能为从模型开始的流程写出脚本；`nnft run --finetune {0} --pretrained-model PATH` 运行相同的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="98"/>
+        <location filename="../../gui/pages/summary_page.py" line="99"/>
         <source>Model: {0} · fine-tuning dataset: {1} · configuration {2} (the model&apos;s) · the model&apos;s plans in your dataset as &apos;{3}&apos;</source>
         <translation>模型：{0} · 微调数据集：{1} · 配置 {2}（模型的）· 模型的计划在你的数据集中名为 &apos;{3}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="110"/>
+        <location filename="../../gui/pages/summary_page.py" line="111"/>
         <source>Weights of the model {0}, from nnFT&apos;s copy {1} (imported from {2})</source>
         <translation>模型 {0} 的权重，来自 nnFT 的副本 {1}（导入自 {2}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="120"/>
+        <location filename="../../gui/pages/summary_page.py" line="121"/>
         <source>frozen epochs: {0}</source>
         <translation>冻结轮数：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="121"/>
+        <location filename="../../gui/pages/summary_page.py" line="122"/>
         <source>Fine-tuning preset: {0} (trainer {1})</source>
         <translation>微调预设：{0}（训练器 {1}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="132"/>
+        <location filename="../../gui/pages/summary_page.py" line="133"/>
         <source>Save script</source>
         <translation>保存脚本</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="134"/>
+        <location filename="../../gui/pages/summary_page.py" line="135"/>
         <source>Shell scripts (*.sh)</source>
         <translation>Shell 脚本 (*.sh)</translation>
     </message>
@@ -2637,214 +2637,214 @@ Full log: {2}</source>
 <context>
     <name>ValidationPage</name>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="90"/>
+        <location filename="../../gui/pages/validation_page.py" line="91"/>
         <source>Validate transferred plans</source>
         <extracomment>Background task key: comparing the model with the fine-tuning dataset (latest wins). The dataset&apos;s fingerprint was there (else spacing and intensities are not compared).</extracomment>
         <translation>验证迁移后的计划</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="175"/>
+        <location filename="../../gui/pages/validation_page.py" line="176"/>
         <source>Pretraining uses the fine-tuning dataset&apos;s plans. Check that the architecture is identical (so the pretrained weights load) and what one training patch covers.</source>
         <translation>预训练使用微调数据集的计划。检查架构是否相同（这样预训练权重才能加载），以及一个训练图像块覆盖的范围。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="102"/>
+        <location filename="../../gui/pages/validation_page.py" line="103"/>
         <source>Reload</source>
         <translation>重新加载</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="104"/>
+        <location filename="../../gui/pages/validation_page.py" line="105"/>
         <source>Read the plans files and images again</source>
         <translation>重新读取计划文件和图像</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="172"/>
+        <location filename="../../gui/pages/validation_page.py" line="173"/>
         <source>Your dataset is prepared with the model&apos;s plans. Check that the architecture is the model&apos;s (so its weights load), how the model&apos;s plans fit your data, and what one training patch covers.</source>
         <translation>你的数据集按模型的计划进行准备。检查架构是否与模型相同（这样它的权重才能加载）、模型的计划与你的数据是否匹配，以及一个训练图像块覆盖的范围。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="183"/>
+        <location filename="../../gui/pages/validation_page.py" line="184"/>
         <source>identical</source>
         <translation>相同</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="184"/>
+        <location filename="../../gui/pages/validation_page.py" line="185"/>
         <source>differs (see Meaning)</source>
         <translation>不同（见“含义”）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="185"/>
+        <location filename="../../gui/pages/validation_page.py" line="186"/>
         <source>weights will not load</source>
         <translation>权重将无法加载</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="187"/>
+        <location filename="../../gui/pages/validation_page.py" line="188"/>
         <source>changed by the transfer</source>
         <translation>被迁移改变</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="189"/>
+        <location filename="../../gui/pages/validation_page.py" line="190"/>
         <source>Yellow dashed box: one training patch, to scale.</source>
         <translation>黄色虚线框：一个训练图像块，按比例绘制。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="236"/>
+        <location filename="../../gui/pages/validation_page.py" line="237"/>
         <source>The plans cannot be checked yet: {problem} {fix}</source>
         <translation>暂时无法检查计划：{problem} {fix}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="239"/>
+        <location filename="../../gui/pages/validation_page.py" line="240"/>
         <source>Choose a workspace and both datasets first; then the transferred plans can be checked here.</source>
         <translation>请先选择工作区和两个数据集；之后即可在此检查迁移后的计划。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="242"/>
+        <location filename="../../gui/pages/validation_page.py" line="243"/>
         <source>No dataset to show.</source>
         <translation>没有可显示的数据集。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="303"/>
+        <location filename="../../gui/pages/validation_page.py" line="304"/>
         <source>Comparing the model with your data …</source>
         <translation>正在比较模型与你的数据 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="312"/>
+        <location filename="../../gui/pages/validation_page.py" line="313"/>
         <source>Does the model fit your data?</source>
         <translation>模型适合你的数据吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="313"/>
+        <location filename="../../gui/pages/validation_page.py" line="314"/>
         <source>The model&apos;s plans against {dataset}&apos;s own dataset.json and fingerprint.</source>
         <translation>模型的计划与 {dataset} 自己的 dataset.json 和指纹对比。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="318"/>
+        <location filename="../../gui/pages/validation_page.py" line="319"/>
         <source>Spacing and intensities are compared once your dataset&apos;s fingerprint is extracted (step {0} on the previous page).</source>
         <translation>提取你的数据集的指纹后（上一页的步骤 {0}），才会比较间距和强度。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="329"/>
+        <location filename="../../gui/pages/validation_page.py" line="330"/>
         <source>Run the plans transfer first (step {0} on the previous page); until then only the model&apos;s plans are shown.</source>
         <translation>请先运行计划迁移（上一页的步骤 {0}）；在此之前只显示模型的计划。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="334"/>
+        <location filename="../../gui/pages/validation_page.py" line="335"/>
         <source>The configuration {c} is missing from the model&apos;s or the transferred plans: the model&apos;s weights cannot be matched.</source>
         <translation>模型的计划或迁移后的计划缺少配置 {c}：无法匹配模型的权重。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="339"/>
+        <location filename="../../gui/pages/validation_page.py" line="340"/>
         <source>Your dataset&apos;s plans have the model&apos;s architecture: the model&apos;s weights will load.</source>
         <translation>你的数据集的计划具有模型的架构：模型的权重可以加载。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="344"/>
+        <location filename="../../gui/pages/validation_page.py" line="345"/>
         <source>The architecture differs from the model&apos;s in: {names}. The model&apos;s weights will NOT load into the fine-tuning network.</source>
         <translation>架构在以下方面与模型不同：{names}。模型的权重将无法加载到微调网络中。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="347"/>
+        <location filename="../../gui/pages/validation_page.py" line="348"/>
         <source>Transfer the model&apos;s plans again (step {0}) and preprocess with them.</source>
         <translation>请重新迁移模型的计划（步骤 {0}），并用它们进行预处理。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="354"/>
+        <location filename="../../gui/pages/validation_page.py" line="355"/>
         <source>Configuration &lt;b&gt;{c}&lt;/b&gt;: comparing {files}</source>
         <translation>配置 &lt;b&gt;{c}&lt;/b&gt;：比较 {files}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="355"/>
+        <location filename="../../gui/pages/validation_page.py" line="356"/>
         <source> with </source>
         <translation> 与 </translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="364"/>
+        <location filename="../../gui/pages/validation_page.py" line="365"/>
         <source>Plan the fine-tuning dataset first (step {0} on the previous page).</source>
         <translation>请先规划微调数据集（上一页的步骤 {0}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="370"/>
+        <location filename="../../gui/pages/validation_page.py" line="371"/>
         <source>Run the plans transfer first (step {0} on the previous page); until then only the fine-tuning plans are shown.</source>
         <translation>请先运行计划迁移（上一页的步骤 {0}）；在此之前只显示微调计划。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="386"/>
+        <location filename="../../gui/pages/validation_page.py" line="387"/>
         <source>Transfer the plans again (step {0}) and re-run preprocessing and pretraining with them.</source>
         <translation>请重新迁移计划（步骤 {0}），并用它重新运行预处理和预训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="375"/>
+        <location filename="../../gui/pages/validation_page.py" line="376"/>
         <source>The configuration {c} is missing from one of the plans files: the pretrained weights cannot be matched.</source>
         <translation>其中一个计划文件缺少配置 {c}：无法匹配预训练权重。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="379"/>
+        <location filename="../../gui/pages/validation_page.py" line="380"/>
         <source>The architecture of both plans is identical: the pretrained weights will load.</source>
         <translation>两个计划的架构相同：预训练权重可以加载。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="384"/>
+        <location filename="../../gui/pages/validation_page.py" line="385"/>
         <source>The architecture differs in: {names}. The pretrained weights will NOT load into the fine-tuning network.</source>
         <translation>架构在以下方面不同：{names}。预训练权重将无法加载到微调网络中。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="391"/>
+        <location filename="../../gui/pages/validation_page.py" line="392"/>
         <source>{file} does not exist yet.</source>
         <translation>{file} 尚不存在。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="393"/>
+        <location filename="../../gui/pages/validation_page.py" line="394"/>
         <source>{file} could not be read: {error}</source>
         <translation>无法读取 {file}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="410"/>
+        <location filename="../../gui/pages/validation_page.py" line="411"/>
         <source>{names} of the transferred plans do not match your dataset or the chosen identifier: the trainer would use the wrong folders.</source>
         <translation>迁移后计划的 {names} 与你的数据集或所选标识符不符：训练器会使用错误的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="415"/>
+        <location filename="../../gui/pages/validation_page.py" line="416"/>
         <source>Not architectural, but not what the transfer writes either: {names}. The weights will load, yet the fine-tuning sees data prepared otherwise than the model&apos;s.</source>
         <translation>不涉及架构，但也不是迁移应写入的内容：{names}。权重可以加载，但微调看到的数据准备方式与模型的不同。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="422"/>
+        <location filename="../../gui/pages/validation_page.py" line="423"/>
         <source>{names} of the transferred plans do not match the pretraining dataset or the chosen identifier: the trainer would use the wrong folders.</source>
         <translation>迁移后计划的 {names} 与预训练数据集或所选标识符不符：训练器会使用错误的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="427"/>
+        <location filename="../../gui/pages/validation_page.py" line="428"/>
         <source>Not architectural, but not what the transfer writes either: {names}. The weights will load, yet pretraining sees differently prepared data.</source>
         <translation>不涉及架构，但也不是迁移应写入的内容：{names}。权重可以加载，但预训练看到的数据准备方式不同。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="440"/>
+        <location filename="../../gui/pages/validation_page.py" line="441"/>
         <source>(Patch from the fine-tuning plans: the transfer has not run yet.)</source>
         <translation>（图像块来自微调计划：迁移尚未运行。）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="446"/>
+        <location filename="../../gui/pages/validation_page.py" line="447"/>
         <source>(Patch from the model&apos;s plans: the transfer has not run yet.)</source>
         <translation>（图像块来自模型的计划：迁移尚未运行。）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="449"/>
+        <location filename="../../gui/pages/validation_page.py" line="450"/>
         <source>Pretraining</source>
         <translation>预训练</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="445"/>
-        <location filename="../../gui/pages/validation_page.py" line="450"/>
+        <location filename="../../gui/pages/validation_page.py" line="446"/>
+        <location filename="../../gui/pages/validation_page.py" line="451"/>
         <source>Fine-tuning</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="454"/>
+        <location filename="../../gui/pages/validation_page.py" line="455"/>
         <source>{name} has no training cases to show.</source>
         <translation>{name} 没有可显示的训练病例。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/validation_page.py" line="458"/>
+        <location filename="../../gui/pages/validation_page.py" line="459"/>
         <source>&lt;b&gt;{role}&lt;/b&gt;: {name}, case {case}</source>
         <translation>&lt;b&gt;{role}&lt;/b&gt;：{name}，病例 {case}</translation>
     </message>
