@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_chain_arguments(check)
     _add_overwrite(check)
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
+    check.add_argument("--label-values", action="store_true",
+                       help="also read every label file's voxels and report values that "
+                            "dataset.json does not list (slow on large datasets)")
 
     run = sub.add_parser("run", help="run the whole chain (skips what is already done)")
     add_chain_arguments(run)
@@ -219,6 +222,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     result = _preflight(args)
+    if args.label_values:
+        # Opt-in: it reads every voxel of every label, the preflight only headers.
+        from .label_values import unexpected_label_values
+
+        for info in (result.pretrain, result.finetune):
+            if info is not None and info.dataset_json:
+                result.problems.extend(unexpected_label_values(info))
     if args.json:
         print(json.dumps({"problems": [p.to_dict() for p in result.problems]}, indent=2))
     else:

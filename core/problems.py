@@ -117,6 +117,9 @@ GEOMETRY_MISALIGNED = "GEOMETRY_MISALIGNED"
 #: Error or warning: the free space of nnUNet_preprocessed is less than the preprocessed data
 #: needs (estimate from the image headers and the plans' target spacing; core/disk_space.py).
 DISK_SPACE_LOW = "DISK_SPACE_LOW"
+#: A label file holds a value dataset.json's 'labels' do not list (every voxel read by
+#: core/label_values.py, opt-in or in the background): nnU-Net's verification would refuse it.
+LABEL_VALUES_UNEXPECTED = "LABEL_VALUES_UNEXPECTED"
 
 ALL_CODES = (
     ENV_NOT_SET,
@@ -175,6 +178,7 @@ ALL_CODES = (
     GEOMETRY_MISMATCH,
     GEOMETRY_MISALIGNED,
     DISK_SPACE_LOW,
+    LABEL_VALUES_UNEXPECTED,
 )
 
 
@@ -242,6 +246,7 @@ STAGE_OF_CODE: dict[str, str] = {
     GEOMETRY_MISMATCH: "datasets",
     GEOMETRY_MISALIGNED: "datasets",
     DISK_SPACE_LOW: "plans",
+    LABEL_VALUES_UNEXPECTED: "datasets",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
 PLANS_IDENTIFIER_CODES = frozenset({PLANS_ID_INVALID, PLANS_ID_DEFAULT, PLANS_ID_EXISTS})

@@ -1629,3 +1629,23 @@ def test_disk_space_low_in_a_chain_from_a_model(demo, expect, tmp_path, plans_fa
                        check_weights=False, free_bytes_of=lambda folder: 1000)
     expect(result, P.DISK_SPACE_LOW, ERROR, str(demo.preprocessed), "step(s) 4", FINETUNE,
            "only 0.0 MB are free")
+
+
+# --- LABEL_VALUES_UNEXPECTED (core/label_values.py: every voxel, opt-in or in the background)
+def test_label_values_unexpected(demo, expect) -> None:
+    """A label voxel of value 7 (dataset.json lists 0 and 1): the file, its case and the value."""
+    from nnft.core.label_values import unexpected_label_values
+
+    label = demo.finetune_raw / "labelsTr" / "ft_001.nii.gz"
+    image = sitk.ReadImage(str(label))
+    voxels = sitk.GetArrayFromImage(image)
+    voxels[0, 0, 0] = 7
+    changed = sitk.GetImageFromArray(voxels)
+    changed.CopyInformation(image)
+    sitk.WriteImage(changed, str(label))
+    result = demo.preflight()
+    assert P.LABEL_VALUES_UNEXPECTED not in result.codes()  # not part of the fast preflight
+    assert result.finetune is not None
+    problems = unexpected_label_values(result.finetune)
+    expect(problems, P.LABEL_VALUES_UNEXPECTED, ERROR,
+           f"{FINETUNE}/labelsTr/ft_001.nii.gz (case ft_001): 7", "(allowed: 0, 1)")
