@@ -27,6 +27,8 @@ from nnft.core.datasets import (
     list_dataset_ids,
     scan_image_headers,
 )
+from nnft.core.label_values import unexpected_label_values
+from nnft.core.problems import Problem, has_errors
 from nnft.core.steps import SourceModel, resolve_source_model
 from nnft.core.wizard_state import WizardState, next_page_available, problems_of_stage
 from nnft.core.workspace import Workspace
@@ -36,6 +38,8 @@ from nnft.gui.widgets.problems_view import ProblemsView
 
 #: Background task key: reading the chosen model (the latest choice wins).
 MODEL_TASK = "model"
+#: Background task key: reading every label's voxels (a newer choice supersedes it).
+LABEL_VALUES_TASK = "label_values"
 
 
 def read_source_model(workspace: Workspace, path: str) -> SourceModel | None:
@@ -150,6 +154,13 @@ class DatasetsPage(QWizardPage):
         layout.addWidget(self.diagram)
         self.problems = ProblemsView()
         layout.addWidget(self.problems)
+        self.label_values_status = QLabel()
+        self.label_values_status.setObjectName("labelValuesStatus")
+        self.label_values_status.setStyleSheet("color: #444")
+        layout.addWidget(self.label_values_status)
+        #: LABEL_VALUES_UNEXPECTED of the shown choice (read in a worker after the preflight).
+        self._label_value_problems: list[Problem] = []
+        self._label_values_for: tuple[str | None, ...] | None = None
         layout.addStretch(1)
         self.pretrain_combo.currentIndexChanged.connect(self._on_choice_changed)
         self.finetune_combo.currentIndexChanged.connect(self._on_choice_changed)
@@ -279,6 +290,7 @@ class DatasetsPage(QWizardPage):
     # -- the datasets -------------------------------------------------------------------------
     def initializePage(self) -> None:  # Qt override
         self._filling = True
+        self._label_values_for = None  # entering the page reads the labels again (edited?)
         # A restored session (or a Back from the next page) shows the chain it holds.
         self.source_model_radio.setChecked(self.state.from_model)
         self.source_dataset_radio.setChecked(not self.state.from_model)
@@ -374,14 +386,57 @@ class DatasetsPage(QWizardPage):
         self._pretrain_cases = len(pretrain.cases) if pretrain else None
         self._finetune_cases = len(finetune.cases) if finetune else None
         self._show_diagram()
+        self._check_label_values(pretrain, finetune)
         self._show_problems()
         self.completeChanged.emit()
+
+    def _check_label_values(self, *infos: DatasetInfo | None) -> None:
+        """Read the chosen datasets' label voxels in a worker (slow; the header preflight has
+        already been shown); a newer choice supersedes a running check."""
+        chosen = tuple(info.name if info is not None else None for info in infos)
+        if chosen == self._label_values_for:
+            return
+        self._label_values_for = chosen
+        self._label_value_problems = []
+        readable = [info for info in infos if info is not None and info.dataset_json]
+        if not readable:
+            running = self.background.running(LABEL_VALUES_TASK)
+            if running is not None:
+                running.cancel()
+            self.label_values_status.setText("")
+            return
+        self.label_values_status.setText(self.tr("Checking label values…"))
+
+        def superseded() -> bool:  # read in the worker: stop reading files of an old choice
+            return self._label_values_for != chosen
+
+        def check() -> list[Problem]:
+            found: list[Problem] = []
+            for info in readable:
+                found.extend(unexpected_label_values(info, cancel=superseded))
+            return found
+
+        self.background.submit(check, on_done=lambda found: self._on_label_values(chosen, found),
+                               key=LABEL_VALUES_TASK, when_busy=SUPERSEDE)
+
+    def _on_label_values(self, chosen: tuple[str | None, ...], found: list[Problem]) -> None:
+        if chosen != self._label_values_for:
+            return  # another choice meanwhile
+        self._label_value_problems = found
+        self.label_values_status.setText("")
+        self._show_problems()
+        self.completeChanged.emit()
+
+    def label_values_checking(self) -> bool:
+        """True while the chosen datasets' label values are being read."""
+        return self.background.is_busy(LABEL_VALUES_TASK)
 
     def _show_problems(self) -> None:
         # While the model is read, its problems wait for it (they would read it again here).
         if self.state.sources_chosen() and not (self.from_model() and self.model_loading()):
             # Plans-identifier and output problems belong to the next page.
-            self.problems.set_problems(problems_of_stage(self.state, "workspace", "datasets"))
+            self.problems.set_problems(problems_of_stage(self.state, "workspace", "datasets")
+                                       + self._label_value_problems)
         else:
             self.problems.set_problems([])
 
@@ -405,4 +460,6 @@ class DatasetsPage(QWizardPage):
     def isComplete(self) -> bool:  # Qt override
         if self.from_model() and self.model_loading():
             return False  # "Reading the model …": Next waits for its summary and problems
+        if has_errors(self._label_value_problems):
+            return False
         return next_page_available(self.state, "datasets")

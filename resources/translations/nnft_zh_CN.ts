@@ -506,149 +506,155 @@
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="56"/>
+        <location filename="../../gui/pages/datasets_page.py" line="60"/>
         <source>Datasets and direction</source>
-        <extracomment>Background task key: reading the chosen model (the latest choice wins).</extracomment>
+        <extracomment>Background task key: reading the chosen model (the latest choice wins). Background task key: reading every label&apos;s voxels (a newer choice supersedes it).</extracomment>
         <translation>数据集与方向</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="173"/>
+        <location filename="../../gui/pages/datasets_page.py" line="184"/>
         <source>Pretrain on a large dataset, fine-tune on yours. nnFT moves plans and weights the right way round.</source>
         <translation>在大数据集上预训练，在你的数据集上微调。nnFT 按正确的方向迁移计划和权重。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="99"/>
+        <location filename="../../gui/pages/datasets_page.py" line="103"/>
         <source>Pretraining (source of weights)</source>
         <translation>预训练（权重的来源）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="67"/>
+        <location filename="../../gui/pages/datasets_page.py" line="71"/>
         <source>The weights come from:</source>
         <extracomment>The model whose summary is shown (None: none chosen, unusable, or being read).</extracomment>
         <translation>权重来自：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="68"/>
+        <location filename="../../gui/pages/datasets_page.py" line="72"/>
         <source>Pretrain on a dataset of this workspace</source>
         <translation>在此工作区的数据集上预训练</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="71"/>
+        <location filename="../../gui/pages/datasets_page.py" line="75"/>
         <source>Start from an existing nnU-Net model</source>
         <translation>从已有的 nnU-Net 模型开始</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="74"/>
+        <location filename="../../gui/pages/datasets_page.py" line="78"/>
         <source>A model someone else trained (a colleague&apos;s, a released one): its plans and its weights go to your dataset. No pretraining runs here.</source>
         <translation>别人训练好的模型（同事的或公开发布的）：它的计划和权重都流向你的数据集。这里不运行预训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="103"/>
+        <location filename="../../gui/pages/datasets_page.py" line="107"/>
         <source>Fine-tuning (your target)</source>
         <translation>微调（你的目标）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="107"/>
+        <location filename="../../gui/pages/datasets_page.py" line="111"/>
         <source>⇄ Swap</source>
         <translation>⇄ 交换</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="109"/>
+        <location filename="../../gui/pages/datasets_page.py" line="113"/>
         <source>Exchange the roles of the two datasets</source>
         <translation>交换两个数据集的角色</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="112"/>
+        <location filename="../../gui/pages/datasets_page.py" line="116"/>
         <source>Trained model (source of plans and weights)</source>
         <translation>训练好的模型（计划和权重的来源）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="118"/>
+        <location filename="../../gui/pages/datasets_page.py" line="122"/>
         <source>…/&lt;trainer&gt;__&lt;plans&gt;__&lt;configuration&gt;, one of its fold_X folders, or a zip</source>
         <translation>…/&lt;trainer&gt;__&lt;plans&gt;__&lt;configuration&gt;、它的某个 fold_X 文件夹，或一个 zip</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="120"/>
+        <location filename="../../gui/pages/datasets_page.py" line="124"/>
         <source>A training output folder as nnU-Net wrote it (with plans.json, dataset.json and fold_X/checkpoint_final.pth), one of its fold folders (that fold&apos;s checkpoint is used), or a zip made by nnUNetv2_export_model_to_zip or nnft export-model.</source>
         <translation>nnU-Net 写出的训练输出文件夹（含 plans.json、dataset.json 和 fold_X/checkpoint_final.pth）、它的某个折文件夹（使用该折的检查点），或由 nnUNetv2_export_model_to_zip 或 nnft export-model 生成的 zip。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="126"/>
+        <location filename="../../gui/pages/datasets_page.py" line="130"/>
         <source>Model folder…</source>
         <translation>模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="129"/>
+        <location filename="../../gui/pages/datasets_page.py" line="133"/>
         <source>Zip…</source>
         <translation>Zip…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="171"/>
+        <location filename="../../gui/pages/datasets_page.py" line="182"/>
         <source>Fine-tune a model someone else trained on your dataset: its plans and its weights both go to your dataset.</source>
+        <extracomment>LABEL_VALUES_UNEXPECTED of the shown choice (read in a worker after the preflight).</extracomment>
         <translation>在你的数据集上微调别人训练好的模型：它的计划和权重都流向你的数据集。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="202"/>
+        <location filename="../../gui/pages/datasets_page.py" line="213"/>
         <source>Choose the model folder (…/&lt;trainer&gt;__&lt;plans&gt;__&lt;configuration&gt;)</source>
         <translation>选择模型文件夹（…/&lt;trainer&gt;__&lt;plans&gt;__&lt;configuration&gt;）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="210"/>
+        <location filename="../../gui/pages/datasets_page.py" line="221"/>
         <source>Choose the model&apos;s zip</source>
         <translation>选择模型的 zip</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="211"/>
+        <location filename="../../gui/pages/datasets_page.py" line="222"/>
         <source>Zip archives (*.zip);;All files (*)</source>
         <translation>Zip 压缩包 (*.zip);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="245"/>
+        <location filename="../../gui/pages/datasets_page.py" line="256"/>
         <source>Reading the model …</source>
         <translation>正在读取模型 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="265"/>
+        <location filename="../../gui/pages/datasets_page.py" line="276"/>
         <source>This model cannot be used (see below).</source>
         <translation>此模型无法使用（见下方）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="269"/>
+        <location filename="../../gui/pages/datasets_page.py" line="280"/>
         <source>Trained on {dataset} · trainer {trainer} · plans {plans} · configuration {configuration}</source>
         <translation>训练于 {dataset} · 训练器 {trainer} · 计划 {plans} · 配置 {configuration}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="273"/>
+        <location filename="../../gui/pages/datasets_page.py" line="284"/>
         <source>Starts from fold {fold} (finished folds: {folds})</source>
         <translation>从折 {fold} 开始（已完成的折：{folds}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="275"/>
+        <location filename="../../gui/pages/datasets_page.py" line="286"/>
         <source>{n} channel(s): {channels} · labels: {labels}</source>
         <translation>{n} 个通道：{channels} · 标签：{labels}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="294"/>
+        <location filename="../../gui/pages/datasets_page.py" line="306"/>
         <source>(choose a dataset)</source>
         <translation>（选择数据集）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="350"/>
+        <location filename="../../gui/pages/datasets_page.py" line="362"/>
         <source>dataset.json cannot be used (see below)</source>
         <translation>dataset.json 无法使用（见下方）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="353"/>
+        <location filename="../../gui/pages/datasets_page.py" line="365"/>
         <source>{0} cases · channels: {1} · labels: {2}</source>
         <translation>{0} 个病例 · 通道：{1} · 标签：{2}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="359"/>
+        <location filename="../../gui/pages/datasets_page.py" line="371"/>
         <source>median spacing {0} mm · median size {1} voxels</source>
         <translation>中位间距 {0} mm · 中位尺寸 {1} 体素</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/datasets_page.py" line="398"/>
+        <location filename="../../gui/pages/datasets_page.py" line="408"/>
+        <source>Checking label values…</source>
+        <translation>正在检查标签值…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/pages/datasets_page.py" line="453"/>
         <source>{trainer} · {configuration} · fold {fold}</source>
         <translation>{trainer} · {configuration} · 折 {fold}</translation>
     </message>
