@@ -1,6 +1,6 @@
 """Label values read in the background after the datasets page's preflight (issue 14, item 3):
 a label holding 7 (dataset.json lists 0 and 1) is shown by file, case and value and blocks
-Next; the clean demo shows nothing."""
+Next; the clean demo shows nothing, and a newer choice supersedes a running check."""
 
 from __future__ import annotations
 
@@ -44,6 +44,10 @@ def test_datasets_page_clean_labels_show_nothing(make_wizard, quick_state, qtbot
     page = wizard.pages["datasets"]
     assert page.label_values_checking()
     assert page.label_values_status.text() == "Checking label values…"
+    first = page.background.running("label_values")
+    page.swap()  # a newer choice supersedes the running check
+    assert first is not None and first.cancelled
+    assert page.label_values_checking()
     qtbot.waitUntil(lambda: not page.label_values_checking(), timeout=20000)
     assert page.label_values_status.text() == ""
     assert "LABEL_VALUES_UNEXPECTED" not in page.problems.codes()
