@@ -421,10 +421,17 @@ def training_space_problems(folder: Path, estimates: list[TrainingSpaceEstimate]
         return []
     details: str = ""
     for estimate in reversed(estimates):  # "a; b", translatable (a join is plain English)
-        one = text("step {step}, {dataset}: checkpoints {checkpoints}, validation of {cases} "
-                   "case(s) {validation}", step=estimate.step, dataset=estimate.dataset,
-                   checkpoints=size_text(estimate.checkpoint_bytes),
-                   cases=estimate.validation_cases, validation=size_text(estimate.validation_bytes))
+        if estimate.checkpoint_bytes:
+            one = text("step {step}, {dataset}: checkpoints {checkpoints}, validation of {cases} "
+                       "case(s) {validation}", step=estimate.step, dataset=estimate.dataset,
+                       checkpoints=size_text(estimate.checkpoint_bytes),
+                       cases=estimate.validation_cases,
+                       validation=size_text(estimate.validation_bytes))
+        else:  # no plans yet: the network, and so its checkpoints' size, is not known
+            one = text("step {step}, {dataset}: validation of {cases} case(s) {validation}, "
+                       "plus checkpoints not estimated before planning", step=estimate.step,
+                       dataset=estimate.dataset, cases=estimate.validation_cases,
+                       validation=size_text(estimate.validation_bytes))
         details = text("{first}; {rest}", first=one, rest=details) if details else one
     message = text(
         "Training writes up to {needed} into nnUNet_results ({folder}: {details}), but only "

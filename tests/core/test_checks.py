@@ -1682,7 +1682,11 @@ def test_disk_space_low_before_training(demo, expect, find, tmp_path, plans_fact
     result = preflight(demo.workspace, None, 2, options, check_device_present=False,
                        check_weights=False,
                        free_bytes_of=lambda folder: 1000 if folder == demo.results else 10**15)
-    expect(result, P.DISK_SPACE_LOW, ERROR, "nnUNet_results", "step 5", FINETUNE)
+    expect(result, P.DISK_SPACE_LOW, ERROR, "nnUNet_results", "step 5", FINETUNE, "checkpoints")
+    # Before the fine-tuning dataset is planned the network is not known: the message says so.
+    demo.finetune_pre.joinpath("nnUNetPlans.json").unlink()
+    expect(check(1000), P.DISK_SPACE_LOW, ERROR, "nnUNet_results", "validation of 12 case(s)",
+           "checkpoints not estimated before planning")
 
 
 def test_training_space_estimate_bounds_the_real_network(plans_factory) -> None:
