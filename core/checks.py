@@ -16,7 +16,12 @@ from . import machine
 from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
-from .disk_space import disk_space_problems, estimate_preprocessed_bytes
+from .disk_space import (
+    disk_space_problems,
+    estimate_preprocessed_bytes,
+    estimate_training_bytes,
+    training_space_problems,
+)
 from .gpu_monitor import GpuSampler, gpu_memory_problems
 from .i18n import text
 from .model_fit import model_fit
@@ -318,8 +323,9 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
               free_bytes_of: Callable[[Path], int] | None = None) -> Preflight:
     """Check a whole choice before anything runs. Never raises on bad input; writes nothing.
 
-    ``free_bytes_of`` gives the free bytes of a folder's disk for the estimate of the
-    preprocessed data (DISK_SPACE_LOW; default ``shutil.disk_usage``).
+    ``free_bytes_of`` gives the free bytes of a folder's disk for the estimates of the
+    preprocessed data (nnUNet_preprocessed) and of the trainings' checkpoints and validations
+    (nnUNet_results) (DISK_SPACE_LOW; default ``shutil.disk_usage``).
 
     With ``check_gpu_memory`` (default: ``check_device_present``) the GPU's free memory is
     compared with what the plans need on ``cuda`` (``gpu_sampler`` reads it; NVML by default).
@@ -347,6 +353,7 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
                                        check_weights=check_weights)
         if result.context is not None and not P.has_errors(result.problems):
             result.problems += _preprocessing_space_problems(result.context, free_bytes_of)
+            result.problems += _training_space_problems(result.context, free_bytes_of)
         if check_gpu_memory and result.context is not None:
             result.problems += gpu_memory_problems(result.context, gpu_sampler)
         return result
@@ -383,6 +390,7 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
     result.context = ctx
     result.problems += _check_plans_and_outputs(ctx, explicit_name)
     result.problems += _preprocessing_space_problems(ctx, free_bytes_of)
+    result.problems += _training_space_problems(ctx, free_bytes_of)
     if check_gpu_memory:
         result.problems += gpu_memory_problems(ctx, gpu_sampler)
     if check_weights:  # imports torch (~3 s once): the wizard asks only before fine-tuning
@@ -667,6 +675,33 @@ def _preprocessing_space_problems(ctx: ChainContext,
             steps.append(str(step_number(key, from_model=ctx.from_model)))
     return disk_space_problems(ctx.workspace.preprocessed, estimates, ", ".join(steps),
                                free_bytes_of=free_bytes_of)
+
+
+def _training_space_problems(ctx: ChainContext,
+                             free_bytes_of: Callable[[Path], int] | None) -> list[Problem]:
+    """DISK_SPACE_LOW: the checkpoints and final validations of the training steps that will
+    run (pretraining, fine-tuning, baseline) vs the free space of nnUNet_results. All train
+    the fine-tuning dataset's architecture (the transfer copies it), or the model's; each with
+    its own dataset's channels, labels and cases. Before the plans exist only the validation
+    predictions are estimated."""
+    if ctx.workspace.results is None:  # refused earlier (ENV_NOT_SET)
+        return []
+    from_model = ctx.from_model
+    plans = ctx.model.plans if from_model else ctx.finetune_plans()
+    estimates = []
+    for key in ("pretrain", "finetune", "baseline"):
+        if from_model and key == "pretrain":
+            continue
+        step = definition(key, from_model=from_model)
+        if not step.applies(ctx) or step.is_done(ctx):
+            continue
+        info = ctx.pretrain if key == "pretrain" else ctx.finetune
+        fold = "all" if key == "pretrain" else ctx.options.fold
+        estimates.append(estimate_training_bytes(
+            str(step_number(key, from_model=from_model)), info, plans,
+            ctx.options.configuration, fold))
+    return training_space_problems(ctx.workspace.results, estimates,
+                                   free_bytes_of=free_bytes_of)
 
 
 def _check_training_folders(ctx: ChainContext) -> list[Problem]:

@@ -28,6 +28,7 @@ from . import problems as P
 from .datasets import DatasetInfo
 from .i18n import text
 from .nifti_header import is_nifti
+from .plans import resolved_configuration
 from .problems import Problem
 
 #: Bytes per voxel of a preprocessed image channel (float32) and of the segmentation (int16).
@@ -234,3 +235,214 @@ def disk_space_problems(folder: Path, estimates: list[SpaceEstimate], steps: str
         P.DISK_SPACE_LOW,
         text("{message} nnU-Net compresses the data, so it may still fit.", message=message),
         fix)]
+
+
+# -- training: checkpoints and the final validation's predictions (nnUNet_results) -----------
+#: Bytes per network parameter in one checkpoint file: float32 weights (4), SGD's momentum
+#: buffer (4) and a margin for the pickled logging, the plans and the grad scaler (4). Measured
+#: on a demo fine-tuning (2d, features 32-256): 1,928,262 parameters (7.7 MB as float32; the
+#: formula below gives exactly that count) make a 15.5 MB checkpoint_final.pth, a factor 2.01
+#: over the weights; 3 leaves room.
+CHECKPOINT_BYTES_PER_PARAMETER = 4 * 3
+#: checkpoint_latest.pth, checkpoint_best.pth and checkpoint_final.pth exist together at the
+#: end of a training (nnU-Net removes checkpoint_latest.pth only after writing the final one).
+CHECKPOINT_FILES = 3
+#: Bytes per voxel of an exported validation prediction: a uint8 segmentation, gzip-compressed
+#: (1 is an upper bound of a .nii.gz).
+PREDICTION_BYTES_PER_VOXEL = 1
+#: Folds of nnU-Net's default split: a numeric fold validates about a fifth of the cases.
+DEFAULT_FOLDS = 5
+
+
+def _conv_parameters(in_channels: int, out_channels: int, kernel: Any) -> int:
+    """Weights + bias of one convolution, plus the affine norm that follows it (upper bound)."""
+    taps = math.prod(int(k) for k in (kernel if isinstance(kernel, list | tuple) else [kernel]))
+    return in_channels * out_channels * taps + out_channels + 2 * out_channels
+
+
+def network_parameter_count(plans: dict | None, configuration: str, input_channels: int,
+                            classes: int) -> int | None:
+    """The number of parameters of the configuration's network, from the plans alone (no torch).
+
+    Parameters
+    ----------
+    plans
+        nnU-Net plans (``architecture.arch_kwargs``).
+    configuration
+        The configuration trained.
+    input_channels, classes
+        The dataset's channels and labels (background included): the first convolution and the
+        segmentation heads.
+
+    Returns
+    -------
+    int or None
+        Exact for ``PlainConvUNet`` (encoder convs, transposed convs, decoder convs, one
+        segmentation head per decoder stage, each conv with bias and an affine norm); for other
+        classes (the residual encoders) an upper bound counting two convs and a 1x1 projection
+        per block plus the stem. None when the plans have no usable architecture.
+    """
+    try:
+        resolved = resolved_configuration(plans or {}, configuration) if plans else None
+        architecture = (resolved or {}).get("architecture") or {}
+        kwargs = architecture.get("arch_kwargs") or {}
+        features = [int(f) for f in kwargs["features_per_stage"]]
+        kernels = list(kwargs["kernel_sizes"])
+        strides = list(kwargs["strides"])
+        n_stages = len(features)
+        plain = str(architecture.get("network_class_name", "")).endswith("PlainConvUNet")
+        per_stage = kwargs.get("n_conv_per_stage") if plain else kwargs.get(
+            "n_blocks_per_stage", kwargs.get("n_conv_per_stage"))
+        if not isinstance(per_stage, list | tuple):
+            per_stage = [per_stage] * n_stages
+        encoder_convs = [int(n) for n in per_stage]
+        decoder = kwargs.get("n_conv_per_stage_decoder", 2)
+        if not isinstance(decoder, list | tuple):
+            decoder = [decoder] * (n_stages - 1)
+        decoder_convs = [int(n) for n in decoder]
+        if (n_stages < 1 or len(kernels) < n_stages or len(strides) < n_stages
+                or len(encoder_convs) < n_stages or len(decoder_convs) < n_stages - 1):
+            return None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # a malformed plans file is another check's problem
+    count = 0
+    channels = input_channels
+    if not plain:  # the residual encoders' stem
+        count += _conv_parameters(channels, features[0], kernels[0])
+        channels = features[0]
+    for stage in range(n_stages):
+        for _ in range(encoder_convs[stage]):
+            if plain:
+                count += _conv_parameters(channels, features[stage], kernels[stage])
+            else:  # a residual block: two convs and (at most) a 1x1 projection of the skip
+                count += (_conv_parameters(channels, features[stage], kernels[stage])
+                          + _conv_parameters(features[stage], features[stage], kernels[stage])
+                          + _conv_parameters(channels, features[stage], 1))
+            channels = features[stage]
+    for stage in range(n_stages - 2, -1, -1):  # the decoder, from the bottom up
+        count += features[stage + 1] * features[stage] * math.prod(
+            int(s) for s in (strides[stage + 1] if isinstance(strides[stage + 1], list | tuple)
+                             else [strides[stage + 1]])) + features[stage]  # transposed conv
+        channels = 2 * features[stage]  # the skip connection is concatenated
+        for _ in range(decoder_convs[stage]):
+            count += _conv_parameters(channels, features[stage], kernels[stage])
+            channels = features[stage]
+        count += features[stage] * classes + classes  # the 1x1 segmentation head
+    return count
+
+
+@dataclass(frozen=True)
+class TrainingSpaceEstimate:
+    """Bytes one training writes into nnUNet_results (upper bound), and what it writes at least."""
+
+    step: str
+    dataset: str
+    checkpoint_bytes: int
+    validation_cases: int
+    validation_bytes: int
+
+    @property
+    def bytes_needed(self) -> int:
+        return int((self.checkpoint_bytes + self.validation_bytes) * (1 + MARGIN))
+
+    @property
+    def bytes_at_least(self) -> int:
+        """The float32 weights and momentum of checkpoint_best and checkpoint_final, and the
+        predictions compressed :data:`BEST_COMPRESSION` times: less than this never fits."""
+        weights_and_momentum = self.checkpoint_bytes * 2 / CHECKPOINT_BYTES_PER_PARAMETER * 4
+        return int(weights_and_momentum * 2 / CHECKPOINT_FILES
+                   + self.validation_bytes / BEST_COMPRESSION)
+
+
+def estimate_training_bytes(step: str, info: DatasetInfo, plans: dict | None,
+                            configuration: str, fold: str) -> TrainingSpaceEstimate:
+    """What one training of ``info`` writes into nnUNet_results, at most.
+
+    Parameters
+    ----------
+    step
+        The step's number (for the message).
+    info
+        The dataset trained (its cases, channels and labels).
+    plans
+        The plans it is trained with; None before they exist (then only the validation's
+        predictions are estimated: the network is not known yet).
+    configuration, fold
+        What is trained: fold ``all`` validates every case, a numeric fold about a fifth of
+        them (the largest fifth is taken).
+
+    Returns
+    -------
+    TrainingSpaceEstimate
+        :data:`CHECKPOINT_FILES` checkpoints of :data:`CHECKPOINT_BYTES_PER_PARAMETER` bytes per
+        parameter, plus the validation cases' voxels × :data:`PREDICTION_BYTES_PER_VOXEL`
+        (predictions are exported at the images' own geometry). Only image headers are read.
+    """
+    dataset_json = info.dataset_json or {}
+    channels = len(dataset_json.get("channel_names") or dataset_json.get("modality") or {}) or 1
+    classes = len(dataset_json.get("labels") or {}) or 2
+    parameters = network_parameter_count(plans, configuration, channels, classes) or 0
+    voxels: list[int] = []
+    for case in info.cases.values():
+        images = case.get("images") or []
+        found = _size_and_spacing(str(images[0])) if images else None
+        if found is not None:
+            voxels.append(_voxels_at(*found, None))
+    cases = len(voxels) if fold == "all" else math.ceil(len(voxels) / DEFAULT_FOLDS)
+    validated = sum(sorted(voxels, reverse=True)[:cases])
+    return TrainingSpaceEstimate(step, info.name,
+                                 parameters * CHECKPOINT_BYTES_PER_PARAMETER * CHECKPOINT_FILES,
+                                 cases, validated * PREDICTION_BYTES_PER_VOXEL)
+
+
+def training_space_problems(folder: Path, estimates: list[TrainingSpaceEstimate], *,
+                            free_bytes_of: Callable[[Path], int] | None = None) -> list[Problem]:
+    """DISK_SPACE_LOW when ``folder`` (nnUNet_results) has less free space than the trainings
+    that will run write there: an error when even their smallest size would not fit, else a
+    warning.
+
+    Parameters
+    ----------
+    folder
+        nnUNet_results.
+    estimates
+        One per training step that will run.
+    free_bytes_of
+        Free bytes of a folder's disk (default ``shutil.disk_usage``; tests pass a figure).
+    """
+    needed = sum(e.bytes_needed for e in estimates)
+    if not estimates or needed <= 0:
+        return []
+    try:
+        free = (free_bytes_of or (lambda p: shutil.disk_usage(p).free))(folder)
+    except OSError:
+        return []
+    if free >= needed:
+        return []
+    details: str = ""
+    for estimate in reversed(estimates):  # "a; b", translatable (a join is plain English)
+        if estimate.checkpoint_bytes:
+            one = text("step {step}, {dataset}: checkpoints {checkpoints}, validation of {cases} "
+                       "case(s) {validation}", step=estimate.step, dataset=estimate.dataset,
+                       checkpoints=size_text(estimate.checkpoint_bytes),
+                       cases=estimate.validation_cases,
+                       validation=size_text(estimate.validation_bytes))
+        else:  # no plans yet: the network, and so its checkpoints' size, is not known
+            one = text("step {step}, {dataset}: validation of {cases} case(s) {validation}, "
+                       "plus checkpoints not estimated before planning", step=estimate.step,
+                       dataset=estimate.dataset, cases=estimate.validation_cases,
+                       validation=size_text(estimate.validation_bytes))
+        details = text("{first}; {rest}", first=one, rest=details) if details else one
+    message = text(
+        "Training writes up to {needed} into nnUNet_results ({folder}: {details}), but only "
+        "{free} are free there.", needed=size_text(needed), folder=folder, details=details,
+        free=size_text(free))
+    fix = text("Free at least {missing} on that disk, or point nnUNet_results to a disk with "
+               "more space; nnU-Net would otherwise stop with 'No space left on device' while "
+               "saving a checkpoint or the validation.", missing=size_text(needed - free))
+    if free < sum(e.bytes_at_least for e in estimates):
+        return [P.error(P.DISK_SPACE_LOW, message, fix)]
+    return [P.warning(
+        P.DISK_SPACE_LOW,
+        text("{message} The checkpoints and predictions may be smaller than estimated, so it "
+             "may still fit.", message=message), fix)]

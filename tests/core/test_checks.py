@@ -1587,7 +1587,8 @@ def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
                      "step(s) 1, 5", FINETUNE, PRETRAIN, f"up to {needed / 1e6:.1f} MB",
                      f"only {(int(needed / BEST_COMPRESSION) - 1) / 1e6:.1f} MB are free")
     assert "nnUNet_preprocessed" in problem.fix and not clearly_too_little.ok
-    assert asked and all(folder == demo.preprocessed for folder in asked)
+    # nnUNet_results is asked too, for the training steps (test_disk_space_low_before_training).
+    assert demo.preprocessed in asked and set(asked) <= {demo.preprocessed, demo.results}
     # Compression may still make it fit: a warning, the chain may start.
     tight = check(needed // 2)
     expect(tight, P.DISK_SPACE_LOW, WARNING, f"only {needed // 2 / 1e6:.1f} MB are free",
@@ -1649,3 +1650,93 @@ def test_label_values_unexpected(demo, expect) -> None:
     problems = unexpected_label_values(result.finetune)
     expect(problems, P.LABEL_VALUES_UNEXPECTED, ERROR,
            f"{FINETUNE}/labelsTr/ft_001.nii.gz (case ft_001): 7", "(allowed: 0, 1)")
+
+
+# -- DISK_SPACE_LOW before training: checkpoints and validation into nnUNet_results ------------
+def test_disk_space_low_before_training(demo, expect, find, tmp_path, plans_factory) -> None:
+    from nnft.core.datasets import inspect_dataset
+    from nnft.core.disk_space import estimate_training_bytes
+
+    plans = demo.write_finetune_plans(configurations=("2d",))
+    pretrain, finetune = (inspect_dataset(demo.workspace, name) for name in (PRETRAIN, FINETUNE))
+    # Steps 6 (pretraining, fold all: every case validated), 7 (fine-tuning) and 8 (baseline,
+    # the fine-tuning's fold 0: a fifth of the cases) train the fine-tuning plans' network.
+    estimates = [estimate_training_bytes("6", pretrain, plans, "2d", "all"),
+                 estimate_training_bytes("7", finetune, plans, "2d", "0"),
+                 estimate_training_bytes("8", finetune, plans, "2d", "0")]
+    assert estimates[0].validation_cases == len(pretrain.cases)
+    assert estimates[1].validation_cases == -(-len(finetune.cases) // 5)
+    assert all(e.checkpoint_bytes > 0 and e.validation_bytes > 0 for e in estimates)
+    needed = sum(e.bytes_needed for e in estimates)
+    at_least = sum(e.bytes_at_least for e in estimates)
+    assert 0 < at_least < needed
+    before = demo.snapshot()
+    asked: list[Path] = []
+
+    def check(free: int, baseline: bool = True):
+        def free_bytes_of(folder: Path) -> int:
+            asked.append(folder)
+            # The preprocessed data always fits here: only nnUNet_results is short.
+            return free if folder == demo.results else 10**15
+        return preflight(demo.workspace, 1, 2, demo.options(baseline=baseline),
+                         check_device_present=False, check_weights=False,
+                         free_bytes_of=free_bytes_of)
+
+    too_little = check(at_least - 1)
+    problem = expect(too_little, P.DISK_SPACE_LOW, ERROR, "nnUNet_results", str(demo.results),
+                     "step 6", PRETRAIN, "step 7", "step 8", f"up to {needed / 1e6:.1f} MB",
+                     f"only {(at_least - 1) / 1e6:.1f} MB are free")
+    assert "nnUNet_results" in problem.fix and not too_little.ok
+    assert demo.results in asked
+    tight = check(needed - 1)
+    expect(tight, P.DISK_SPACE_LOW, WARNING, "nnUNet_results", "may still fit")
+    assert tight.ok
+    assert find(check(needed), P.DISK_SPACE_LOW) == []
+    # Without the baseline, step 8 is not estimated.
+    assert "step 8" not in expect(check(1000, baseline=False), P.DISK_SPACE_LOW, ERROR,
+                                  "nnUNet_results", "step 7").message
+    assert demo.snapshot() == before
+    # A chain from a model: its fine-tuning (step 5) trains the model's network.
+    model = _model_folder(tmp_path, plans_factory)
+    options = demo.options(pretrained_model=str(model), plans_name="", configuration="")
+    result = preflight(demo.workspace, None, 2, options, check_device_present=False,
+                       check_weights=False,
+                       free_bytes_of=lambda folder: 1000 if folder == demo.results else 10**15)
+    expect(result, P.DISK_SPACE_LOW, ERROR, "nnUNet_results", "step 5", FINETUNE, "checkpoints")
+    # Before the fine-tuning dataset is planned the network is not known: the message says so.
+    demo.finetune_pre.joinpath("nnUNetPlans.json").unlink()
+    expect(check(1000), P.DISK_SPACE_LOW, ERROR, "nnUNet_results", "validation of 12 case(s)",
+           "checkpoints not estimated before planning")
+
+
+def test_training_space_estimate_bounds_the_real_network(plans_factory) -> None:
+    """The parameter count from the plans (no torch) is nnU-Net's own network's: exact for
+    PlainConvUNet, an upper bound for the residual encoder; a checkpoint holds the weights
+    and SGD's momentum (measured: 2.01 × the float32 weights), the estimate 3 ×."""
+    import copy
+
+    from nnunetv2.utilities.get_network_from_plans import get_network_from_plans
+
+    from nnft.core.disk_space import CHECKPOINT_BYTES_PER_PARAMETER, network_parameter_count
+
+    def real_count(plans: dict, configuration: str, channels: int, classes: int) -> int:
+        architecture = plans["configurations"][configuration]["architecture"]
+        network = get_network_from_plans(
+            architecture["network_class_name"], architecture["arch_kwargs"],
+            architecture["_kw_requires_import"], channels, classes, deep_supervision=True)
+        return sum(p.numel() for p in network.parameters())
+
+    plans = plans_factory(FINETUNE, "nnUNetPlans", ("2d", "3d_fullres"))
+    for configuration, channels, classes in (("2d", 1, 3), ("3d_fullres", 2, 4)):
+        count = network_parameter_count(plans, configuration, channels, classes)
+        assert count == real_count(plans, configuration, channels, classes)
+    residual = copy.deepcopy(plans)
+    architecture = residual["configurations"]["2d"]["architecture"]
+    architecture["network_class_name"] = \
+        "dynamic_network_architectures.architectures.unet.ResidualEncoderUNet"
+    kwargs = architecture["arch_kwargs"]
+    kwargs["n_blocks_per_stage"] = kwargs.pop("n_conv_per_stage")
+    real = real_count(residual, "2d", 1, 3)
+    assert real <= network_parameter_count(residual, "2d", 1, 3) <= 1.2 * real
+    assert CHECKPOINT_BYTES_PER_PARAMETER >= 2.01 * 4
+    assert network_parameter_count({"configurations": {"2d": {}}}, "2d", 1, 3) is None
