@@ -500,16 +500,8 @@ def _preflight_from_model(result: Preflight, workspace: Workspace, pretrain_ref:
         return result
 
     o = ctx.options
-    reuse_reason: str
-    if o.reuse_plans:
-        reuse_reason = text("reuse is allowed")
-    elif transfer_made_by_nnft(ctx):
-        reuse_reason = text("nnFT's own transfer wrote it, unchanged since: the chain "
-                            "continues with it, no reuse needed")
-    elif not explicit_name:
-        reuse_reason = text("the name nnFT chose for this model and dataset")
-    else:
-        reuse_reason = ""
+    reuse_reason = _reuse_reason(ctx, explicit_name, text(
+        "the name nnFT chose for this model and dataset"))
     result.problems += plans_mod.validate_plans_identifier(
         o.plans_name, ctx.finetune_preprocessed, expected_plans=ctx.expected_transfer(),
         allow_reuse=bool(reuse_reason), reuse_reason=reuse_reason, target_role="fine-tuning")
@@ -522,6 +514,18 @@ def _preflight_from_model(result: Preflight, workspace: Workspace, pretrain_ref:
     if check_weights:
         result.problems += check_pretrained_weights(ctx)
     return result
+
+
+def _reuse_reason(ctx: ChainContext, explicit_name: bool, chosen_by_nnft: str) -> str:
+    """Why an existing plans file identical to the transfer may be reused without asking
+    ("" when it may not): the user allowed it, nnFT's own transfer wrote it, or nnFT chose
+    the name (``chosen_by_nnft`` says for what: a pair of datasets, a model and a dataset)."""
+    if ctx.options.reuse_plans:
+        return text("reuse is allowed")
+    if transfer_made_by_nnft(ctx):
+        return text("nnFT's own transfer wrote it, unchanged since: the chain continues with "
+                    "it, no reuse needed")
+    return "" if explicit_name else chosen_by_nnft
 
 
 def _checkpoint_to_check(ctx: ChainContext) -> Path:
@@ -596,16 +600,8 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
         ))
 
     expected = ctx.expected_transfer()
-    reuse_reason: str
-    if o.reuse_plans:
-        reuse_reason = text("reuse is allowed")
-    elif transfer_made_by_nnft(ctx):
-        reuse_reason = text("nnFT's own transfer wrote it, unchanged since: the chain "
-                            "continues with it, no reuse needed")
-    elif not explicit_name:
-        reuse_reason = text("the name nnFT chose for this pair of datasets")
-    else:
-        reuse_reason = ""
+    reuse_reason = _reuse_reason(ctx, explicit_name, text(
+        "the name nnFT chose for this pair of datasets"))
     found += plans_mod.validate_plans_identifier(
         o.plans_name, ctx.pretrain_preprocessed, expected_plans=expected,
         allow_reuse=bool(reuse_reason), reuse_reason=reuse_reason)
