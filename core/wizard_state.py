@@ -113,17 +113,22 @@ class WizardState:
         if not self.sources_chosen():
             return Preflight(problems=self.workspace.check())
         assert self.finetune is not None  # sources_chosen()
-        # A pretraining dataset chosen before the user switched to a model is kept for a
-        # switch back, but not part of this chain.
-        return preflight(self.workspace, None if self.from_model else self.pretrain,
-                         self.finetune, self.options, check_device_present=self.check_device,
-                         check_weights=check_weights,
+        return preflight(self.workspace, self.chain_pretrain, self.finetune, self.options,
+                         check_device_present=self.check_device, check_weights=check_weights,
                          check_gpu_memory=False)  # the GPU strip reads NVML off this thread
 
     def sources_chosen(self) -> bool:
         """The fine-tuning dataset and where the weights come from (a pretraining dataset, or
         a trained model) are chosen."""
         return bool(self.finetune and (self.options.pretrained_model or self.pretrain))
+
+    @property
+    def chain_pretrain(self) -> str | None:
+        """The pretraining dataset of the chain: None in a chain from a model. A pretraining
+        dataset chosen before the user switched to a model is kept in :attr:`pretrain` for a
+        switch back, but is not part of that chain (given with the model, the preflight
+        refuses both)."""
+        return None if self.from_model else self.pretrain
 
     @property
     def from_model(self) -> bool:

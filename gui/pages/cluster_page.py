@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
 
 from nnft.core import problems as P
 from nnft.core import slurm as S
-from nnft.core.steps.context import NoPretrainingDataset
 from nnft.core.steps.presets import FINETUNE_PRESETS
 from nnft.core.training_log import EpochRecord
 from nnft.core.wizard_state import WizardState
@@ -620,8 +619,8 @@ class ClusterPage(QWizardPage):
                 "first."), self.tr("Go back to the Datasets page."))]
         profile = self.profile()
         # A chain that starts from a model has no pretraining dataset (None; the model is in
-        # the options).
-        return (ws, self.state.pretrain, self.state.finetune, self.cluster_options(profile),
+        # the options), even when one was chosen before the switch.
+        return (ws, self.state.chain_pretrain, self.state.finetune, self.cluster_options(profile),
                 profile, self.folds_edit.text().strip() or "0"), []
 
     def plan(self, *, skip_done: bool, slurm: S.SlurmCommands | None = None):
@@ -629,14 +628,7 @@ class ClusterPage(QWizardPage):
         arguments, problems = self.plan_arguments()
         if arguments is None:
             return None, problems
-        try:
-            return S.plan_cluster_chain(*arguments, skip_done=skip_done, slurm=slurm)
-        except NoPretrainingDataset:
-            # Cluster jobs that know only the dataset chain: said, not a crash.
-            return None, [P.error(P.OPTIONS_INVALID, self.tr(
-                "This version cannot make cluster jobs for a chain that starts from a model."),
-                self.tr("Run the chain in the wizard, or with nnft run --pretrained-model on "
-                        "the cluster."))]
+        return S.plan_cluster_chain(*arguments, skip_done=skip_done, slurm=slurm)
 
     def scripts_text(self) -> str:
         """The job scripts that Submit would write, with their sbatch commands."""

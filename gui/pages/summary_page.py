@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from nnft.core.steps import ChainContext, NoPretrainingDataset, build_chain, export_bash
+from nnft.core.steps import ChainContext, build_chain, export_bash
 from nnft.core.wizard_state import WizardState
 from nnft.gui.language import core_text
 from nnft.gui.texts import preset_texts
@@ -84,14 +84,7 @@ class SummaryPage(QWizardPage):
             + ("<br>" + escape(self.tr("Trained from scratch for comparison (baseline): {0}")
                                .format(ctx.baseline_fold_dir)) if ctx.options.baseline else "")
             + "</p>")
-        try:
-            script = export_bash(ctx, build_chain(ctx, fresh=True))
-        except NoPretrainingDataset:
-            # An export that knows only the dataset chain: the page still shows the rest.
-            script = self.tr("# This version cannot write the script of a chain that starts "
-                             "from a model yet; `nnft run --finetune {0} --pretrained-model "
-                             "PATH` runs the same steps.").format(ctx.finetune.dataset_id)
-        self.script.setPlainText(script)
+        self.script.setPlainText(export_bash(ctx, build_chain(ctx, fresh=True)))
 
     def chain_line(self, ctx: ChainContext) -> str:
         """Where the weights come from, the fine-tuning dataset, configuration and plans."""

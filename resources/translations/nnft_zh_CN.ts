@@ -4,501 +4,491 @@
 <context>
     <name>ClusterPage</name>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="175"/>
+        <location filename="../../gui/pages/cluster_page.py" line="174"/>
         <source>SLURM cluster</source>
         <extracomment>Lines of a job&apos;s log shown under the table. Background task keys: the latest poll wins; one submit and one cancel at a time; the latest question whether a Slurm controller answers at all wins. Whose curves ``reference`` is: ``pretrain`` (under a fine-tuning) or ``finetune`` (the same fold&apos;s fine-tuning, under the from-scratch baseline); empty without one. How often Slurm is asked while the page is shown (tests shorten it).</extracomment>
         <translation>SLURM 集群</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="202"/>
+        <location filename="../../gui/pages/cluster_page.py" line="201"/>
         <source>The curves of the selected training job appear here once it has finished its first epoch.</source>
         <translation>所选训练作业完成第一轮后，其曲线显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="212"/>
+        <location filename="../../gui/pages/cluster_page.py" line="211"/>
         <source>The log of the selected job appears here.</source>
         <translation>所选作业的日志显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="227"/>
+        <location filename="../../gui/pages/cluster_page.py" line="226"/>
         <source>Jobs to submit</source>
         <translation>待提交的作业</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="233"/>
+        <location filename="../../gui/pages/cluster_page.py" line="232"/>
         <source>Cluster profiles are saved per user in {0}</source>
         <translation>集群档案按用户保存在 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="236"/>
+        <location filename="../../gui/pages/cluster_page.py" line="235"/>
         <source>Save profile…</source>
         <translation>保存档案…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="241"/>
-        <location filename="../../gui/pages/cluster_page.py" line="244"/>
+        <location filename="../../gui/pages/cluster_page.py" line="240"/>
+        <location filename="../../gui/pages/cluster_page.py" line="243"/>
         <source>cluster default</source>
         <translation>集群默认值</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="248"/>
+        <location filename="../../gui/pages/cluster_page.py" line="247"/>
         <source>GPUs per training job (--gres=gpu:N); 0 trains on the CPU.</source>
         <translation>每个训练作业的 GPU 数（--gres=gpu:N）；0 表示在 CPU 上训练。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="253"/>
+        <location filename="../../gui/pages/cluster_page.py" line="252"/>
         <source>nnU-Net&apos;s -num_gpus: one training on several GPUs (DDP); at most the GPUs per job.</source>
         <translation>nnU-Net 的 -num_gpus：一次训练使用多个 GPU（DDP）；最多为每个作业的 GPU 数。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="262"/>
+        <location filename="../../gui/pages/cluster_page.py" line="261"/>
         <source>Per job run, e.g. 24:00:00 or 2-00:00:00. Trainings are requeued and continue beyond it.</source>
         <translation>每次作业运行的时长，例如 24:00:00 或 2-00:00:00。训练会重新排队，超过此时长后继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="267"/>
+        <location filename="../../gui/pages/cluster_page.py" line="266"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="269"/>
+        <location filename="../../gui/pages/cluster_page.py" line="268"/>
         <source>How long before the time limit a training is asked to checkpoint and requeue itself (--signal=B:USR1@s); must cover one epoch.</source>
         <translation>在时间限制到达前多久要求训练保存检查点并重新排队（--signal=B:USR1@s）；必须足够完成一轮。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="273"/>
+        <location filename="../../gui/pages/cluster_page.py" line="272"/>
         <source>Fine-tuning folds: 0, 0-4 or 0,1,2 (a job array, one task per fold) or all.</source>
         <translation>微调的折：0、0-4 或 0,1,2（作业数组，每折一个任务），或 all。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="277"/>
+        <location filename="../../gui/pages/cluster_page.py" line="276"/>
         <source>--qos=long</source>
         <translation>--qos=long</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="278"/>
+        <location filename="../../gui/pages/cluster_page.py" line="277"/>
         <source>More #SBATCH options, one per line.</source>
         <translation>更多 #SBATCH 选项，每行一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="281"/>
+        <location filename="../../gui/pages/cluster_page.py" line="280"/>
         <source>module load cuda</source>
         <translation>module load cuda</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="283"/>
+        <location filename="../../gui/pages/cluster_page.py" line="282"/>
         <source>Bash lines run first in every job, e.g. module load cuda, or source /path/venv/bin/activate. Empty: this Python&apos;s bin folder first on PATH.</source>
         <translation>每个作业最先运行的 bash 行，例如 module load cuda 或 source /path/venv/bin/activate。留空：把当前 Python 的 bin 文件夹放在 PATH 最前面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="302"/>
+        <location filename="../../gui/pages/cluster_page.py" line="301"/>
         <source>Profile</source>
         <translation>档案</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="304"/>
+        <location filename="../../gui/pages/cluster_page.py" line="303"/>
         <source>Partition</source>
         <translation>分区</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="305"/>
+        <location filename="../../gui/pages/cluster_page.py" line="304"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="306"/>
+        <location filename="../../gui/pages/cluster_page.py" line="305"/>
         <source>GPUs per job</source>
         <translation>每作业 GPU 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="307"/>
+        <location filename="../../gui/pages/cluster_page.py" line="306"/>
         <source>-num_gpus</source>
         <translation>-num_gpus</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="308"/>
+        <location filename="../../gui/pages/cluster_page.py" line="307"/>
         <source>CPUs per job</source>
         <translation>每作业 CPU 数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="309"/>
+        <location filename="../../gui/pages/cluster_page.py" line="308"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="310"/>
+        <location filename="../../gui/pages/cluster_page.py" line="309"/>
         <source>Time limit</source>
         <translation>时间限制</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="311"/>
+        <location filename="../../gui/pages/cluster_page.py" line="310"/>
         <source>Stop before end</source>
         <translation>结束前停止</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="312"/>
+        <location filename="../../gui/pages/cluster_page.py" line="311"/>
         <source>Folds</source>
         <translation>折</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="313"/>
+        <location filename="../../gui/pages/cluster_page.py" line="312"/>
         <source>#SBATCH</source>
         <translation>#SBATCH</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="314"/>
+        <location filename="../../gui/pages/cluster_page.py" line="313"/>
         <source>Set-up</source>
         <translation>环境准备</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="318"/>
+        <location filename="../../gui/pages/cluster_page.py" line="317"/>
         <source>Show job scripts</source>
         <translation>显示作业脚本</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="321"/>
+        <location filename="../../gui/pages/cluster_page.py" line="320"/>
         <source>Export script…</source>
         <translation>导出脚本…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="323"/>
+        <location filename="../../gui/pages/cluster_page.py" line="322"/>
         <source>One bash file that writes the job scripts and submits them, for a cluster this computer cannot reach.</source>
         <translation>一个 bash 文件，写出作业脚本并提交它们，用于本机无法访问的集群。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="327"/>
-        <location filename="../../gui/pages/cluster_page.py" line="603"/>
+        <location filename="../../gui/pages/cluster_page.py" line="326"/>
+        <location filename="../../gui/pages/cluster_page.py" line="602"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="346"/>
+        <location filename="../../gui/pages/cluster_page.py" line="345"/>
         <source>Submitted chains</source>
         <translation>已提交的流程</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="353"/>
+        <location filename="../../gui/pages/cluster_page.py" line="352"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="356"/>
-        <location filename="../../gui/pages/cluster_page.py" line="950"/>
-        <location filename="../../gui/pages/cluster_page.py" line="957"/>
+        <location filename="../../gui/pages/cluster_page.py" line="355"/>
+        <location filename="../../gui/pages/cluster_page.py" line="942"/>
+        <location filename="../../gui/pages/cluster_page.py" line="949"/>
         <source>Cancel chain</source>
         <translation>取消流程</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="370"/>
+        <location filename="../../gui/pages/cluster_page.py" line="369"/>
         <source>Job</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="370"/>
+        <location filename="../../gui/pages/cluster_page.py" line="369"/>
         <source>Slurm id</source>
         <translation>Slurm 作业号</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="371"/>
+        <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="371"/>
+        <location filename="../../gui/pages/cluster_page.py" line="370"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="372"/>
+        <location filename="../../gui/pages/cluster_page.py" line="371"/>
         <source>Restarts</source>
         <translation>重启次数</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="422"/>
+        <location filename="../../gui/pages/cluster_page.py" line="421"/>
         <source>Slurm&apos;s commands (sbatch, squeue, scancel) are not installed on this computer. Run nnFT on the cluster&apos;s login node, or export the chain as a script (Export script…) and run it there with bash.</source>
         <translation>本机未安装 Slurm 的命令（sbatch、squeue、scancel）。请在集群的登录节点上运行 nnFT，或将流程导出为脚本（导出脚本…）并在那里用 bash 运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="435"/>
+        <location filename="../../gui/pages/cluster_page.py" line="434"/>
         <source>Fine-tuning preset: {0}; from-scratch baseline: yes (4_baseline)</source>
         <translation>微调预设：{0}；从头训练的基线：是（4_baseline）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="437"/>
+        <location filename="../../gui/pages/cluster_page.py" line="436"/>
         <source>Fine-tuning preset: {0}; from-scratch baseline: no</source>
         <translation>微调预设：{0}；从头训练的基线：否</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="440"/>
+        <location filename="../../gui/pages/cluster_page.py" line="439"/>
         <source>Chosen on the fine-tuning page.</source>
         <translation>在微调页面上选择。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="442"/>
+        <location filename="../../gui/pages/cluster_page.py" line="441"/>
         <source>The baseline trains the same folds without the pretrained weights, in a job of its own that waits only for the preparation, so it runs alongside the pretraining.</source>
         <translation>基线不使用预训练权重训练相同的折，作为单独的作业，只等待准备步骤，因此与预训练同时运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="454"/>
+        <location filename="../../gui/pages/cluster_page.py" line="453"/>
         <source>Asking Slurm …</source>
         <translation>正在询问 Slurm …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="466"/>
+        <location filename="../../gui/pages/cluster_page.py" line="465"/>
         <source>Slurm is installed on this computer but reaches no cluster, so nothing can be submitted or followed from here. What to do is below.</source>
         <translation>本机已安装 Slurm，但连接不到任何集群，因此无法从这里提交或跟踪作业。解决方法见下方。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="470"/>
+        <location filename="../../gui/pages/cluster_page.py" line="469"/>
         <source>Slurm&apos;s controller answers now.</source>
         <translation>Slurm 的控制器现在有响应了。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="479"/>
+        <location filename="../../gui/pages/cluster_page.py" line="478"/>
         <source>Last refreshed at {0}</source>
         <translation>最后刷新于 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="481"/>
+        <location filename="../../gui/pages/cluster_page.py" line="480"/>
         <source>no Slurm controller reachable</source>
         <translation>无法连接 Slurm 控制器</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="509"/>
+        <location filename="../../gui/pages/cluster_page.py" line="508"/>
         <source>Fix or delete {0}; nnFT&apos;s defaults are used meanwhile.</source>
         <translation>请修复或删除 {0}；在此期间使用 nnFT 的默认值。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="516"/>
+        <location filename="../../gui/pages/cluster_page.py" line="515"/>
         <source>nnFT defaults</source>
         <translation>nnFT 默认值</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="567"/>
+        <location filename="../../gui/pages/cluster_page.py" line="566"/>
         <source>Save cluster profile</source>
         <translation>保存集群档案</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="568"/>
+        <location filename="../../gui/pages/cluster_page.py" line="567"/>
         <source>Name of the profile (one per cluster or account):</source>
         <translation>档案名称（每个集群或账户一个）：</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="585"/>
+        <location filename="../../gui/pages/cluster_page.py" line="584"/>
         <source>The profile could not be saved: {0}</source>
         <translation>无法保存档案：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="586"/>
+        <location filename="../../gui/pages/cluster_page.py" line="585"/>
         <source>Check that {0} is writable.</source>
         <translation>请检查 {0} 是否可写。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="590"/>
+        <location filename="../../gui/pages/cluster_page.py" line="589"/>
         <source>Saved cluster profile &apos;{0}&apos; to {1}.</source>
         <translation>已将集群档案“{0}”保存到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="603"/>
+        <location filename="../../gui/pages/cluster_page.py" line="602"/>
         <source>Submitting…</source>
         <translation>正在提交…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="620"/>
+        <location filename="../../gui/pages/cluster_page.py" line="619"/>
         <source>Go back to the Datasets page.</source>
         <translation>返回“数据集与方向”页面。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="648"/>
+        <location filename="../../gui/pages/cluster_page.py" line="640"/>
         <source># Every step is done already: nothing would be submitted.
 </source>
         <translation># 所有步骤都已完成：没有需要提交的内容。
 </translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="662"/>
+        <location filename="../../gui/pages/cluster_page.py" line="654"/>
         <source>Job scripts</source>
         <translation>作业脚本</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="675"/>
+        <location filename="../../gui/pages/cluster_page.py" line="667"/>
         <source>Export the chain for SLURM</source>
         <translation>导出 SLURM 流程</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="677"/>
+        <location filename="../../gui/pages/cluster_page.py" line="669"/>
         <source>Bash scripts (*.sh)</source>
         <translation>Bash 脚本 (*.sh)</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="695"/>
+        <location filename="../../gui/pages/cluster_page.py" line="687"/>
         <source>Could not write {0}: {1}</source>
         <translation>无法写入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="697"/>
+        <location filename="../../gui/pages/cluster_page.py" line="689"/>
         <source>Wrote {0}; run it with bash on the cluster&apos;s login node.</source>
         <translation>已写入 {0}；请在集群的登录节点上用 bash 运行它。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="712"/>
+        <location filename="../../gui/pages/cluster_page.py" line="704"/>
         <source>Run nnFT on the cluster&apos;s login node, or use Export script… and run the file there with bash.</source>
         <translation>请在集群的登录节点上运行 nnFT，或使用“导出脚本…”并在那里用 bash 运行该文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="725"/>
+        <location filename="../../gui/pages/cluster_page.py" line="717"/>
         <source>Submitting the chain to Slurm …</source>
         <translation>正在向 Slurm 提交流程 …</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="740"/>
+        <location filename="../../gui/pages/cluster_page.py" line="732"/>
         <source>Nothing was submitted: Slurm is installed on this computer but reaches no cluster. What to do is below.</source>
         <translation>未提交任何作业：本机已安装 Slurm，但连接不到任何集群。解决方法见下方。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="744"/>
+        <location filename="../../gui/pages/cluster_page.py" line="736"/>
         <source>Nothing was submitted: see the problems below.</source>
         <translation>未提交任何作业：请查看下方的问题。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="756"/>
+        <location filename="../../gui/pages/cluster_page.py" line="748"/>
         <source>Every step is done already: the fine-tuned model is in {0}. Nothing was submitted.</source>
         <translation>所有步骤都已完成：微调后的模型在 {0}。未提交任何作业。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="749"/>
+        <location filename="../../gui/pages/cluster_page.py" line="741"/>
         <source>Jobs already submitted for this chain were cancelled again. Check the partition, account and limits (sinfo, sacctmgr show assoc).</source>
         <translation>已为该流程提交的作业又被取消了。请检查分区、账户和限制（sinfo、sacctmgr show assoc）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="177"/>
+        <location filename="../../gui/pages/cluster_page.py" line="176"/>
         <source>Run the chain as cluster jobs: preparation, pretraining, then the fine-tuning folds as a job array (and, when chosen, the from-scratch baseline of the same folds alongside the pretraining). Each training checkpoints before its time limit and requeues itself. Follow the jobs here; the curves are read from the results folder.</source>
         <translation>以集群作业运行流程：准备、预训练，然后以作业数组运行微调的各折（如已选择，还会与预训练同时运行相同折的从头训练基线）。每个训练在时间限制前保存检查点并重新排队。在这里跟踪作业；曲线从结果文件夹读取。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="619"/>
+        <location filename="../../gui/pages/cluster_page.py" line="618"/>
         <source>Choose a workspace and both datasets (or a fine-tuning dataset and a model) first.</source>
         <translation>请先选择工作区和两个数据集（或一个微调数据集和一个模型）。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="637"/>
-        <source>This version cannot make cluster jobs for a chain that starts from a model.</source>
-        <translation>此版本还不能为从模型开始的流程生成集群作业。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/cluster_page.py" line="638"/>
-        <source>Run the chain in the wizard, or with nnft run --pretrained-model on the cluster.</source>
-        <translation>请在向导中运行该流程，或在集群上用 nnft run --pretrained-model 运行。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/cluster_page.py" line="751"/>
+        <location filename="../../gui/pages/cluster_page.py" line="743"/>
         <source>Slurm refused the chain.</source>
         <translation>Slurm 拒绝了该流程。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="765"/>
+        <location filename="../../gui/pages/cluster_page.py" line="757"/>
         <source>Submitted chain {0}: {1}. Scripts and job logs: {2}</source>
         <translation>已提交流程 {0}：{1}。脚本和作业日志：{2}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="771"/>
+        <location filename="../../gui/pages/cluster_page.py" line="763"/>
         <source>Nothing was submitted: {0}</source>
         <translation>未提交任何作业：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="804"/>
+        <location filename="../../gui/pages/cluster_page.py" line="796"/>
         <source>No chain was submitted from this workspace yet.</source>
         <translation>此工作区尚未提交过任何流程。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="806"/>
+        <location filename="../../gui/pages/cluster_page.py" line="798"/>
         <source>Scripts and job logs: {0}</source>
         <translation>脚本和作业日志：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="853"/>
+        <location filename="../../gui/pages/cluster_page.py" line="845"/>
         <source>Could not read the job states: {0}</source>
         <translation>无法读取作业状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="879"/>
+        <location filename="../../gui/pages/cluster_page.py" line="871"/>
         <source>from {0}</source>
         <translation>来自 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="888"/>
-        <location filename="../../gui/pages/cluster_page.py" line="922"/>
+        <location filename="../../gui/pages/cluster_page.py" line="880"/>
+        <location filename="../../gui/pages/cluster_page.py" line="914"/>
         <source>pretraining</source>
         <translation>预训练</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="895"/>
+        <location filename="../../gui/pages/cluster_page.py" line="887"/>
         <source>Chain {0} finished: fine-tuned model(s) in the results folder.</source>
         <translation>流程 {0} 已完成：微调后的模型在结果文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="899"/>
+        <location filename="../../gui/pages/cluster_page.py" line="891"/>
         <source>{0} (job {1})</source>
         <translation>{0}（作业 {1}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="901"/>
+        <location filename="../../gui/pages/cluster_page.py" line="893"/>
         <source>nothing yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="902"/>
+        <location filename="../../gui/pages/cluster_page.py" line="894"/>
         <source>Chain {0}: running {1}. Updated every {2:.0f} s.</source>
         <translation>流程 {0}：正在运行 {1}。每 {2:.0f} 秒更新一次。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="907"/>
+        <location filename="../../gui/pages/cluster_page.py" line="899"/>
         <source>Chain {0} ended without finishing ({1}). Submit again to continue from the checkpoints.</source>
         <translation>流程 {0} 未完成就结束了（{1}）。再次提交即可从检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="917"/>
+        <location filename="../../gui/pages/cluster_page.py" line="909"/>
         <source>fine-tuning fold {0}</source>
         <translation>微调（折 {0}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="886"/>
-        <location filename="../../gui/pages/cluster_page.py" line="918"/>
+        <location filename="../../gui/pages/cluster_page.py" line="878"/>
+        <location filename="../../gui/pages/cluster_page.py" line="910"/>
         <source>fine-tuning</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="920"/>
+        <location filename="../../gui/pages/cluster_page.py" line="912"/>
         <source>baseline (from scratch), fold {0}</source>
         <translation>基线（从头训练，折 {0}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="921"/>
+        <location filename="../../gui/pages/cluster_page.py" line="913"/>
         <source>baseline (from scratch)</source>
         <translation>基线（从头训练）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="922"/>
+        <location filename="../../gui/pages/cluster_page.py" line="914"/>
         <source>preparation</source>
         <translation>准备</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="934"/>
+        <location filename="../../gui/pages/cluster_page.py" line="926"/>
         <source>Cancel the chain</source>
         <translation>取消流程</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="935"/>
+        <location filename="../../gui/pages/cluster_page.py" line="927"/>
         <source>Cancel every job of chain {0}? Running trainings stop at once; their last checkpoint stays on disk and a new Submit continues from it.</source>
         <translation>取消流程 {0} 的所有作业？正在运行的训练会立即停止；最后一个检查点保留在磁盘上，再次提交时从它继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="945"/>
+        <location filename="../../gui/pages/cluster_page.py" line="937"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/cluster_page.py" line="951"/>
+        <location filename="../../gui/pages/cluster_page.py" line="943"/>
         <source>Cancelled chain {0}: scancel {1}</source>
         <translation>已取消流程 {0}：scancel {1}</translation>
     </message>
@@ -1800,12 +1790,12 @@ Fix: {1}</source>
         <translation>保存脚本…</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="103"/>
+        <location filename="../../gui/pages/summary_page.py" line="96"/>
         <source>Pretraining dataset: {0} · fine-tuning dataset: {1} · configuration {2} · transferred plans &apos;{3}&apos;</source>
         <translation>预训练数据集：{0} · 微调数据集：{1} · 配置 {2} · 迁移后的计划 &apos;{3}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="114"/>
+        <location filename="../../gui/pages/summary_page.py" line="107"/>
         <source>Pretrained weights: {0}</source>
         <translation>预训练权重：{0}</translation>
     </message>
@@ -1835,37 +1825,32 @@ Fix: {1}</source>
         <translation>为对比而从头训练的模型（基线）：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="91"/>
-        <source># This version cannot write the script of a chain that starts from a model yet; `nnft run --finetune {0} --pretrained-model PATH` runs the same steps.</source>
-        <translation># 此版本还不能为从模型开始的流程写出脚本；`nnft run --finetune {0} --pretrained-model PATH` 运行相同的步骤。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/pages/summary_page.py" line="99"/>
+        <location filename="../../gui/pages/summary_page.py" line="92"/>
         <source>Model: {0} · fine-tuning dataset: {1} · configuration {2} (the model&apos;s) · the model&apos;s plans in your dataset as &apos;{3}&apos;</source>
         <translation>模型：{0} · 微调数据集：{1} · 配置 {2}（模型的）· 模型的计划在你的数据集中名为 &apos;{3}&apos;</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="111"/>
+        <location filename="../../gui/pages/summary_page.py" line="104"/>
         <source>Weights of the model {0}, from nnFT&apos;s copy {1} (imported from {2})</source>
         <translation>模型 {0} 的权重，来自 nnFT 的副本 {1}（导入自 {2}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="121"/>
+        <location filename="../../gui/pages/summary_page.py" line="114"/>
         <source>frozen epochs: {0}</source>
         <translation>冻结轮数：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="122"/>
+        <location filename="../../gui/pages/summary_page.py" line="115"/>
         <source>Fine-tuning preset: {0} (trainer {1})</source>
         <translation>微调预设：{0}（训练器 {1}）</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="133"/>
+        <location filename="../../gui/pages/summary_page.py" line="126"/>
         <source>Save script</source>
         <translation>保存脚本</translation>
     </message>
     <message>
-        <location filename="../../gui/pages/summary_page.py" line="135"/>
+        <location filename="../../gui/pages/summary_page.py" line="128"/>
         <source>Shell scripts (*.sh)</source>
         <translation>Shell 脚本 (*.sh)</translation>
     </message>

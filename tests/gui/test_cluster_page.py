@@ -590,3 +590,20 @@ def test_without_a_baseline_the_page_says_so(make_page):
     assert page.choices_label.text() == ("Fine-tuning preset: default; from-scratch baseline: "
                                          "no")
     assert "4_baseline" not in page.scripts_text()
+
+
+def test_a_model_chain_keeps_no_pretraining_choice_in_its_jobs(make_page, state, demo, tmp_path):
+    """Switching to "start from a model" keeps the pretraining choice for a switch back; the
+    cluster jobs of the model chain must not carry it (the preflight refuses both at once)."""
+    from tests.gui.test_model_source_pages import make_model
+
+    model = make_model(tmp_path / "models", demo)
+    state.with_options(pretrained_model=str(model), configuration="", plans_name="")
+    assert state.pretrain == demo.pretrain_name  # kept for a switch back
+    page = make_page()
+    arguments, problems = page.plan_arguments()
+    assert problems == [] and arguments is not None and arguments[1] is None
+    chain, problems = page.plan(skip_done=False)
+    assert chain is not None, [p.message for p in problems]
+    assert not [p for p in problems if p.is_error], [p.message for p in problems]
+    assert "1_prepare.sbatch" in [job.filename for job in chain.jobs]

@@ -308,3 +308,21 @@ def test_the_buttons_choose_a_zip_or_a_fold_folder(qtbot, model_state, monkeypat
     assert state.options.pretrained_model == str(model / "fold_1")
     assert page.model.fold == "1" and "Starts from fold 1" in page.model_summary.text()
     assert "fold 1" in page.diagram.model_detail
+
+
+def test_the_summary_page_shows_the_model_chains_script(qtbot, model_state, demo):
+    """The summary's script of a chain from a model is the model chain's own steps (import,
+    fingerprint, transfer, preprocess, fine-tune), not the dataset chain's."""
+    from nnft.gui.pages.summary_page import SummaryPage
+
+    state, model = model_state
+    state.finetune = demo.finetune_name
+    state.with_options(pretrained_model=str(model), configuration="", plans_name="")
+    page = SummaryPage(state)
+    qtbot.addWidget(page)
+    page.initializePage()
+    script = page.script.toPlainText()
+    assert "-m nnft.core.steps.from_model import_model " in script, script[:2000]
+    assert "-m nnft.core.steps.from_model transfer_model_plans " in script
+    assert "nnUNetv2_move_plans_between_datasets" not in script
+    assert "cannot" not in script
