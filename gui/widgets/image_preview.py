@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -37,11 +37,14 @@ from nnft.core.preview import (
 )
 from nnft.gui.background import BackgroundTasks, TaskHandle, report_unhandled
 
+if TYPE_CHECKING:  # numpy is imported where slices are drawn: ~0.2 s off the wizard's start
+    import numpy as np
+
 #: The background task that reads a case (a newer one supersedes it).
 VOLUME_TASK = "volume"
 
 #: Label colours (RGBA) for labels 1, 2, ...; translucent so the anatomy stays visible.
-LABEL_COLORS = np.array([
+LABEL_COLORS = (
     (0, 0, 0, 0),
     (230, 60, 60, 110),
     (60, 140, 240, 120),
@@ -49,12 +52,14 @@ LABEL_COLORS = np.array([
     (240, 190, 40, 120),
     (180, 80, 220, 120),
     (40, 200, 200, 120),
-], dtype=np.uint8)
+)
 PATCH_COLOR = QColor("#ffd400")
 
 
 def _color_index(values: np.ndarray | int) -> np.ndarray:
     """Row of :data:`LABEL_COLORS` for label values (0: transparent; the colours repeat)."""
+    import numpy as np
+
     values = np.asarray(values)
     return np.where(values > 0, (values - 1) % (len(LABEL_COLORS) - 1) + 1, 0).astype(np.intp)
 
@@ -64,7 +69,9 @@ def label_overlay(label_slice: np.ndarray, opacity: float | None = None) -> np.n
 
     ``opacity`` (0–1) replaces the colours' own alpha for every labelled pixel (the opacity
     slider of the "use the model" page)."""
-    rgba = LABEL_COLORS[_color_index(label_slice)]
+    import numpy as np
+
+    rgba = np.array(LABEL_COLORS, dtype=np.uint8)[_color_index(label_slice)]
     if opacity is not None:
         rgba[..., 3] = np.where(label_slice > 0, round(255 * min(max(opacity, 0.0), 1.0)), 0)
     return np.ascontiguousarray(rgba)

@@ -50,3 +50,15 @@ app.exec()
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
     seconds = float(result.stdout.split("SECONDS")[1].split()[0])
     assert seconds < 5, seconds
+
+
+def test_the_wizard_modules_load_without_numpy_or_simpleitk():
+    """numpy (~0.2 s) and SimpleITK (~0.3 s) are imported where an image is read or drawn,
+    not when the wizard's modules load: they were most of the start-up's lead over a bare
+    QWizard (benchmarks/startup.py)."""
+    script = ("import sys; import nnft.gui.app, nnft.gui.wizard; "
+              "print('HEAVY', sorted(m for m in ('numpy', 'SimpleITK') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, env={**__import__("os").environ,
+                                              "QT_QPA_PLATFORM": "offscreen"})
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr
