@@ -1606,20 +1606,38 @@ def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
     assert 0 < coarse.bytes_needed < raw.bytes_needed
 
 
-def test_disk_space_estimate_reads_nifti_headers_as_simpleitk_does(demo) -> None:
-    """The estimate reads size and spacing from the NIfTI header itself (SimpleITK's header
-    read costs ~25x more a file); both must agree, in mm, for every demo image."""
-    from nnft.core.disk_space import nifti_size_and_spacing
+def test_disk_space_estimate_reads_nifti_headers_as_simpleitk_does(demo, tmp_path) -> None:
+    """The estimate reads size and spacing from the NIfTI header itself (nifti_header's one
+    reader; SimpleITK's header read costs ~25x more a file); both must agree, in mm, for every
+    demo image and for each spatial unit a header may give (metres, microns)."""
+    import numpy as np
+
+    from nnft.core.nifti_header import read_nifti_header
 
     reader = sitk.ImageFileReader()
+
+    def agrees(image: Path) -> None:
+        reader.SetFileName(str(image))
+        reader.ReadImageInformation()
+        header = read_nifti_header(image)
+        assert header is not None and header.shape == reader.GetSize(), image
+        assert header.spacing == pytest.approx(reader.GetSpacing(), rel=1e-6), image
+
     images = sorted(demo.raw.rglob("*.nii.gz"))
     assert len(images) > 20
     for image in images:
-        reader.SetFileName(str(image))
-        reader.ReadImageInformation()
-        found = nifti_size_and_spacing(image)
-        assert found is not None and found[0] == reader.GetSize(), image
-        assert found[1] == pytest.approx(reader.GetSpacing(), rel=1e-6), image
+        agrees(image)
+    volume = sitk.GetImageFromArray(np.zeros((3, 4, 5), np.uint8))
+    volume.SetSpacing((0.5, 0.75, 2.0))
+    sitk.WriteImage(volume, str(tmp_path / "mm.nii"))
+    header_bytes = bytearray((tmp_path / "mm.nii").read_bytes())
+    for unit, scale in ((1, 1000.0), (3, 0.001), (0, 1.0)):  # metre, micron, unknown (mm)
+        header_bytes[123] = unit | 8  # xyzt_units: the spatial unit, and seconds
+        changed = tmp_path / f"unit{unit}.nii"
+        changed.write_bytes(bytes(header_bytes))
+        agrees(changed)
+        assert read_nifti_header(changed).spacing == pytest.approx((0.5 * scale, 0.75 * scale,
+                                                                    2.0 * scale))
 
 
 def test_disk_space_low_in_a_chain_from_a_model(demo, expect, tmp_path, plans_factory) -> None:
