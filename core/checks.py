@@ -8,7 +8,7 @@ a stable code, the dataset/file/value concerned, and a fix.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +17,11 @@ from . import plans as plans_mod
 from . import problems as P
 from .datasets import DatasetInfo, inspect_dataset, resolve_dataset
 from .disk_space import (
-    disk_space_problems,
+    SpaceEstimate,
+    TrainingSpaceEstimate,
     estimate_preprocessed_bytes,
     estimate_training_bytes,
-    training_space_problems,
+    space_problems,
 )
 from .gpu_monitor import GpuSampler, gpu_memory_problems
 from .i18n import text
@@ -320,12 +321,14 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
               options: RunOptions, *, check_device_present: bool = True,
               check_weights: bool = True, check_gpu_memory: bool | None = None,
               gpu_sampler: GpuSampler | None = None,
-              free_bytes_of: Callable[[Path], int] | None = None) -> Preflight:
+              free_bytes_of: Callable[[Path], int] | None = None,
+              disk_of: Callable[[Path], Hashable] | None = None) -> Preflight:
     """Check a whole choice before anything runs. Never raises on bad input; writes nothing.
 
     ``free_bytes_of`` gives the free bytes of a folder's disk for the estimates of the
     preprocessed data (nnUNet_preprocessed) and of the trainings' checkpoints and validations
-    (nnUNet_results) (DISK_SPACE_LOW; default ``shutil.disk_usage``).
+    (nnUNet_results) (DISK_SPACE_LOW; default ``shutil.disk_usage``); ``disk_of`` says which
+    disk a folder is on (default its ``st_dev``): on one disk both estimates must fit together.
 
     With ``check_gpu_memory`` (default: ``check_device_present``) the GPU's free memory is
     compared with what the plans need on ``cuda`` (``gpu_sampler`` reads it; NVML by default).
@@ -352,8 +355,7 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
         result = _preflight_from_model(result, workspace, pretrain_ref, finetune_ref, options,
                                        check_weights=check_weights)
         if result.context is not None and not P.has_errors(result.problems):
-            result.problems += _preprocessing_space_problems(result.context, free_bytes_of)
-            result.problems += _training_space_problems(result.context, free_bytes_of)
+            result.problems += _disk_space_problems(result.context, free_bytes_of, disk_of)
         if check_gpu_memory and result.context is not None:
             result.problems += gpu_memory_problems(result.context, gpu_sampler)
         return result
@@ -389,8 +391,7 @@ def preflight(workspace: Workspace, pretrain_ref: str | int | None, finetune_ref
     ctx = ChainContext(workspace, pretrain, finetune, options)
     result.context = ctx
     result.problems += _check_plans_and_outputs(ctx, explicit_name)
-    result.problems += _preprocessing_space_problems(ctx, free_bytes_of)
-    result.problems += _training_space_problems(ctx, free_bytes_of)
+    result.problems += _disk_space_problems(ctx, free_bytes_of, disk_of)
     if check_gpu_memory:
         result.problems += gpu_memory_problems(ctx, gpu_sampler)
     if check_weights:  # imports torch (~3 s once): the wizard asks only before fine-tuning
@@ -650,14 +651,23 @@ def _check_plans_and_outputs(ctx: ChainContext, explicit_name: bool) -> list[Pro
     return found + _check_training_folders(ctx)
 
 
-def _preprocessing_space_problems(ctx: ChainContext,
-                                  free_bytes_of: Callable[[Path], int] | None) -> list[Problem]:
-    """DISK_SPACE_LOW: the data steps 1 and 5 would write vs the free space of
-    nnUNet_preprocessed. Both are made with the fine-tuning dataset's plans (the transfer
+def _disk_space_problems(ctx: ChainContext, free_bytes_of: Callable[[Path], int] | None,
+                         disk_of: Callable[[Path], Hashable] | None) -> list[Problem]:
+    """DISK_SPACE_LOW: what the preprocessing and the training steps that will run write vs
+    the free space of nnUNet_preprocessed and nnUNet_results (together when on one disk)."""
+    if ctx.workspace.preprocessed is None or ctx.workspace.results is None:
+        return []  # refused earlier (ENV_NOT_SET)
+    preprocessing, steps = _preprocessing_estimates(ctx)
+    return space_problems(ctx.workspace.preprocessed, preprocessing, steps,
+                          ctx.workspace.results, _training_estimates(ctx),
+                          free_bytes_of=free_bytes_of, disk_of=disk_of)
+
+
+def _preprocessing_estimates(ctx: ChainContext) -> tuple[list[SpaceEstimate], str]:
+    """What the data steps 1 and 5 would write into nnUNet_preprocessed, and those steps'
+    numbers ("1, 5"). Both are made with the fine-tuning dataset's plans (the transfer
     copies its target spacing); before they exist, the raw size is the estimate. A chain from
     a model preprocesses the fine-tuning dataset with the model's plans."""
-    if ctx.workspace.preprocessed is None:  # refused earlier (ENV_NOT_SET)
-        return []
     plans: dict | None
     if ctx.from_model:  # one preprocessing, with the model's plans
         plans, chain = ctx.model.plans, [("preprocess_finetune", ctx.finetune)]
@@ -669,19 +679,15 @@ def _preprocessing_space_problems(ctx: ChainContext,
         if not definition(key, from_model=ctx.from_model).is_done(ctx):
             estimates.append(estimate_preprocessed_bytes(info, plans, ctx.options.configuration))
             steps.append(str(step_number(key, from_model=ctx.from_model)))
-    return disk_space_problems(ctx.workspace.preprocessed, estimates, ", ".join(steps),
-                               free_bytes_of=free_bytes_of)
+    return estimates, ", ".join(steps)
 
 
-def _training_space_problems(ctx: ChainContext,
-                             free_bytes_of: Callable[[Path], int] | None) -> list[Problem]:
-    """DISK_SPACE_LOW: the checkpoints and final validations of the training steps that will
-    run (pretraining, fine-tuning, baseline) vs the free space of nnUNet_results. All train
-    the fine-tuning dataset's architecture (the transfer copies it), or the model's; each with
-    its own dataset's channels, labels and cases. Before the plans exist only the validation
+def _training_estimates(ctx: ChainContext) -> list[TrainingSpaceEstimate]:
+    """The checkpoints and final validations of the training steps that will run
+    (pretraining, fine-tuning, baseline) into nnUNet_results. All train the fine-tuning
+    dataset's architecture (the transfer copies it), or the model's; each with its own
+    dataset's channels, labels and cases. Before the plans exist only the validation
     predictions are estimated."""
-    if ctx.workspace.results is None:  # refused earlier (ENV_NOT_SET)
-        return []
     from_model = ctx.from_model
     plans = ctx.model.plans if from_model else ctx.finetune_plans()
     estimates = []
@@ -696,8 +702,7 @@ def _training_space_problems(ctx: ChainContext,
         estimates.append(estimate_training_bytes(
             str(step_number(key, from_model=from_model)), info, plans,
             ctx.options.configuration, fold))
-    return training_space_problems(ctx.workspace.results, estimates,
-                                   free_bytes_of=free_bytes_of)
+    return estimates
 
 
 def _check_training_folders(ctx: ChainContext) -> list[Problem]:

@@ -14,12 +14,9 @@ make it fit (:data:`BEST_COMPRESSION`).
 
 from __future__ import annotations
 
-import gzip
 import math
 import shutil
-import struct
-import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ from typing import Any
 from . import problems as P
 from .datasets import DatasetInfo
 from .i18n import text
-from .nifti_header import is_nifti
+from .nifti_header import is_nifti, read_nifti_header
 from .plans import resolved_configuration
 from .problems import Problem
 
@@ -42,8 +39,6 @@ MARGIN = 0.10
 #: compresses 7.6× (2.9 MB estimated, 0.39 MB written for Dataset002, 2d); real scans
 #: compress less, so 10× leaves room and an error is never raised for data that would fit.
 BEST_COMPRESSION = 10.0
-#: NIfTI's spacing units (``xyzt_units & 7``) in millimetres, as ITK converts them.
-_NIFTI_UNIT_MM = {1: 1000.0, 2: 1.0, 3: 0.001}
 #: nnU-Net's spacing of the fake first axis of 2d images.
 SPACING_OF_2D_AXIS = 999.0
 
@@ -105,43 +100,13 @@ def _voxels_at(size: tuple[int, ...], spacing: tuple[float, ...],
                      for n, s, t in zip(shape, spacings, target_spacing, strict=True))
 
 
-def nifti_size_and_spacing(path: str | Path) -> tuple[tuple[int, ...], tuple[float, ...]] | None:
-    """Size and spacing (mm) from a NIfTI-1/2 header, as SimpleITK reports them, reading only
-    the first 540 bytes (~0.05 ms a file; SimpleITK's ``ReadImageInformation`` ~1.3-3 ms:
-    which on a 4,000-case dataset would be 12 s of preflight). None: ask SimpleITK."""
-    try:
-        opener = gzip.open if str(path).endswith(".gz") else open
-        with opener(path, "rb") as handle:
-            head = handle.read(540)
-    except (OSError, EOFError, zlib.error):
-        return None
-    for endian in ("<", ">"):
-        if len(head) >= 348 and struct.unpack(endian + "i", head[:4])[0] == 348:
-            dims: tuple = struct.unpack(endian + "8h", head[40:56])
-            pixdim: tuple = struct.unpack(endian + "8f", head[76:108])
-            units = head[123]
-            break
-        if len(head) >= 540 and struct.unpack(endian + "i", head[:4])[0] == 540:
-            dims = struct.unpack(endian + "8q", head[16:80])
-            pixdim = struct.unpack(endian + "8d", head[104:168])
-            units = struct.unpack(endian + "i", head[500:504])[0]
-            break
-    else:
-        return None
-    n = min(int(dims[0]), 3)  # SimpleITK reads the spatial axes; a 4th is channels/time
-    if not 1 <= n or any(d < 1 for d in dims[1:n + 1]):
-        return None
-    scale = _NIFTI_UNIT_MM.get(units & 7, 1.0)
-    spacing = tuple(abs(float(p)) * scale or 1.0 for p in pixdim[1:n + 1])
-    return tuple(int(d) for d in dims[1:n + 1]), spacing
-
-
 def _size_and_spacing(path: str) -> tuple[tuple[int, ...], tuple[float, ...]] | None:
-    """From the NIfTI header directly, else from SimpleITK's header read."""
-    if is_nifti(path):
-        found = nifti_size_and_spacing(path)
-        if found is not None:
-            return found
+    """Size and spacing (mm) as SimpleITK reports them, of the spatial axes: from the NIfTI
+    header directly (~0.05 ms a file; SimpleITK's ``ReadImageInformation`` ~1.3-3 ms, which on
+    a 4,000-case dataset would be 12 s of preflight), else from SimpleITK's header read."""
+    header = read_nifti_header(path) if is_nifti(path) else None
+    if header is not None and all(math.isfinite(s) for s in header.spacing):
+        return header.shape[:len(header.spacing)], header.spacing
     import SimpleITK as sitk  # ~0.3 s to import: only for images that are not NIfTI
 
     reader = sitk.ImageFileReader()
@@ -193,6 +158,29 @@ def estimate_preprocessed_bytes(info: DatasetInfo, plans: dict | None,
     return SpaceEstimate(info.name, len(info.cases), int(data * (1 + MARGIN)) + labels)
 
 
+def _free_bytes(folder: Path, free_bytes_of: Callable[[Path], int] | None) -> int | None:
+    """Free bytes of ``folder``'s disk (None when it cannot be asked: no problem is claimed)."""
+    try:
+        return (free_bytes_of or (lambda p: shutil.disk_usage(p).free))(folder)
+    except OSError:
+        return None
+
+
+def _preprocessing_details(estimates: list[SpaceEstimate]) -> str:
+    """``Dataset002_X: 12 case(s), 2.9 MB; Dataset001_Y: …`` in the user's language."""
+    details: str = ""
+    for estimate in reversed(estimates):  # "a; b", translatable (a join is plain English)
+        one = text("{dataset}: {cases} case(s), {size}", dataset=estimate.dataset,
+                   cases=estimate.cases, size=size_text(estimate.bytes_needed))
+        details = text("{first}; {rest}", first=one, rest=details) if details else one
+    return details
+
+
+def _preprocessing_at_least(estimates: list[SpaceEstimate]) -> float:
+    """Less than this never fits: the estimates compressed :data:`BEST_COMPRESSION` times."""
+    return sum(e.bytes_needed for e in estimates) / BEST_COMPRESSION
+
+
 def disk_space_problems(folder: Path, estimates: list[SpaceEstimate], steps: str, *,
                         free_bytes_of: Callable[[Path], int] | None = None) -> list[Problem]:
     """DISK_SPACE_LOW when ``folder``'s disk has less free space than the estimates need.
@@ -211,25 +199,17 @@ def disk_space_problems(folder: Path, estimates: list[SpaceEstimate], steps: str
     needed = sum(e.bytes_needed for e in estimates)
     if not estimates or needed <= 0:
         return []
-    try:
-        free = (free_bytes_of or (lambda p: shutil.disk_usage(p).free))(folder)
-    except OSError:
+    free = _free_bytes(folder, free_bytes_of)
+    if free is None or free >= needed:
         return []
-    if free >= needed:
-        return []
-    details: str = ""
-    for estimate in reversed(estimates):  # "a; b", translatable (a join is plain English)
-        one = text("{dataset}: {cases} case(s), {size}", dataset=estimate.dataset,
-                   cases=estimate.cases, size=size_text(estimate.bytes_needed))
-        details = text("{first}; {rest}", first=one, rest=details) if details else one
     message = text(
         "Preprocessing (step(s) {steps}) writes up to {needed} into {folder} ({details}), but "
         "only {free} are free there.", steps=steps, needed=size_text(needed), folder=folder,
-        details=details, free=size_text(free))
+        details=_preprocessing_details(estimates), free=size_text(free))
     fix = text("Free at least {missing} on that disk, or point nnUNet_preprocessed to a disk "
                "with more space; nnU-Net would otherwise stop half way with 'No space left on "
                "device'.", missing=size_text(needed - free))
-    if free * BEST_COMPRESSION < needed:
+    if free < _preprocessing_at_least(estimates):
         return [P.error(P.DISK_SPACE_LOW, message, fix)]
     return [P.warning(
         P.DISK_SPACE_LOW,
@@ -395,6 +375,25 @@ def estimate_training_bytes(step: str, info: DatasetInfo, plans: dict | None,
                                  cases, validated * PREDICTION_BYTES_PER_VOXEL)
 
 
+def _training_details(estimates: list[TrainingSpaceEstimate]) -> str:
+    """``step 6, Dataset001_X: checkpoints 46 MB, validation of 40 case(s) 1.2 MB; …``."""
+    details: str = ""
+    for estimate in reversed(estimates):  # "a; b", translatable (a join is plain English)
+        if estimate.checkpoint_bytes:
+            one = text("step {step}, {dataset}: checkpoints {checkpoints}, validation of {cases} "
+                       "case(s) {validation}", step=estimate.step, dataset=estimate.dataset,
+                       checkpoints=size_text(estimate.checkpoint_bytes),
+                       cases=estimate.validation_cases,
+                       validation=size_text(estimate.validation_bytes))
+        else:  # no plans yet: the network, and so its checkpoints' size, is not known
+            one = text("step {step}, {dataset}: validation of {cases} case(s) {validation}, "
+                       "plus checkpoints not estimated before planning", step=estimate.step,
+                       dataset=estimate.dataset, cases=estimate.validation_cases,
+                       validation=size_text(estimate.validation_bytes))
+        details = text("{first}; {rest}", first=one, rest=details) if details else one
+    return details
+
+
 def training_space_problems(folder: Path, estimates: list[TrainingSpaceEstimate], *,
                             free_bytes_of: Callable[[Path], int] | None = None) -> list[Problem]:
     """DISK_SPACE_LOW when ``folder`` (nnUNet_results) has less free space than the trainings
@@ -413,30 +412,13 @@ def training_space_problems(folder: Path, estimates: list[TrainingSpaceEstimate]
     needed = sum(e.bytes_needed for e in estimates)
     if not estimates or needed <= 0:
         return []
-    try:
-        free = (free_bytes_of or (lambda p: shutil.disk_usage(p).free))(folder)
-    except OSError:
+    free = _free_bytes(folder, free_bytes_of)
+    if free is None or free >= needed:
         return []
-    if free >= needed:
-        return []
-    details: str = ""
-    for estimate in reversed(estimates):  # "a; b", translatable (a join is plain English)
-        if estimate.checkpoint_bytes:
-            one = text("step {step}, {dataset}: checkpoints {checkpoints}, validation of {cases} "
-                       "case(s) {validation}", step=estimate.step, dataset=estimate.dataset,
-                       checkpoints=size_text(estimate.checkpoint_bytes),
-                       cases=estimate.validation_cases,
-                       validation=size_text(estimate.validation_bytes))
-        else:  # no plans yet: the network, and so its checkpoints' size, is not known
-            one = text("step {step}, {dataset}: validation of {cases} case(s) {validation}, "
-                       "plus checkpoints not estimated before planning", step=estimate.step,
-                       dataset=estimate.dataset, cases=estimate.validation_cases,
-                       validation=size_text(estimate.validation_bytes))
-        details = text("{first}; {rest}", first=one, rest=details) if details else one
     message = text(
         "Training writes up to {needed} into nnUNet_results ({folder}: {details}), but only "
-        "{free} are free there.", needed=size_text(needed), folder=folder, details=details,
-        free=size_text(free))
+        "{free} are free there.", needed=size_text(needed), folder=folder,
+        details=_training_details(estimates), free=size_text(free))
     fix = text("Free at least {missing} on that disk, or point nnUNet_results to a disk with "
                "more space; nnU-Net would otherwise stop with 'No space left on device' while "
                "saving a checkpoint or the validation.", missing=size_text(needed - free))
@@ -446,3 +428,87 @@ def training_space_problems(folder: Path, estimates: list[TrainingSpaceEstimate]
         P.DISK_SPACE_LOW,
         text("{message} The checkpoints and predictions may be smaller than estimated, so it "
              "may still fit.", message=message), fix)]
+
+
+# -- nnUNet_preprocessed and nnUNet_results on one disk ----------------------------------------
+def disk_of_folder(folder: Path) -> Hashable:
+    """Which file system ``folder`` is on: ``st_dev`` of it, or of its nearest existing parent
+    (a folder not made yet lands on its parent's disk)."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate.stat().st_dev
+    return folder.anchor
+
+
+def same_disk(first: Path, second: Path,
+              disk_of: Callable[[Path], Hashable] | None = None) -> bool:
+    """True when both folders are on one file system (False when that cannot be told)."""
+    which = disk_of or disk_of_folder
+    try:
+        return which(first) == which(second)
+    except OSError:
+        return False
+
+
+def space_problems(preprocessed: Path, preprocessing: list[SpaceEstimate], steps: str,
+                   results: Path, training: list[TrainingSpaceEstimate], *,
+                   free_bytes_of: Callable[[Path], int] | None = None,
+                   disk_of: Callable[[Path], Hashable] | None = None) -> list[Problem]:
+    """DISK_SPACE_LOW for the preprocessing (nnUNet_preprocessed) and the trainings
+    (nnUNet_results) that will run: each against its folder's free space, or, when both
+    folders are on one disk, both together against that disk's free space.
+
+    Parameters
+    ----------
+    preprocessed, results
+        nnUNet_preprocessed and nnUNet_results.
+    preprocessing
+        One estimate per preprocessing that will run; ``steps`` names their steps ("1, 5").
+    training
+        One estimate per training step that will run.
+    free_bytes_of
+        Free bytes of a folder's disk (default ``shutil.disk_usage``; tests pass a figure).
+    disk_of
+        Which disk a folder is on (default :func:`disk_of_folder`, its ``st_dev``).
+
+    Returns
+    -------
+    list of Problem
+        On one disk with both writing something: at most one DISK_SPACE_LOW naming both
+        figures and their sum; an error only when even the smallest sizes together (the
+        preprocessed data compressed :data:`BEST_COMPRESSION` times, the trainings'
+        ``bytes_at_least``) would not fit. Otherwise :func:`disk_space_problems` and
+        :func:`training_space_problems`.
+    """
+    preprocessing_needed = sum(e.bytes_needed for e in preprocessing)
+    training_needed = sum(e.bytes_needed for e in training)
+    if (preprocessing_needed <= 0 or training_needed <= 0
+            or not same_disk(preprocessed, results, disk_of)):
+        return (disk_space_problems(preprocessed, preprocessing, steps,
+                                    free_bytes_of=free_bytes_of)
+                + training_space_problems(results, training, free_bytes_of=free_bytes_of))
+    frees = [_free_bytes(folder, free_bytes_of) for folder in (preprocessed, results)]
+    known = [free for free in frees if free is not None]
+    free = min(known) if known else None
+    needed = preprocessing_needed + training_needed
+    if free is None or free >= needed:
+        return []
+    message = text(
+        "nnUNet_preprocessed ({preprocessed}) and nnUNet_results ({results}) are on the same "
+        "disk: together {needed}, but only {free} are free there. Preprocessing (step(s) "
+        "{steps}) writes up to {preprocessing} into nnUNet_preprocessed ({preprocessing_details}); "
+        "training writes up to {training} into nnUNet_results ({training_details}).",
+        preprocessed=preprocessed, results=results, needed=size_text(needed),
+        free=size_text(free), steps=steps, preprocessing=size_text(preprocessing_needed),
+        preprocessing_details=_preprocessing_details(preprocessing),
+        training=size_text(training_needed), training_details=_training_details(training))
+    fix = text("Free at least {missing} on that disk, or point nnUNet_preprocessed or "
+               "nnUNet_results to another disk; nnU-Net would otherwise stop with 'No space "
+               "left on device' while preprocessing or saving a checkpoint.",
+               missing=size_text(needed - free))
+    if free < _preprocessing_at_least(preprocessing) + sum(e.bytes_at_least for e in training):
+        return [P.error(P.DISK_SPACE_LOW, message, fix)]
+    return [P.warning(
+        P.DISK_SPACE_LOW,
+        text("{message} nnU-Net compresses the data, and the checkpoints and predictions may "
+             "be smaller than estimated, so it may still fit.", message=message), fix)]

@@ -74,6 +74,10 @@ class WizardState:
     finetune: str | None = None
     options: RunOptions = field(default_factory=lambda: RunOptions(configuration="2d"))
     check_device: bool = True
+    #: Free bytes of a folder's disk for DISK_SPACE_LOW (None: ``shutil.disk_usage``; tests
+    #: pass a figure to show the wizard a full disk).
+    free_bytes_of: Callable[[Path], int] | None = field(default=None, repr=False,
+                                                        compare=False)
     _cached: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
                                     compare=False)
 
@@ -115,7 +119,8 @@ class WizardState:
         assert self.finetune is not None  # sources_chosen()
         return preflight(self.workspace, self.chain_pretrain, self.finetune, self.options,
                          check_device_present=self.check_device, check_weights=check_weights,
-                         check_gpu_memory=False)  # the GPU strip reads NVML off this thread
+                         check_gpu_memory=False,  # the GPU strip reads NVML off this thread
+                         free_bytes_of=self.free_bytes_of)
 
     def sources_chosen(self) -> bool:
         """The fine-tuning dataset and where the weights come from (a pretraining dataset, or

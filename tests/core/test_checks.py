@@ -1560,6 +1560,11 @@ def test_cut_off_files_and_label_geometry_are_refused(demo, expect) -> None:
 
 
 # -- DISK_SPACE_LOW (the free space passed in; core/disk_space.py) -----------------------------
+def _own_disks(folder: Path) -> Path:
+    """``disk_of`` of a machine where every nnU-Net folder is on a disk of its own."""
+    return folder
+
+
 def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
     from nnft.core.datasets import inspect_dataset
     from nnft.core.disk_space import BEST_COMPRESSION, estimate_preprocessed_bytes
@@ -1580,7 +1585,7 @@ def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
 
     def check(free: int):
         return preflight(demo.workspace, 1, 2, demo.options(), check_device_present=False,
-                         free_bytes_of=free_space(free))
+                         free_bytes_of=free_space(free), disk_of=_own_disks)
 
     clearly_too_little = check(int(needed / BEST_COMPRESSION) - 1)
     problem = expect(clearly_too_little, P.DISK_SPACE_LOW, ERROR, str(demo.preprocessed),
@@ -1606,20 +1611,38 @@ def test_disk_space_low_before_preprocessing(demo, expect, find) -> None:
     assert 0 < coarse.bytes_needed < raw.bytes_needed
 
 
-def test_disk_space_estimate_reads_nifti_headers_as_simpleitk_does(demo) -> None:
-    """The estimate reads size and spacing from the NIfTI header itself (SimpleITK's header
-    read costs ~25x more a file); both must agree, in mm, for every demo image."""
-    from nnft.core.disk_space import nifti_size_and_spacing
+def test_disk_space_estimate_reads_nifti_headers_as_simpleitk_does(demo, tmp_path) -> None:
+    """The estimate reads size and spacing from the NIfTI header itself (nifti_header's one
+    reader; SimpleITK's header read costs ~25x more a file); both must agree, in mm, for every
+    demo image and for each spatial unit a header may give (metres, microns)."""
+    import numpy as np
+
+    from nnft.core.nifti_header import read_nifti_header
 
     reader = sitk.ImageFileReader()
+
+    def agrees(image: Path) -> None:
+        reader.SetFileName(str(image))
+        reader.ReadImageInformation()
+        header = read_nifti_header(image)
+        assert header is not None and header.shape == reader.GetSize(), image
+        assert header.spacing == pytest.approx(reader.GetSpacing(), rel=1e-6), image
+
     images = sorted(demo.raw.rglob("*.nii.gz"))
     assert len(images) > 20
     for image in images:
-        reader.SetFileName(str(image))
-        reader.ReadImageInformation()
-        found = nifti_size_and_spacing(image)
-        assert found is not None and found[0] == reader.GetSize(), image
-        assert found[1] == pytest.approx(reader.GetSpacing(), rel=1e-6), image
+        agrees(image)
+    volume = sitk.GetImageFromArray(np.zeros((3, 4, 5), np.uint8))
+    volume.SetSpacing((0.5, 0.75, 2.0))
+    sitk.WriteImage(volume, str(tmp_path / "mm.nii"))
+    header_bytes = bytearray((tmp_path / "mm.nii").read_bytes())
+    for unit, scale in ((1, 1000.0), (3, 0.001), (0, 1.0)):  # metre, micron, unknown (mm)
+        header_bytes[123] = unit | 8  # xyzt_units: the spatial unit, and seconds
+        changed = tmp_path / f"unit{unit}.nii"
+        changed.write_bytes(bytes(header_bytes))
+        agrees(changed)
+        assert read_nifti_header(changed).spacing == pytest.approx((0.5 * scale, 0.75 * scale,
+                                                                    2.0 * scale))
 
 
 def test_disk_space_low_in_a_chain_from_a_model(demo, expect, tmp_path, plans_factory) -> None:
@@ -1627,7 +1650,8 @@ def test_disk_space_low_in_a_chain_from_a_model(demo, expect, tmp_path, plans_fa
     model = _model_folder(tmp_path, plans_factory)
     options = demo.options(pretrained_model=str(model), plans_name="", configuration="")
     result = preflight(demo.workspace, None, 2, options, check_device_present=False,
-                       check_weights=False, free_bytes_of=lambda folder: 1000)
+                       check_weights=False, free_bytes_of=lambda folder: 1000,
+                       disk_of=_own_disks)
     expect(result, P.DISK_SPACE_LOW, ERROR, str(demo.preprocessed), "step(s) 4", FINETUNE,
            "only 0.0 MB are free")
 
@@ -1680,7 +1704,7 @@ def test_disk_space_low_before_training(demo, expect, find, tmp_path, plans_fact
             return free if folder == demo.results else 10**15
         return preflight(demo.workspace, 1, 2, demo.options(baseline=baseline),
                          check_device_present=False, check_weights=False,
-                         free_bytes_of=free_bytes_of)
+                         free_bytes_of=free_bytes_of, disk_of=_own_disks)
 
     too_little = check(at_least - 1)
     problem = expect(too_little, P.DISK_SPACE_LOW, ERROR, "nnUNet_results", str(demo.results),
@@ -1701,12 +1725,69 @@ def test_disk_space_low_before_training(demo, expect, find, tmp_path, plans_fact
     options = demo.options(pretrained_model=str(model), plans_name="", configuration="")
     result = preflight(demo.workspace, None, 2, options, check_device_present=False,
                        check_weights=False,
-                       free_bytes_of=lambda folder: 1000 if folder == demo.results else 10**15)
+                       free_bytes_of=lambda folder: 1000 if folder == demo.results else 10**15,
+                       disk_of=_own_disks)
     expect(result, P.DISK_SPACE_LOW, ERROR, "nnUNet_results", "step 5", FINETUNE, "checkpoints")
     # Before the fine-tuning dataset is planned the network is not known: the message says so.
     demo.finetune_pre.joinpath("nnUNetPlans.json").unlink()
     expect(check(1000), P.DISK_SPACE_LOW, ERROR, "nnUNet_results", "validation of 12 case(s)",
            "checkpoints not estimated before planning")
+
+
+def test_disk_space_low_when_preprocessed_and_results_share_a_disk(demo, expect, find) -> None:
+    """nnUNet_preprocessed and nnUNet_results on one disk (the demo's: both in one temporary
+    folder, told apart by st_dev): the preprocessing and the trainings that will run must fit
+    together. Each fits alone, both together do not: one DISK_SPACE_LOW names both figures and
+    their sum; on separate disks the same free space is enough."""
+    from nnft.core.datasets import inspect_dataset
+    from nnft.core.disk_space import (
+        BEST_COMPRESSION,
+        disk_of_folder,
+        estimate_preprocessed_bytes,
+        estimate_training_bytes,
+    )
+
+    plans = demo.write_finetune_plans(configurations=("2d",))
+    pretrain, finetune = (inspect_dataset(demo.workspace, name) for name in (PRETRAIN, FINETUNE))
+    # Steps 1 and 5 preprocess both datasets with these plans; 6, 7 and 8 train their network.
+    preprocessing = sum(estimate_preprocessed_bytes(info, plans, "2d").bytes_needed
+                        for info in (finetune, pretrain))
+    trainings = [estimate_training_bytes("6", pretrain, plans, "2d", "all"),
+                 estimate_training_bytes("7", finetune, plans, "2d", "0"),
+                 estimate_training_bytes("8", finetune, plans, "2d", "0")]
+    training = sum(e.bytes_needed for e in trainings)
+    together = preprocessing + training
+    at_least = preprocessing / BEST_COMPRESSION + sum(e.bytes_at_least for e in trainings)
+    assert disk_of_folder(demo.preprocessed) == disk_of_folder(demo.results)
+    # A folder not made yet is on its nearest existing parent's disk.
+    assert disk_of_folder(demo.results / "not" / "yet") == disk_of_folder(demo.results)
+    before = demo.snapshot()
+
+    def check(free: int, disk_of=None):
+        return preflight(demo.workspace, 1, 2, demo.options(baseline=True),
+                         check_device_present=False, check_weights=False,
+                         free_bytes_of=lambda folder: free, disk_of=disk_of)
+
+    each_alone = max(preprocessing, training)
+    assert at_least <= each_alone < together
+    shared = check(each_alone)
+    problem = expect(shared, P.DISK_SPACE_LOW, WARNING, "same disk", str(demo.preprocessed),
+                     str(demo.results), f"together {together / 1e6:.1f} MB",
+                     f"only {each_alone / 1e6:.1f} MB are free",
+                     f"step(s) 1, 5) writes up to {preprocessing / 1e6:.1f} MB into "
+                     "nnUNet_preprocessed", f"up to {training / 1e6:.1f} MB into nnUNet_results",
+                     "step 6", "step 7", "step 8", PRETRAIN, FINETUNE, "may still fit")
+    assert len(find(shared, P.DISK_SPACE_LOW)) == 1 and shared.ok
+    assert "nnUNet_preprocessed or nnUNet_results" in problem.fix
+    assert f"{(together - each_alone) / 1e6:.1f} MB" in problem.fix
+    # On separate disks each fits its own: nothing to say (the separate checks unchanged).
+    assert find(check(each_alone, disk_of=_own_disks), P.DISK_SPACE_LOW) == []
+    # Less than the smallest sizes together: an error, the chain may not start.
+    too_little = check(int(at_least) - 1)
+    expect(too_little, P.DISK_SPACE_LOW, ERROR, "same disk", f"together {together / 1e6:.1f} MB")
+    assert len(find(too_little, P.DISK_SPACE_LOW)) == 1 and not too_little.ok
+    assert find(check(together), P.DISK_SPACE_LOW) == []
+    assert demo.snapshot() == before
 
 
 def test_training_space_estimate_bounds_the_real_network(plans_factory) -> None:
