@@ -144,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from .background import GuiThreadGarbageCollector
+
+    # Python's garbage collector runs in the GUI thread only (a collection in a worker thread
+    # can free widgets there and deadlock): see GuiThreadGarbageCollector.
+    GuiThreadGarbageCollector(app).start()
     app.setApplicationName("nnFT")
     app.setOrganizationName("nnFT")
     language = load_translations(app, args.lang)

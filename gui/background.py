@@ -13,10 +13,18 @@ Why a queue and a timer instead of ``Signal(object)``: PySide6 6.x mis-counts re
 Python payloads queued across threads (a long training crashed with ``none_dealloc``), so no
 Python object crosses threads through a queued Qt signal. The timer runs only while something
 is outstanding.
+
+Why a worker never holds the last reference to what it was given: a function submitted here is
+often a page's method or a closure over a page. If the worker thread dropped the last reference
+to such a Python wrapper (the page closed meanwhile), the QWidget would be destroyed in the
+worker thread while the GUI thread deletes its children: a deadlock on Qt's object mutex (seen
+as a hanging test). So the GUI thread keeps the function, its arguments and the callbacks until
+the result is delivered, and the worker lets go of its own references before it posts.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import queue
 import sys
@@ -34,6 +42,57 @@ DEFAULT_DRAIN_INTERVAL_MS = 50
 #: What :meth:`BackgroundTasks.submit` does when a task with the same key still runs.
 SUPERSEDE = "supersede"  # the new one wins: the old one's result is dropped (polls, previews)
 REFUSE = "refuse"  # the running one wins: the new one is not started (user actions)
+
+
+def collect_due_generations(thresholds: tuple[int, int, int] | None = None) -> None:
+    """Run the generations of Python's cyclic garbage collector that are due, as the automatic
+    collector would (its thresholds); call from the GUI thread only.
+
+    Parameters
+    ----------
+    thresholds
+        The automatic collector's thresholds (default ``gc.get_threshold()``).
+    """
+    young, middle, old = gc.get_count()
+    first, second, third = thresholds or gc.get_threshold()
+    if young > first:
+        gc.collect(0)
+        if middle > second:
+            gc.collect(1)
+            if old > third:
+                gc.collect(2)
+
+
+class GuiThreadGarbageCollector(QObject):
+    """Python's cyclic garbage collector, run only in the GUI thread.
+
+    The automatic collector runs in whichever thread happens to allocate when a threshold is
+    crossed: a worker importing torch, say. If that collection frees a closed page (pages sit
+    in reference cycles: lambdas over ``self`` connected to signals), its QWidgets are
+    destroyed in the worker while the GUI thread deletes their children: a deadlock on Qt's
+    object mutex (seen as tests hanging one run in three). So the automatic collector is
+    switched off and this timer collects in the GUI thread, as pyqtgraph's
+    ``GarbageCollector`` does.
+
+    Parameters
+    ----------
+    parent
+        The owning QObject (the application).
+    interval_ms
+        How often the due generations are collected.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 1000) -> None:
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(lambda: collect_due_generations(self.thresholds))
+
+    def start(self) -> None:
+        """Switch the automatic collector off and collect on the timer from now on."""
+        gc.disable()
+        self.timer.start()
 
 
 def report_unhandled(error: BaseException) -> None:
@@ -114,6 +173,11 @@ class TaskHandle:
         self.cancelled = False
         self.future: Future | None = None
         self._delivered = False
+        #: What the worker runs (it takes the function and arguments out of it).
+        self.job: _Job | None = None
+        #: The function and arguments, kept alive in the GUI thread until the result is
+        #: delivered (see the module's docstring).
+        self.keep: tuple | None = None
 
     @property
     def running(self) -> bool:
@@ -130,6 +194,33 @@ class TaskHandle:
         self.cancelled = True
         if self.future is not None:
             self.future.cancel()
+
+
+class _Job:
+    """What a worker thread is handed: the function and its arguments, taken out by the worker
+    (so its own references go away before it posts), and the queue it posts to. No Qt object
+    and no callback: those stay with the :class:`TaskHandle` in the GUI thread."""
+
+    __slots__ = ("fn", "args", "outbox")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, outbox: queue.Queue) -> None:
+        self.fn: Callable[..., Any] | None = fn
+        self.args: tuple | None = args
+        self.outbox = outbox
+
+
+def _run_job(job: _Job) -> None:
+    """The worker thread's part: call, drop the worker's references, post the outcome (never
+    raises). The GUI thread still holds the function and arguments (``TaskHandle.keep``)."""
+    fn, args = job.fn, job.args
+    job.fn = job.args = None  # the pool's work item, dropped in this thread, must not hold them
+    assert fn is not None and args is not None
+    try:
+        outcome = (job, True, fn(*args), "")
+    except BaseException as error:  # handed to the GUI thread
+        outcome = (job, False, error, traceback.format_exc())
+    del fn, args
+    job.outbox.put(outcome)
 
 
 class BackgroundTasks(QObject):
@@ -191,19 +282,14 @@ class BackgroundTasks(QObject):
                     return None
                 busy.cancel()
         handle = TaskHandle(key, on_done, on_error)
+        handle.job = _Job(fn, args, self.inbox.items)
+        handle.keep = (fn, args)
         self.outstanding.append(handle)
-        handle.future = self.pool.submit(self._call, handle, fn, args)
+        # A module function and a plain holder: the pool's work item (dropped in the worker)
+        # references no page, no QObject wrapper and no callback.
+        handle.future = self.pool.submit(_run_job, handle.job)
         self.inbox.start()
         return handle
-
-    def _call(self, handle: TaskHandle, fn: Callable[..., Any], args: tuple) -> None:
-        """The worker thread's part: call, and post the outcome (never raises)."""
-        try:
-            result = fn(*args)
-        except BaseException as error:  # handed to the GUI thread
-            self.inbox.post((handle, False, error, traceback.format_exc()))
-        else:
-            self.inbox.post((handle, True, result, ""))
 
     # -- asking ------------------------------------------------------------------------------
     def running(self, key: str) -> TaskHandle | None:
@@ -227,10 +313,13 @@ class BackgroundTasks(QObject):
         return not pending
 
     # -- delivering (GUI thread) -------------------------------------------------------------
-    def _deliver(self, item: tuple[TaskHandle, bool, Any, str]) -> None:
-        handle, ok, value, details = item
-        if handle in self.outstanding:
-            self.outstanding.remove(handle)
+    def _deliver(self, item: tuple[_Job, bool, Any, str]) -> None:
+        job, ok, value, details = item
+        handle = next((h for h in self.outstanding if h.job is job), None)
+        if handle is None:  # not from this pool's submit (nothing else posts here)
+            return
+        self.outstanding.remove(handle)
+        handle.job = handle.keep = None  # let go here, in the GUI thread
         self._forget_cancelled()
         if handle.cancelled:
             return
@@ -244,7 +333,12 @@ class BackgroundTasks(QObject):
             report_unhandled(value)
 
     def _forget_cancelled(self) -> None:
-        self.outstanding = [h for h in self.outstanding
-                            if not (h.cancelled and h.future is not None and h.future.cancelled())]
+        never_started = [h for h in self.outstanding
+                         if h.cancelled and h.future is not None and h.future.cancelled()]
+        for handle in never_started:  # never run: its job is let go here, in the GUI thread
+            if handle.job is not None:  # the pool's work item, dropped in a worker, keeps it
+                handle.job.fn = handle.job.args = None
+            handle.job = handle.keep = None
+        self.outstanding = [h for h in self.outstanding if h not in never_started]
         if not self.outstanding:
             self.inbox.stop()

@@ -1,5 +1,6 @@
 """Shared test set-up: Qt renders offscreen (no screen in CI)."""
 
+import gc
 import os
 import subprocess
 
@@ -7,6 +8,24 @@ import pytest
 
 # pytest-qt with neither a display nor QT_QPA_PLATFORM aborts the whole run (exit 134).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_in_the_main_thread():
+    """As in the wizard (``GuiThreadGarbageCollector``): no automatic collection, which could
+    run in a worker thread and free a closed page's widgets there (a deadlock with the GUI
+    thread); the due generations are collected between tests, in the main thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_due_garbage():
+    yield
+    from nnft.gui.background import collect_due_generations
+
+    collect_due_generations()
 
 
 @pytest.fixture

@@ -145,3 +145,80 @@ def test_inbox_delivers_in_order_in_the_gui_thread(qtbot):
     assert [item for item, _ in seen] == list(range(100))
     assert {thread for _, thread in seen} == {threading.main_thread()}
     inbox.stop()
+
+
+class _Tracked:
+    """Records the thread its Python object is freed in (a page stands for it: freeing a
+    QWidget's wrapper in a worker thread deadlocks against the GUI thread)."""
+
+    freed_in: list = []
+
+    def work(self, value, gate=None):
+        if gate is not None:  # returns only after the caller dropped its reference
+            gate.wait(5)
+        return value
+
+    def __del__(self):
+        _Tracked.freed_in.append(threading.current_thread())
+
+
+def test_what_a_task_was_given_is_freed_in_the_gui_thread(qtbot, tasks):
+    _Tracked.freed_in = []
+    results = []
+    tracked, gate = _Tracked(), threading.Event()
+    tasks.submit(tracked.work, 7, gate, on_done=results.append)
+    del tracked  # the caller's reference gone: the task holds the last ones
+    gate.set()
+    qtbot.waitUntil(lambda: results == [7], timeout=5000)
+    tasks.pool.shutdown(wait=True)  # the worker has let go of everything it held
+    qtbot.waitUntil(lambda: _Tracked.freed_in != [], timeout=5000)
+    assert _Tracked.freed_in == [threading.main_thread()]
+
+
+def test_a_cancelled_task_that_never_ran_is_freed_in_the_gui_thread(qtbot):
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    tasks = BackgroundTasks(owner, max_workers=1, interval_ms=10)
+    _Tracked.freed_in = []
+    gate = threading.Event()
+    tasks.submit(gate.wait, 5)
+    tracked = _Tracked()
+    handle = tasks.submit(tracked.work, 1, on_done=lambda _v: None)
+    del tracked
+    handle.cancel()
+    tasks._forget_cancelled()
+    gate.set()
+    tasks.pool.shutdown(wait=True)
+    qtbot.waitUntil(lambda: _Tracked.freed_in != [], timeout=5000)
+    assert _Tracked.freed_in == [threading.main_thread()]
+    owner.deleteLater()
+
+
+def test_garbage_in_cycles_is_collected_by_the_gui_threads_timer(qtbot):
+    """The wizard's collector: automatic collection off (it could run in a worker thread and
+    free widgets there), cyclic garbage freed by the GUI thread's timer."""
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    from nnft.gui.background import GuiThreadGarbageCollector
+
+    owner = QObject()
+    was_enabled = gc.isenabled()
+    collector = GuiThreadGarbageCollector(owner, interval_ms=10)
+    collector.thresholds = (0, 0, 0)  # every generation is due at every tick
+    try:
+        collector.start()
+        assert not gc.isenabled()
+        _Tracked.freed_in = []
+        tracked = _Tracked()
+        tracked.cycle = tracked  # only a collection frees it
+        del tracked
+        qtbot.waitUntil(lambda: _Tracked.freed_in != [], timeout=5000)
+        assert _Tracked.freed_in == [threading.main_thread()]
+    finally:
+        collector.timer.stop()
+        if was_enabled:
+            gc.enable()
+        owner.deleteLater()
