@@ -28,17 +28,30 @@ from .nifti_header import is_nifti, read_nifti_header
 from .plans import resolved_configuration
 from .problems import Problem
 
-#: Bytes per voxel of a preprocessed image channel (float32) and of the segmentation (int16).
+#: Bytes per voxel of a preprocessed image channel (float32) and of the segmentation (int16),
+#: uncompressed. At the plans' target spacing the voxel count is exact: measured on real CT and
+#: MR scans (docs/measurements.md) the estimate's count equalled the stored ``CASE.b2nd`` shape
+#: for every case that nnU-Net did not crop.
 IMAGE_BYTES_PER_VOXEL = 4
 SEGMENTATION_BYTES_PER_VOXEL = 2
 #: nnU-Net's margins: the properties files (class locations of sampled foreground voxels)
-#: and the file system's rounding, as a fraction of the data.
+#: and the file system's rounding, as a fraction of the data. Measured (docs/measurements.md):
+#: ``CASE.pkl`` is 0.64-2.2 MB a case, 0.6-13 % of the uncompressed data. It does not shrink
+#: with the case: per label, max(min(10,000, its voxels), 1 % of its voxels) locations × 32
+#: bytes, so small cases with many labels exceed this margin; the compressed data makes up for
+#: it in every measured case (total written ≤ estimate / 1.59).
 MARGIN = 0.10
 #: Free space below estimate / this factor is an error: blosc2 would have to compress the
-#: data more than this to fit. Measured: the synthetic demo data (large uniform regions)
-#: compresses 7.6× (2.9 MB estimated, 0.39 MB written for Dataset002, 2d); real scans
-#: compress less, so 10× leaves room and an error is never raised for data that would fit.
-BEST_COMPRESSION = 10.0
+#: data (and nnU-Net crop it) more than this to fit. Measured estimate / bytes written
+#: (docs/measurements.md, benchmarks/preprocessed_compression.py): real CT 1.9-3.8×, real MR
+#: with the whole head or body in view 1.6-2.7×, the synthetic demo 7.6×; but skull-stripped
+#: brains (zero background) 13-16× in a BraTS-sized field of view and 24-30× in FreeSurfer's
+#: 256³ volume: nnU-Net crops to the nonzero box (2.3-5.4× fewer voxels than the header says)
+#: and blosc2 stores the zeros left inside it for almost nothing. 10× (the value before that
+#: measurement) refused such datasets although they fit; 40 stays above the worst measured
+#: 29.5×. Still more zero padding around a small object can compress more than that: only
+#: nnU-Net's fingerprint (``shapes_after_crop``) would make the crop part exact.
+BEST_COMPRESSION = 40.0
 #: nnU-Net's spacing of the fake first axis of 2d images.
 SPACING_OF_2D_AXIS = 999.0
 
