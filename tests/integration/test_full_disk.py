@@ -4,9 +4,9 @@ for its checkpoints, in a private mount namespace (``small_disk``), and the real
 nnU-Net 2.8.1's trainer writes ``checkpoint_best.pth`` (15.5 MB for the demo's 2d network)
 after the first epoch and ``checkpoint_final.pth`` (as big) at the end: the disk fills during
 the last ``torch.save``, whose error names neither errno nor file (``RuntimeError: [enforce
-fail at inline_container.cc:…] . unexpected pos N vs M``). The preflight sees nothing coming:
-the tmpfs is mounted below nnUNet_results, whose own disk has room (a dataset folder on another
-disk, or a disk another program fills during the run).
+fail at inline_container.cc:…] . unexpected pos N vs M`` for an ASCII path). The preflight
+sees nothing coming: the tmpfs is mounted below nnUNet_results, whose own disk has room (a
+dataset folder on another disk, or a disk another program fills during the run).
 """
 
 from __future__ import annotations
@@ -36,9 +36,12 @@ SMALL_DISK_BYTES = 24_000_000
 
 
 def test_checkpoint_that_fills_the_disk_is_explained_with_its_folder_and_free_space(
-        chain_run, small_disk, tmp_path) -> None:
+        small_disk, chain_run, tmp_path) -> None:
     assert chain_run.result.returncode == 0, chain_run.output[-3000:]
-    root = tmp_path / "demo workspace ü"
+    # An ASCII path: torch writes it with its C++ stream writer, whose failure names no cause
+    # (a non-ASCII path goes through Python's file object: "OSError: [Errno 28] No space left
+    # on device", measured with chain_run's "demo workspace ü").
+    root = tmp_path / "demo workspace"
     # The chain done up to the pretraining: the fine-tuning (and baseline) results left out.
     shutil.copytree(chain_run.demo.root, root, ignore=lambda folder, names: (
         [FINETUNE] if Path(folder).name == "nnUNet_results" else []))
@@ -63,8 +66,9 @@ def test_checkpoint_that_fills_the_disk_is_explained_with_its_folder_and_free_sp
     # nnU-Net really ran out of space in torch.save of the final checkpoint.
     assert "checkpoint_final.pth" in output and "torch.save" in output, output[-4000:]
     last = run.stderr.strip().splitlines()[-1]
+    # torch's own words quoted (the C++ writer's), the fold folder named, not nnUNet_results.
     assert last.startswith("Step 'finetune' failed: exited with status 1: The disk is full: "
-                           f"writing into {ctx.finetune_fold_dir} failed ("), last
+                           f"writing into {ctx.finetune_fold_dir} failed (\"RuntimeError: "), last
     # The free space of the tmpfs (measured inside the namespace), not of nnUNet_results'
     # own disk: less than a checkpoint.
     free = re.search(r"; (\d+\.\d) MB are free there now\. Fix: Free space on that disk", last)
