@@ -220,8 +220,11 @@ class ChainExecutor:
             status, message = StepStatus.FAILED, _exit_message(result.exit_code)
             # Name the case, value or file from the step's own output instead of sending the
             # user to read the log (nnU-Net's verification prints them above its exception).
+            # A full disk is looked up where the step writes (its first output's folder),
+            # which may be another disk than the nnU-Net root.
             explanation = explain_failure(step.key, read_log_lines(log_path) or result.tail,
-                                          self.workspace)
+                                          self.workspace, output_folder=step.outputs[0].parent
+                                          if step.outputs else None)
             if explanation is not None:
                 message = text("{exit}: {explanation}", exit=message,
                                explanation=explanation.as_text())

@@ -4,7 +4,10 @@ nnU-Net's dataset verification (``--verify_dataset_integrity`` in steps that pla
 preprocess) prints the details of what it found several lines above the exception that ends
 the command ("Some segmentation images contained unexpected labels. Please check text output
 above to see which one(s)."), and a full disk shows up as ``No space left on device`` or blosc2's
-``Error while creating the NDArray`` deep inside a multiprocessing traceback. Instead of sending
+``Error while creating the NDArray`` deep inside a multiprocessing traceback (measured on a
+real full disk: ``OSError: [Errno 28] No space left on device`` without a path, from a
+preprocessing worker's ``pickle.dump``), and torch's ``torch.save`` of a checkpoint as a failed
+write (``basic_ios::clear: iostream error``, ``unexpected pos N vs M``). Instead of sending
 the user to read the log, :func:`explain_failure` reads the lines (the step log) and says it in
 one message with a fix. The texts it recognises are nnunetv2 2.8.1's
 (``experiment_planning/verify_dataset_integrity.py``).
@@ -55,6 +58,12 @@ _NUMBER_RE = re.compile(r"-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _DISK_FULL_RE = re.compile(r"No space left on device|Error while creating the NDArray|"
                            r"\[Errno 28\]|errno 28|ENOSPC", re.IGNORECASE)
 _ERRNO_PATH_RE = re.compile(r"No space left on device: '(?P<path>[^']+)'")
+#: torch.save's failed write (its C++ stream writer says neither errno nor path): a full disk
+#: only when the folder has no room for another checkpoint now (:func:`_no_room_for_checkpoint`).
+_TORCH_WRITE_FAILED_RE = re.compile(r"unexpected pos \d+ vs \d+|PytorchStreamWriter failed "
+                                    r"writing|basic_ios::clear: iostream error")
+#: Free space below this, in a folder without checkpoints, leaves no room for one.
+NO_ROOM_BYTES = 1_000_000
 _SHAPE_RE = re.compile(r"Error: (?P<what>Shape|Spacing) mismatch between segmentation")
 
 
@@ -75,7 +84,7 @@ def read_log_lines(log_path: Path | None) -> list[str]:
 
 def explain_failure(step_key: str, output_lines: Sequence[str], workspace: Workspace, *,
                     disk_usage: Callable[[str], tuple[int, int, int]] | None = None,
-                    ) -> Explanation | None:
+                    output_folder: Path | None = None) -> Explanation | None:
     """Say why a step failed, from its own output; None when nothing known is recognised.
 
     Parameters
@@ -88,6 +97,10 @@ def explain_failure(step_key: str, output_lines: Sequence[str], workspace: Works
         For the folders named in the message (relative to nnUNet_raw) and the free space.
     disk_usage
         ``shutil.disk_usage`` (replaceable in tests).
+    output_folder
+        The folder the step writes into (its first output's folder: the dataset's
+        preprocessed folder, the training's fold folder). A full disk whose output names no
+        path is looked up there, not at the nnU-Net root: the two may be on different disks.
 
     Returns
     -------
@@ -96,8 +109,12 @@ def explain_failure(step_key: str, output_lines: Sequence[str], workspace: Works
         files, NaN values, a geometry mismatch.
     """
     lines = [line.rstrip("\r") for line in output_lines]
-    for explain in (_disk_full, _unexpected_labels, _missing_files, _nan_values, _geometry):
-        found = explain(step_key, lines, workspace, disk_usage or shutil.disk_usage)
+    usage = disk_usage or shutil.disk_usage
+    found = _disk_full(step_key, lines, workspace, usage, output_folder)
+    if found is not None:
+        return found
+    for explain in (_unexpected_labels, _missing_files, _nan_values, _geometry):
+        found = explain(step_key, lines, workspace, usage)
         if found is not None:
             return found
     return None
@@ -325,9 +342,28 @@ def _geometry(step_key, lines: list[str], workspace, disk_usage) -> Explanation 
              "give each case all its channels), then run the same command again."))
 
 
-def _disk_full(step_key, lines: list[str], workspace, disk_usage) -> Explanation | None:
+def _existing(folder: Path) -> Path:
+    """``folder`` or its nearest existing parent (nnU-Net deletes a data folder it refills)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _no_room_for_checkpoint(folder: Path, free: int) -> bool:
+    """Less free space in ``folder`` than its largest checkpoint (or :data:`NO_ROOM_BYTES`
+    without one): a failed ``torch.save`` there ran out of space, not into something else."""
+    try:
+        sizes = [path.stat().st_size for path in folder.glob("*.pth")]
+    except OSError:
+        sizes = []
+    return free < max([NO_ROOM_BYTES, *sizes])
+
+
+def _disk_full(step_key, lines: list[str], workspace, disk_usage,
+               output_folder: Path | None = None) -> Explanation | None:
     hits = [line for line in lines if _DISK_FULL_RE.search(line)]
-    if not hits:
+    torch_hits = [line for line in lines if _TORCH_WRITE_FAILED_RE.search(line)]
+    if not hits and not torch_hits:
         return None
     folder: Path | None = None
     for line in hits:
@@ -335,16 +371,22 @@ def _disk_full(step_key, lines: list[str], workspace, disk_usage) -> Explanation
         if match is not None:
             folder = Path(match.group("path"))
             break
+    if folder is None and output_folder is not None:
+        folder = Path(output_folder)
     if folder is None:
         root = workspace.preprocessed if step_key in PREPROCESSING_STEPS else workspace.results
         folder = Path(root) if root is not None else Path.cwd()
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
+    existing = _existing(folder)
     try:
-        free = size_text(disk_usage(str(existing))[2])
+        free_bytes: int | None = disk_usage(str(existing))[2]
     except OSError:
-        free = text("an unknown amount")
+        free_bytes = None
+    if not hits:
+        # torch names no cause: only a folder without room now makes it a full disk.
+        if free_bytes is None or not _no_room_for_checkpoint(existing, free_bytes):
+            return None
+        hits = torch_hits[-1:]  # the exception that ended the command
+    free = size_text(free_bytes) if free_bytes is not None else text("an unknown amount")
     return Explanation(
         "disk_full",
         text("The disk is full: writing into {folder} failed (\"{line}\"); {free} are free "

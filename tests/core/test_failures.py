@@ -1,6 +1,6 @@
 """A failed step explained from its own output (nnft.core.failures): nnU-Net 2.8.1's dataset
-verification run for real on broken copies of the demo data, a full disk from recorded lines
-(a real full disk is not made)."""
+verification run for real on broken copies of the demo data, a full disk from lines recorded
+on real full disks (the real one: tests/integration/test_full_disk.py)."""
 
 from __future__ import annotations
 
@@ -162,3 +162,96 @@ def test_full_disk_said_plainly_with_the_folder_and_its_free_space(demo) -> None
     # In the wizard's Chinese, message and fix both.
     chinese = translate(found.as_text(), load_catalog("zh_CN"))
     assert "磁盘已满" in chinese and "解决办法" in chinese and "12.0 MB" in chinese
+
+
+#: The end of ``nnUNetv2_plan_and_preprocess`` on a real full disk (a 200 kB tmpfs at
+#: nnUNet_preprocessed/Dataset002_DemoFinetune): a worker's pickle.dump, no path named.
+RECORDED_PREPROCESSING_ON_REAL_FULL_DISK = """\
+  File ".../batchgenerators/utilities/file_and_folder_operations.py", line 99, in write_pickle
+    pickle.dump(obj, f)
+OSError: [Errno 28] No space left on device
+\"\"\"
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File ".../nnunetv2/preprocessing/preprocessors/default_preprocessor.py", line 407, in run
+    r[i].get()  # trigger any errors from worker (single call, no duplicate)
+  File "/usr/lib/python3.11/multiprocessing/pool.py", line 774, in get
+    raise self._value
+OSError: [Errno 28] No space left on device
+""".splitlines()
+
+#: The end of ``nnUNetv2_train`` whose final checkpoint filled a real disk (a 24 MB tmpfs at
+#: nnUNet_results/Dataset002_DemoFinetune): torch names neither errno nor file.
+RECORDED_CHECKPOINT_ON_REAL_FULL_DISK = """\
+Traceback (most recent call last):
+  File ".../torch/serialization.py", line 1312, in _save
+    zip_file.write_record(name, storage, num_bytes)
+RuntimeError: basic_ios::clear: iostream error
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File ".../nnunetv2/training/nnUNetTrainer/nnUNetTrainer.py", line 987, in on_train_end
+    self.save_checkpoint(join(self.output_folder, "checkpoint_final.pth"))
+  File ".../nnunetv2/training/nnUNetTrainer/nnUNetTrainer.py", line 1216, in save_checkpoint
+    torch.save(checkpoint, filename)
+  File ".../torch/serialization.py", line 834, in __exit__
+    self.file_like.write_end_of_file()
+RuntimeError: [enforce fail at inline_container.cc:672] . unexpected pos 7884416 vs 7884304
+""".splitlines()
+
+
+def test_full_disk_without_a_path_is_looked_up_in_the_steps_own_folder(demo) -> None:
+    """The step's folder may be on another disk than the nnU-Net root: its free space, not the
+    root's, is the one that ran out."""
+    folder = demo.preprocessed / FINETUNE / "nnUNetPlans_2d"
+    folder.mkdir(parents=True)
+    asked: list[str] = []
+
+    def disk_usage(path: str) -> tuple[int, int, int]:
+        asked.append(path)
+        return (200_000, 200_000, 0)
+
+    found = explain_failure("plan_finetune", RECORDED_PREPROCESSING_ON_REAL_FULL_DISK,
+                            demo.workspace, disk_usage=disk_usage,
+                            output_folder=demo.preprocessed / FINETUNE)
+    assert found is not None and found.kind == "disk_full"
+    assert asked == [str(demo.preprocessed / FINETUNE)]
+    assert (f"The disk is full: writing into {demo.preprocessed / FINETUNE} failed "
+            '("OSError: [Errno 28] No space left on device"); 0.0 MB are free there now.'
+            == found.message)
+
+
+def test_failed_checkpoint_write_is_a_full_disk_only_without_room_for_a_checkpoint(
+        demo) -> None:
+    """torch's failed write names no cause: a full disk when the fold folder has less room
+    than its last checkpoint took, otherwise not explained (the last lines are shown)."""
+    fold = demo.results / FINETUNE / "nnFTTrainerQuickTrial__nnUNetPlans__2d" / "fold_0"
+    fold.mkdir(parents=True)
+    with open(fold / "checkpoint_best.pth", "wb") as best:
+        best.truncate(15_500_051)  # sparse: its size, not the disk's bytes
+    free = {"bytes": 3_000}
+
+    def disk_usage(path: str) -> tuple[int, int, int]:
+        assert path == str(fold)
+        return (24_000_000, 24_000_000 - free["bytes"], free["bytes"])
+
+    found = explain_failure("finetune", RECORDED_CHECKPOINT_ON_REAL_FULL_DISK, demo.workspace,
+                            disk_usage=disk_usage, output_folder=fold)
+    assert found is not None and found.kind == "disk_full"
+    assert found.message == (
+        f"The disk is full: writing into {fold} failed (\"RuntimeError: [enforce fail at "
+        "inline_container.cc:672] . unexpected pos 7884416 vs 7884304\"); 0.0 MB are free "
+        "there now.")
+    free["bytes"] = 20_000_000  # room for another checkpoint: something else failed
+    assert explain_failure("finetune", RECORDED_CHECKPOINT_ON_REAL_FULL_DISK, demo.workspace,
+                           disk_usage=disk_usage, output_folder=fold) is None
+    (fold / "checkpoint_best.pth").unlink()  # none to compare with: under 1 MB is full
+    free["bytes"] = 900_000
+    assert explain_failure("finetune", RECORDED_CHECKPOINT_ON_REAL_FULL_DISK, demo.workspace,
+                           disk_usage=disk_usage, output_folder=fold) is not None
+    free["bytes"] = 1_100_000
+    assert explain_failure("finetune", RECORDED_CHECKPOINT_ON_REAL_FULL_DISK, demo.workspace,
+                           disk_usage=disk_usage, output_folder=fold) is None

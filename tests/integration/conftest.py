@@ -134,3 +134,71 @@ def compared_run(chain_run, tmp_path_factory) -> ComparedRun:
         done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, (argv, done.stdout[-3000:], done.stderr[-3000:])
     return ComparedRun(demo, ctx, commands)
+
+
+# -- a small real disk: a tmpfs in a private mount namespace ---------------------------------
+#: How the command's own failure to mount is told apart from the command's exit status.
+_MOUNT_FAILED_STATUS = 97
+_MOUNT_THEN_RUN = ('mount -t tmpfs -o size="$1" tmpfs "$2" || { echo "small_disk: mounting a '
+                   'tmpfs at $2 failed" >&2; exit 97; }; shift 2; exec "$@"')
+
+
+@dataclass(frozen=True)
+class SmallDisk:
+    """Runs a command with a tmpfs of a given size mounted at a folder, in a private mount
+    namespace (``unshare -m``, or ``unshare -rm`` unprivileged): the mount exists only for
+    that process tree and its files vanish when it ends; the machine's mounts are untouched.
+
+    Attributes
+    ----------
+    unshare
+        The ``unshare`` argv prefix that could mount here.
+    """
+
+    unshare: tuple[str, ...]
+
+    def run(self, argv: list[str], folder: Path, size_bytes: int, *, env: dict | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess:
+        """``argv`` with ``folder`` (an existing folder) on a disk of ``size_bytes``."""
+        result = subprocess.run([*self.unshare, "sh", "-c", _MOUNT_THEN_RUN, "sh",
+                                 str(size_bytes), str(folder), *argv], capture_output=True,
+                                text=True, timeout=timeout, env=env)
+        if result.returncode == _MOUNT_FAILED_STATUS and "small_disk:" in result.stderr:
+            pytest.fail(f"{' '.join(self.unshare)} could not mount the tmpfs: {result.stderr}")
+        return result
+
+
+def _find_small_disk(probe_folder: Path) -> tuple[SmallDisk | None, str]:
+    """The ``unshare`` that can mount a tmpfs here, or None and why none can."""
+    if not sys.platform.startswith("linux"):
+        return None, f"mount namespaces are Linux only (this is {sys.platform})"
+    if shutil.which("unshare") is None:
+        return None, "the unshare command (util-linux) is not installed"
+    reasons: list[str] = []
+    for unshare in (("unshare", "-m"), ("unshare", "-rm")):
+        try:
+            probe = subprocess.run([*unshare, "sh", "-c", _MOUNT_THEN_RUN, "sh", "1000000",
+                                    str(probe_folder), "true"], capture_output=True, text=True,
+                                   timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            reasons.append(f"{' '.join(unshare)}: {exc}")
+            continue
+        if probe.returncode == 0:
+            return SmallDisk(unshare), ""
+        reasons.append(f"{' '.join(unshare)}: exit {probe.returncode}: "
+                       f"{(probe.stderr or probe.stdout).strip()}")
+    return None, "; ".join(reasons)
+
+
+@pytest.fixture(scope="session")
+def small_disk(tmp_path_factory) -> SmallDisk:
+    """A :class:`SmallDisk` runner. Where no namespace can mount (no root, user namespaces
+    disabled): a failure in CI (``CI=true``), so that the full-disk tests never pass unseen
+    there, and a skip with the reason elsewhere."""
+    found, reason = _find_small_disk(tmp_path_factory.mktemp("small_disk_probe"))
+    if found is None:
+        message = f"no private mount namespace for a small tmpfs disk: {reason}"
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
