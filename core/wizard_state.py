@@ -4,10 +4,12 @@ The wizard pages are thin views over this object; keeping it Qt-free means the g
 tested as plain functions (tests/core) and the CLI could drive the same state.
 
 The preflight reads the workspace from disk (dataset.json files, case lists, plans, markers,
-checkpoints): ~0.1 s on a 440-case workspace, growing with the number of cases. Pages ask for it
+checkpoints), growing with the number of cases: every image's header is checked. Pages ask for it
 many times (every ``isComplete``, every timer tick), so :class:`WizardState` keeps the last one
 and computes it again only when a choice or option changed, or when :meth:`WizardState.invalidate`
-says the disk changed (a step finished, a page was entered).
+says the disk changed (a step finished, a page was entered). Computed again, it re-reads only the
+files that changed (``header_cache``): on a 2,000-case pretraining dataset ~0.45 s instead of
+~0.55–0.75 s, ~0.12 s once ``disk_space`` reads through the cache too.
 """
 
 from __future__ import annotations
