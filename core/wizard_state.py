@@ -78,6 +78,11 @@ class WizardState:
     check_device: bool = True
     _cached: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
                                     compare=False)
+    #: How many times :meth:`invalidate` was called: a result computed before the last one
+    #: describes a disk that may have changed (see :meth:`adopt`).
+    _generation: int = field(default=0, init=False, repr=False, compare=False)
+    #: For a :meth:`detached` copy: the generation of the state it was copied from.
+    _copied_at: int | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- the cached preflight ------------------------------------------------------------------
     def _choice(self) -> tuple[Any, ...]:
@@ -97,6 +102,35 @@ class WizardState:
         """Forget the cached preflight, steps and gating: the disk changed (a step finished or
         failed, a training outside the wizard wrote files, the user came back to a page)."""
         self._cached.clear()
+        self._generation += 1
+
+    def detached(self) -> WizardState:
+        """A copy of the choice with a cache of its own, for a worker thread to compute in
+        (the preflight, :func:`page_availability`): the worker never touches this state's
+        cache while the GUI thread reads it. :meth:`adopt` takes the results over."""
+        copy = WizardState(self.workspace, self.pretrain, self.finetune, self.options,
+                           self.check_device)
+        copy._copied_at = self._generation
+        return copy
+
+    def adopt(self, computed: WizardState) -> bool:
+        """Take over what a :meth:`detached` copy computed (its preflight, steps, done
+        checks), unless the choice changed or :meth:`invalidate` was called since the copy was
+        made (then its results may describe an older disk). Call it in the thread that owns
+        this state.
+
+        Returns
+        -------
+        bool
+            True when the results were taken over.
+        """
+        if computed._copied_at != self._generation or computed._choice() != self._choice():
+            return False
+        found = dict(computed._cached)
+        if found.get("choice") != self._choice():
+            return False  # nothing computed, or computed before a change of the copy's choice
+        self._cached = found
+        return True
 
     def run_preflight(self, *, check_weights: bool = False) -> Preflight:
         """Preflight of the current choice (an empty result until both datasets are chosen).
