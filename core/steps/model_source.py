@@ -202,7 +202,7 @@ def resolve_source_model(workspace: Workspace, path: Path | str
         ``MODEL_AMBIGUOUS``, ``MODEL_INCOMPLETE``) or ``SOURCE_MODEL_INVALID``.
     """
     given = Path(path).expanduser().absolute()
-    key = (str(workspace.state_dir), str(given))
+    key = (str(workspace.results), str(given))  # results: where the import goes (state_dir)
     version = _model_version(given)
     with _resolved_lock:
         hit = _resolved.get(key)

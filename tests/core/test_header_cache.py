@@ -278,3 +278,12 @@ def test_source_model_zip_replaced_is_read_again(demo, tmp_path, resolver) -> No
     model, _ = resolve_source_model(demo.workspace, archive_path)
     assert model is not None and model.dataset_name == "Dataset010_Renamed"
     assert resolver.calls == 2
+
+
+def test_source_model_without_results_folder_still_says_what_is_wrong(demo, tmp_path) -> None:
+    """The memo's key must not need nnUNet_results: a wrong path is reported as before."""
+    from nnft.core.workspace import Workspace
+
+    workspace = Workspace(demo.raw, demo.preprocessed, None)
+    model, problems = resolve_source_model(workspace, tmp_path / "missing")
+    assert model is None and [p.code for p in problems] == [P.MODEL_NOT_FOUND]
