@@ -4,10 +4,12 @@ The wizard pages are thin views over this object; keeping it Qt-free means the g
 tested as plain functions (tests/core) and the CLI could drive the same state.
 
 The preflight reads the workspace from disk (dataset.json files, case lists, plans, markers,
-checkpoints): ~0.1 s on a 440-case workspace, growing with the number of cases. Pages ask for it
+checkpoints), growing with the number of cases: every image's header is checked. Pages ask for it
 many times (every ``isComplete``, every timer tick), so :class:`WizardState` keeps the last one
 and computes it again only when a choice or option changed, or when :meth:`WizardState.invalidate`
-says the disk changed (a step finished, a page was entered).
+says the disk changed (a step finished, a page was entered). Computed again, it re-reads only the
+files that changed (``header_cache``): on a 2,000-case pretraining dataset ~0.45 s instead of
+~0.55–0.75 s, ~0.12 s once ``disk_space`` reads through the cache too.
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ class WizardState:
                                                         compare=False)
     _cached: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
                                     compare=False)
+    #: How many times :meth:`invalidate` was called: a result computed before the last one
+    #: describes a disk that may have changed (see :meth:`adopt`).
+    _generation: int = field(default=0, init=False, repr=False, compare=False)
+    #: For a :meth:`detached` copy: the generation of the state it was copied from.
+    _copied_at: int | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- the cached preflight ------------------------------------------------------------------
     def _choice(self) -> tuple[Any, ...]:
@@ -99,6 +106,35 @@ class WizardState:
         """Forget the cached preflight, steps and gating: the disk changed (a step finished or
         failed, a training outside the wizard wrote files, the user came back to a page)."""
         self._cached.clear()
+        self._generation += 1
+
+    def detached(self) -> WizardState:
+        """A copy of the choice with a cache of its own, for a worker thread to compute in
+        (the preflight, :func:`page_availability`): the worker never touches this state's
+        cache while the GUI thread reads it. :meth:`adopt` takes the results over."""
+        copy = WizardState(self.workspace, self.pretrain, self.finetune, self.options,
+                           self.check_device)
+        copy._copied_at = self._generation
+        return copy
+
+    def adopt(self, computed: WizardState) -> bool:
+        """Take over what a :meth:`detached` copy computed (its preflight, steps, done
+        checks), unless the choice changed or :meth:`invalidate` was called since the copy was
+        made (then its results may describe an older disk). Call it in the thread that owns
+        this state.
+
+        Returns
+        -------
+        bool
+            True when the results were taken over.
+        """
+        if computed._copied_at != self._generation or computed._choice() != self._choice():
+            return False
+        found = dict(computed._cached)
+        if found.get("choice") != self._choice():
+            return False  # nothing computed, or computed before a change of the copy's choice
+        self._cached = found
+        return True
 
     def run_preflight(self, *, check_weights: bool = False) -> Preflight:
         """Preflight of the current choice (an empty result until both datasets are chosen).

@@ -154,8 +154,14 @@ class NnftWizard(QWizard):
         saved = str(self.settings.value(setting, "")) if setting is not None else ""
         if saved not in PAGES or saved == PAGES[0]:
             return None
-        return self.background.submit(page_availability, self.state,
-                                      on_done=lambda found: self._go_to_page(saved, found))
+        # On a copy: the worker must not fill the cache the GUI thread reads meanwhile.
+        computing = self.state.detached()
+
+        def done(found: dict[str, PageAvailability]) -> None:
+            self.state.adopt(computing)  # kept until the next change or invalidation
+            self._go_to_page(saved, found)
+
+        return self.background.submit(page_availability, computing, on_done=done)
 
     def _go_to_page(self, saved: str, availability: dict[str, PageAvailability]) -> None:
         if not self.persist:

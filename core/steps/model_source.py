@@ -17,12 +17,17 @@ of a dataset with the same name.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from nnft.core import problems as P
+from nnft.core.header_cache import HEADER_CACHE, FileVersion, file_version, is_settled
 from nnft.core.i18n import text
 from nnft.core.problems import Problem
 from nnft.core.safety import atomic_write_text
@@ -143,6 +149,41 @@ def _import_key(path: Path) -> str:
     return f"{stem}_{digest}"
 
 
+#: Resolved models remembered (the wizard's preflight resolves the chosen one after every
+#: invalidation; a zip's directory and JSON files were read each time).
+_RESOLVED_MAX = 8
+_resolved: OrderedDict[tuple[str, str], tuple[tuple[Any, ...],
+                                              tuple[SourceModel | None, list[Problem]]]] = \
+    OrderedDict()
+_resolved_lock = threading.Lock()
+
+
+def _model_version(given: Path) -> tuple[Any, ...] | None:
+    """The versions (:func:`~nnft.core.header_cache.file_version`) of everything
+    :func:`resolve_source_model` reads: the zip; or the model folder, its plans.json and
+    dataset.json, and each fold folder with its checkpoint. None when a version is too fresh
+    to be trusted (a file written in the last seconds: see ``header_cache.is_settled``), or
+    the path does not exist: then the model is read again."""
+    version = file_version(given)
+    if version is None:
+        return None
+    versions: list[FileVersion | None] = [version]
+    if given.is_dir():
+        folder = _model_folder(given)
+        versions += [file_version(folder), *(file_version(folder / name) for name in MODEL_FILES)]
+        try:
+            folds = sorted(entry.name for entry in os.scandir(folder)
+                           if entry.name.startswith("fold_"))
+        except OSError:
+            return None
+        for fold in folds:
+            versions += [file_version(folder / fold), file_version(folder / fold / CHECKPOINT_NAME)]
+    now = HEADER_CACHE.clock()  # one clock for both caches (tests move it forward)
+    if not all(v is None or is_settled(v, now) for v in versions):
+        return None
+    return tuple(versions)
+
+
 def resolve_source_model(workspace: Workspace, path: Path | str
                          ) -> tuple[SourceModel | None, list[Problem]]:
     """Find the model at ``path`` and choose the fold the fine-tuning starts from.
@@ -150,15 +191,50 @@ def resolve_source_model(workspace: Workspace, path: Path | str
     The fold: the fold folder given; else ``fold_all`` when it finished; else the lowest
     finished fold (an info problem says so and how to choose another).
 
+    The answer is remembered while the files it was read from keep their size, times and
+    inode (:func:`_model_version`): the wizard asks after every invalidation. Each caller
+    gets its own copy of the model's plans and dataset.json.
+
     Returns
     -------
     (SourceModel or None, problems)
         None with the errors of :func:`nnft.core.predict.resolve_model` (``MODEL_NOT_FOUND``,
         ``MODEL_AMBIGUOUS``, ``MODEL_INCOMPLETE``) or ``SOURCE_MODEL_INVALID``.
     """
+    given = Path(path).expanduser().absolute()
+    key = (str(workspace.results), str(given))  # results: where the import goes (state_dir)
+    version = _model_version(given)
+    with _resolved_lock:
+        hit = _resolved.get(key)
+        if hit is not None and version is not None and hit[0] == version:
+            _resolved.move_to_end(key)
+            return _copy_of(hit[1])
+    found = _resolve_source_model(workspace, given)
+    if version is not None:
+        with _resolved_lock:
+            _resolved[key] = (version, found)
+            _resolved.move_to_end(key)
+            while len(_resolved) > _RESOLVED_MAX:
+                _resolved.popitem(last=False)
+    return _copy_of(found)
+
+
+def _copy_of(found: tuple[SourceModel | None, list[Problem]]
+             ) -> tuple[SourceModel | None, list[Problem]]:
+    """A remembered answer, with plans and dataset.json of the caller's own (they are dicts a
+    caller could change)."""
+    model, problems = found
+    if model is not None:
+        model = dataclasses.replace(model, plans=copy.deepcopy(model.plans),
+                                    dataset_json=copy.deepcopy(model.dataset_json))
+    return model, list(problems)
+
+
+def _resolve_source_model(workspace: Workspace, given: Path
+                          ) -> tuple[SourceModel | None, list[Problem]]:
+    """:func:`resolve_source_model` without the memo (``given``: absolute)."""
     from nnft.core.predict import resolve_model  # predict imports the steps package
 
-    given = Path(path).expanduser().absolute()
     model, problems = resolve_model(given)
     if model is None:
         return None, problems

@@ -214,3 +214,34 @@ def test_up_to_stops_before_the_preflight(demo, counted) -> None:
     assert list(pages) == ["workspace", "datasets"] and pages["datasets"].available
     assert counted == []
     assert next_page_available(state, "workspace") and counted == []
+
+
+def test_a_detached_copy_computes_apart_and_is_adopted_while_nothing_changed(demo,
+                                                                             counted) -> None:
+    """A worker thread computes in a detached copy (never in the cache the GUI thread reads);
+    its results are taken over only for the same choice and the same disk generation."""
+    state = make_state(demo)
+    computing = state.detached()
+    availability = page_availability(computing)
+    assert len(counted) == 1 and state._cached == {}  # the original's cache untouched
+    assert state.adopt(computing)
+    assert state.run_preflight() is computing.run_preflight() and len(counted) == 1
+    assert page_availability(state) == availability and len(counted) == 1
+
+    stale = state.detached()
+    stale.run_preflight()
+    state.invalidate()  # the disk changed while the copy computed: its results are old
+    assert not state.adopt(stale)
+    assert state._cached == {}
+
+    other = state.detached()
+    other.run_preflight()
+    state.with_options(configuration="3d_fullres")  # the user chose again meanwhile
+    assert not state.adopt(other)
+    state.run_preflight()
+    assert len(counted) == 4  # copy, stale copy, other copy, then the new choice itself
+    assert state.run_preflight().context.options.configuration == "3d_fullres"
+
+    unused = state.detached()  # nothing computed in it: nothing to take over
+    assert not state.adopt(unused)
+    assert state.run_preflight().context.options.configuration == "3d_fullres"
