@@ -239,9 +239,9 @@ def incomplete_checkpoint_problems(ctx: ChainContext, fold: Path) -> list[Proble
         return []
     return [P.warning(
         P.RESULTS_FOLDER_EXISTS,
-        text("{checkpoints} in {fold} was cut off while it was written (the run was killed); "
-             "nnU-Net cannot load it. nnFT moves it to the backup ({backups}/) before the "
-             "training runs again.",
+        text("{checkpoints} in {fold} was cut off while it was written (the run was killed, "
+             "or its disk filled up); nnU-Net cannot load it. nnFT moves it to the backup "
+             "({backups}/) before the training runs again.",
              checkpoints=", ".join(p.name for p in bad), fold=fold, backups=_backups(ctx)),
         text("Nothing to do."),
     )]
