@@ -701,7 +701,8 @@ def _training_estimates(ctx: ChainContext) -> list[TrainingSpaceEstimate]:
         fold = "all" if key == "pretrain" else ctx.options.fold
         estimates.append(estimate_training_bytes(
             str(step_number(key, from_model=from_model)), info, plans,
-            ctx.options.configuration, fold))
+            ctx.options.configuration, fold,
+            final_validation=not ctx.options.is_quick_trial or ctx.options.final_validation))
     return estimates
 
 

@@ -345,7 +345,8 @@ class TrainingSpaceEstimate:
 
 
 def estimate_training_bytes(step: str, info: DatasetInfo, plans: dict | None,
-                            configuration: str, fold: str) -> TrainingSpaceEstimate:
+                            configuration: str, fold: str, *,
+                            final_validation: bool = True) -> TrainingSpaceEstimate:
     """What one training of ``info`` writes into nnUNet_results, at most.
 
     Parameters
@@ -360,6 +361,9 @@ def estimate_training_bytes(step: str, info: DatasetInfo, plans: dict | None,
     configuration, fold
         What is trained: fold ``all`` validates every case, a numeric fold about a fifth of
         them (the largest fifth is taken).
+    final_validation
+        False for a quick trial without nnU-Net's final validation: no predictions are
+        written, only the checkpoints.
 
     Returns
     -------
@@ -379,6 +383,8 @@ def estimate_training_bytes(step: str, info: DatasetInfo, plans: dict | None,
         if found is not None:
             voxels.append(_voxels_at(*found, None))
     cases = len(voxels) if fold == "all" else math.ceil(len(voxels) / DEFAULT_FOLDS)
+    if not final_validation:  # a quick trial without nnU-Net's final validation
+        cases = 0
     validated = sum(sorted(voxels, reverse=True)[:cases])
     return TrainingSpaceEstimate(step, info.name,
                                  parameters * CHECKPOINT_BYTES_PER_PARAMETER * CHECKPOINT_FILES,

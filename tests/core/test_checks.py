@@ -1719,6 +1719,26 @@ def test_disk_space_low_before_training(demo, expect, find, tmp_path, plans_fact
     # Without the baseline, step 8 is not estimated.
     assert "step 8" not in expect(check(1000, baseline=False), P.DISK_SPACE_LOW, ERROR,
                                   "nnUNet_results", "step 7").message
+    # A quick trial without nnU-Net's final validation writes no predictions: checkpoints only.
+    no_validation = [estimate_training_bytes(e.step, info, plans, "2d", fold,
+                                             final_validation=False)
+                     for e, info, fold in zip(estimates, (pretrain, finetune, finetune),
+                                              ("all", "0", "0"), strict=True)]
+    assert all(e.validation_cases == 0 and e.validation_bytes == 0 for e in no_validation)
+    assert [e.checkpoint_bytes for e in no_validation] == [e.checkpoint_bytes for e in estimates]
+    checkpoints_only = sum(e.bytes_needed for e in no_validation)
+    assert checkpoints_only < needed
+
+    def quick_trial(free: int, final_validation: bool):
+        return preflight(demo.workspace, 1, 2, demo.options(
+            baseline=True, trial_epochs=2, trial_iterations=3,
+            final_validation=final_validation), check_device_present=False,
+            check_weights=False, disk_of=_own_disks,
+            free_bytes_of=lambda folder: free if folder == demo.results else 10**15)
+
+    assert find(quick_trial(checkpoints_only, final_validation=False), P.DISK_SPACE_LOW) == []
+    expect(quick_trial(checkpoints_only, final_validation=True), P.DISK_SPACE_LOW, WARNING,
+           "nnUNet_results")
     assert demo.snapshot() == before
     # A chain from a model: its fine-tuning (step 5) trains the model's network.
     model = _model_folder(tmp_path, plans_factory)
