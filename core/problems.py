@@ -245,7 +245,7 @@ STAGE_OF_CODE: dict[str, str] = {
     IMAGE_TRUNCATED: "datasets",
     GEOMETRY_MISMATCH: "datasets",
     GEOMETRY_MISALIGNED: "datasets",
-    DISK_SPACE_LOW: "plans",
+    DISK_SPACE_LOW: "datasets",
     LABEL_VALUES_UNEXPECTED: "datasets",
 }
 #: The codes about the new plans identifier itself (the plans page shows them at its field).
