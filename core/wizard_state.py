@@ -115,6 +115,7 @@ class WizardState:
         copy = WizardState(self.workspace, self.pretrain, self.finetune, self.options,
                            self.check_device)
         copy._copied_at = self._generation
+        copy.free_bytes_of = self.free_bytes_of
         return copy
 
     def adopt(self, computed: WizardState) -> bool:

@@ -221,7 +221,9 @@ def test_a_detached_copy_computes_apart_and_is_adopted_while_nothing_changed(dem
     """A worker thread computes in a detached copy (never in the cache the GUI thread reads);
     its results are taken over only for the same choice and the same disk generation."""
     state = make_state(demo)
+    state.free_bytes_of = lambda folder: 10**15  # what the copy measures the disks with too
     computing = state.detached()
+    assert computing.free_bytes_of is state.free_bytes_of
     availability = page_availability(computing)
     assert len(counted) == 1 and state._cached == {}  # the original's cache untouched
     assert state.adopt(computing)
