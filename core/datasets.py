@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from . import problems as P
-from .header_cache import ImageInformation, cached_read, image_information, nifti_integrity
+from .header_cache import ImageInformation, image_information, nifti_header, nifti_integrity
 from .i18n import text
-from .nifti_header import is_nifti, nifti_shape
+from .nifti_header import is_nifti
 from .problems import Problem
 from .workspace import Workspace
 
@@ -478,7 +478,9 @@ def largest_image_voxels(*infos: DatasetInfo) -> int | None:
             if not images:
                 continue
             path = str(images[0])
-            shape = cached_read("nifti_shape", path, nifti_shape) if is_nifti(path) else None
+            # The header the integrity check read (and cached) moments before.
+            header = nifti_header(path) if is_nifti(path) else None
+            shape = header.shape if header is not None else None
             if shape is None:
                 found = image_information(path)
                 shape = found.size if found is not None else None

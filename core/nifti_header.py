@@ -49,43 +49,6 @@ def _read_start(path: Path, size: int) -> bytes:
         return start
 
 
-def nifti_shape(path: str | Path) -> tuple[int, ...] | None:
-    """The image's size in voxels (``dim[1:dim[0]+1]``) from its NIfTI-1 or NIfTI-2 header.
-
-    Parameters
-    ----------
-    path
-        A ``.nii`` or ``.nii.gz`` file.
-
-    Returns
-    -------
-    tuple of int or None
-        The size per axis; None when the file cannot be read or is not a valid NIfTI header
-        (the caller then asks SimpleITK, which gives the real error).
-    """
-    path = Path(path)
-    try:
-        head = _read_start(path, _NIFTI2_HEADER_SIZE)
-    except (OSError, EOFError, zlib.error):
-        return None
-    if len(head) < _NIFTI1_HEADER_SIZE:
-        return None
-    for endian in ("<", ">"):
-        (size,) = struct.unpack(endian + "i", head[:4])
-        if size == _NIFTI1_HEADER_SIZE:
-            dims: tuple[int, ...] = struct.unpack(endian + "8h", head[40:56])
-            break
-        if size == _NIFTI2_HEADER_SIZE and len(head) >= _NIFTI2_HEADER_SIZE:
-            dims = struct.unpack(endian + "8q", head[16:80])
-            break
-    else:
-        return None
-    n = dims[0]
-    if not 1 <= n <= 7 or any(d < 1 for d in dims[1:n + 1]):
-        return None
-    return tuple(int(d) for d in dims[1:n + 1])
-
-
 #: Bytes per voxel of each NIfTI datatype code (nifti1.h). DT_BINARY (1 bit) and unknown codes
 #: are left out: their data size is not certain, so no truncation is claimed for them.
 _DATATYPE_BYTES = {2: 1, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8, 128: 3, 256: 1, 512: 2, 768: 4,

@@ -386,7 +386,11 @@ def test_largest_image_voxels_reads_nifti_headers_like_simpleitk(demo, tmp_path)
     import SimpleITK as sitk
 
     from nnft.core.datasets import largest_image_voxels
-    from nnft.core.nifti_header import nifti_shape
+    from nnft.core.nifti_header import read_nifti_header
+
+    def nifti_shape(path):
+        header = read_nifti_header(path)
+        return header.shape if header is not None else None
 
     pretrain = inspect_dataset(demo.workspace, PRETRAIN)
     finetune = inspect_dataset(demo.workspace, FINETUNE)
