@@ -191,6 +191,15 @@ def _preprocessing_at_least(estimates: list[SpaceEstimate]) -> float:
     return sum(e.bytes_needed for e in estimates) / BEST_COMPRESSION
 
 
+def _space_low(free: float, at_least: float, message: str, fix: str,
+               may_still_fit: str) -> list[Problem]:
+    """One DISK_SPACE_LOW: an error when ``free`` is below ``at_least`` (less than the smallest
+    sizes never fits), else the warning ``may_still_fit`` (the message and why it may fit)."""
+    if free < at_least:
+        return [P.error(P.DISK_SPACE_LOW, message, fix)]
+    return [P.warning(P.DISK_SPACE_LOW, may_still_fit, fix)]
+
+
 def disk_space_problems(folder: Path, estimates: list[SpaceEstimate], steps: str, *,
                         free_bytes_of: Callable[[Path], int] | None = None) -> list[Problem]:
     """DISK_SPACE_LOW when ``folder``'s disk has less free space than the estimates need.
@@ -219,12 +228,8 @@ def disk_space_problems(folder: Path, estimates: list[SpaceEstimate], steps: str
     fix = text("Free at least {missing} on that disk, or point nnUNet_preprocessed to a disk "
                "with more space; nnU-Net would otherwise stop half way with 'No space left on "
                "device'.", missing=size_text(needed - free))
-    if free < _preprocessing_at_least(estimates):
-        return [P.error(P.DISK_SPACE_LOW, message, fix)]
-    return [P.warning(
-        P.DISK_SPACE_LOW,
-        text("{message} nnU-Net compresses the data, so it may still fit.", message=message),
-        fix)]
+    return _space_low(free, _preprocessing_at_least(estimates), message, fix, text(
+        "{message} nnU-Net compresses the data, so it may still fit.", message=message))
 
 
 # -- training: checkpoints and the final validation's predictions (nnUNet_results) -----------
@@ -438,12 +443,9 @@ def training_space_problems(folder: Path, estimates: list[TrainingSpaceEstimate]
     fix = text("Free at least {missing} on that disk, or point nnUNet_results to a disk with "
                "more space; nnU-Net would otherwise stop with 'No space left on device' while "
                "saving a checkpoint or the validation.", missing=size_text(needed - free))
-    if free < sum(e.bytes_at_least for e in estimates):
-        return [P.error(P.DISK_SPACE_LOW, message, fix)]
-    return [P.warning(
-        P.DISK_SPACE_LOW,
-        text("{message} The checkpoints and predictions may be smaller than estimated, so it "
-             "may still fit.", message=message), fix)]
+    return _space_low(free, sum(e.bytes_at_least for e in estimates), message, fix, text(
+        "{message} The checkpoints and predictions may be smaller than estimated, so it may "
+        "still fit.", message=message))
 
 
 # -- nnUNet_preprocessed and nnUNet_results on one disk ----------------------------------------
@@ -522,9 +524,7 @@ def space_problems(preprocessed: Path, preprocessing: list[SpaceEstimate], steps
                "nnUNet_results to another disk; nnU-Net would otherwise stop with 'No space "
                "left on device' while preprocessing or saving a checkpoint.",
                missing=size_text(needed - free))
-    if free < _preprocessing_at_least(preprocessing) + sum(e.bytes_at_least for e in training):
-        return [P.error(P.DISK_SPACE_LOW, message, fix)]
-    return [P.warning(
-        P.DISK_SPACE_LOW,
-        text("{message} nnU-Net compresses the data, and the checkpoints and predictions may "
-             "be smaller than estimated, so it may still fit.", message=message), fix)]
+    at_least = _preprocessing_at_least(preprocessing) + sum(e.bytes_at_least for e in training)
+    return _space_low(free, at_least, message, fix, text(
+        "{message} nnU-Net compresses the data, and the checkpoints and predictions may be "
+        "smaller than estimated, so it may still fit.", message=message))
