@@ -28,6 +28,19 @@ def _collect_due_garbage():
     collect_due_generations()
 
 
+def put_label_value(label, value: int = 7) -> None:
+    """Write ``value`` into the first voxel of the label file ``label`` (a value dataset.json
+    does not list), keeping its geometry."""
+    import SimpleITK as sitk
+
+    image = sitk.ReadImage(str(label))
+    voxels = sitk.GetArrayFromImage(image)
+    voxels[0, 0, 0] = value
+    changed = sitk.GetImageFromArray(voxels)
+    changed.CopyInformation(image)
+    sitk.WriteImage(changed, str(label))
+
+
 @pytest.fixture
 def processes():
     """Children a test starts; SIGKILLed and reaped at teardown."""

@@ -35,6 +35,7 @@ from nnft.core.steps import (
     build_chain,
 )
 from nnft.core.workspace import Workspace
+from tests.conftest import put_label_value
 
 PRETRAIN = "Dataset001_DemoPretrain"
 FINETUNE = "Dataset002_DemoFinetune"
@@ -1662,12 +1663,7 @@ def test_label_values_unexpected(demo, expect) -> None:
     from nnft.core.label_values import unexpected_label_values
 
     label = demo.finetune_raw / "labelsTr" / "ft_001.nii.gz"
-    image = sitk.ReadImage(str(label))
-    voxels = sitk.GetArrayFromImage(image)
-    voxels[0, 0, 0] = 7
-    changed = sitk.GetImageFromArray(voxels)
-    changed.CopyInformation(image)
-    sitk.WriteImage(changed, str(label))
+    put_label_value(label)
     result = demo.preflight()
     assert P.LABEL_VALUES_UNEXPECTED not in result.codes()  # not part of the fast preflight
     assert result.finetune is not None

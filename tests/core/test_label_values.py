@@ -5,23 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
-
-import SimpleITK as sitk
 
 from nnft.core import problems as P
 from nnft.core.label_values import expected_label_values, unexpected_label_values
+from tests.conftest import put_label_value
 
 FINETUNE = "Dataset002_DemoFinetune"
-
-
-def _put_value_7(label: Path) -> None:
-    image = sitk.ReadImage(str(label))
-    voxels = sitk.GetArrayFromImage(image)
-    voxels[0, 0, 0] = 7
-    changed = sitk.GetImageFromArray(voxels)
-    changed.CopyInformation(image)
-    sitk.WriteImage(changed, str(label))
 
 
 def test_clean_demo_has_no_unexpected_values(demo) -> None:
@@ -32,7 +21,7 @@ def test_clean_demo_has_no_unexpected_values(demo) -> None:
 
 
 def test_value_7_named_with_file_case_and_fix(demo, snapshot_of) -> None:
-    _put_value_7(demo.finetune_raw / "labelsTr" / "ft_003.nii.gz")
+    put_label_value(demo.finetune_raw / "labelsTr" / "ft_003.nii.gz")
     raw_before = snapshot_of(demo.raw)
     problems = unexpected_label_values(demo.preflight().finetune)
     assert [p.code for p in problems] == [P.LABEL_VALUES_UNEXPECTED]
@@ -46,7 +35,7 @@ def test_value_7_named_with_file_case_and_fix(demo, snapshot_of) -> None:
 
 
 def test_cancel_stops_before_reading(demo) -> None:
-    _put_value_7(demo.finetune_raw / "labelsTr" / "ft_003.nii.gz")
+    put_label_value(demo.finetune_raw / "labelsTr" / "ft_003.nii.gz")
     assert unexpected_label_values(demo.preflight().finetune, cancel=lambda: True) == []
 
 
@@ -60,7 +49,7 @@ def test_regions_accept_every_listed_value() -> None:
 def test_nnft_check_label_values_exits_1_and_names_the_value(demo, snapshot_of) -> None:
     """Opt-in: without --label-values the check passes (it reads headers only); with it the
     check exits 1 naming file, case and value; nnUNet_raw stays byte-identical."""
-    _put_value_7(demo.finetune_raw / "labelsTr" / "ft_003.nii.gz")
+    put_label_value(demo.finetune_raw / "labelsTr" / "ft_003.nii.gz")
     raw_before = snapshot_of(demo.raw)
     command = [sys.executable, "-m", "nnft.core.cli", "check", "--workspace", str(demo.root),
                "--pretrain", "1", "--finetune", "2", "--device", "cpu", "--config", "2d",

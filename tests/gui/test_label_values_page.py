@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 
-import SimpleITK as sitk
 from PySide6.QtWidgets import QWizard
+
+from tests.conftest import put_label_value
 
 
 def _digests(root):
@@ -17,12 +18,7 @@ def _digests(root):
 
 def test_datasets_page_shows_an_unexpected_label_value(make_wizard, quick_state, demo, qtbot):
     label = demo.root / "nnUNet_raw" / demo.finetune_name / "labelsTr" / "ft_002.nii.gz"
-    image = sitk.ReadImage(str(label))
-    voxels = sitk.GetArrayFromImage(image)
-    voxels[0, 0, 0] = 7
-    changed = sitk.GetImageFromArray(voxels)
-    changed.CopyInformation(image)
-    sitk.WriteImage(changed, str(label))
+    put_label_value(label)
     raw_before = _digests(demo.root / "nnUNet_raw")
     wizard = make_wizard(quick_state)
     wizard.show()
